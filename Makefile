@@ -1,0 +1,33 @@
+# Two commands: `make demo` and `make test`. Both create .venv and install everything from scratch.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
+export AIGC_CS_HOME ?= .aigc-cs
+
+.PHONY: demo test lint bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	rm -f $(VENV)/.installed-* && touch $@
+
+demo: $(STAMP)
+	$(BIN)/aigc-cs ingest
+	$(BIN)/aigc-cs shops
+	$(BIN)/aigc-cs reply "衣服不合适可以退吗" --shop demo-fashion
+	$(BIN)/aigc-cs reply "这个面霜油不油？敏感肌能用吗" --shop demo-beauty
+	-$(BIN)/aigc-cs check "亲，我们支持30天无理由退货哦" --shop demo-fashion
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_foundation.py
+
+clean:
+	rm -rf $(VENV) .aigc-cs .pytest_cache .ruff_cache

@@ -1,0 +1,30 @@
+"""Settings: environment variables ``AIGC_CS_*`` and an optional ``aigc-cs.toml`` in the working directory."""
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+
+RetrievalMode = Literal["hybrid", "bm25", "dense"]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="AIGC_CS_", toml_file="aigc-cs.toml", extra="ignore")
+
+    home: Path = Field(default=Path(".aigc-cs"), description="索引目录（Chroma + BM25 + 店铺事实）")
+    embedding: Literal["e5", "none"] = Field(default="e5", description="e5 = 内置 multilingual-e5-small；none = 只用 BM25")
+    retrieval: RetrievalMode = Field(default="hybrid", description="检索方式")
+    max_file_mb: float = Field(default=20.0, description="单个文件大小上限（MB），超过的文件跳过")
+    chunk_chars: int = Field(default=300, description="切块长度（字符）")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))

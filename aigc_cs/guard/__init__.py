@@ -1,0 +1,1 @@
+"""Guard: policy claims checked against a shop's facts, and the word lists of the phrase book."""

@@ -1,0 +1,113 @@
+"""Compare the policy claims of a text with one shop's facts."""
+
+from pydantic import BaseModel
+
+from aigc_cs.guard.claims import Claim, extract
+from aigc_cs.kb.models import PolicyFacts, Shop
+from aigc_cs.text import NUMBER, to_number
+
+PAYER = {"shop": "由店铺承担", "buyer": "由买家承担"}
+INVOICE = {"after_receipt": "确认收货后开具", "with_order": "下单时申请、随订单开具", "none": "不提供发票"}
+
+
+class Violation(BaseModel):
+    key: str
+    quote: str
+    start: int
+    end: int
+    fact: str  # the correct fact, in Chinese
+    source: str
+    message: str
+
+
+class GuardReport(BaseModel):
+    shop: str
+    claims: list[Claim]
+    violations: list[Violation]
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+
+def describe(key: str, f: PolicyFacts) -> str:
+    """The shop's fact for a claim key, as one Chinese phrase."""
+    threshold = f.free_shipping_threshold_yuan
+    texts = {
+        "no_reason_return_days": f"支持{f.no_reason_return_days}天无理由退货（{f.return_condition}）"
+        if f.no_reason_return_days else "不支持无理由退货",
+        "return_shipping_quality_issue": f"质量问题退换的运费{PAYER[f.return_shipping_quality_issue]}",
+        "return_shipping_buyer_reason": f"个人原因退换的运费{PAYER[f.return_shipping_buyer_reason]}",
+        "return_shipping": f"质量问题退换运费{PAYER[f.return_shipping_quality_issue]}，"
+        f"个人原因退换运费{PAYER[f.return_shipping_buyer_reason]}",
+        "freight_insurance": "赠送运费险" if f.freight_insurance else "不赠送运费险",
+        "ship_within_hours": f"付款后{f.ship_within_hours}小时内发货",
+        "free_shipping_threshold_yuan": "不包邮" if threshold is None
+        else ("全场包邮" if threshold == 0 else f"满{threshold:g}元包邮"),
+        "bargain_yuan": "不议价" if f.bargain_limit_yuan == 0 else f"客服最多可让价{f.bargain_limit_yuan:g}元",
+        "refund_working_days": f"店铺确认后{f.refund_working_days}个工作日内退款到账",
+        "invoice": f"发票{INVOICE[f.invoice]}",
+        "delay_compensation": f.delay_compensation or "没有固定的延迟发货补偿",
+        "quality_claim_days": f"质量问题需在收货后{f.quality_claim_days}天内反馈",
+        "aftersale_reply_minutes": f"售后{f.aftersale_reply_minutes}分钟内回复",
+    }
+    return texts[key]
+
+
+def _contradicts(claim: Claim, f: PolicyFacts) -> bool:
+    v = claim.value
+    match claim.key:
+        case "no_reason_return_days":
+            return v != f.no_reason_return_days
+        case "return_shipping_quality_issue":
+            return v != f.return_shipping_quality_issue
+        case "return_shipping_buyer_reason":
+            return v != f.return_shipping_buyer_reason
+        case "return_shipping":  # unclear which case: wrong only if it is wrong for both
+            return v != f.return_shipping_quality_issue and v != f.return_shipping_buyer_reason
+        case "freight_insurance":
+            return v != f.freight_insurance
+        case "ship_within_hours":
+            return v != f.ship_within_hours
+        case "free_shipping_threshold_yuan":
+            fact = f.free_shipping_threshold_yuan
+            return fact != 0 if v is None else v != fact
+        case "bargain_yuan":
+            return (v == -1.0 and f.bargain_limit_yuan == 0) or (isinstance(v, float) and v > f.bargain_limit_yuan)
+        case "refund_working_days":
+            return v != f.refund_working_days
+        case "invoice":
+            return v != f.invoice
+        case "delay_compensation":
+            return _compensation_contradicts(str(v), f.delay_compensation)
+        case "quality_claim_days":
+            return v != f.quality_claim_days
+        case "aftersale_reply_minutes":
+            return v is not None and v > f.aftersale_reply_minutes
+    return False
+
+
+def _compensation_contradicts(claimed: str, fact: str | None) -> bool:
+    import re
+
+    if fact is None:
+        return claimed != "none"
+    if claimed == "none":
+        return True
+    amounts = [to_number(m) for m in re.findall(rf"({NUMBER})\s*元", fact)]
+    return claimed != "some" and to_number(claimed.removesuffix("元")) not in amounts
+
+
+def check_text(text: str, shop: Shop) -> GuardReport:
+    """Every claim in `text` and the ones that contradict the shop's facts, each naming the correct fact."""
+    claims = extract(text)
+    violations = [
+        Violation(
+            key=c.key, quote=c.quote, start=c.start, end=c.end, fact=describe(c.key, shop.facts),
+            source=shop.policy_source,
+            message=f"“{c.quote}”与店铺政策不符：本店{describe(c.key, shop.facts)}（来源：{shop.policy_source}）",
+        )
+        for c in claims
+        if _contradicts(c, shop.facts)
+    ]
+    return GuardReport(shop=shop.info.id, claims=claims, violations=violations)

@@ -1,0 +1,188 @@
+"""Extract policy claims from Chinese text: return window, who pays return shipping, shipping time,
+free-shipping threshold, price concessions, refund time, invoice timing, compensation and response times.
+
+Numbers may be Arabic or Chinese (七天, 四十八小时, 满九十九); ranges keep their upper bound
+("1-2个工作日" -> 2); negations ("不支持无理由退货", "不包邮") are claims of their own; a negation
+that only names a condition ("拆封后不支持无理由退货") is a condition, not a claim.
+"""
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel
+
+from aigc_cs.text import NUMBER as N
+from aigc_cs.text import normalize, to_number
+
+ClaimKey = Literal[
+    "no_reason_return_days", "return_shipping_quality_issue", "return_shipping_buyer_reason", "return_shipping",
+    "freight_insurance", "ship_within_hours", "free_shipping_threshold_yuan", "bargain_yuan",
+    "refund_working_days", "invoice", "delay_compensation", "quality_claim_days", "aftersale_reply_minutes",
+]
+Value = float | bool | str | None
+
+
+class Claim(BaseModel):
+    key: ClaimKey
+    value: Value
+    quote: str
+    start: int
+    end: int
+
+
+_RANGE = rf"({N})\s*(?:(?:-|~|到|至)\s*({N}))?"
+_CONDITION = re.compile(r"拆封|拆开|使用过|用过|已使用|穿过|穿着|洗涤|洗过|吊牌|剪标|定制|损坏|二次销售|未满|不满|贴身|内衣|食品")
+_QUALITY = re.compile(r"质量|破损|瑕疵|发错|错发|漏发|少发|描述不符|坏了|损坏|过敏|问题商品|次品")
+_BUYER = re.compile(r"无理由|个人原因|不喜欢|不想要|不合适|尺码|拍错|颜色|买错|主观")
+_DELAY = re.compile(r"延迟|晚发|迟发|延误|没发货|未发货|超时|发货慢|还没发|没有发")
+
+_NO_REASON_NEG = re.compile(rf"(?:不支持|不能|不可以|不可|没有|不提供|无法|不享受|不参加)\s*(?:{N}\s*天)?\s*无理由")
+_NO_REASON = [
+    re.compile(rf"({N})\s*天\s*(?:内|以内|之内)?\s*(?:都|均)?\s*(?:可以|能|支持|享受|提供)?\s*(?:申请)?\s*无理由"),
+    re.compile(rf"无理由退(?:换)?货?\s*(?:的)?\s*(?:期限|时间|时限)?\s*(?:是|为|有)\s*({N})\s*天"),
+]
+_SHOP_PAYS = [
+    re.compile(r"(?:我们|我方|店铺|本店|小店|商家|卖家|店里)\s*(?:来|会|将|都|负责)?\s*(?:承担|负责|出|包|报销|补贴)\s*"
+               r"(?:来回|往返|双向|退货|寄回|退回)?\s*(?:的)?\s*运费"),
+    re.compile(r"运费\s*(?:由|是|都由|全由)\s*(?:我们|我方|店铺|本店|小店|商家|卖家)\s*(?:来)?\s*(?:承担|负责|出)"),
+    re.compile(r"(?:退货|退换货?|换货)\s*(?:都)?\s*包\s*(?:来回|往返)?\s*运费|包来回运费|免费退换|运费全免"),
+]
+_BUYER_PAYS = [
+    re.compile(r"运费\s*(?:由|是|需要|需|要|得)?\s*(?:您|你|买家|顾客|亲|客户|买方)\s*(?:自己|自行)?\s*(?:来)?\s*"
+               r"(?:承担|负责|出|支付|付)"),
+    re.compile(r"(?:您|你|买家|顾客|客户|买方)\s*(?:需要|需|要|得)?\s*(?:自己|自行)?\s*(?:承担|负担|支付|出|付)\s*"
+               r"(?:来回|往返|退货|寄回|退回)?\s*(?:的)?\s*运费"),
+]
+_INSURANCE_NEG = re.compile(r"(?:没有|不送|不赠送|不含|不带|不提供|无|没送|不附带)\s*运费险")
+_INSURANCE = re.compile(r"(?:赠送|附赠|送|赠|带|含|有|提供)\s*(?:了)?\s*(?:退货)?\s*运费险")
+_SHIP = [
+    re.compile(rf"{_RANGE}\s*(小时|个小时|天|日|个工作日)\s*(?:之内|以内|内)?\s*(?:就|即可|会|可以|能|都)?\s*"
+               rf"(?:为您|给您|帮您|安排)?\s*(?:安排)?\s*发(?:货|出)"),
+    re.compile(rf"发货\s*(?:时间|时效)?\s*(?:是|为|在)?\s*(?:付款后|下单后)?\s*{_RANGE}\s*(小时|个小时|天|日|个工作日)"),
+]
+_SHIP_SAME_DAY = re.compile(r"当天(?:就|即)?(?:能|会|可以)?发(?:货|出)|当日发(?:货|出)|今天(?:就)?(?:能|会)?发(?:货|出)")
+_FREE_THRESHOLD = re.compile(rf"满\s*({N})\s*(?:元|块)?\s*(?:就|即|可|即可|才|都)?\s*(?:能|可以)?\s*包邮")
+_FREE_ALL = re.compile(r"(?:全场|全店|所有商品|全部商品|一律|无门槛|任意金额|不限金额|每单都|都)\s*(?:都|均)?\s*包邮")
+_FREE_NEG = re.compile(r"(?:不包邮|不能包邮|没有包邮|不支持包邮|无法包邮|不提供包邮)")
+_BARGAIN = re.compile(rf"(?:便宜|少收|让利|让|降价|降|抹|优惠)\s*(?:了|给|您|你)*\s*({N})\s*(?:元|块)")
+_BARGAIN_ANY = re.compile(r"(?:可以|能|给您|给你|帮您|帮你)\s*(?:再)?\s*(?:便宜|少收|让|打个?折|优惠)(?!券)|打\s*[\d一二三四五六七八九]\s*折")
+_REFUND = re.compile(rf"{_RANGE}\s*(?:个)?\s*(工作日|天|日)\s*(?:内|以内|之内)?")
+_INVOICE_NONE = re.compile(r"(?:不|无法|不能|没法|不可以)\s*(?:提供|开具?|开)\s*(?:具)?\s*发票|不开发票|没有发票")
+_INVOICE_AFTER = re.compile(r"(?:确认)?收货\s*(?:后|之后|以后)|签收\s*(?:后|之后)")
+_INVOICE_WITH = re.compile(r"下单|付款|拍下|购买时|随货|随包裹|随订单|和货一起|跟货一起|一起寄")
+_COMPENSATE_AMOUNT = re.compile(rf"(?:补偿|赔偿|赔付|赔|送|赠送|发放)\s*(?:给)?\s*(?:您|你)?\s*(?:一张)?\s*({N})\s*元")
+_COMPENSATE_ANY = re.compile(r"(?:给您|给你|会|将|可以|为您)\s*(?:一些|一定的?)?\s*(?:补偿|赔偿)")
+_COMPENSATE_NEG = re.compile(r"(?:没有|无|不提供|不做|暂无)\s*(?:固定的?)?\s*(?:补偿|赔偿)")
+_QUALITY_DAYS = re.compile(rf"(?:收货|签收|收到(?:货|商品|包裹)?)\s*(?:后|之后|起)?\s*({N})\s*天\s*(?:内|以内|之内)?")
+_REPLY_MIN = re.compile(rf"({N})\s*分钟\s*(?:内|以内|之内)?\s*(?:就)?\s*(?:回复|响应|答复|联系|处理|回您)")
+
+_SENTENCE = re.compile(r"[^。！？!?\n；;]+[。！？!?\n；;]*")
+
+
+def _upper(match: re.Match[str], first: int = 1) -> float | None:
+    high = match.group(first + 1) if match.re.groups > first else None
+    return to_number(high) if high else to_number(match.group(first))
+
+
+def _conditional(sentence: str, match: re.Match[str]) -> bool:
+    """A negation is only a condition ("拆封后不支持…") when a condition word leads up to it in its sentence."""
+    return bool(_CONDITION.search(sentence[: match.end()]))
+
+
+def extract(text: str) -> list[Claim]:
+    """All policy claims in `text`, in order; offsets refer to the normalised text."""
+    text = normalize(text)
+    claims: list[Claim] = []
+    for sentence_match in _SENTENCE.finditer(text):
+        claims.extend(_sentence_claims(sentence_match.group(0), sentence_match.start(), text))
+    return claims
+
+
+def _sentence_claims(s: str, offset: int, whole: str) -> list[Claim]:
+    found: list[Claim] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(key: ClaimKey, value: Value, m: re.Match[str]) -> None:
+        if any(m.start() < e and m.end() > b for b, e in taken):
+            return
+        taken.append((m.start(), m.end()))
+        found.append(Claim(key=key, value=value, quote=m.group(0).strip(), start=offset + m.start(),
+                           end=offset + m.end()))
+
+    for m in _NO_REASON_NEG.finditer(s):
+        if not _conditional(s, m):
+            add("no_reason_return_days", 0.0, m)
+    for pattern in _NO_REASON:
+        for m in pattern.finditer(s):
+            add("no_reason_return_days", to_number(m.group(1)), m)
+
+    if "运费" in s or "退换" in s:
+        case = _shipping_case(s, whole)
+        for pattern, payer in [*((p, "shop") for p in _SHOP_PAYS), *((p, "buyer") for p in _BUYER_PAYS)]:
+            for m in pattern.finditer(s):
+                add(case, payer, m)
+
+    for m in _INSURANCE_NEG.finditer(s):
+        add("freight_insurance", False, m)
+    for m in _INSURANCE.finditer(s):
+        if not re.search(r"(购买|买了|自己买|自行购买|如果)", s[max(0, m.start() - 6): m.start()]):
+            add("freight_insurance", True, m)
+
+    for pattern in _SHIP:
+        for m in pattern.finditer(s):
+            amount, unit = _upper(m), m.group(3)
+            if amount is not None:
+                add("ship_within_hours", amount if "小时" in unit else amount * 24, m)
+    for m in _SHIP_SAME_DAY.finditer(s):
+        add("ship_within_hours", 24.0, m)
+
+    for m in _FREE_THRESHOLD.finditer(s):
+        add("free_shipping_threshold_yuan", to_number(m.group(1)), m)
+    for m in _FREE_ALL.finditer(s):
+        add("free_shipping_threshold_yuan", 0.0, m)
+    for m in _FREE_NEG.finditer(s):
+        if not _conditional(s, m):
+            add("free_shipping_threshold_yuan", None, m)
+
+    if _DELAY.search(s) or _DELAY.search(whole):
+        for m in _COMPENSATE_NEG.finditer(s):
+            add("delay_compensation", "none", m)
+        for m in _COMPENSATE_AMOUNT.finditer(s):
+            add("delay_compensation", f"{to_number(m.group(1)):g}元", m)
+        for m in _COMPENSATE_ANY.finditer(s):
+            add("delay_compensation", "some", m)
+
+    for m in _BARGAIN.finditer(s):
+        if "券" not in s[m.end(): m.end() + 4]:
+            add("bargain_yuan", to_number(m.group(1)), m)
+    for m in _BARGAIN_ANY.finditer(s):
+        if not re.search(r"不|没", s[max(0, m.start() - 3): m.start()]):
+            add("bargain_yuan", -1.0, m)  # a concession without an amount
+
+    if re.search(r"退款|到账|退回|原路", s):
+        for m in _REFUND.finditer(s):
+            if not re.search(r"发|收货|签收|收到", s[max(0, m.start() - 4): m.start()]):
+                add("refund_working_days", _upper(m), m)
+
+    if "发票" in s:
+        for pattern, value in ((_INVOICE_NONE, "none"), (_INVOICE_AFTER, "after_receipt"), (_INVOICE_WITH, "with_order")):
+            m = pattern.search(s)
+            if m:
+                add("invoice", value, m)
+                break
+
+    if _QUALITY.search(s):
+        for m in _QUALITY_DAYS.finditer(s):
+            add("quality_claim_days", to_number(m.group(1)), m)
+    for m in _REPLY_MIN.finditer(s):
+        add("aftersale_reply_minutes", to_number(m.group(1)), m)
+    return found
+
+
+def _shipping_case(sentence: str, whole: str) -> ClaimKey:
+    """Which return-shipping fact a payer claim is about: quality problems, the buyer's own reason, or unclear."""
+    for text in (sentence, whole):
+        quality, buyer = bool(_QUALITY.search(text)), bool(_BUYER.search(text))
+        if quality != buyer:
+            return "return_shipping_quality_issue" if quality else "return_shipping_buyer_reason"
+    return "return_shipping"

@@ -1,0 +1,1 @@
+"""Knowledge base: loaders, splitter, shop facts, Chroma + BM25 index, hybrid retrieval."""

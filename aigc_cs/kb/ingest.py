@@ -1,0 +1,235 @@
+"""Incremental ingest: unchanged files are not re-read, unchanged chunks are not re-embedded, and files
+that are gone leave the index. Bad files become one-line issues while the rest goes on."""
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from aigc_cs.errors import UserError
+from aigc_cs.kb.index import Index
+from aigc_cs.kb.loaders import PAIR_SUFFIXES, SUFFIXES, load
+from aigc_cs.kb.models import COMMON_SHOP, Chunk, DocType, Shop
+from aigc_cs.kb.shops import POLICY_FILE, PRODUCTS_DIR, read_shop
+from aigc_cs.kb.splitter import Piece, faq_piece, split_markdown
+
+EMBED_BATCH = 16
+Progress = Callable[[int, int], None]
+
+
+class IngestReport(BaseModel):
+    files: int = 0
+    reread: int = 0
+    chunks_total: int = 0
+    added: int = 0
+    removed: int = 0
+    embedded: int = 0
+    shops: list[str] = []
+    issues: list[str] = []
+    warnings: list[str] = []
+
+
+class _Run:
+    """The state of one ingest: shops read so far, chunks built, files that failed."""
+
+    def __init__(self, index: Index, override: str | None, max_bytes: int, chunk_chars: int) -> None:
+        self.index, self.override, self.max_bytes, self.chunk_chars = index, override, max_bytes, chunk_chars
+        self.report = IngestReport()
+        self.shops: dict[Path, Shop | UserError] = {}
+        self.chunks: list[Chunk] = []
+        self.failed: set[str] = set()
+        self.changed_policies: set[str] = set()
+        self.hashes: dict[str, str] = {}
+        self.seen: set[str] = set()
+        self.old = index.chunks()
+        self.old_hashes = index.file_hashes()
+        self.old_by_origin: dict[str, list[Chunk]] = {}
+        for chunk in self.old:
+            self.old_by_origin.setdefault(chunk.origin, []).append(chunk)
+
+    def shop_for(self, folder: Path | None, root: Path) -> str:
+        """The shop id of a file's folder; a folder's policy is read once, and a broken one fails every file in it."""
+        if folder is None:
+            return self.override or COMMON_SHOP
+        if folder not in self.shops:
+            shop_id = self.override if self.override and folder == root else None
+            try:
+                self.shops[folder], problems = read_shop(folder, root.parent, self.max_bytes, shop_id=shop_id)
+                self.report.issues.extend(problems)
+            except UserError as exc:
+                self.shops[folder] = exc
+        shop = self.shops[folder]
+        if isinstance(shop, UserError):
+            raise shop
+        return shop.info.id
+
+    def add_file(self, path: Path, root: Path) -> None:
+        folder = _shop_folder(path, root)
+        shop_id = self.shop_for(folder, root)
+        doc_type = _doc_type(path, folder, shop_id)
+        source = path.relative_to(root.parent).as_posix()
+        digest = _digest(path, self.max_bytes)
+        origin = str(path)
+        self.hashes[origin] = digest
+        previous = self.old_by_origin.get(origin, [])
+        if self.old_hashes.get(origin) == digest and previous and all(
+            (c.shop, c.doc_type, c.source) == (shop_id, doc_type, source) for c in previous
+        ):
+            self.chunks.extend(previous)
+            self.seen.update(c.id for c in previous)
+            return
+        self.report.reread += 1
+        if doc_type == "policy" and path.name == POLICY_FILE:
+            self.changed_policies.add(shop_id)
+        for piece in _pieces(path, self.max_bytes, self.chunk_chars):
+            self.chunks.append(Chunk(id=_chunk_id(shop_id, doc_type, source, piece, self.seen), text=piece.text,
+                                     shop=shop_id, doc_type=doc_type, source=source, section=piece.section,
+                                     origin=origin))
+
+
+def _digest(path: Path, max_bytes: int) -> str:
+    size = path.stat().st_size
+    if size == 0 or size > max_bytes:
+        load(path, max_bytes)  # raises the one-line explanation
+    return hashlib.sha1(path.read_bytes()).hexdigest()
+
+
+def _files(root: Path) -> list[Path]:
+    if root.is_file():
+        return [root]
+    return sorted(
+        p for p in root.rglob("*")
+        if p.is_file() and p.suffix.lower() in SUFFIXES and not any(part.startswith(".") for part in p.parts)
+    )
+
+
+def _shop_folder(path: Path, root: Path) -> Path | None:
+    """The nearest folder (within the ingest root) that holds a policy.md, if any."""
+    top = root if root.is_dir() else root.parent
+    for folder in [path.parent, *path.parent.parents]:
+        if (folder / POLICY_FILE).is_file():
+            return folder
+        if folder == top:
+            break
+    return None
+
+
+def _doc_type(path: Path, shop_folder: Path | None, shop: str) -> DocType:
+    if path.suffix.lower() in PAIR_SUFFIXES:
+        return "faq"
+    if shop_folder is not None and path == shop_folder / POLICY_FILE:
+        return "policy"
+    if shop_folder is not None and (shop_folder / PRODUCTS_DIR) in path.parents:
+        return "product"
+    if "phrasebook" in path.parts:
+        return "phrasebook"
+    return "policy" if shop != COMMON_SHOP else "course"
+
+
+def _chunk_id(shop: str, doc_type: str, source: str, piece: Piece, seen: set[str]) -> str:
+    base = hashlib.sha1(f"{shop}|{doc_type}|{source}|{piece.section}|{piece.text}".encode()).hexdigest()[:20]
+    chunk_id, n = base, 1
+    while chunk_id in seen:
+        chunk_id, n = f"{base}-{n}", n + 1
+    seen.add(chunk_id)
+    return chunk_id
+
+
+def _pieces(path: Path, max_bytes: int, chunk_chars: int) -> list[Piece]:
+    loaded = load(path, max_bytes)
+    if loaded.pairs:
+        return [faq_piece(q, a) for q, a in loaded.pairs]
+    pieces = split_markdown(loaded.text, path.stem, chunk_chars)
+    if not pieces and not loaded.front_matter:
+        raise UserError(f"{path}：没有可导入的文字内容，已跳过")
+    return pieces
+
+
+def _under(origin: str, roots: list[str]) -> bool:
+    return any(origin == r or origin.startswith(r.rstrip("/") + "/") for r in roots)
+
+
+def ingest(index: Index, roots: list[Path], *, shop_override: str | None = None, max_bytes: int,
+           chunk_chars: int, on_embed: Progress | None = None) -> IngestReport:
+    """Ingest files and shop folders under `roots` into `index`."""
+    roots = [r.resolve() for r in roots]
+    for root in roots:
+        if not root.exists():
+            raise UserError(f"{root}：路径不存在，请检查拼写")
+    if shop_override and not any((r / POLICY_FILE).is_file() for r in roots if r.is_dir()) \
+            and shop_override not in index.shop_ids():
+        raise UserError(f"店铺“{shop_override}”尚未导入：请先导入含 {POLICY_FILE} 的店铺目录")
+
+    with index.locked():
+        run = _Run(index, shop_override, max_bytes, chunk_chars)
+        report = run.report
+        for root in roots:
+            for path in _files(root):
+                try:
+                    run.add_file(path, root)
+                    report.files += 1
+                except UserError as exc:
+                    if exc.message not in report.issues:
+                        report.issues.append(exc.message)
+                    run.failed.add(str(path))
+
+        touched = [str(r) for r in roots]
+        kept = [c for c in run.old if not _under(c.origin, touched) or c.origin in run.failed]
+        kept_ids = {c.id for c in kept}
+        all_chunks = kept + [c for c in run.chunks if c.id not in kept_ids]
+        old_ids, all_ids = {c.id for c in run.old}, {c.id for c in all_chunks}
+        report.added, report.removed = len(all_ids - old_ids), len(old_ids - all_ids)
+        report.chunks_total = len(all_chunks)
+
+        shops = {folder: shop for folder, shop in run.shops.items() if isinstance(shop, Shop)}
+        report.warnings.extend(_check_policy_prose(
+            [s for s in shops.values() if s.info.id in run.changed_policies], all_chunks))
+        for folder, shop in shops.items():
+            index.save_shop(shop, folder)
+        for shop_id, origin in index.shop_origins().items():
+            if _under(str(origin), touched) and not (origin / POLICY_FILE).exists():
+                index.drop_shop(shop_id)
+        report.shops = sorted(s.info.id for s in shops.values())
+
+        if all_ids != old_ids or not index.vectors_in_sync(all_ids) or not index.bm25_current():
+            report.embedded = _sync_vectors(index, all_chunks, on_embed)
+            index.save_bm25(all_chunks)
+            index.save_chunks(all_chunks)
+        if index.embedding_warning:
+            report.warnings.append(index.embedding_warning)
+        index.save_file_hashes({**{o: h for o, h in run.old_hashes.items() if not _under(o, touched)},
+                                **run.hashes})
+    return report
+
+
+def _check_policy_prose(shops: list[Shop], chunks: list[Chunk]) -> list[str]:
+    """The prose of a policy.md must agree with its own facts; say so at ingest when it does not."""
+    from aigc_cs.guard.check import check_text
+
+    warnings = []
+    for shop in shops:
+        prose = "\n".join(c.text for c in chunks if c.shop == shop.info.id and c.source == shop.policy_source)
+        for violation in check_text(prose, shop).violations:
+            warnings.append(f"{shop.policy_source}：正文与 YAML 事实不一致：{violation.message}")
+    return warnings
+
+
+def _sync_vectors(index: Index, chunks: list[Chunk], on_embed: Progress | None) -> int:
+    """Embed only the chunks Chroma lacks, and delete the ones that left the index."""
+    store = index.vectors
+    if store is None:
+        return 0
+    have = index.vector_ids()
+    wanted = {c.id for c in chunks}
+    gone = list(have - wanted)
+    if gone:
+        store.delete(ids=gone)
+    todo = [c for c in chunks if c.id not in have]
+    for start in range(0, len(todo), EMBED_BATCH):
+        batch = todo[start: start + EMBED_BATCH]
+        store.add_texts([c.text for c in batch], metadatas=[c.metadata() for c in batch], ids=[c.id for c in batch])
+        if on_embed:
+            on_embed(start + len(batch), len(todo))
+    index.record_vectors(wanted)
+    return len(todo)

@@ -1,0 +1,101 @@
+"""Data models of the knowledge base: shops and their facts, products, chunks and passages."""
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+DocType = Literal["course", "policy", "product", "faq", "phrasebook"]
+DOC_TYPES: tuple[str, ...] = ("course", "policy", "product", "faq", "phrasebook")
+SHOP_DOC_TYPES: list[str] = ["policy", "product", "faq"]  # what answers a customer of one shop
+COMMON_SHOP = "*"  # chunks shared by every shop (course, phrase book)
+Payer = Literal["shop", "buyer"]
+
+
+class ShopInfo(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+    name: str
+    category: str
+
+
+class PolicyFacts(BaseModel):
+    """The machine-readable policy of one shop, read from the YAML front matter of its policy.md."""
+
+    model_config = ConfigDict(extra="forbid")
+    no_reason_return_days: int = Field(ge=0, description="无理由退货天数，0 表示不支持")
+    return_condition: str
+    return_shipping_quality_issue: Payer
+    return_shipping_buyer_reason: Payer
+    freight_insurance: bool
+    ship_within_hours: int = Field(gt=0)
+    free_shipping_threshold_yuan: float | None = Field(ge=0, description="满多少元包邮；0 = 全场包邮；null = 不包邮")
+    bargain_limit_yuan: float = Field(ge=0, description="客服可让价上限；0 = 不议价")
+    refund_working_days: int = Field(gt=0)
+    invoice: Literal["after_receipt", "with_order", "none"]
+    quality_claim_days: int = Field(ge=0)
+    aftersale_reply_minutes: int = Field(gt=0)
+    delay_compensation: str | None
+
+
+class ProductSection(BaseModel):
+    title: str  # the heading as written in the file
+    text: str
+
+
+class Product(BaseModel):
+    name: str
+    aliases: list[str] = []
+    price_yuan: float | None = None
+    source: str
+    sections: dict[str, ProductSection] = Field(
+        default_factory=dict, description="keyed by material/size/suitable/selling/care/related"
+    )
+
+    def names(self) -> list[str]:
+        return [self.name, *self.aliases]
+
+
+class Shop(BaseModel):
+    info: ShopInfo
+    facts: PolicyFacts
+    policy_source: str
+    policy_sections: list[str] = []
+    products: list[Product] = []
+
+    def product(self, name: str) -> Product | None:
+        for product in self.products:
+            if name in product.names():
+                return product
+        return None
+
+
+class Chunk(BaseModel):
+    id: str
+    text: str
+    shop: str
+    doc_type: DocType
+    source: str
+    section: str
+    origin: str = Field(description="absolute path of the file the chunk came from")
+
+    def metadata(self) -> dict[str, str]:
+        return {"shop": self.shop, "doc_type": self.doc_type, "source": self.source, "section": self.section}
+
+
+class Passage(BaseModel):
+    text: str
+    shop: str
+    doc_type: DocType
+    source: str
+    section: str
+    score: float
+    chunk_id: str
+
+
+class Citation(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    source: str
+    section: str
+
+    def __str__(self) -> str:
+        return f"{self.source} · {self.section}" if self.section else self.source

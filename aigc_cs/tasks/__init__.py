@@ -1,0 +1,1 @@
+"""Tasks: one module each, with its input model, output model, prompt name and offline composer."""

@@ -1,0 +1,136 @@
+"""Task `reply`: answer one customer message for one shop, grounded in its facts and passages."""
+
+import re
+
+from pydantic import BaseModel, Field, computed_field
+
+from aigc_cs.guard.check import check_text
+from aigc_cs.guard.lexicon import scan
+from aigc_cs.kb.intents import Intent, detect, find_product
+from aigc_cs.kb.models import SHOP_DOC_TYPES, Citation, Passage, Product, Shop
+from aigc_cs.llm.templates import render
+from aigc_cs.tasks.context import Context
+from aigc_cs.text import pick, tokens
+
+PROMPT = "reply"
+ENGINE = "offline"
+MAX_MESSAGE_CHARS = 2000
+PRODUCT_LABELS = {"material": "材质和成分", "size": "规格尺码", "suitable": "适合人群", "selling": "特点",
+                  "care": "使用和保养方法", "related": "搭配推荐"}
+MIN_OVERLAP = 0.5  # share of the question's words a passage must contain to be quoted as an answer
+
+
+class ReplyInput(BaseModel):
+    message: str = Field(min_length=1)
+    shop: str
+
+
+class ReplyOutput(BaseModel):
+    message: str
+    shop: str
+    text: str
+    intents: list[str]
+    product: str | None
+    answered: bool = Field(description="false when the knowledge base had no answer and the reply says so")
+    citations: list[Citation]
+    engine: str = ENGINE
+    warnings: list[str] = []
+
+    @computed_field
+    @property
+    def clean(self) -> bool:
+        return not self.warnings
+
+
+def _excerpt(text: str, limit: int = 120) -> str:
+    """The leading whole sentences of `text`, up to about `limit` characters."""
+    text = re.sub(r"^【[^】]*】\s*", "", text).replace("\n", "")
+    sentences = re.findall(r"[^。！？]+[。！？]?", text)
+    out = ""
+    for sentence in sentences:
+        if out and len(out) + len(sentence) > limit:
+            break
+        out += sentence
+    return out if out.endswith(("。", "！", "？")) else out + "。"
+
+
+def _policy_citation(intent: Intent, shop: Shop, ctx: Context, message: str) -> Citation:
+    heading = next((h for word in intent.cite for h in shop.policy_sections if word in h), None)
+    if heading is None:
+        hits = ctx.retriever.search(message, shop=shop.info.id, types=["policy"], k=1, customer=True)
+        heading = hits[0].section if hits else ""
+    return Citation(source=shop.policy_source, section=heading)
+
+
+def _answers(intents: list[Intent], product: Product | None) -> list[dict]:
+    answers = []
+    for intent in intents:
+        section = product.sections.get(intent.product) if product and intent.product else None
+        answers.append({"id": intent.id, "topic": intent.topic, "label": PRODUCT_LABELS.get(intent.product or "", ""),
+                        "text": _excerpt(section.text) if section else ""})
+    return answers
+
+
+def _overlap(question: str, passage: Passage) -> float:
+    asked = {t for t in tokens(question) if len(t) > 1}
+    if not asked:
+        return 0.0
+    return len(asked & set(tokens(passage.text))) / len(asked)
+
+
+def _passage_answer(message: str, shop: Shop, ctx: Context) -> Passage | None:
+    """The shop passage that answers a question no intent covers, if one clearly does."""
+    for hit in ctx.retriever.search(message, shop=shop.info.id, types=SHOP_DOC_TYPES, k=3, customer=True):
+        if hit.shop == shop.info.id and _overlap(message, hit) >= MIN_OVERLAP:
+            return hit
+    return None
+
+
+def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
+    shop = ctx.shop(inp.shop)
+    message = inp.message.strip()[:MAX_MESSAGE_CHARS]
+    intents = detect(message)
+    product = find_product(message, shop)
+    citations: list[Citation] = []
+    for intent in intents:
+        if intent.product and product and intent.product in product.sections:
+            citations.append(Citation(source=product.source, section=product.sections[intent.product].title))
+        elif intent.cite:
+            citations.append(_policy_citation(intent, shop, ctx, message))
+    passage = None if intents else _passage_answer(message, shop, ctx)
+    if passage is not None:
+        citations.append(Citation(source=passage.source, section=passage.section))
+
+    related = ""
+    wants_product = any(i.product for i in intents) and not any(i.product == "related" for i in intents)
+    if product and "related" in product.sections and wants_product:
+        related = _excerpt(product.sections["related"].text, 80)
+        citations.append(Citation(source=product.source, section=product.sections["related"].title))
+
+    def choose(options: list[str], salt: str) -> str:
+        return pick(options, message, shop.info.id, salt)
+
+    text = render(
+        f"offline/{PROMPT}.j2",
+        shop=shop.info, f=shop.facts, product=product, products=shop.products,
+        answers=_answers(intents, product), empathy=any(i.empathy for i in intents), related=related,
+        passage={"label": _passage_label(passage, shop), "text": _passage_text(passage)} if passage else None,
+        pick=choose,
+    )
+    warnings = [v.message for v in check_text(text, shop).violations] + [h.message() for h in scan(text)]
+    unique = list(dict.fromkeys(citations))
+    return ReplyOutput(message=message, shop=shop.info.id, text=text, intents=[i.id for i in intents],
+                       product=product.name if product else None, answered=bool(intents or passage),
+                       citations=unique, warnings=warnings)
+
+
+def _passage_label(passage: Passage, shop: Shop) -> str:
+    owner = next((p.name for p in shop.products if p.source == passage.source), None)
+    where = f"“{owner}”的商品资料" if owner else ("常见问题库" if passage.doc_type == "faq" else "店铺政策")
+    return f"{where}（{passage.section.split(' > ')[-1]}）"
+
+
+def _passage_text(passage: Passage) -> str:
+    if passage.doc_type == "faq":
+        return passage.text.split("答：", 1)[-1].strip()
+    return _excerpt(passage.text, 160)

