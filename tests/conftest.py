@@ -1,0 +1,81 @@
+"""Shared fixtures: one index of the bundled corpus per test session, and a way to run the real CLI."""
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from aigc_cs.config import Settings
+from aigc_cs.kb.index import Index
+from aigc_cs.kb.ingest import ingest
+from aigc_cs.paths import corpus_dir
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def build_index(home: Path, roots: list[Path] | None = None) -> Index:
+    settings = Settings(home=home)
+    index = Index(home, settings.embedding)
+    ingest(index, roots or [corpus_dir()], max_bytes=int(settings.max_file_mb * 2**20),
+           chunk_chars=settings.chunk_chars)
+    return index
+
+
+@pytest.fixture(scope="session")
+def demo_home(tmp_path_factory) -> Path:
+    """The bundled demo corpus, ingested once per session. Tests must not write to it."""
+    home = tmp_path_factory.mktemp("demo-index")
+    build_index(home)
+    return home
+
+
+@pytest.fixture
+def own_home(demo_home: Path, tmp_path: Path) -> Path:
+    """A private copy of the demo index, for tests that ingest more or change things."""
+    home = tmp_path / "index"
+    shutil.copytree(demo_home, home)
+    return home
+
+
+class Result:
+    def __init__(self, code: int, stdout: str, stderr: str) -> None:
+        self.code, self.stdout, self.stderr = code, stdout, stderr
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+def _invoke(home: Path, args: list[str], env: dict[str, str] | None = None) -> Result:
+    from cli import app
+
+    runner = CliRunner()
+    result = runner.invoke(app, args, env={"AIGC_CS_HOME": str(home), "COLUMNS": "200", **(env or {})},
+                           catch_exceptions=False)
+    return Result(result.exit_code, result.stdout, result.stderr)
+
+
+@pytest.fixture
+def cli(demo_home: Path) -> Callable[..., Result]:
+    """Run `aigc-cs ARGS` in-process against the shared demo index."""
+    return lambda *args, env=None: _invoke(demo_home, list(args), env)
+
+
+@pytest.fixture
+def cli_own(own_home: Path) -> Callable[..., Result]:
+    """Run `aigc-cs ARGS` in-process against a private copy of the demo index."""
+    return lambda *args, env=None: _invoke(own_home, list(args), env)
+
+
+def run_entry_point(args: list[str], cwd: Path, env: dict[str, str] | None = None,
+                    timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run the installed `aigc-cs` console script as a real process."""
+    exe = Path(sys.executable).with_name("aigc-cs")
+    return subprocess.run([str(exe), *args], cwd=cwd, capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, "COLUMNS": "200", **(env or {})})

@@ -1,0 +1,41 @@
+"""`aigc-cs check`: contradictions with the shop's facts and banned words, with exit codes."""
+
+import json
+
+
+def test_thirty_day_promise_is_reported_and_exits_non_zero(cli):
+    result = cli("check", "亲，我们支持30天无理由退货哦", "--shop", "demo-fashion")
+    assert result.code == 1
+    assert "30天无理由" in result.stdout
+    assert "7天无理由退货" in result.stdout
+    assert "corpus/shops/demo-fashion/policy.md" in result.stdout
+
+
+def test_a_correct_text_passes(cli):
+    result = cli("check", "您好，本店支持7天无理由退换，满99元包邮，付款后48小时内发货，谢谢您！", "--shop", "demo-fashion")
+    assert result.code == 0, result.output
+    assert "一致" in result.stdout
+
+
+def test_json_lists_claims_violations_and_lexicon_hits(cli):
+    result = cli("check", "在的。全网最低价，满99元包邮", "--shop", "demo-beauty", "--json")
+    assert result.code == 1
+    data = json.loads(result.stdout)
+    assert data["ok"] is False
+    assert [v["key"] for v in data["violations"]] == ["free_shipping_threshold_yuan"]
+    assert {h["kind"] for h in data["lexicon"]} == {"banned", "extreme"}
+
+
+def test_text_from_a_file(cli, tmp_path):
+    answer = tmp_path / "答案.txt"
+    answer.write_bytes("亲，下单就能开发票哦".encode("gbk"))
+    result = cli("check", f"@{answer}", "--shop", "demo-fashion")
+    assert result.code == 1
+    assert "确认收货后开具" in result.stdout
+
+
+def test_missing_file_and_unknown_shop_get_one_line(cli, tmp_path):
+    missing = cli("check", f"@{tmp_path / 'nope.txt'}", "--shop", "demo-fashion")
+    assert missing.code == 2 and "文件不存在" in missing.stderr
+    unknown = cli("check", "七天无理由", "--shop", "no-such-shop")
+    assert unknown.code == 2 and "no-such-shop" in unknown.stderr and "Traceback" not in unknown.output

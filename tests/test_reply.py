@@ -1,0 +1,162 @@
+"""`aigc-cs reply`: grounded in the shop's facts, cites them, follows the 5 steps, no banned words."""
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from aigc_cs.guard.lexicon import scan
+from tests.conftest import FIXTURES
+
+GREETINGS = ("您好",)
+CLOSINGS = ("感谢", "谢谢", "随时")
+
+
+def reply_json(cli, message: str, shop: str) -> dict:
+    result = cli("reply", message, "--shop", shop, "--json")
+    assert result.code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_return_question_states_the_fashion_shop_facts(cli):
+    out = reply_json(cli, "衣服不合适可以退吗", "demo-fashion")
+    text = out["text"]
+    assert "7天内无理由退换" in text
+    assert "吊牌完好、未穿着未洗涤、不影响二次销售" in text
+    assert "寄回的运费需要您承担" in text
+    assert {"source": "corpus/shops/demo-fashion/policy.md", "section": "七天无理由退换"} in out["citations"]
+    assert out["engine"] == "offline" and out["clean"] is True and out["answered"] is True
+
+
+def test_same_question_follows_the_beauty_shop_facts(cli):
+    text = reply_json(cli, "拆了还能退吗", "demo-beauty")["text"]
+    assert "15天内无理由退换" in text and "未拆封、塑封完好" in text
+    assert "7天内无理由" not in text
+
+
+@pytest.mark.parametrize(
+    ("message", "shop", "must"),
+    [
+        ("能便宜点不", "demo-beauty", ["不议价", "全场包邮"]),
+        ("能便宜点不", "demo-fashion", ["不超过20元", "满99元包邮"]),
+        ("几天发货", "demo-fashion", ["48小时内发货"]),
+        ("今天拍什么时候发", "demo-beauty", ["24小时内发货"]),
+        ("退款多久到账", "demo-fashion", ["2个工作日内"]),
+        ("发票怎么开", "demo-fashion", ["确认收货后"]),
+        ("发票怎么开", "demo-beauty", ["下单时填写发票抬头"]),
+        ("怎么还没发货啊都三天了", "demo-fashion", ["抱歉", "补偿5元无门槛优惠券"]),
+        ("怎么还没发货啊都三天了", "demo-beauty", ["抱歉", "没有固定的延迟补偿"]),
+        ("面霜油不油", "demo-beauty", ["水润保湿面霜", "不黏腻"]),
+        ("牛仔裤洗了会掉色吗", "demo-fashion", ["高腰直筒牛仔裤"]),
+    ],
+)
+def test_answers_carry_the_exact_facts(cli, message, shop, must):
+    out = reply_json(cli, message, shop)
+    for fact in must:
+        assert fact in out["text"], (fact, out["text"])
+    assert out["clean"], out["warnings"]
+    assert out["citations"], "every answered reply cites its sources"
+
+
+@pytest.mark.parametrize("shop", ["demo-fashion", "demo-beauty"])
+@pytest.mark.parametrize(
+    "message",
+    ["在吗", "衣服小了能换吗", "几天能到", "能便宜点不", "运费谁出", "收到的东西坏了", "你们有实体店吗", "敏感肌能用吗",
+     "包邮吗？发票能开吗？可以退吗？"],
+)
+def test_every_reply_greets_closes_and_avoids_banned_words(cli, message, shop):
+    out = reply_json(cli, message, shop)
+    text = out["text"]
+    assert text.startswith(GREETINGS), text
+    last_line = text.strip().splitlines()[-1]
+    assert any(word in last_line for word in CLOSINGS), text
+    assert scan(text) == [], [h.message() for h in scan(text)]
+    assert out["warnings"] == []
+
+
+def test_multi_part_question_is_answered_in_numbered_points(cli):
+    text = reply_json(cli, "包邮吗？发票能开吗？", "demo-fashion")["text"]
+    assert re.search(r"^1\. ", text, re.M) and re.search(r"^2\. ", text, re.M)
+    assert "满99元包邮" in text and "确认收货后" in text
+
+
+def test_unknown_question_is_honest_and_invents_no_policy(cli):
+    out = reply_json(cli, "你们支持花呗分期吗", "demo-fashion")
+    assert out["answered"] is False
+    assert "核实" in out["text"]
+    assert out["citations"] == []
+    assert not re.search(r"\d+\s*(天|小时|元|个工作日)", out["text"]), out["text"]
+
+
+def test_product_question_without_a_product_asks_which_one(cli):
+    text = reply_json(cli, "这个是什么面料的", "demo-fashion")["text"]
+    assert "哪一款" in text and "法式碎花连衣裙" in text
+
+
+def test_replies_vary_with_the_message_but_repeat_for_the_same_message(cli):
+    a1 = reply_json(cli, "衣服不合适可以退吗", "demo-fashion")["text"]
+    a2 = reply_json(cli, "衣服不合适可以退吗", "demo-fashion")["text"]
+    openers = {reply_json(cli, m, "demo-fashion")["text"].splitlines()[0]
+               for m in ["衣服小了能换吗", "能退吗", "不喜欢可以退吗", "尺码不合适想换", "退货怎么弄"]}
+    assert a1 == a2
+    assert len(openers) >= 2
+
+
+def test_plain_output_prints_reply_citations_and_engine(cli):
+    result = cli("reply", "衣服不合适可以退吗", "--shop", "demo-fashion")
+    assert result.code == 0
+    assert "引擎：offline" in result.stdout
+    assert "出处：corpus/shops/demo-fashion/policy.md · 七天无理由退换" in result.stdout
+
+
+def test_changed_window_in_facts_is_followed_after_reingest(cli_own, tmp_path):
+    from aigc_cs.paths import corpus_dir
+
+    shop = tmp_path / "demo-fashion"
+    shutil.copytree(corpus_dir() / "shops" / "demo-fashion", shop)
+    policy = shop / "policy.md"
+    policy.write_text(policy.read_text(encoding="utf-8").replace("no_reason_return_days: 7", "no_reason_return_days: 10"),
+                      encoding="utf-8")
+    result = cli_own("ingest", str(shop))
+    # the prose still says 7 days: ingest warns that prose and facts disagree
+    assert "正文与 YAML 事实不一致" in result.stderr
+    text = json.loads(cli_own("reply", "衣服不合适可以退吗", "--shop", "demo-fashion", "--json").stdout)["text"]
+    assert "10天内无理由退换" in text and "7天" not in text
+
+
+def test_new_shop_is_answered_from_its_own_facts(cli_own):
+    result = cli_own("ingest", str(FIXTURES / "shops" / "test-tea"), "--shop", "test-tea")
+    assert result.code == 0, result.output
+    assert "test-tea" in result.stderr
+
+    def ask(message: str) -> str:
+        out = json.loads(cli_own("reply", message, "--shop", "test-tea", "--json").stdout)
+        assert out["clean"], out["warnings"]
+        return out["text"]
+
+    assert "不支持无理由退货" in ask("茶叶不想要了能退吗")
+    assert "72小时内发货" in ask("几天发货")
+    assert "满59元包邮" in ask("包邮吗")
+    assert "不超过5元" in ask("能便宜点吗")
+    assert "5个工作日内" in ask("退款多久到账")
+    assert "不提供发票" in ask("能开发票吗")
+    assert "明前龙井" in ask("龙井怎么泡")
+    shops = json.loads(cli_own("shops", "--json").stdout)
+    assert {s["shop"]["id"] for s in shops} == {"demo-fashion", "demo-beauty", "test-tea"}
+
+
+def test_shop_id_option_overrides_the_front_matter_id(cli_own, tmp_path: Path):
+    shop = tmp_path / "my-tea"
+    shutil.copytree(FIXTURES / "shops" / "test-tea", shop)
+    assert cli_own("ingest", str(shop), "--shop", "my-tea").code == 0
+    out = json.loads(cli_own("reply", "几天发货", "--shop", "my-tea", "--json").stdout)
+    assert "72小时内发货" in out["text"]
+    assert out["citations"][0]["source"] == "my-tea/policy.md"
+
+
+def test_empty_message_gets_one_clear_line(cli):
+    result = cli("reply", "   ", "--shop", "demo-fashion")
+    assert result.code == 2
+    assert "顾客消息是空的" in result.stderr and "Traceback" not in result.output
