@@ -155,7 +155,7 @@ def kb_status(as_json: JsonOpt = False) -> None:
 @friendly
 def shops(as_json: JsonOpt = False) -> None:
     """列出已导入的店铺和它们的关键政策事实。"""
-    from rich.table import Table
+    from rich.table import Column, Table
 
     from aigc_cs.guard.check import describe
 
@@ -168,7 +168,7 @@ def shops(as_json: JsonOpt = False) -> None:
                  "products": [p.name for p in r.products]} for r in records]
         _console().print_json(json.dumps(data, ensure_ascii=False))
         return
-    table = Table("ID", "店名", "类目", "退换", "发货", "包邮", "议价", "发票", "商品")
+    table = Table(*(Column(h, overflow="fold") for h in ("ID", "店名", "类目", "退换", "发货", "包邮", "议价", "发票", "商品")))
     for r in records:
         f = r.facts
         table.add_row(r.info.id, r.info.name, r.info.category,
@@ -188,7 +188,7 @@ def search(
     as_json: JsonOpt = False,
 ) -> None:
     """检索知识库：按相关度列出片段及其出处和章节。"""
-    from rich.table import Table
+    from rich.table import Column, Table
 
     from aigc_cs.errors import UserError
     from aigc_cs.kb.models import DOC_TYPES
@@ -210,7 +210,7 @@ def search(
     if not passages:
         _console().print("没有找到相关内容。可以换个说法，或用 aigc-cs kb status 查看已导入的资料。")
         return
-    table = Table("#", "得分", "类型", "出处", "章节", "内容", show_lines=True)
+    table = Table(*(Column(h, overflow="fold") for h in ("#", "得分", "类型", "出处", "章节", "内容")), show_lines=True)
     for i, p in enumerate(passages, 1):
         body = p.text.split("\n", 1)[-1].replace("\n", " ")
         table.add_row(str(i), f"{p.score:.3f}", p.doc_type, p.source, p.section, body[:90] + ("…" if len(body) > 90 else ""))

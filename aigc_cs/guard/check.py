@@ -44,7 +44,7 @@ def describe(key: str, f: PolicyFacts) -> str:
         "ship_within_hours": f"付款后{f.ship_within_hours}小时内发货",
         "free_shipping_threshold_yuan": "不包邮" if threshold is None
         else ("全场包邮" if threshold == 0 else f"满{threshold:g}元包邮"),
-        "bargain_yuan": "不议价" if f.bargain_limit_yuan == 0 else f"客服最多可让价{f.bargain_limit_yuan:g}元",
+        "bargain_yuan": "不议价" if f.bargain_limit_yuan == 0 else f"客服让价不超过{f.bargain_limit_yuan:g}元",
         "refund_working_days": f"店铺确认后{f.refund_working_days}个工作日内退款到账",
         "invoice": f"发票{INVOICE[f.invoice]}",
         "delay_compensation": f.delay_compensation or "没有固定的延迟发货补偿",
