@@ -71,7 +71,7 @@ def _contradicts(claim: Claim, f: PolicyFacts) -> bool:
             return v != f.ship_within_hours
         case "free_shipping_threshold_yuan":
             fact = f.free_shipping_threshold_yuan
-            return fact != 0 if v is None else v != fact
+            return fact == 0 if v is None else v != fact  # "不包邮" is wrong only where everything ships free
         case "bargain_yuan":
             return (v == -1.0 and f.bargain_limit_yuan == 0) or (isinstance(v, float) and v > f.bargain_limit_yuan)
         case "refund_working_days":

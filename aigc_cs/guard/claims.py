@@ -34,7 +34,7 @@ _RANGE = rf"({N})\s*(?:(?:-|~|到|至)\s*({N}))?"
 _CONDITION = re.compile(r"拆封|拆开|使用过|用过|已使用|穿过|穿着|洗涤|洗过|吊牌|剪标|定制|损坏|二次销售|未满|不满|贴身|内衣|食品")
 _QUALITY = re.compile(r"质量|破损|瑕疵|发错|错发|漏发|少发|描述不符|坏了|损坏|过敏|问题商品|次品")
 _BUYER = re.compile(r"无理由|个人原因|不喜欢|不想要|不合适|尺码|拍错|颜色|买错|主观")
-_DELAY = re.compile(r"延迟|晚发|迟发|延误|没发货|未发货|超时|发货慢|还没发|没有发")
+_DELAY = re.compile(r"延迟|晚发|迟发|延误|没发货|未发货|超时|发货慢|发货晚|发晚了|还没发|没有发")
 
 _NO_REASON_NEG = re.compile(rf"(?:不支持|不能|不可以|不可|没有|不提供|无法|不享受|不参加)\s*(?:{N}\s*天)?\s*无理由")
 _NO_REASON = [
@@ -44,7 +44,7 @@ _NO_REASON = [
 _SHOP_PAYS = [
     re.compile(r"(?:我们|我方|店铺|本店|小店|商家|卖家|店里)\s*(?:来|会|将|都|负责)?\s*(?:承担|负责|出|包|报销|补贴)\s*"
                r"(?:来回|往返|双向|退货|寄回|退回)?\s*(?:的)?\s*运费"),
-    re.compile(r"运费\s*(?:由|是|都由|全由)\s*(?:我们|我方|店铺|本店|小店|商家|卖家)\s*(?:来)?\s*(?:承担|负责|出)"),
+    re.compile(r"运费\s*(?:由|是|都由|全由)?\s*(?:我们|我方|店铺|本店|小店|商家|卖家)\s*(?:来|会|都)?\s*(?:承担|负责|出)"),
     re.compile(r"(?:退货|退换货?|换货)\s*(?:都)?\s*包\s*(?:来回|往返)?\s*运费|包来回运费|免费退换|运费全免"),
 ]
 _BUYER_PAYS = [
@@ -65,10 +65,13 @@ _FREE_THRESHOLD = re.compile(rf"满\s*({N})\s*(?:元|块)?\s*(?:就|即|可|即�
 _FREE_ALL = re.compile(r"(?:全场|全店|所有商品|全部商品|一律|无门槛|任意金额|不限金额|每单都|都)\s*(?:都|均)?\s*包邮")
 _FREE_NEG = re.compile(r"(?<!包)(?:不包邮|不能包邮|没有包邮|不支持包邮|无法包邮|不提供包邮)")
 _BARGAIN = re.compile(rf"(?:便宜|少收|让利|让|降价|降|抹|优惠)\s*(?:了|给|您|你)*\s*({N})\s*(?:元|块)")
-_BARGAIN_ANY = re.compile(r"(?:可以|能|给您|给你|帮您|帮你)\s*(?:再)?\s*(?:便宜|少收|让|打个?折|优惠)(?!券)|打\s*[\d一二三四五六七八九]\s*折")
+_BARGAIN_ANY = re.compile(
+    r"(?:可以|能|给您|给你|帮您|帮你)\s*(?:再)?\s*(?:便宜|少收|让|打个?折|优惠)(?!券)|打\s*个?\s*[\d一二三四五六七八九]\s*折"
+)
 _REFUND = re.compile(rf"{_RANGE}\s*(?:个)?\s*(工作日|天|日)\s*(?:内|以内|之内)?")
 _INVOICE_NONE = re.compile(r"(?:不|无法|不能|没法|不可以)\s*(?:提供|开具?|开)\s*(?:具)?\s*发票|不开发票|没有发票")
 _INVOICE_AFTER = re.compile(r"(?:确认)?收货\s*(?:后|之后|以后)|签收\s*(?:后|之后)")
+_INVOICE_SHIPPED = re.compile(r"发货\s*(?:后|之后|以后)|发出\s*(?:后|之后)")
 _INVOICE_WITH = re.compile(r"下单|付款|拍下|购买时|随货|随包裹|随订单|和货一起|跟货一起|一起寄")
 _COMPENSATE_AMOUNT = re.compile(rf"(?:补偿|赔偿|赔付|赔|送|赠送|发放)\s*(?:给)?\s*(?:您|你)?\s*(?:一张)?\s*({N})\s*元")
 _COMPENSATE_ANY = re.compile(r"(?:给您|给你|会|将|可以|为您)\s*(?:一些|一定的?)?\s*(?:补偿|赔偿)")
@@ -165,7 +168,8 @@ def _sentence_claims(s: str, offset: int, whole: str) -> list[Claim]:
                 add("refund_working_days", _upper(m), m)
 
     if "发票" in s:
-        for pattern, value in ((_INVOICE_NONE, "none"), (_INVOICE_AFTER, "after_receipt"), (_INVOICE_WITH, "with_order")):
+        for pattern, value in ((_INVOICE_NONE, "none"), (_INVOICE_AFTER, "after_receipt"),
+                               (_INVOICE_SHIPPED, "after_shipping"), (_INVOICE_WITH, "with_order")):
             m = pattern.search(s)
             if m:
                 add("invoice", value, m)

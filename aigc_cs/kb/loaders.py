@@ -54,7 +54,7 @@ def split_front_matter(text: str, path: Path) -> tuple[dict, str]:
         data = yaml.safe_load(header) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"第 {mark.line + 2} 行" if mark is not None else "某处"
+        where = f"第 {mark.line + 1} 行" if mark is not None else "某处"  # the header starts after the first ---
         raise UserError(f"{path}：YAML 头{where}格式有误，请检查缩进、冒号和引号") from None
     if not isinstance(data, dict):
         raise UserError(f"{path}：YAML 头应是“字段: 值”的形式")
@@ -83,8 +83,12 @@ def _docx_text(raw: bytes, path: Path) -> str:
 
 
 def _pdf_text(raw: bytes, path: Path) -> str:
+    import logging
+
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
+
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # its English warnings would precede our one line
 
     try:
         reader = PdfReader(io.BytesIO(raw))

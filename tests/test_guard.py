@@ -1,0 +1,417 @@
+"""The policy guard: claim extraction from Chinese text, checking claims against the demo shops' facts,
+and the phrase book's word lists (禁用语, 极限词, 网络流行语)."""
+
+import pytest
+
+from aigc_cs.guard.check import check_text
+from aigc_cs.guard.claims import extract
+from aigc_cs.guard.lexicon import scan
+from aigc_cs.kb.loaders import load
+from aigc_cs.kb.models import Shop
+from aigc_cs.kb.shops import read_shop
+from aigc_cs.paths import corpus_dir
+from aigc_cs.text import normalize
+
+MAX_BYTES = 20 * 2**20
+SHOP_IDS = ("demo-fashion", "demo-beauty")
+
+
+@pytest.fixture(scope="module")
+def shops() -> dict[str, Shop]:
+    return {shop_id: read_shop(corpus_dir() / "shops" / shop_id, corpus_dir(), MAX_BYTES)[0] for shop_id in SHOP_IDS}
+
+
+def claims_of(text: str) -> list[tuple[str, object]]:
+    return [(c.key, c.value) for c in extract(text)]
+
+
+# --------------------------------------------------------------------------------------------------
+# Claim extraction
+# --------------------------------------------------------------------------------------------------
+
+CHINESE_NUMERALS = [
+    ("支持七天无理由退货", [("no_reason_return_days", 7.0)]),
+    ("十五天无理由退货", [("no_reason_return_days", 15.0)]),
+    ("无理由退货期限是七天", [("no_reason_return_days", 7.0)]),
+    ("七天之内都可以无理由退货", [("no_reason_return_days", 7.0)]),
+    ("付款后四十八小时内发货", [("ship_within_hours", 48.0)]),
+    ("四十八个小时内发货", [("ship_within_hours", 48.0)]),
+    ("二十四小时内发货", [("ship_within_hours", 24.0)]),
+    ("付款后两个工作日内发货", [("ship_within_hours", 48.0)]),
+    ("两天内发货", [("ship_within_hours", 48.0)]),
+    ("满九十九元包邮", [("free_shipping_threshold_yuan", 99.0)]),
+    ("满两百元包邮", [("free_shipping_threshold_yuan", 200.0)]),
+    ("满一百包邮", [("free_shipping_threshold_yuan", 100.0)]),
+    ("满９９元包邮", [("free_shipping_threshold_yuan", 99.0)]),  # full-width digits
+    ("退款会在两个工作日内原路退回", [("refund_working_days", 2.0)]),
+    ("质量问题请在收货后三天内反馈", [("quality_claim_days", 3.0)]),
+    ("售后十分钟内回复", [("aftersale_reply_minutes", 10.0)]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CHINESE_NUMERALS)
+def test_extract_reads_chinese_and_arabic_numerals(text, expected):
+    assert claims_of(text) == expected
+
+
+RANGES = [
+    ("退款1-2个工作日到账", [("refund_working_days", 2.0)]),
+    ("退款一到两个工作日内到账", [("refund_working_days", 2.0)]),
+    ("退款一般一至三个工作日到账", [("refund_working_days", 3.0)]),
+    ("退款1~3个工作日到账", [("refund_working_days", 3.0)]),
+    ("3到5天发货", [("ship_within_hours", 120.0)]),
+    ("3至5天发货", [("ship_within_hours", 120.0)]),
+    ("24-48小时内发货", [("ship_within_hours", 48.0)]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), RANGES)
+def test_extract_ranges_keep_the_upper_bound(text, expected):
+    assert claims_of(text) == expected
+
+
+NEGATIONS = [
+    ("本店不支持无理由退货", [("no_reason_return_days", 0.0)]),
+    ("不支持7天无理由退货", [("no_reason_return_days", 0.0)]),
+    ("这款不包邮哦", [("free_shipping_threshold_yuan", None)]),
+    ("本店没有运费险", [("freight_insurance", False)]),
+    ("本店不附带运费险", [("freight_insurance", False)]),
+    ("本店不提供发票", [("invoice", "none")]),
+    ("本店不开发票", [("invoice", "none")]),
+    ("延迟发货我们目前没有固定补偿", [("delay_compensation", "none")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), NEGATIONS)
+def test_extract_negations_are_claims_of_their_own(text, expected):
+    assert claims_of(text) == expected
+
+
+CONDITIONS = [
+    "拆封后不支持无理由退货",
+    "已拆封使用的商品不支持无理由退货",
+    "吊牌剪掉后就不支持无理由退货了。",
+    "穿过、洗过的衣服不支持无理由退货",
+    "未满99元不包邮",
+    "不满99元的订单不包邮",
+]
+
+
+@pytest.mark.parametrize("text", CONDITIONS)
+def test_extract_a_negated_condition_is_not_a_claim(text):
+    assert extract(text) == []
+
+
+def test_extract_condition_does_not_hide_the_claim_beside_it():
+    assert claims_of("未满99元不包邮，满99元包邮") == [("free_shipping_threshold_yuan", 99.0)]
+    assert claims_of("七天无理由退货的前提是吊牌完好") == [("no_reason_return_days", 7.0)]
+
+
+WHO_PAYS = [
+    ("运费由买家承担", [("return_shipping", "buyer")]),
+    ("退货运费需要您自己承担", [("return_shipping", "buyer")]),
+    ("您需要承担退货运费", [("return_shipping", "buyer")]),
+    ("运费您自己承担", [("return_shipping", "buyer")]),
+    ("来回运费由我们承担", [("return_shipping", "shop")]),
+    ("我们承担来回运费", [("return_shipping", "shop")]),
+    ("店铺承担往返运费", [("return_shipping", "shop")]),
+    ("来回运费我们承担", [("return_shipping", "shop")]),
+    ("质量问题的话，来回运费由店铺承担", [("return_shipping_quality_issue", "shop")]),
+    ("个人原因退换，运费需要您自己承担", [("return_shipping_buyer_reason", "buyer")]),
+    ("不喜欢的话运费由店铺承担", [("return_shipping_buyer_reason", "shop")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), WHO_PAYS)
+def test_extract_who_pays_return_shipping(text, expected):
+    assert claims_of(text) == expected
+
+
+FREIGHT_INSURANCE = [
+    ("送运费险", [("freight_insurance", True)]),
+    ("本店订单都赠送运费险", [("freight_insurance", True)]),
+    ("如果您购买了运费险", []),
+    ("如果您购买了运费险，退货后可以理赔", []),
+    ("您自己买了运费险的话可以理赔", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), FREIGHT_INSURANCE)
+def test_extract_freight_insurance_given_versus_bought_by_buyer(text, expected):
+    assert claims_of(text) == expected
+
+
+INVOICE = [
+    ("发票在确认收货后开具", [("invoice", "after_receipt")]),
+    ("签收后可以开发票", [("invoice", "after_receipt")]),
+    ("发票随订单一起开具", [("invoice", "with_order")]),
+    ("下单时就可以申请发票", [("invoice", "with_order")]),
+    ("发票随货寄出", [("invoice", "with_order")]),
+    ("本店不开发票", [("invoice", "none")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), INVOICE)
+def test_extract_invoice_timing(text, expected):
+    assert claims_of(text) == expected
+
+
+COMPENSATION = [
+    ("抱歉延迟发货了，补偿您5元无门槛优惠券", [("delay_compensation", "5元")]),
+    ("迟发的话赔付您十元", [("delay_compensation", "10元")]),
+    ("延迟发货的话送您一张5元优惠券", [("delay_compensation", "5元")]),
+    ("延迟发货会给您一些补偿", [("delay_compensation", "some")]),
+    ("延迟发货的话我们目前没有固定的补偿。", [("delay_compensation", "none")]),
+    # without a delay in the text, "送您5元" is a promotion, not a delay compensation
+    ("满99元送您5元优惠券", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), COMPENSATION)
+def test_extract_delay_compensation_amounts(text, expected):
+    assert claims_of(text) == expected
+
+
+BARGAIN = [
+    ("可以便宜10元", [("bargain_yuan", 10.0)]),
+    ("可以便宜二十元", [("bargain_yuan", 20.0)]),
+    ("给您让利10元", [("bargain_yuan", 10.0)]),
+    ("少收您10元", [("bargain_yuan", 10.0)]),
+    ("可以便宜5块钱", [("bargain_yuan", 5.0)]),
+    ("可以给您便宜一点", [("bargain_yuan", -1.0)]),  # a concession without an amount
+    ("打九折", [("bargain_yuan", -1.0)]),
+    ("给您打个九折", [("bargain_yuan", -1.0)]),
+    ("不能便宜哦", []),
+    ("可以给您优惠券", []),
+    ("可以领10元优惠券", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), BARGAIN)
+def test_extract_bargaining_amounts(text, expected):
+    assert claims_of(text) == expected
+
+
+def test_extract_several_claims_in_order_with_offsets_into_the_normalised_text():
+    text = "您好！本店支持七天无理由退货，满九十九元包邮。付款后２４小时内发货。"
+    claims = extract(text)
+    assert [(c.key, c.value) for c in claims] == [
+        ("no_reason_return_days", 7.0),
+        ("free_shipping_threshold_yuan", 99.0),
+        ("ship_within_hours", 24.0),
+    ]
+    normalised = normalize(text)
+    for claim in claims:
+        assert normalised[claim.start:claim.end].strip() == claim.quote
+    assert [c.start for c in claims] == sorted(c.start for c in claims)
+
+
+# --------------------------------------------------------------------------------------------------
+# check_text against the demo shops
+# --------------------------------------------------------------------------------------------------
+
+FASHION_FACTS = {
+    "no_reason_return_days": "支持7天无理由退货（吊牌完好、未穿着未洗涤、不影响二次销售）",
+    "free_shipping_threshold_yuan": "满99元包邮",
+    "bargain_yuan": "客服让价不超过20元",
+    "ship_within_hours": "付款后48小时内发货",
+    "invoice": "发票确认收货后开具",
+    "freight_insurance": "赠送运费险",
+    "refund_working_days": "店铺确认后2个工作日内退款到账",
+    "return_shipping_quality_issue": "质量问题退换的运费由店铺承担",
+    "return_shipping_buyer_reason": "个人原因退换的运费由买家承担",
+    "delay_compensation": "付款后超过48小时未发货，补偿5元无门槛优惠券",
+    "quality_claim_days": "质量问题需在收货后3天内反馈",
+    "aftersale_reply_minutes": "售后5分钟内回复",
+}
+BEAUTY_FACTS = {
+    "no_reason_return_days": "支持15天无理由退货（未拆封、塑封完好；已拆封使用的商品不支持无理由退货）",
+    "free_shipping_threshold_yuan": "全场包邮",
+    "bargain_yuan": "不议价",
+    "ship_within_hours": "付款后24小时内发货",
+    "invoice": "发票下单时申请、随订单开具",
+    "freight_insurance": "不赠送运费险",
+    "refund_working_days": "店铺确认后3个工作日内退款到账",
+    "return_shipping_buyer_reason": "个人原因退换的运费由买家承担",
+    "delay_compensation": "没有固定的延迟发货补偿",
+}
+
+CONTRADICTIONS = [
+    ("demo-fashion", "亲，本店支持30天无理由退货", "no_reason_return_days"),
+    ("demo-fashion", "本店不支持无理由退货", "no_reason_return_days"),
+    ("demo-fashion", "全场包邮", "free_shipping_threshold_yuan"),
+    ("demo-fashion", "满59元包邮", "free_shipping_threshold_yuan"),
+    ("demo-fashion", "可以便宜30元", "bargain_yuan"),
+    ("demo-fashion", "三天内发货", "ship_within_hours"),
+    ("demo-fashion", "发票随订单开具", "invoice"),
+    ("demo-fashion", "发货后给您开发票", "invoice"),
+    ("demo-fashion", "本店不送运费险", "freight_insurance"),
+    ("demo-fashion", "退款3个工作日到账", "refund_working_days"),
+    ("demo-fashion", "质量问题退货运费由买家承担", "return_shipping_quality_issue"),
+    ("demo-fashion", "个人原因退货运费由我们承担", "return_shipping_buyer_reason"),
+    ("demo-fashion", "个人原因退货的来回运费我们承担", "return_shipping_buyer_reason"),
+    ("demo-fashion", "延迟发货补偿您10元", "delay_compensation"),
+    ("demo-fashion", "延迟发货我们没有补偿", "delay_compensation"),
+    ("demo-fashion", "质量问题请在收货后7天内反馈", "quality_claim_days"),
+    ("demo-fashion", "售后10分钟内回复", "aftersale_reply_minutes"),
+    ("demo-beauty", "支持七天无理由退货", "no_reason_return_days"),
+    ("demo-beauty", "满99包邮", "free_shipping_threshold_yuan"),
+    ("demo-beauty", "满九十九元包邮", "free_shipping_threshold_yuan"),
+    ("demo-beauty", "本店不包邮", "free_shipping_threshold_yuan"),
+    ("demo-beauty", "可以便宜10元", "bargain_yuan"),
+    ("demo-beauty", "可以给您便宜一点", "bargain_yuan"),
+    ("demo-beauty", "给您打个九折", "bargain_yuan"),
+    ("demo-beauty", "48小时内发货", "ship_within_hours"),
+    ("demo-beauty", "发票确认收货后开具", "invoice"),
+    ("demo-beauty", "发货后开发票", "invoice"),
+    ("demo-beauty", "赠送运费险", "freight_insurance"),
+    ("demo-beauty", "退款2个工作日到账", "refund_working_days"),
+    ("demo-beauty", "个人原因退货运费由我们承担", "return_shipping_buyer_reason"),
+    ("demo-beauty", "延迟发货补偿您5元", "delay_compensation"),
+    ("demo-beauty", "延迟发货会给您一些补偿", "delay_compensation"),
+]
+
+
+@pytest.mark.parametrize(("shop_id", "text", "key"), CONTRADICTIONS)
+def test_check_text_catches_a_contradiction_and_names_the_fact_and_source(shops, shop_id, text, key):
+    facts = FASHION_FACTS if shop_id == "demo-fashion" else BEAUTY_FACTS
+    report = check_text(text, shops[shop_id])
+    assert [v.key for v in report.violations] == [key], report.claims
+    violation = report.violations[0]
+    source = f"shops/{shop_id}/policy.md"
+    assert violation.fact == facts[key]
+    assert violation.source == source
+    assert violation.quote in normalize(text)
+    assert facts[key] in violation.message
+    assert source in violation.message
+    assert f"“{violation.quote}”" in violation.message
+    assert not report.ok
+    assert report.shop == shop_id
+
+
+TRUE_STATEMENTS = [
+    ("demo-fashion", "签收后7天内支持无理由退换货，吊牌需要完好。", "no_reason_return_days"),
+    ("demo-fashion", "订单付款后四十八小时内发货。", "ship_within_hours"),
+    ("demo-fashion", "单笔实付满99元包邮，不满99元需要另付运费。", "free_shipping_threshold_yuan"),
+    ("demo-fashion", "质量问题退换的来回运费由店铺承担。", "return_shipping_quality_issue"),
+    ("demo-fashion", "因个人原因退换，退货运费由买家承担，不过本店订单都赠送运费险。", "freight_insurance"),
+    ("demo-fashion", "退款会在1-2个工作日内原路退回。", "refund_working_days"),
+    ("demo-fashion", "发票在您确认收货后开具。", "invoice"),
+    ("demo-fashion", "这次可以给您便宜10元。", "bargain_yuan"),
+    ("demo-fashion", "最多可以让利20元。", "bargain_yuan"),
+    ("demo-fashion", "付款后超过48小时没发货的，补偿您5元无门槛优惠券。", "delay_compensation"),
+    ("demo-fashion", "质量问题请在签收后3天内联系客服。", "quality_claim_days"),
+    ("demo-fashion", "售后问题客服会在5分钟内回复您。", "aftersale_reply_minutes"),
+    ("demo-beauty", "未拆封的商品签收后15天内可以无理由退货。", "no_reason_return_days"),
+    ("demo-beauty", "十五天无理由退货，已拆封使用的商品不支持无理由退货。", "no_reason_return_days"),
+    ("demo-beauty", "付款后24小时内发货。", "ship_within_hours"),
+    ("demo-beauty", "全店所有订单都包邮，没有门槛。", "free_shipping_threshold_yuan"),
+    ("demo-beauty", "无门槛包邮", "free_shipping_threshold_yuan"),
+    ("demo-beauty", "退款3个工作日内原路退回。", "refund_working_days"),
+    ("demo-beauty", "质量问题退货的来回运费由店铺承担。", "return_shipping_quality_issue"),
+    ("demo-beauty", "个人原因退货，运费需要您自己承担。", "return_shipping_buyer_reason"),
+    ("demo-beauty", "本店不附带运费险。", "freight_insurance"),
+    ("demo-beauty", "发票下单时就可以申请，随订单一起开具。", "invoice"),
+    ("demo-beauty", "质量问题请在签收后七天内联系客服。", "quality_claim_days"),
+    ("demo-beauty", "售后咨询客服会在10分钟内回复。", "aftersale_reply_minutes"),
+    ("demo-beauty", "延迟发货的话我们目前没有固定的补偿。", "delay_compensation"),
+]
+
+
+@pytest.mark.parametrize(("shop_id", "text", "key"), TRUE_STATEMENTS)
+def test_check_text_true_statement_is_recognised_and_passes(shops, shop_id, text, key):
+    report = check_text(text, shops[shop_id])
+    assert key in [c.key for c in report.claims]  # the claim was read, so the pass means something
+    assert report.violations == []
+    assert report.ok
+
+
+@pytest.mark.parametrize("shop_id", SHOP_IDS)
+def test_check_text_policy_prose_agrees_with_its_own_facts(shops, shop_id):
+    policy = corpus_dir() / "shops" / shop_id / "policy.md"
+    prose = load(policy, MAX_BYTES).text
+    report = check_text(prose, shops[shop_id])
+    assert len({c.key for c in report.claims}) >= 8
+    assert report.violations == []
+    # the whole file, YAML header included, must not trip the guard either
+    assert check_text(policy.read_text(encoding="utf-8"), shops[shop_id]).violations == []
+
+
+@pytest.mark.parametrize("shop_id", SHOP_IDS)
+def test_check_text_conditions_are_not_violations(shops, shop_id):
+    text = "拆封后不支持无理由退货。穿过、洗过的衣服不支持无理由退货。未满99元不包邮。如果您购买了运费险，可以理赔。"
+    report = check_text(text, shops[shop_id])
+    assert report.claims == []
+    assert report.violations == []
+
+
+def test_check_text_shop_without_free_shipping_accepts_no_free_shipping(shops):
+    no_free = shops["demo-fashion"].model_copy(deep=True)
+    no_free.facts.free_shipping_threshold_yuan = None
+    report = check_text("本店不包邮", no_free)
+    assert [c.key for c in report.claims] == ["free_shipping_threshold_yuan"]
+    assert report.violations == []
+    assert [v.fact for v in check_text("满99元包邮", no_free).violations] == ["不包邮"]
+
+
+# --------------------------------------------------------------------------------------------------
+# Lexicon scan
+# --------------------------------------------------------------------------------------------------
+
+CAUGHT = [
+    ("在的", "banned", "在的"),
+    ("在的。", "banned", "在的"),
+    ("在的~", "banned", "在的"),
+    ("我也不知道", "banned", "我也不知道"),
+    ("这个我不清楚", "banned", "这个我不清楚"),
+    ("全网最低价", "extreme", "全网最"),
+    ("这款销量第一名", "extreme", "销量第一"),
+    ("这款是第一名", "extreme", "第一"),
+    ("100%纯棉", "extreme", "100%"),
+    ("100％纯棉", "extreme", "100%"),  # full-width percent sign
+    ("百分百纯棉", "extreme", "百分百"),
+    ("yyds", "slang", "yyds"),
+    ("这件真的YYDS", "slang", "YYDS"),
+    ("绝绝子", "slang", "绝绝子"),
+    ("亲亲这边帮您查一下", "slang", "亲亲这边"),
+    ("家人们", "slang", "家人们"),
+]
+
+
+@pytest.mark.parametrize(("text", "kind", "quote"), CAUGHT)
+def test_scan_catches(text, kind, quote):
+    hits = scan(text)
+    assert (kind, quote) in [(h.kind, h.quote) for h in hits]
+    hit = next(h for h in hits if (h.kind, h.quote) == (kind, quote))
+    assert quote in normalize(text)[hit.start:hit.end]
+    kind_name = {"banned": "禁用语", "extreme": "极限词", "slang": "网络流行语"}[kind]
+    assert hit.message().startswith(f"{kind_name}“{quote}”")
+    assert hit.instead and hit.instead in hit.message()
+
+
+NOT_CAUGHT = [
+    "现在的价格是99元",
+    "我们现在的价格很优惠",
+    "不知道您喜欢哪个颜色",
+    "不知道您平时穿多大码呢",
+    "第一次购买可以领新人券",
+    "我们会第一时间处理",
+    "最近天气转凉，可以看看这件开衫",
+    "第一步先拍照",
+    "纯棉面料，穿着舒适",
+    "您好，请问有什么可以帮您？",
+]
+
+
+@pytest.mark.parametrize("text", NOT_CAUGHT)
+def test_scan_leaves_innocent_words_alone(text):
+    assert scan(text) == []
+
+
+def test_scan_only_the_requested_kinds_in_order():
+    text = "在的。这款全网最低价，yyds"
+    assert [h.kind for h in scan(text)][:1] == ["banned"]
+    assert {h.kind for h in scan(text, kinds=("slang",))} == {"slang"}
+    starts = [h.start for h in scan(text)]
+    assert starts == sorted(starts)
+    assert {h.kind for h in scan(text)} == {"banned", "extreme", "slang"}
