@@ -32,6 +32,16 @@ def _console(stderr: bool = False):
     return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
+def _print_json(data: object) -> None:
+    """Print a pydantic model or plain data as JSON, Chinese kept readable."""
+    import json
+
+    from pydantic import BaseModel
+
+    text = data.model_dump_json() if isinstance(data, BaseModel) else json.dumps(data, ensure_ascii=False)
+    _console().print_json(text)
+
+
 def friendly(command: F) -> F:
     """Turn a `UserError` into one red line and its exit code; never show a traceback for bad input."""
 
@@ -135,9 +145,7 @@ def kb_status(as_json: JsonOpt = False) -> None:
     }
     out = _console()
     if as_json:
-        import json
-
-        out.print_json(json.dumps(status, ensure_ascii=False))
+        _print_json(status)
         return
     if ctx.index.embedding_warning:
         _console(stderr=True).print(f"[yellow]提醒：[/yellow]{ctx.index.embedding_warning}")
@@ -162,11 +170,8 @@ def shops(as_json: JsonOpt = False) -> None:
     ctx = _context()
     records = [ctx.shop(shop_id) for shop_id in ctx.index.shop_ids()]
     if as_json:
-        import json
-
-        data = [{"shop": r.info.model_dump(), "facts": r.facts.model_dump(), "policy": r.policy_source,
-                 "products": [p.name for p in r.products]} for r in records]
-        _console().print_json(json.dumps(data, ensure_ascii=False))
+        _print_json([{"shop": r.info.model_dump(), "facts": r.facts.model_dump(), "policy": r.policy_source,
+                      "products": [p.name for p in r.products]} for r in records])
         return
     table = Table(*(Column(h, overflow="fold") for h in ("ID", "店名", "类目", "退换", "发货", "包邮", "议价", "发票", "商品")))
     for r in records:
@@ -203,9 +208,7 @@ def search(
     if ctx.retriever.warning:
         _console(stderr=True).print(f"[yellow]提醒：[/yellow]{ctx.retriever.warning}")
     if as_json:
-        import json
-
-        _console().print_json(json.dumps([p.model_dump() for p in passages], ensure_ascii=False))
+        _print_json([p.model_dump() for p in passages])
         return
     if not passages:
         _console().print("没有找到相关内容。可以换个说法，或用 aigc-cs kb status 查看已导入的资料。")
@@ -232,7 +235,7 @@ def reply(
         raise UserError("顾客消息是空的：请在命令后写上顾客的话，例如 aigc-cs reply \"能便宜点吗\" --shop demo-fashion")
     result = task.run(task.ReplyInput(message=message, shop=shop), _context())
     if as_json:
-        _console().print_json(result.model_dump_json())
+        _print_json(result)
         return
     out = _console()
     out.rule(f"回复 · {result.shop} · 引擎：{result.engine}")
@@ -266,17 +269,14 @@ def check(
         path = Path(text[1:])
         if not path.is_file():
             raise UserError(f"{path}：文件不存在，请检查路径")
-        text = decode(path.read_bytes(), path)[0]
+        text = decode(path.read_bytes(), path)
     if not text.strip():
         raise UserError("要检查的话术是空的，请提供文字或 @文件路径")
     ctx = _context()
     report = check_text(text, ctx.shop(shop))
     hits = scan(text)
     if as_json:
-        import json
-
-        data = {**report.model_dump(), "ok": report.ok and not hits, "lexicon": [h.model_dump() for h in hits]}
-        _console().print_json(json.dumps(data, ensure_ascii=False))
+        _print_json({**report.model_dump(), "ok": report.ok and not hits, "lexicon": [h.model_dump() for h in hits]})
     else:
         out = _console()
         for claim in report.claims:
@@ -306,9 +306,7 @@ def eval_retrieval(
     questions = load_questions()
     results = [evaluate(ctx.retriever, questions, mode, k) for mode in ("bm25", "dense", "hybrid")]
     if as_json:
-        import json
-
-        _console().print_json(json.dumps([r.model_dump() for r in results], ensure_ascii=False))
+        _print_json([r.model_dump() for r in results])
         return
     table = Table("检索方式", "问题数", f"recall@{k}", "MRR")
     for r in results:

@@ -135,3 +135,25 @@ def test_installed_wheel_carries_prompts_and_corpus(tmp_path):
     assert out.stdout.splitlines()[0].startswith(str(target))
     assert "7天内无理由退换" in out.stdout
     assert corpus_dir() != Path(out.stdout.splitlines()[0])
+
+
+def test_ingest_of_a_missing_path_gets_one_line(cli_own, tmp_path):
+    result = cli_own("ingest", str(tmp_path / "没有这个目录"))
+    assert result.code == 2
+    assert "路径不存在" in result.stderr and "没有这个目录" in result.stderr and "Traceback" not in result.output
+
+
+def test_files_for_a_shop_that_was_never_ingested_get_one_line(cli_own, tmp_path):
+    faq = tmp_path / "faq.csv"
+    faq.write_text("问题,答案\n能退吗,可以\n", encoding="utf-8")
+    result = cli_own("ingest", str(faq), "--shop", "ghost")
+    assert result.code == 2 and "ghost" in result.stderr and "尚未导入" in result.stderr
+
+
+def test_a_corrupt_index_file_gets_one_line(own_home, tmp_path):
+    from tests.conftest import _invoke
+
+    (own_home / "chunks.json").write_text("{broken", encoding="utf-8")
+    result = _invoke(own_home, ["search", "退货"])
+    assert result.code == 2
+    assert "索引文件已损坏" in result.stderr and "aigc-cs ingest" in result.stderr

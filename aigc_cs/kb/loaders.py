@@ -24,14 +24,13 @@ class LoadedFile(BaseModel):
     text: str = ""
     front_matter: dict = {}
     pairs: list[tuple[str, str]] = []
-    encoding: str = "utf-8"
 
 
-def decode(raw: bytes, path: Path) -> tuple[str, str]:
+def decode(raw: bytes, path: Path) -> str:
     """Decode bytes as UTF-8 (with or without BOM), else GB18030 (a superset of GBK), else best guess."""
     for encoding in ("utf-8-sig", "gb18030"):
         try:
-            return raw.decode(encoding), "utf-8" if encoding == "utf-8-sig" else encoding
+            return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
     from charset_normalizer import from_bytes
@@ -39,7 +38,7 @@ def decode(raw: bytes, path: Path) -> tuple[str, str]:
     best = from_bytes(raw).best()
     if best is None:
         raise UserError(f"{path}：无法识别文件编码，请另存为 UTF-8 后重新导入")
-    return str(best), best.encoding
+    return str(best)
 
 
 def split_front_matter(text: str, path: Path) -> tuple[dict, str]:
@@ -103,7 +102,7 @@ def _pdf_text(raw: bytes, path: Path) -> str:
 
 def _rows(raw: bytes, path: Path) -> list[list[str]]:
     if path.suffix.lower() == ".csv":
-        text, _ = decode(raw, path)
+        text = decode(raw, path)
         return [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
     from openpyxl import load_workbook
 
@@ -157,8 +156,8 @@ def load(path: Path, max_bytes: int) -> LoadedFile:
         return LoadedFile(path=path, text=_docx_text(raw, path))
     if suffix == ".pdf":
         return LoadedFile(path=path, text=_pdf_text(raw, path))
-    text, encoding = decode(raw, path)
+    text = decode(raw, path)
     front_matter, body = split_front_matter(text, path) if suffix != ".txt" else ({}, text)
     if not body.strip() and not front_matter:
         raise UserError(f"{path}：文件只有空白，已跳过；请写入内容后重新导入")
-    return LoadedFile(path=path, text=body, front_matter=front_matter, encoding=encoding)
+    return LoadedFile(path=path, text=body, front_matter=front_matter)
