@@ -24,6 +24,15 @@ app.add_typer(eval_app, name="eval")
 F = TypeVar("F", bound=Callable)
 ShopOpt = Annotated[str, typer.Option("--shop", "-s", help="店铺 ID，见 aigc-cs shops")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="输出 JSON")]
+OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="保存到文件：.md/.docx/.xlsx/.json（按扩展名）")]
+# Engine selection, shared by every task command; each overrides the same setting of aigc-cs.toml / AIGC_CS_*.
+EngineOpt = Annotated[str | None, typer.Option("--engine", help="offline（默认）/ llm / replay")]
+ProviderOpt = Annotated[str | None, typer.Option("--provider", help="大模型服务商预设，见 aigc-cs providers")]
+ModelOpt = Annotated[str | None, typer.Option("--model", help="模型名，不填用预设默认模型")]
+StrictOpt = Annotated[bool, typer.Option("--strict", help="大模型输出无效时直接报错，不退回离线引擎")]
+RecordOpt = Annotated[Path | None, typer.Option("--record", help="把大模型问答录制成 JSONL 到该目录")]
+CassettesOpt = Annotated[Path | None, typer.Option("--cassettes", help="replay 引擎读取的录制目录")]
+ConcurrencyOpt = Annotated[int, typer.Option("--concurrency", min=1, max=32, help="批量生成时的并发数")]
 
 
 def _console(stderr: bool = False):
@@ -40,6 +49,32 @@ def _print_json(data: object) -> None:
 
     text = data.model_dump_json() if isinstance(data, BaseModel) else json.dumps(data, ensure_ascii=False)
     _console().print_json(text)
+
+
+def _emit(result, as_json: bool, out_path: Path | None, label: str, notes: list[str] | None = None) -> None:
+    """Print or save a task result (a `TaskResult`); exit 1 when it carries warnings, so no failing output
+    is ever presented as clean."""
+    out = _console()
+    if out_path is not None:
+        from aigc_cs.export import write
+
+        write(result.to_document(), result, out_path)
+        out.print(f"已保存：{out_path}（引擎：{result.engine}）")
+    elif as_json:
+        _print_json(result)
+    else:
+        out.rule(f"{label} · {result.shop} · 引擎：{result.engine}")
+        out.print(result.text)
+        out.rule()
+        for c in result.citations:
+            out.print(f"[dim]出处：{c}[/dim]")
+    err = _console(stderr=True)
+    for note in notes or []:
+        err.print(f"[yellow]{note}[/yellow]")
+    for w in result.warnings:
+        err.print(f"[red]检查未通过：[/red]{w}")
+    if result.warnings:
+        raise typer.Exit(1)
 
 
 def friendly(command: F) -> F:
@@ -70,11 +105,24 @@ def friendly(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _context():
-    """The task context; on first use, the bundled demo corpus is ingested so every command just works."""
+def _context(engine: str | None = None, provider: str | None = None, model: str | None = None,
+             strict: bool = False, record: Path | None = None, cassettes: Path | None = None, concurrency: int = 1):
+    """The task context, with command-line engine options over the configured ones. On first use the bundled
+    demo corpus is ingested, so that every command just works."""
+    from pydantic import ValidationError
+
+    from aigc_cs.config import Settings
+    from aigc_cs.errors import UserError
     from aigc_cs.tasks.context import Context
 
-    ctx = Context()
+    given = {"engine": engine, "provider": provider, "model": model, "strict": strict or None, "record": record,
+             "cassettes": cassettes}
+    try:
+        settings = Settings(**{k: v for k, v in given.items() if v is not None})
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        raise UserError(f"设置 {'.'.join(map(str, error['loc']))} 的值 {error.get('input')!r} 不可用：{error['msg']}") from None
+    ctx = Context(settings, concurrency=concurrency)
     if not ctx.index.chunks():
         _console(stderr=True).print(f"[dim]知识库 {ctx.settings.home} 还是空的，先导入内置示例语料……[/dim]")
         _run_ingest(ctx, [], None)
@@ -226,6 +274,12 @@ def reply(
     message: Annotated[str, typer.Argument(help="顾客的消息")],
     shop: ShopOpt,
     as_json: JsonOpt = False,
+    engine: EngineOpt = None,
+    provider: ProviderOpt = None,
+    model: ModelOpt = None,
+    strict: StrictOpt = False,
+    record: RecordOpt = None,
+    cassettes: CassettesOpt = None,
 ) -> None:
     """为顾客消息生成一条有出处、符合店铺政策的客服回复（离线引擎）。"""
     from aigc_cs.errors import UserError
@@ -233,22 +287,10 @@ def reply(
 
     if not message.strip():
         raise UserError("顾客消息是空的：请在命令后写上顾客的话，例如 aigc-cs reply \"能便宜点吗\" --shop demo-fashion")
-    result = task.run(task.ReplyInput(message=message, shop=shop), _context())
-    if as_json:
-        _print_json(result)
-        return
-    out = _console()
-    out.rule(f"回复 · {result.shop} · 引擎：{result.engine}")
-    out.print(result.text)
-    out.rule()
-    for c in result.citations:
-        out.print(f"[dim]出处：{c}[/dim]")
-    if not result.answered:
-        out.print("[yellow]知识库里没有找到答案，回复已如实说明并承诺核实。[/yellow]")
-    for w in result.warnings:
-        out.print(f"[red]政策/用语检查：[/red]{w}")
-    if result.warnings:
-        raise typer.Exit(1)
+    ctx = _context(engine, provider, model, strict, record, cassettes)
+    result = task.run(task.ReplyInput(message=message, shop=shop), ctx)
+    notes = [] if result.answered else ["知识库里没有找到答案，回复已如实说明并承诺核实。"]
+    _emit(result, as_json, None, "回复", notes)
 
 
 @app.command()

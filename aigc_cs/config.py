@@ -17,6 +17,15 @@ class Settings(BaseSettings):
     retrieval: RetrievalMode = Field(default="hybrid", description="检索方式")
     max_file_mb: float = Field(default=20.0, description="单个文件大小上限（MB），超过的文件跳过")
     chunk_chars: int = Field(default=300, description="切块长度（字符）")
+    engine: Literal["offline", "llm", "replay"] = Field(default="offline", description="生成引擎")
+    provider: str = Field(default="openai", description="大模型服务商预设，见 aigc-cs providers")
+    model: str | None = Field(default=None, description="模型名；不填用预设的默认模型")
+    base_url: str | None = Field(default=None, description="OpenAI 兼容接口地址；不填用预设地址")
+    strict: bool = Field(default=False, description="大模型输出无效时报错，而不是退回离线引擎")
+    cassettes: Path = Field(default=Path("evals/cassettes"), description="replay 引擎读取的录制目录")
+    record: Path | None = Field(default=None, description="把大模型的问答录制到这个目录")
+    timeout_s: float = Field(default=60.0, description="单次调用超时（秒）")
+    max_retries: int = Field(default=3, description="429/5xx 重试次数")
 
     @classmethod
     def settings_customise_sources(

@@ -23,6 +23,9 @@ def environment() -> Environment:
         autoescape=False,
     )
     env.filters["yuan"] = _yuan
+    from aigc_cs.guard.check import describe
+
+    env.globals["describe"] = describe
     return env
 
 

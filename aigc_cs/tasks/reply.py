@@ -2,18 +2,17 @@
 
 import re
 
-from pydantic import BaseModel, Field, computed_field
+from pydantic import BaseModel, Field
 
-from aigc_cs.guard.check import check_text
-from aigc_cs.guard.lexicon import scan
 from aigc_cs.kb.intents import Intent, detect, find_product
 from aigc_cs.kb.models import SHOP_DOC_TYPES, Citation, Passage, Product, Shop
+from aigc_cs.llm.engine import generate
 from aigc_cs.llm.templates import render
+from aigc_cs.tasks.base import TaskResult, guard_warnings, unique
 from aigc_cs.tasks.context import Context
 from aigc_cs.text import pick, tokens
 
 PROMPT = "reply"
-ENGINE = "offline"
 MAX_MESSAGE_CHARS = 2000
 PRODUCT_LABELS = {"material": "材质和成分", "size": "规格尺码", "suitable": "适合人群", "selling": "特点",
                   "care": "使用和保养方法", "related": "搭配推荐"}
@@ -25,21 +24,17 @@ class ReplyInput(BaseModel):
     shop: str
 
 
-class ReplyOutput(BaseModel):
+class ReplyDraft(BaseModel):
+    """What an engine writes: the reply text only. Facts, citations and checks stay with the task."""
+
+    text: str = Field(min_length=1, description="发给顾客的完整回复")
+
+
+class ReplyOutput(TaskResult):
     message: str
-    shop: str
-    text: str
     intents: list[str]
     product: str | None
     answered: bool = Field(description="false when the knowledge base had no answer and the reply says so")
-    citations: list[Citation]
-    engine: str = ENGINE
-    warnings: list[str] = []
-
-    @computed_field
-    @property
-    def clean(self) -> bool:
-        return not self.warnings
 
 
 def _excerpt(text: str, limit: int = 120) -> str:
@@ -110,18 +105,33 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
     def choose(options: list[str], salt: str) -> str:
         return pick(options, message, shop.info.id, salt)
 
-    text = render(
-        f"offline/{PROMPT}.j2",
-        shop=shop.info, f=shop.facts, product=product, products=shop.products,
-        answers=_answers(intents, product), empathy=any(i.empathy for i in intents), related=related,
-        passage={"label": _passage_label(passage, shop), "text": _passage_text(passage)} if passage else None,
-        pick=choose,
-    )
-    warnings = [v.message for v in check_text(text, shop).violations] + [h.message() for h in scan(text)]
-    unique = list(dict.fromkeys(citations))
+    def offline() -> ReplyDraft:
+        return ReplyDraft(text=render(
+            f"offline/{PROMPT}.j2",
+            shop=shop.info, f=shop.facts, product=product, products=shop.products,
+            answers=_answers(intents, product), empathy=any(i.empathy for i in intents), related=related,
+            passage={"label": _passage_label(passage, shop), "text": _passage_text(passage)} if passage else None,
+            pick=choose,
+        ))
+
+    variables = {"message": message, "shop": shop, "product": product,
+                 "passages": _prompt_passages(message, shop, ctx)} if ctx.engine.kind != "offline" else {}
+    gen = generate(PROMPT, variables, ReplyDraft, offline, ctx.engine)
+    text = gen.output.text.strip()
     return ReplyOutput(message=message, shop=shop.info.id, text=text, intents=[i.id for i in intents],
                        product=product.name if product else None, answered=bool(intents or passage),
-                       citations=unique, warnings=warnings)
+                       citations=unique(citations), engine=gen.engine,
+                       warnings=gen.warnings + guard_warnings(text, shop))
+
+
+def _prompt_passages(message: str, shop: Shop, ctx: Context) -> list[Passage]:
+    """What an LLM gets to read: the shop's best passages and the course's, nothing else."""
+    return (ctx.retriever.search(message, shop=shop.info.id, types=SHOP_DOC_TYPES, k=5, customer=True)
+            + ctx.retriever.search(message, types=["course", "phrasebook"], k=2))
+
+
+Input = ReplyInput
+Output = ReplyOutput
 
 
 def _passage_label(passage: Passage, shop: Shop) -> str:

@@ -1,0 +1,28 @@
+"""Markdown writer."""
+
+from pathlib import Path
+
+from aigc_cs.export import Document
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", "<br>")
+
+
+def to_markdown(document: Document) -> str:
+    lines = [f"# {document.title}", ""]
+    for section in document.sections:
+        lines += [f"## {section.heading}", ""]
+        for paragraph in section.paragraphs:
+            lines += [paragraph, ""]
+        if section.table:
+            header, *rows = section.table
+            lines.append("| " + " | ".join(_cell(c) for c in header) + " |")
+            lines.append("|" + "---|" * len(header))
+            lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
+            lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def write_markdown(document: Document, path: Path) -> None:
+    path.write_text(to_markdown(document), encoding="utf-8")

@@ -1,0 +1,54 @@
+"""The engine every task goes through: `generate(task, variables, schema, offline, config)`.
+
+- ``offline``: the task's own composer (``offline()``), deterministic, no network.
+- ``llm``: renders ``prompts/<task>.system.j2`` and ``prompts/<task>.user.j2`` with `variables`, asks an
+  OpenAI-compatible model for JSON matching `schema`, validates, repairs once, then falls back to ``offline()``
+  with a visible warning (or fails under ``strict``).
+- ``replay``: like ``llm``, answered from recorded cassettes; a missing recording is an error, never a call.
+"""
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel
+
+EngineKind = Literal["offline", "llm", "replay"]
+T = TypeVar("T", bound=BaseModel)
+
+
+class EngineConfig(BaseModel):
+    kind: EngineKind = "offline"
+    provider: str = "openai"
+    model: str | None = None
+    base_url: str | None = None
+    strict: bool = False
+    record: Path | None = None  # write exchanges as JSONL cassettes into this folder
+    cassettes: Path | None = None  # read cassettes from this folder (replay)
+    cache: Path | None = None  # on-disk response cache
+    timeout_s: float = 60.0
+    max_retries: int = 3
+    temperature: float = 0.3
+
+
+class Usage(BaseModel):
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    calls: int = 0
+
+
+class Generation(BaseModel, Generic[T]):
+    output: T
+    engine: str  # "offline", "llm:deepseek/deepseek-chat", "replay:…"
+    warnings: list[str] = []
+    usage: Usage = Usage()
+
+
+def generate(task: str, variables: dict[str, Any], schema: type[T], offline: Callable[[], T],
+             config: EngineConfig) -> Generation[T]:
+    """Produce one `schema` instance for `task` with the configured engine."""
+    if config.kind == "offline":
+        return Generation[schema](output=offline(), engine="offline")  # type: ignore[valid-type]
+    from aigc_cs.llm.chat import complete
+
+    return complete(task, variables, schema, offline, config)
