@@ -77,6 +77,20 @@ def _emit(result, as_json: bool, out_path: Path | None, label: str, notes: list[
         raise typer.Exit(1)
 
 
+def _read_text_arg(value: str, what: str) -> str:
+    """A literal text, or @path to a file (UTF-8 or GBK)."""
+    from aigc_cs.errors import UserError
+
+    if not value.startswith("@"):
+        return value
+    from aigc_cs.kb.loaders import decode
+
+    path = Path(value[1:])
+    if not path.is_file():
+        raise UserError(f"{path}：{what}文件不存在，请检查路径")
+    return decode(path.read_bytes(), path)
+
+
 def friendly(command: F) -> F:
     """Turn a `UserError` into one red line and its exit code; never show a traceback for bad input."""
 
@@ -305,13 +319,7 @@ def check(
     from aigc_cs.guard.check import check_text
     from aigc_cs.guard.lexicon import scan
 
-    if text.startswith("@"):
-        from aigc_cs.kb.loaders import decode
-
-        path = Path(text[1:])
-        if not path.is_file():
-            raise UserError(f"{path}：文件不存在，请检查路径")
-        text = decode(path.read_bytes(), path)
+    text = _read_text_arg(text, "话术")
     if not text.strip():
         raise UserError("要检查的话术是空的，请提供文字或 @文件路径")
     ctx = _context()
@@ -357,6 +365,123 @@ def eval_retrieval(
     misses = results[-1].misses
     for miss in misses[:10]:
         _console().print(f"[dim]hybrid 未命中：{miss}[/dim]")
+
+
+rubric_app = typer.Typer(help="评分标准。", no_args_is_help=True)
+app.add_typer(rubric_app, name="rubric")
+
+
+@app.command()
+@friendly
+def rubrics(as_json: JsonOpt = False) -> None:
+    """列出评分标准。"""
+    from rich.table import Table
+
+    from aigc_cs.grading.rubric import all_rubrics
+
+    items = all_rubrics()
+    if as_json:
+        _print_json([{"id": r.id, "title": r.title, "task": r.task, "scale": r.scale,
+                      "criteria": [c.id for c in r.criteria]} for r in items.values()])
+        return
+    table = Table("ID", "名称", "任务", "满分", "评分项")
+    for r in items.values():
+        table.add_row(r.id, r.title, r.task, f"{r.scale:g}", "、".join(f"{c.name}({c.weight:g})" for c in r.criteria))
+    _console().print(table)
+
+
+@rubric_app.command("show")
+@friendly
+def rubric_show(rubric_id: Annotated[str, typer.Argument(help="评分标准 ID")], as_json: JsonOpt = False) -> None:
+    """查看一个评分标准：各评分项的等级描述、示例和规则检查。"""
+    from aigc_cs.grading.rubric import get_rubric
+
+    rubric = get_rubric(rubric_id)
+    if as_json:
+        _print_json(rubric)
+        return
+    out = _console()
+    out.print(f"[bold]{rubric.title}[/bold]（{rubric.id}，任务 {rubric.task}，满分 {rubric.scale:g}）")
+    for c in rubric.criteria:
+        out.rule(f"{c.name}（{c.id}，{c.weight:g} 分）· 出处 {c.cites}")
+        for level in c.levels:
+            out.print(f"  {level.points:>4g} 分：{level.descriptor}  例：{level.anchor}")
+        out.print("  [dim]规则：" + "；".join(f"{k.kind}{'（硬性）' if k.hard else ''}" for k in c.checks) + "[/dim]")
+
+
+@app.command()
+@friendly
+def grade(
+    answer: Annotated[str, typer.Argument(help="学生答案；以 @ 开头表示文件路径")],
+    rubric: Annotated[str, typer.Option("--rubric", "-r", help="评分标准 ID，见 aigc-cs rubrics")],
+    shop: ShopOpt,
+    scenario: Annotated[str, typer.Option("--scenario", help="题目情境，例如顾客的原话")] = "",
+    scorer: Annotated[str, typer.Option("--scorer", help="rules（默认，离线）/ judge / hybrid")] = "rules",
+    as_json: JsonOpt = False,
+    engine: EngineOpt = None,
+    provider: ProviderOpt = None,
+    model: ModelOpt = None,
+    cassettes: CassettesOpt = None,
+) -> None:
+    """按评分标准给学生答案打分：逐项得分、证据、反馈（注明课程出处）、问题片段和改进版本。"""
+    from rich.table import Table
+
+    from aigc_cs.errors import UserError
+    from aigc_cs.grading.grade import grade as run_grade
+
+    if scorer not in ("rules", "judge", "hybrid"):
+        raise UserError(f"--scorer 的值“{scorer}”不可用，只能是 rules / judge / hybrid")
+    if scorer != "rules" and engine is None:
+        engine = "llm"
+    text = _read_text_arg(answer, "答案")
+    result = run_grade(text, rubric, shop, _context(engine, provider, model, cassettes=cassettes),
+                       scenario=scenario, scorer=scorer)  # type: ignore[arg-type]
+    if as_json:
+        _print_json(result)
+        return
+    out = _console()
+    table = Table("评分项", "得分", "证据", "反馈", show_lines=True)
+    for c in result.criteria:
+        table.add_row(c.name, f"{c.points:g}/{c.max_points:g}", "；".join(c.evidence[:2]) or "—", c.feedback)
+    out.print(table)
+    out.print(f"[bold]总分：{result.total:g} / {result.scale:g}[/bold]（评分方式：{result.scorer}）")
+    for fault in result.faults:
+        if fault.kind != "missing":
+            out.print(f"[red]问题：[/red]{fault.message}")
+    if "injection" in result.flags:
+        out.print("[yellow]这份答案里有疑似操纵评分的内容，已忽略并标记，请老师复核。[/yellow]")
+    for w in result.warnings:
+        _console(stderr=True).print(f"[yellow]提醒：[/yellow]{w}")
+    if result.improved:
+        out.rule("改进版本（尽量保留了你的原话）")
+        out.print(result.improved)
+
+
+@eval_app.command("calibrate")
+@friendly
+def eval_calibrate(
+    rubric: Annotated[str | None, typer.Option("--rubric", "-r", help="只评这个评分标准；省略时全部")] = None,
+    scorer: Annotated[str, typer.Option("--scorer", help="rules / judge / hybrid")] = "rules",
+    as_json: JsonOpt = False,
+) -> None:
+    """评分一致性：各评分方式与教师金标分数的二次加权 kappa、Spearman、平均绝对误差（总分和逐项）。"""
+    from aigc_cs.grading.calibrate import calibrate
+    from rich.table import Table
+
+    reports = calibrate(_context(), rubric, scorer)  # type: ignore[arg-type]
+    if as_json:
+        _print_json([r.model_dump() for r in reports])
+        return
+    table = Table("评分标准", "范围", "样本", "QWK", "Spearman", "MAE", "人工基线 QWK")
+    for r in reports:
+        human = r.human.total.qwk if r.human else None
+        table.add_row(r.rubric, "总分（5档）", str(r.total.n), f"{r.total.qwk:.3f}", f"{r.total.spearman:.3f}",
+                      f"{r.total.mae:.1f}", "—" if human is None else f"{human:.3f}")
+        for cid, a in r.criteria.items():
+            h = r.human.criteria.get(cid) if r.human else None
+            table.add_row("", cid, str(a.n), f"{a.qwk:.3f}", f"{a.spearman:.3f}", f"{a.mae:.1f}",
+                          "—" if h is None else f"{h.qwk:.3f}")
+    _console().print(table)
 
 
 def main() -> None:

@@ -17,6 +17,7 @@ class Intent(BaseModel):
     id: str
     topic: str
     triggers: list[str]
+    facts: list[str] = []
     cite: list[str] = []
     product: str | None = None
     empathy: bool = False

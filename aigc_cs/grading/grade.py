@@ -1,0 +1,46 @@
+"""Grade one answer: pick the scorer, add the improved version, and check the answer with the guard."""
+
+from typing import Literal
+
+from aigc_cs.errors import UserError
+from aigc_cs.grading.improve import improve
+from aigc_cs.grading.models import Grade
+from aigc_cs.grading.rubric import Rubric, get_rubric
+from aigc_cs.grading.rules import grade_rules
+from aigc_cs.tasks.context import Context
+
+Scorer = Literal["rules", "judge", "hybrid"]
+MAX_ANSWER_CHARS = 5000
+
+
+def reference_answer(rubric: Rubric, shop_id: str, scenario: str, ctx: Context) -> str:
+    """The matching generation task's answer to the same scenario, used to fill in what is missing."""
+    from aigc_cs.tasks import TASKS, task_module
+
+    if not scenario.strip() or rubric.task not in TASKS:
+        return ""
+    module = task_module(rubric.task)
+    if rubric.task == "reply":
+        return module.run(module.Input(message=scenario, shop=shop_id), ctx).text
+    return module.reference(scenario, shop_id, ctx) if hasattr(module, "reference") else ""
+
+
+def grade(answer: str, rubric_id: str, shop_id: str, ctx: Context, scenario: str = "", scorer: Scorer = "rules",
+          with_improved: bool = True) -> Grade:
+    if not answer.strip():
+        raise UserError("学生答案是空的：请提供答案文字，或 @文件路径")
+    if len(answer) > MAX_ANSWER_CHARS:
+        raise UserError(f"答案太长（{len(answer)} 字，上限 {MAX_ANSWER_CHARS} 字），请检查是否贴错了内容")
+    rubric = get_rubric(rubric_id)
+    shop = ctx.shop(shop_id)
+    rules = grade_rules(answer, rubric, shop, scenario)
+    if scorer == "rules":
+        result = rules
+    else:
+        from aigc_cs.grading.judge import judge
+
+        result = judge(answer, rubric, shop, scenario, ctx, rules=rules, bounded=scorer == "hybrid")
+    if with_improved:
+        reference = reference_answer(rubric, shop_id, scenario, ctx)
+        result.improved = improve(result, reference) if reference else None
+    return result

@@ -1,0 +1,47 @@
+"""An improved version of a student's answer that keeps the student's own wording where it is sound.
+
+The student's sentences stay, minus the ones with a policy error, a banned word, an extreme word, slang,
+hard selling or an injection attempt, and with homophone typos corrected. What the grade found missing
+(greeting, the needed facts, a next step, the farewell) is filled in from the matching generation task's text.
+"""
+
+import re
+
+from aigc_cs.grading.models import Grade
+from aigc_cs.guard.claims import extract
+from aigc_cs.guard.injection import without_injections
+from aigc_cs.guard.steps import detect_steps
+from aigc_cs.guard.typos import find_typos
+from aigc_cs.text import normalize
+
+_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*")
+_DROP_KINDS = {"policy", "banned", "extreme", "slang", "phrase"}
+
+
+def _sentences(text: str) -> list[str]:
+    return [m.group(0).strip() for m in _SENTENCE.finditer(text) if m.group(0).strip()]
+
+
+def improve(grade: Grade, reference: str) -> str:
+    """Merge the student's sound sentences with what `reference` (a generated model answer) adds."""
+    text = normalize(without_injections(grade.answer))
+    for typo in sorted(find_typos(text), key=lambda t: -t.start):
+        text = text[: typo.start] + typo.suggestion + text[typo.end:]
+    bad = [f.quote for f in grade.faults if f.kind in _DROP_KINDS and f.quote]
+    kept = [s for s in _sentences(text) if not any(q in s for q in bad)]
+    ref_sentences = _sentences(reference)
+    ref_steps = detect_steps(reference)
+    have = detect_steps("".join(kept))
+    body = list(kept)
+    missing_facts = {f.message for f in grade.faults if f.kind == "missing" and f.message.startswith("没有说明")}
+    if missing_facts or not body:
+        stated = {c.key for c in extract("".join(body))}
+        body += [s for s in ref_sentences if any(c.key not in stated for c in extract(s)) and s not in body]
+    for step in ("商品推荐", "促成订单"):
+        if step not in have and step in ref_steps and ref_steps[step] not in body:
+            body.append(ref_steps[step])
+    if "迎接问好" not in have and "迎接问好" in ref_steps:
+        body.insert(0, ref_steps["迎接问好"])
+    if "礼貌告别" not in have and "礼貌告别" in ref_steps:
+        body.append(ref_steps["礼貌告别"])
+    return "".join(s if s.endswith(("。", "！", "？", "!", "?")) else s + "。" for s in body)

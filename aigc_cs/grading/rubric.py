@@ -1,0 +1,148 @@
+"""Analytic rubrics (corpus/rubrics/*.yaml): criteria with levels, anchors, rule checks and the course
+section each one cites. The loader is strict: a bad rubric gets one Chinese line naming the file, the
+criterion and the field."""
+
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from aigc_cs.errors import UserError
+from aigc_cs.paths import corpus_dir
+
+RUBRICS_DIR = "rubrics"
+CheckKind = Literal[
+    "steps", "step_order", "contains_any", "contains_all", "forbids", "politeness", "empathy", "policy",
+    "mentions_fact", "typos", "length", "numbered",
+]
+
+
+class Check(BaseModel):
+    """One rule check. `hard: true` caps the criterion at its lowest level when the check fails."""
+
+    model_config = ConfigDict(extra="forbid")
+    kind: CheckKind
+    steps: list[str] = []  # steps / step_order: 迎接问好、解答疑问、商品推荐、促成订单、礼貌告别
+    phrases: list[str] = []  # contains_any / contains_all / forbids
+    lexicon: list[Literal["banned", "extreme", "slang"]] = []  # forbids
+    facts: list[str] = []  # mentions_fact: policy keys the answer should state (correctly)
+    min: int | None = None  # steps: how many of them suffice; politeness: markers needed; length: characters
+    max: int | None = None  # length
+    weight: float = 1.0
+    hard: bool = False
+    advice: str = Field(default="", description="what to tell the student when the check fails")
+
+
+class Level(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    points: float = Field(ge=0)
+    descriptor: str = Field(min_length=1)
+    anchor: str = Field(min_length=1, description="an example answer at this level")
+
+
+class CourseRef(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    source: str  # relative to corpus/
+    section: str
+
+    def __str__(self) -> str:
+        return f"corpus/{self.source} · {self.section}"
+
+
+class Criterion(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(pattern=r"^[a-z][a-z0-9_-]*$")
+    name: str
+    weight: float = Field(gt=0)
+    levels: list[Level] = Field(min_length=2)
+    checks: list[Check] = Field(min_length=1)
+    cites: CourseRef
+    human_review: bool = False
+
+    @model_validator(mode="after")
+    def _levels_rise(self) -> "Criterion":
+        points = [level.points for level in self.levels]
+        if points != sorted(points) or len(set(points)) != len(points):
+            raise ValueError("levels 的 points 必须从低到高、互不相同")
+        if points[-1] != self.weight:
+            raise ValueError(f"最高一级的 points 应等于 weight（{self.weight:g}）")
+        return self
+
+    def level_of(self, points: float) -> int:
+        return min(range(len(self.levels)), key=lambda i: abs(self.levels[i].points - points))
+
+
+class Rubric(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    title: str
+    task: Literal["reply", "faq", "apology", "rewrite"]
+    scale: float = Field(gt=0)
+    criteria: list[Criterion] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _weights_add_up(self) -> "Rubric":
+        total = sum(c.weight for c in self.criteria)
+        if abs(total - self.scale) > 1e-6:
+            raise ValueError(f"各项 weight 之和（{total:g}）应等于 scale（{self.scale:g}）")
+        ids = [c.id for c in self.criteria]
+        if len(set(ids)) != len(ids):
+            raise ValueError("criteria 的 id 有重复")
+        return self
+
+
+def _explain(exc: ValidationError, path: Path, data: dict) -> str:
+    error = exc.errors()[0]
+    loc = list(error["loc"])
+    where = ""
+    if len(loc) >= 2 and loc[0] == "criteria" and isinstance(loc[1], int):
+        criteria = data.get("criteria") or []
+        cid = criteria[loc[1]].get("id", f"第{loc[1] + 1}项") if loc[1] < len(criteria) and isinstance(criteria[loc[1]], dict) else f"第{loc[1] + 1}项"
+        where = f"评分项 {cid} 的"
+        loc = loc[2:]
+    field = ".".join(str(p) for p in loc) or "（整体）"
+    if error["type"] == "missing":
+        return f"{path}：{where}字段 {field} 缺失，请补上"
+    if error["type"] == "extra_forbidden":
+        return f"{path}：{where}字段 {field} 不认识（拼写错误？）"
+    message = error["msg"].removeprefix("Value error, ")
+    return f"{path}：{where}字段 {field} 有误：{message}"
+
+
+def load_rubric_file(path: Path) -> Rubric:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"{path}：无法读取评分标准文件（{type(exc).__name__}）") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f"第 {mark.line + 1} 行" if mark is not None else "某处"
+        raise UserError(f"{path}：YAML {line}格式有误，请检查缩进和冒号") from None
+    if not isinstance(data, dict):
+        raise UserError(f"{path}：评分标准应是“字段: 值”的形式")
+    try:
+        return Rubric.model_validate(data)
+    except ValidationError as exc:
+        raise UserError(_explain(exc, path, data)) from None
+
+
+def rubrics_dir() -> Path:
+    return corpus_dir() / RUBRICS_DIR
+
+
+@cache
+def all_rubrics(folder: Path | None = None) -> dict[str, Rubric]:
+    found = {}
+    for path in sorted((folder or rubrics_dir()).glob("*.yaml")):
+        rubric = load_rubric_file(path)
+        found[rubric.id] = rubric
+    return found
+
+
+def get_rubric(rubric_id: str) -> Rubric:
+    rubrics = all_rubrics()
+    if rubric_id not in rubrics:
+        raise UserError(f"未找到评分标准“{rubric_id}”。可用：{'、'.join(rubrics) or '（无）'}；用 aigc-cs rubrics 查看")
+    return rubrics[rubric_id]
