@@ -247,6 +247,36 @@ def shops(as_json: JsonOpt = False) -> None:
 
 @app.command()
 @friendly
+def providers(as_json: JsonOpt = False) -> None:
+    """列出大模型服务商预设：接口地址、默认模型、密钥环境变量，以及密钥是否已设置（不显示密钥）。"""
+    from pydantic import ValidationError
+    from rich.table import Column, Table
+
+    from aigc_cs.config import Settings
+    from aigc_cs.llm.providers import PROVIDERS
+
+    try:
+        current = Settings().provider
+    except ValidationError:
+        current = None
+    rows = [{"id": p.id, "label": p.label, "base_url": p.base_url, "default_model": p.model, "key_env": p.key_env,
+             "key": p.key_status(), "current": p.id == current, "note": p.note} for p in PROVIDERS.values()]
+    if as_json:
+        _print_json(rows)
+        return
+    table = Table(*(Column(h, overflow="fold") for h in ("预设", "服务商", "默认模型", "接口地址", "密钥环境变量", "密钥", "说明")))
+    for r in rows:
+        key = {"已设置": "[green]已设置[/green]", "未设置": "[yellow]未设置[/yellow]"}.get(r["key"], r["key"])
+        table.add_row(f"{r['id']}{' *' if r['current'] else ''}", r["label"], r["default_model"] or "（用 --model 指定）",
+                      r["base_url"] or "（设置 AIGC_CS_BASE_URL）", r["key_env"] or "—", key, r["note"])
+    out = _console()
+    out.print(table)
+    out.print("用法：aigc-cs reply 顾客消息 --shop ID --engine llm --provider deepseek [--model 模型名]；"
+              "* 为当前配置（AIGC_CS_PROVIDER 或 aigc-cs.toml 的 provider）。")
+
+
+@app.command()
+@friendly
 def search(
     query: Annotated[str, typer.Argument(help="检索内容，例如“衣服小了能换吗”")],
     shop: Annotated[str | None, typer.Option("--shop", "-s", help="只看该店铺（和公共课程）的资料")] = None,
@@ -457,6 +487,67 @@ def grade(
         out.print(result.improved)
 
 
+@app.command("grade-batch")
+@friendly
+def grade_batch(
+    class_file: Annotated[Path, typer.Argument(help="班级答案 .xlsx/.csv：学号、姓名、答案（可选：情境）")],
+    rubric: Annotated[str, typer.Option("--rubric", "-r", help="评分标准 ID")],
+    shop: ShopOpt,
+    out: Annotated[Path, typer.Option("--out", "-o", help="报告 .xlsx")],
+    html_out: Annotated[Path | None, typer.Option("--html", help="另存一份 HTML 报告")] = None,
+    scenario: Annotated[str, typer.Option("--scenario", help="全班共同的题目情境（班级文件有“情境”列时以该列为准）")] = "",
+    scorer: Annotated[str, typer.Option("--scorer", help="rules（默认）/ judge / hybrid")] = "rules",
+    resume: Annotated[bool, typer.Option("--resume", help="接着上次中断的地方继续，已评的不重评")] = False,
+    pseudonymize: Annotated[bool, typer.Option("--pseudonymize", help="用“学生001”代替姓名（报告和发给模型的内容里都不出现真名）")] = False,
+    engine: EngineOpt = None,
+    provider: ProviderOpt = None,
+    model: ModelOpt = None,
+    cassettes: CassettesOpt = None,
+) -> None:
+    """批量评分：逐个写入进度（可 --resume 续评），生成班级报告（成绩、统计、常见问题、教师复核表）。"""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from aigc_cs.errors import UserError
+    from aigc_cs.grading import batch, report
+    from aigc_cs.grading.grade import grade as run_grade
+    from aigc_cs.grading.rubric import get_rubric
+
+    if out.suffix.lower() != ".xlsx":
+        raise UserError(f"{out}：报告请用 .xlsx 扩展名（HTML 用 --html）")
+    if scorer not in ("rules", "judge", "hybrid"):
+        raise UserError(f"--scorer 的值“{scorer}”不可用，只能是 rules / judge / hybrid")
+    rubric_model = get_rubric(rubric)
+    ctx = _context(engine or ("llm" if scorer != "rules" else None), provider, model, cassettes=cassettes)
+    ctx.shop(shop)
+    students = batch.read_class(class_file)
+    if pseudonymize:
+        students, mapping = batch.pseudonymize(students)
+        names = out.with_name(out.stem + ".姓名对照.csv")
+        names.write_text("姓名,代号\n" + "".join(f"{k},{v}\n" for k, v in mapping.items()), encoding="utf-8-sig")
+        _console(stderr=True).print(f"姓名对照表只保存在本机：{names}")
+
+    def grade_one(student: batch.Student):
+        return run_grade(student.answer, rubric, shop, ctx, scenario=student.scenario or scenario,
+                         scorer=scorer)  # type: ignore[arg-type]
+
+    with Progress(TextColumn("评分"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=_console(stderr=True), transient=True) as progress:
+        task = progress.add_task("grade", total=len(students))
+        results = batch.grade_class(students, grade_one, batch.journal_path(out), resume,
+                                    on_progress=lambda done, total: progress.update(task, completed=done))
+    previous = report.read_overrides(out)
+    batch.log_overrides(out, previous, {})  # every override found in the teacher's sheet is logged once
+    report.write_xlsx(results, rubric_model, out, previous)
+    if html_out:
+        report.write_html(results, rubric_model, html_out, previous)
+    s = report.stats(results, rubric_model)
+    _console().print(f"已评 {s.graded} 人（失败 {s.failed}），平均 {s.mean}，报告：{out}"
+                     + (f"，{html_out}" if html_out else "") + (f"；保留教师覆盖 {len(previous)} 条" if previous else ""))
+    for r in results:
+        if r.error:
+            _console(stderr=True).print(f"[yellow]学号 {r.sid}：[/yellow]{r.error}")
+
+
 @eval_app.command("calibrate")
 @friendly
 def eval_calibrate(
@@ -465,8 +556,9 @@ def eval_calibrate(
     as_json: JsonOpt = False,
 ) -> None:
     """评分一致性：各评分方式与教师金标分数的二次加权 kappa、Spearman、平均绝对误差（总分和逐项）。"""
-    from aigc_cs.grading.calibrate import calibrate
     from rich.table import Table
+
+    from aigc_cs.grading.calibrate import calibrate
 
     reports = calibrate(_context(), rubric, scorer)  # type: ignore[arg-type]
     if as_json:

@@ -1,0 +1,94 @@
+"""The LLM judge: one call per answer with all criteria; the answer travels as data between nonce delimiters.
+
+Safeguards: zero-width and bidirectional characters are stripped; sentences that try to instruct the grader
+are removed before the call and flagged for a teacher; a verdict whose evidence quote is not in the answer
+is rejected and that criterion falls back to the rules; unparseable output is repaired once by the engine,
+then falls back to the rules (never silently 0 or full marks); temperature 0. With ``bounded`` (hybrid) the
+rules bound the judge: a hard violation caps the criterion, and the judge moves at most one level away from
+the rules unless its quote is verified.
+"""
+
+import hashlib
+
+from pydantic import BaseModel, Field
+
+from aigc_cs.grading.models import CriterionScore, Grade
+from aigc_cs.grading.rubric import Rubric
+from aigc_cs.grading.rules import feedback
+from aigc_cs.guard.injection import find_injections, without_injections
+from aigc_cs.kb.models import Shop
+from aigc_cs.llm.engine import generate
+from aigc_cs.tasks.context import Context
+from aigc_cs.text import normalize
+
+PROMPT = "judge"
+
+
+class CriterionVerdict(BaseModel):
+    id: str
+    level: int = Field(ge=0, description="0 = lowest level")
+    evidence: str = Field(default="", description="a verbatim quote from the answer")
+    feedback: str = Field(default="", description="中文反馈，写给16岁的学生")
+
+
+class JudgeVerdict(BaseModel):
+    criteria: list[CriterionVerdict]
+
+
+def nonce(answer: str, rubric_id: str) -> str:
+    """Unguessable by the student (it depends on the whole answer) yet stable, so recordings replay."""
+    return hashlib.sha256(f"{rubric_id}\x1f{answer}".encode()).hexdigest()[:12]
+
+
+def judge(answer: str, rubric: Rubric, shop: Shop, scenario: str, ctx: Context, *, rules: Grade,
+          bounded: bool) -> Grade:
+    graded = without_injections(answer)
+    injected = bool(find_injections(answer))
+
+    def offline() -> JudgeVerdict:  # the rules' levels, used when the model's output cannot be parsed
+        return JudgeVerdict(criteria=[CriterionVerdict(id=c.id, level=c.level) for c in rules.criteria])
+
+    tag = nonce(graded, rubric.id)
+    variables = {"rubric": rubric, "shop": shop, "scenario": scenario, "answer": graded, "nonce": tag}
+    config = ctx.engine.model_copy(update={"temperature": 0.0})
+    gen = generate(PROMPT, variables, JudgeVerdict, offline, config)
+    verdicts = {v.id: v for v in gen.output.criteria}
+    text = normalize(graded)
+    warnings = list(gen.warnings)
+    criteria: list[CriterionScore] = []
+    for criterion, by_rules in zip(rubric.criteria, rules.criteria, strict=True):
+        verdict = verdicts.get(criterion.id)
+        top = len(criterion.levels) - 1
+        quote = normalize(verdict.evidence).strip() if verdict else ""
+        verified = bool(quote) and quote in text
+        if verdict is None or verdict.level > top or gen.engine == "offline":
+            reason = "没有给出这一项" if verdict is None else "等级超出范围"
+            if gen.engine != "offline":
+                warnings.append(f"评分模型对“{criterion.name}”{reason}，该项改用规则评分")
+            criteria.append(by_rules)
+            continue
+        if quote and not verified:
+            warnings.append(f"评分模型对“{criterion.name}”引用的证据不在答案里，该项改用规则评分")
+            criteria.append(by_rules)
+            continue
+        level = verdict.level
+        if injected:  # an answer that tried to steer the grader never scores above the rules
+            level = min(level, by_rules.level)
+        if bounded:
+            if by_rules.capped:
+                level = 0
+            elif not verified and abs(level - by_rules.level) > 1:
+                level = by_rules.level + (1 if level > by_rules.level else -1)
+        advice = [verdict.feedback] if verdict.feedback else []
+        criteria.append(CriterionScore(
+            id=criterion.id, name=criterion.name, level=level, levels=len(criterion.levels),
+            points=criterion.levels[level].points, max_points=criterion.weight,
+            evidence=[verdict.evidence] if verified else by_rules.evidence,
+            feedback=feedback(criterion, level, advice, by_rules.faults), cites=str(criterion.cites),
+            faults=by_rules.faults, capped=bounded and by_rules.capped,
+            source="judge+rules" if bounded else "judge",
+        ))
+    return rules.model_copy(update={
+        "scorer": "hybrid" if bounded else "judge", "criteria": criteria,
+        "total": round(sum(c.points for c in criteria), 2), "warnings": warnings,
+    })
