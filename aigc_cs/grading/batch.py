@@ -117,6 +117,10 @@ def grade_class(students: list[Student], grade_one: Callable[[Student], Grade], 
     done = load_journal(journal) if resume else {}
     if not resume and journal.exists():
         journal.unlink()
+    if resume and journal.exists():  # drop a last line cut short by the interruption
+        raw = journal.read_bytes()
+        if raw and not raw.endswith(b"\n"):
+            journal.write_bytes(raw[: raw.rfind(b"\n") + 1])
     journal.parent.mkdir(parents=True, exist_ok=True)
     with journal.open("a", encoding="utf-8") as handle:
         for count, student in enumerate(students, 1):
