@@ -193,3 +193,12 @@ def test_killed_halfway_then_resumed_gives_the_same_report(own_home, tmp_path):
     assert report_rows(cut) == report_rows(whole)
     ids = [json.loads(line)["sid"] for line in journal.read_text(encoding="utf-8").splitlines() if line.strip()]
     assert len(ids) == len(set(ids)) == 200, "nobody graded twice, nobody lost"
+
+
+def test_rules_scorer_agrees_with_the_teacher_gold_scores(cli):
+    """Issue 4 bar: QWK >= 0.75 on the gold totals in 5 bands, and no criterion below 0.6 (README has the table)."""
+    reports = {r["rubric"]: r for r in json.loads(cli("eval", "calibrate", "--json").stdout)}
+    assert sum(r["total"]["n"] for rid, r in reports.items() if rid != "全部") >= 60
+    assert reports["全部"]["total"]["qwk"] >= 0.75
+    low = {(rid, cid): a["qwk"] for rid, r in reports.items() for cid, a in r["criteria"].items() if a["qwk"] < 0.6}
+    assert not low, low

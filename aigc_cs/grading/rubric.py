@@ -28,7 +28,7 @@ class Check(BaseModel):
     phrases: list[str] = []  # contains_any / contains_all / forbids
     lexicon: list[Literal["banned", "extreme", "slang"]] = []  # forbids
     facts: list[str] = []  # mentions_fact: policy keys the answer should state (correctly)
-    min: int | None = None  # steps: how many of them suffice; politeness: markers needed; length: characters
+    min: int | None = None  # steps: how many suffice; politeness: markers; length: characters; numbered: lines (always required)
     max: int | None = None  # length
     weight: float = 1.0
     hard: bool = False

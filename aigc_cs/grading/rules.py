@@ -13,7 +13,7 @@ from aigc_cs.guard.steps import detect_steps
 from aigc_cs.guard.typos import find_typos
 from aigc_cs.kb.intents import detect
 from aigc_cs.kb.models import PolicyFacts, Shop
-from aigc_cs.text import normalize
+from aigc_cs.text import NUMBER, normalize, to_number
 
 POLITE = ("您", "请", "谢谢", "感谢", "抱歉", "不好意思", "麻烦")
 EMPATHY = ("理解", "抱歉", "不好意思", "着急", "不便", "辛苦", "久等", "担心", "放心", "体谅", "心情")
@@ -26,6 +26,17 @@ FACT_CLAIMS = {
 }
 
 
+# for numeric facts: the words of a sentence that talks about it
+FACT_TOPICS = {
+    "no_reason_return_days": r"无理由|退换|退货",
+    "ship_within_hours": r"发货|发出",
+    "refund_working_days": r"退款|到账|退回",
+    "quality_claim_days": r"质量|破损|瑕疵|问题|漏液|开线",
+    "aftersale_reply_minutes": r"回复|答复|联系",
+    "free_shipping_threshold_yuan": r"包邮|邮费|运费",
+}
+
+
 class Context:
     """What the checks of one answer share: the cleaned text, the shop and the scenario's intents."""
 
@@ -35,26 +46,47 @@ class Context:
         self.shop = shop
         self.scenario = scenario
         self.intents = detect(scenario) if scenario else []
-        self.claims = extract(self.text)
-        self.guard = check_text(self.text, shop)
         self.lexicon = scan(self.text)
         self.typos = find_typos(self.text)
+        # facts are read through typos (包由 still states 包邮); the typos themselves cost marks elsewhere
+        self.fixed = self.text
+        for typo in sorted(self.typos, key=lambda t: -t.start):
+            self.fixed = self.fixed[: typo.start] + typo.suggestion + self.fixed[typo.end:]
+        self.claims = extract(self.fixed)
+        self.guard = check_text(self.fixed, shop)
         self.steps = detect_steps(self.text)
+
+
+def _number_near_topic(value: float, topic: str, text: str) -> bool:
+    """The fact's number appears in a sentence about its topic ("签收后15天内……可以无理由退货")."""
+    for sentence in re.split(r"[。！？!?\n；;]", text):
+        if re.search(topic, sentence):
+            numbers = [to_number(m) for m in re.findall(NUMBER, sentence)]
+            if value in numbers:
+                return True
+    return False
 
 
 def _fact_stated(key: str, ctx: Context) -> bool:
     facts: PolicyFacts = ctx.shop.facts
     value = getattr(facts, key)
+    text = ctx.fixed
+    violations = {v.key for v in ctx.guard.violations}
     if key == "return_condition":
         parts = [p for p in re.split(r"[、，,；;。]", str(value)) if len(p) >= 2]
-        return any(p in ctx.text for p in parts)
+        return any(p in text for p in parts)
     if key == "delay_compensation" and value is None:
         return not any(c.key == "delay_compensation" and c.value != "none" for c in ctx.claims)
-    if key == "bargain_limit_yuan" and value == 0:
-        return bool(re.search(r"不议价|不讲价|统一定价|不能便宜|没法便宜|不能优惠", ctx.text))
+    if key == "bargain_limit_yuan":
+        refuses = bool(re.search(r"不议价|不讲价|统一定价|不能便宜|没法便宜|不能优惠|优惠券|券", text))
+        conceded = any(c.key == "bargain_yuan" for c in ctx.claims) and "bargain_yuan" not in violations
+        return refuses or (value > 0 and conceded)
     keys = FACT_CLAIMS.get(key, (key,))
-    violations = {v.key for v in ctx.guard.violations}
-    return any(c.key in keys and c.key not in violations for c in ctx.claims)
+    if any(c.key in keys and c.key not in violations for c in ctx.claims):
+        return True
+    topic = FACT_TOPICS.get(key)
+    return bool(topic) and isinstance(value, int | float) and not isinstance(value, bool) \
+        and key not in violations and _number_near_topic(float(value), topic, text)
 
 
 def _faults_from_lexicon(ctx: Context, kinds: list[str]) -> list[Fault]:
@@ -125,11 +157,11 @@ def run_check(check: Check, ctx: Context) -> CheckResult:
                 result.faults = [Fault(kind="length", message=f"共{size}字，超过了{check.max}字")]
             if too_short:
                 result.faults = [Fault(kind="length", message=f"只有{size}字，少于{check.min}字")]
-        case "numbered":
-            if len(ctx.intents) < 2:
+        case "numbered":  # with `min`: always required; without: only for a question in several parts
+            if check.min is None and len(ctx.intents) < 2:
                 result.applicable = False
             else:
-                result.score = 1.0 if len(_NUMBERED.findall(text)) >= 2 else 0.0
+                result.score = 1.0 if len(_NUMBERED.findall(text)) >= (check.min or 2) else 0.0
     return result
 
 
