@@ -14,11 +14,14 @@ MAX_ANSWER_CHARS = 5000
 
 
 def reference_answer(rubric: Rubric, shop_id: str, scenario: str, ctx: Context) -> str:
-    """The matching generation task's answer to the same scenario, used to fill in what is missing."""
+    """The matching generation task's answer to the same scenario, used to fill in what is missing. Always
+    offline: deterministic, free, and no second model call per student."""
     from aigc_cs.tasks import TASKS, task_module
 
     if not scenario.strip() or rubric.task not in TASKS:
         return ""
+    if ctx.engine.kind != "offline":
+        ctx = ctx.offline()
     module = task_module(rubric.task)
     if rubric.task == "reply":
         return module.run(module.Input(message=scenario, shop=shop_id), ctx).text
