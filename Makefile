@@ -23,6 +23,7 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
+	$(BIN)/aigc-cs eval run --junit $(AIGC_CS_HOME)/eval-junit.xml --html $(AIGC_CS_HOME)/eval-report.html
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -30,6 +31,8 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_foundation.py
 	$(BIN)/python benchmarks/bench_grading.py
+	$(BIN)/python benchmarks/bench_llm.py
+	$(BIN)/python benchmarks/bench_rewrite_exercise.py
 
 clean:
 	rm -rf $(VENV) .aigc-cs .pytest_cache .ruff_cache

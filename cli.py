@@ -69,6 +69,9 @@ def _emit(result, as_json: bool, out_path: Path | None, label: str, notes: list[
         for c in result.citations:
             out.print(f"[dim]出处：{c}[/dim]")
     err = _console(stderr=True)
+    usage = getattr(result, "usage", None)
+    if usage is not None:
+        err.print(f"[dim]用量：调用 {usage.calls} 次，提示 {usage.prompt_tokens} tokens，生成 {usage.completion_tokens} tokens[/dim]")
     for note in notes or []:
         err.print(f"[yellow]{note}[/yellow]")
     for w in result.warnings:
@@ -325,7 +328,7 @@ def reply(
     record: RecordOpt = None,
     cassettes: CassettesOpt = None,
 ) -> None:
-    """为顾客消息生成一条有出处、符合店铺政策的客服回复（离线引擎）。"""
+    """为顾客消息生成一条有出处、符合店铺政策的客服回复（默认离线引擎，可用 --engine llm 接入大模型）。"""
     from aigc_cs.errors import UserError
     from aigc_cs.tasks import reply as task
 
@@ -371,6 +374,138 @@ def check(
         raise typer.Exit(1)
 
 
+@app.command()
+@friendly
+def rewrite(
+    transcript: Annotated[str, typer.Argument(help="未成交的对话记录：文件（txt/md/docx/csv/xlsx，可为 GBK）或直接写对话，"
+                                                   "每句以“顾客：”“客服：”开头")],
+    shop: ShopOpt,
+    product: Annotated[str | None, typer.Option("--product", "-p", help="对话里的商品；不填时从对话里找")] = None,
+    as_json: JsonOpt = False,
+    out: OutOpt = None,
+    engine: EngineOpt = None,
+    provider: ProviderOpt = None,
+    model: ModelOpt = None,
+    strict: StrictOpt = False,
+    record: RecordOpt = None,
+    cassettes: CassettesOpt = None,
+) -> None:
+    """诊断一段未成交的对话（售前五步、禁用语、没消除的顾虑、政策错误，逐条标出行号），再改写成高转化话术。"""
+    from aigc_cs.tasks import rewrite as task
+    from aigc_cs.tasks.transcript import read_transcript
+
+    conversation = read_transcript(transcript)
+    ctx = _context(engine, provider, model, strict, record, cassettes)
+    result = task.run(task.RewriteInput(transcript=conversation, shop=shop, product=product), ctx)
+    if not as_json and out is None:
+        _print_diagnosis(result)
+    _emit(result, as_json, out, "改写后的话术")
+
+
+def _print_diagnosis(result) -> None:
+    """The rewrite's diagnosis as a table, and the 5 steps of the original chat in one line."""
+    from rich.table import Column, Table
+
+    out = _console()
+    mark = {"ok": "[green]✓[/green]", "weak": "[yellow]△[/yellow]", "missing": "[red]✗[/red]"}
+    out.print("原对话的售前五步：" + "　".join(f"{c.name}{mark[c.status]}" for c in result.steps))
+    table = Table(*(Column(h, overflow="fold") for h in ("行", "问题", "原话", "怎么改", "依据")), show_lines=True,
+                  title=f"对话诊断（{len(result.diagnosis)} 处）")
+    for f in result.diagnosis:
+        table.add_row(str(f.line or "—"), f.label, f.quote, f"{f.problem}。{f.advice}", f.cite.section)
+    out.print(table)
+
+
+@app.command()
+@friendly
+def exercise(
+    shop: ShopOpt,
+    kind: Annotated[str, typer.Option("--type", "-t", help="reply / apology / rewrite / faq：练习的题型")],
+    n: Annotated[int, typer.Option("-n", min=1, max=50, help="练习题数")] = 10,
+    as_json: JsonOpt = False,
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="保存：.docx/.md/.xlsx 写两份（学生版，和同名加“-教师版”的教师版），.json 写一份")] = None,
+    engine: EngineOpt = None,
+    provider: ProviderOpt = None,
+    model: ModelOpt = None,
+    strict: StrictOpt = False,
+    record: RecordOpt = None,
+    cassettes: CassettesOpt = None,
+    concurrency: ConcurrencyOpt = 1,
+) -> None:
+    """为教师出一组练习：情境、顾客画像、顾客的话（或对话记录）、参考答案和评分标准 ID；学生版不含答案。"""
+    from aigc_cs.errors import UserError
+    from aigc_cs.tasks import exercise as task
+
+    if kind not in task.TYPE_NAMES:
+        raise UserError(f"--type 的值“{kind}”不可用，只能是 {' / '.join(task.TYPE_NAMES)}")
+    ctx = _context(engine, provider, model, strict, record, cassettes, concurrency)
+    result = task.run(task.ExerciseInput(shop=shop, type=kind, n=n), ctx)
+    if out is None:
+        _emit(result, as_json, None, result.title(), result.notes)
+        return
+    saved = task.save(result, out)
+    _console().print("已保存：" + "；".join(f"{p}（{'教师版' if i else '学生版'}）" if len(saved) > 1 else str(p)
+                                         for i, p in enumerate(saved)) + f"（引擎：{result.engine}）")
+    err = _console(stderr=True)
+    for line in [*(f"[yellow]{note}[/yellow]" for note in result.notes), *(f"[red]检查未通过：[/red]{w}" for w in result.warnings)]:
+        err.print(line)
+    if result.warnings:
+        raise typer.Exit(1)
+
+
+@app.command()
+@friendly
+def faq(
+    shop: ShopOpt,
+    product: Annotated[str | None, typer.Option("--product", "-p", help="商品名或别名，例如 保湿面霜")] = None,
+    n: Annotated[int, typer.Option("-n", min=1, max=30, help="问答条数")] = 5,
+    topic: Annotated[str | None, typer.Option("--topic", help="改为政策话题的标准回复，例如 七天无理由退货、发货、发票、运费")] = None,
+    as_json: JsonOpt = False,
+    out: OutOpt = None,
+    engine: EngineOpt = None,
+    provider: ProviderOpt = None,
+    model: ModelOpt = None,
+    strict: StrictOpt = False,
+    record: RecordOpt = None,
+    cassettes: CassettesOpt = None,
+    concurrency: ConcurrencyOpt = 1,
+) -> None:
+    """为一款商品（或一项政策）生成顾客常问的问题和可直接发送的标准回复，每条注明依据。"""
+    from aigc_cs.tasks import faq as task
+
+    ctx = _context(engine, provider, model, strict, record, cassettes, concurrency)
+    result = task.run(task.FaqInput(shop=shop, product=product, topic=topic, n=n), ctx)
+    _emit(result, as_json, out, result.title(), result.notes)
+
+
+@app.command()
+@friendly
+def apology(
+    shop: ShopOpt,
+    scenario: Annotated[str, typer.Option("--scenario", help="延迟发货 / 发错货 / 缺货 / 商品破损 / 物流丢件 / 质量问题")],
+    channel: Annotated[str, typer.Option("--channel", help="在线 / 短信 / 电话")],
+    tone: Annotated[str, typer.Option("--tone", help="正式 / 亲切")] = "正式",
+    order_facts: Annotated[str | None, typer.Option("--order-facts", help="订单情况，会写进消息，例如“订单号 1234，已延迟3天”")] = None,
+    as_json: JsonOpt = False,
+    out: OutOpt = None,
+    engine: EngineOpt = None,
+    provider: ProviderOpt = None,
+    model: ModelOpt = None,
+    strict: StrictOpt = False,
+    record: RecordOpt = None,
+    cassettes: CassettesOpt = None,
+) -> None:
+    """写一条致歉消息：承认问题、真诚道歉、简要说明、只给政策允许的补救，并说清下一步和时间。"""
+    from aigc_cs.tasks import apology as task
+
+    inp = task.ApologyInput(shop=shop, scenario=scenario, channel=channel, tone=tone, order_facts=order_facts)
+    task.validate(inp)
+    result = task.run(inp, _context(engine, provider, model, strict, record, cassettes))
+    notes = [f"共{result.chars}字，按{result.sms_segments}条短信发送"] if result.sms_segments else []
+    _emit(result, as_json, out, result.title(), notes)
+
+
 @eval_app.command("retrieval")
 @friendly
 def eval_retrieval(
@@ -395,6 +530,66 @@ def eval_retrieval(
     misses = results[-1].misses
     for miss in misses[:10]:
         _console().print(f"[dim]hybrid 未命中：{miss}[/dim]")
+
+
+@eval_app.command("run")
+@friendly
+def eval_run(
+    suites: Annotated[list[str] | None, typer.Argument(help="套件文件、文件夹或套件名；省略时运行 evals/suites 下全部")] = None,
+    engine: Annotated[str | None, typer.Option("--engine", help="覆盖套件的引擎：offline / replay / llm")] = None,
+    repeat: Annotated[int | None, typer.Option("--repeat", min=1, max=100, help="每个用例重复 N 次（非确定性引擎）")] = None,
+    reducer: Annotated[str | None, typer.Option("--reducer", help="重复时的判定：pass@k（一次通过即可）/ majority（过半）")] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="把完整结果写成 JSON 文件")] = None,
+    junit_out: Annotated[Path | None, typer.Option("--junit", help="写 JUnit XML（给 CI 看）")] = None,
+    html_out: Annotated[Path | None, typer.Option("--html", help="写一个自包含的 HTML 报告")] = None,
+    baseline: Annotated[Path | None, typer.Option("--baseline", help="基线文件，默认 evals/baseline.json")] = None,
+    update_baseline: Annotated[bool, typer.Option("--update-baseline", help="把这次结果写入基线（有意为之时才用）")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="列出每条断言，包括通过的")] = False,
+    provider: ProviderOpt = None,
+    model: ModelOpt = None,
+    record: RecordOpt = None,
+    cassettes: CassettesOpt = None,
+) -> None:
+    """运行评测套件：逐个用例、逐条断言打分，与基线比较。退出码 0 通过，1 有失败或退步，2 套件或设置有误。"""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from aigc_cs.errors import UserError
+    from aigc_cs.evalkit import baseline as base
+    from aigc_cs.evalkit import report as reports
+    from aigc_cs.evalkit.runner import run_all
+    from aigc_cs.evalkit.suite import find_suites
+
+    if engine not in (None, "offline", "replay", "llm"):
+        raise UserError(f"--engine 的值“{engine}”不可用，只能是 offline / replay / llm")
+    if reducer not in (None, "pass@k", "majority"):
+        raise UserError(f"--reducer 的值“{reducer}”不可用，只能是 pass@k / majority")
+    loaded = find_suites(suites)
+    ctx = _context(None, provider, model, False, record, None)
+    err = _console(stderr=True)
+    with Progress(TextColumn("评测 {task.description}"), BarColumn(), MofNCompleteColumn(), console=err,
+                  transient=True) as progress:
+        bar = progress.add_task("", total=sum(len(s.cases) for s in loaded))
+        report = run_all(loaded, ctx, engine, repeat, reducer, cassettes=cassettes,  # type: ignore[arg-type]
+                         on_case=lambda suite_id, _: progress.update(bar, advance=1, description=suite_id))
+    baseline_path = baseline or base.default_path()
+    base.attach(report.suites, {s.id: s.tolerance for s in loaded}, baseline_path)
+    out = _console()
+    if not out.is_terminal:  # a CI log: wide enough that the offending spans stay on one line
+        out.width = max(out.width, 160)
+    for item in reports.console_tables(report, verbose):
+        out.print(item)
+    colour = "red" if report.exit_code else "green"
+    out.print(f"[{colour}]{'未通过' if report.exit_code else '通过'}：{reports.summary(report)}[/{colour}]")
+    out.print(reports.closing_line(report))
+    for path, write in ((json_out, reports.write_json), (junit_out, reports.write_junit), (html_out, reports.write_html)):
+        if path is not None:
+            write(report, path)
+            err.print(f"[dim]已写入：{path}[/dim]")
+    if update_baseline:
+        base.update(baseline_path, report.suites)
+        failing = f"，其中 {report.failed_cases} 个用例未通过也照样记入" if report.failed_cases else ""
+        err.print(f"[yellow]已更新基线：{baseline_path}（{len(report.suites)} 个套件{failing}）；请检查后再提交[/yellow]")
+    raise typer.Exit(report.exit_code)
 
 
 rubric_app = typer.Typer(help="评分标准。", no_args_is_help=True)

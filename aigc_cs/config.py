@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     record: Path | None = Field(default=None, description="把大模型的问答录制到这个目录")
     timeout_s: float = Field(default=60.0, description="单次调用超时（秒）")
     max_retries: int = Field(default=3, description="429/5xx 重试次数")
+    llm_cache: bool = Field(default=True, description="缓存大模型回答（<home>/llm-cache），同样的提示词不再重复调用")
 
     @classmethod
     def settings_customise_sources(

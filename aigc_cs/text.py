@@ -10,9 +10,21 @@ _CN_DIGITS = "零〇一二两三四五六七八九十百千万"
 NUMBER = rf"(?:\d+(?:\.\d+)?|[{_CN_DIGITS}]+)"
 
 
+@cache
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def simplified(text: str) -> str:
+    """Traditional characters and phrases to simplified (OpenCC, dictionaries bundled); nothing else changes."""
+    return _t2s().convert(text)
+
+
 def normalize(text: str) -> str:
-    """Full-width to half-width (NFKC), collapse spaces, keep Chinese punctuation readable."""
-    text = unicodedata.normalize("NFKC", text)
+    """Full-width to half-width (NFKC), traditional to simplified, collapse spaces, Chinese punctuation."""
+    text = simplified(unicodedata.normalize("NFKC", text))
     text = text.replace(",", "，").replace("?", "？").replace("!", "！").replace(";", "；").replace(":", "：")
     return _SPACE.sub(" ", text).strip()
 

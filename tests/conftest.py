@@ -79,3 +79,21 @@ def run_entry_point(args: list[str], cwd: Path, env: dict[str, str] | None = Non
     exe = Path(sys.executable).with_name("aigc-cs")
     return subprocess.run([str(exe), *args], cwd=cwd, capture_output=True, text=True, timeout=timeout,
                           env={**os.environ, "COLUMNS": "200", **(env or {})})
+
+
+def assert_one_error_line(result: Result, line: str, code: int = 2) -> None:
+    """Bad input: exit `code`, and exactly one line on stderr, holding `line`; never a traceback."""
+    assert result.code == code, result.output
+    assert line in result.stderr and "Traceback" not in result.output
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+@pytest.fixture
+def openai_server():
+    """A real loopback HTTP server speaking OpenAI's /v1/chat/completions (streaming too), stopped after the test.
+    Script answers with `openai_server.reply(...)`, read `openai_server.requests`; the API is documented in
+    tests/fixtures/openai_server.py. Point the code at it with AIGC_CS_BASE_URL=openai_server.url."""
+    from tests.fixtures.openai_server import OpenAIServer
+
+    with OpenAIServer() as server:
+        yield server

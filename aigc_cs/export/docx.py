@@ -30,4 +30,17 @@ def write_docx(document: Document, path: Path) -> None:
             for row in rows:
                 for cell, text in zip(table.add_row().cells, row, strict=True):
                     cell.text = text
+            _fit_columns(table, section.table, doc.sections[0])
     doc.save(str(path))
+
+
+def _fit_columns(table, cells: list[list[str]], page) -> None:
+    """Share the text width among the columns by how much they hold, so that a 序号 column stays narrow
+    and a column of long answers gets the room."""
+    weights = [max(4, min(60, max(len(line) for row in cells for line in row[i].split("\n")))) ** 0.7
+               for i in range(len(cells[0]))]
+    width = page.page_width - page.left_margin - page.right_margin
+    table.autofit = False
+    for i, column in enumerate(table.columns):
+        for cell in column.cells:
+            cell.width = int(width * weights[i] / sum(weights))

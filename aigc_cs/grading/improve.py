@@ -10,8 +10,8 @@ import re
 from aigc_cs.grading.models import Grade
 from aigc_cs.guard.claims import extract
 from aigc_cs.guard.injection import without_injections
-from aigc_cs.guard.steps import detect_steps
 from aigc_cs.guard.typos import find_typos
+from aigc_cs.tasks.steps import detect_steps_in_text
 from aigc_cs.text import normalize
 
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*")
@@ -22,6 +22,11 @@ def _sentences(text: str) -> list[str]:
     return [m.group(0).strip() for m in _SENTENCE.finditer(text) if m.group(0).strip()]
 
 
+def _done(text: str) -> dict[str, str]:
+    """The steps a text does well, each with the line that shows it."""
+    return {c.name: c.quote for c in detect_steps_in_text(text) if c.status == "ok"}
+
+
 def improve(grade: Grade, reference: str) -> str:
     """Merge the student's sound sentences with what `reference` (a generated model answer) adds."""
     text = normalize(without_injections(grade.answer))
@@ -30,8 +35,8 @@ def improve(grade: Grade, reference: str) -> str:
     bad = [f.quote for f in grade.faults if f.kind in _DROP_KINDS and f.quote]
     kept = [s for s in _sentences(text) if not any(q in s for q in bad)]
     ref_sentences = _sentences(reference)
-    ref_steps = detect_steps(reference)
-    have = detect_steps("".join(kept))
+    ref_steps = _done(reference)
+    have = _done("\n".join(kept))
     body = list(kept)
     missing_facts = {f.message for f in grade.faults if f.kind == "missing" and f.message.startswith("没有说明")}
     if missing_facts or not body:

@@ -9,10 +9,10 @@ from aigc_cs.guard.check import check_text
 from aigc_cs.guard.claims import extract
 from aigc_cs.guard.injection import find_injections, without_injections
 from aigc_cs.guard.lexicon import scan
-from aigc_cs.guard.steps import detect_steps
 from aigc_cs.guard.typos import find_typos
 from aigc_cs.kb.intents import detect
 from aigc_cs.kb.models import PolicyFacts, Shop
+from aigc_cs.tasks.steps import detect_steps_in_text
 from aigc_cs.text import NUMBER, normalize, to_number
 
 POLITE = ("您", "请", "谢谢", "感谢", "抱歉", "不好意思", "麻烦")
@@ -54,7 +54,7 @@ class Context:
             self.fixed = self.fixed[: typo.start] + typo.suggestion + self.fixed[typo.end:]
         self.claims = extract(self.fixed)
         self.guard = check_text(self.fixed, shop)
-        self.steps = detect_steps(self.text)
+        self.steps = {c.name: c for c in detect_steps_in_text(self.text)}
 
 
 def _number_near_topic(value: float, topic: str, text: str) -> bool:
@@ -98,15 +98,16 @@ def run_check(check: Check, ctx: Context) -> CheckResult:
     result = CheckResult(kind=check.kind, score=1.0, weight=check.weight, hard=check.hard, advice=check.advice)
     text = ctx.text
     match check.kind:
-        case "steps":
-            found = [s for s in check.steps if s in ctx.steps]
-            result.score = min(1.0, len(found) / (check.min or len(check.steps)))
-            result.evidence = [ctx.steps[s] for s in found]
-            result.faults = [Fault(kind="missing", message=f"缺少“{s}”这一步") for s in check.steps if s not in ctx.steps]
+        case "steps":  # a step done well counts 1, done weakly (a cold "在的", hard selling) counts half
+            credit = {"ok": 1.0, "weak": 0.5, "missing": 0.0}
+            checks = [ctx.steps[s] for s in check.steps if s in ctx.steps]
+            result.score = min(1.0, sum(credit[c.status] for c in checks) / (check.min or len(check.steps)))
+            result.evidence = [c.quote for c in checks if c.status == "ok"]
+            result.faults = [Fault(kind="missing", quote=c.quote if c.status == "weak" else "",
+                                   message=f"{c.name}：{c.note}") for c in checks if c.status != "ok"]
         case "step_order":
-            order = [s for s in ("迎接问好", "解答疑问", "商品推荐", "促成订单", "礼貌告别") if s in ctx.steps]
-            positions = [text.find(ctx.steps[s]) for s in order]
-            result.score = 1.0 if positions == sorted(positions) else 0.0
+            lines = [c.line for c in ctx.steps.values() if c.status == "ok" and c.line is not None]
+            result.score = 1.0 if lines == sorted(lines) else 0.0
         case "contains_any":
             hits = [p for p in check.phrases if normalize(p) in text]
             result.score, result.evidence = (1.0 if hits else 0.0), hits
@@ -172,8 +173,9 @@ def _describe_key(key: str) -> str:
 def score_criterion(criterion: Criterion, ctx: Context) -> CriterionScore:
     results = [run_check(check, ctx) for check in criterion.checks]
     counted = [r for r in results if r.applicable]
-    weight = sum(r.weight for r in counted)
-    fraction = sum(r.weight * r.score for r in counted) / weight if weight else 1.0
+    graded = [r for r in counted if not r.hard] or counted  # hard checks are gates: they cap, they earn nothing
+    weight = sum(r.weight for r in graded)
+    fraction = sum(r.weight * r.score for r in graded) / weight if weight else 1.0
     capped = any(r.hard and r.score < 1.0 for r in counted)
     top = len(criterion.levels) - 1
     level = 0 if capped else min(top, math.floor(fraction * top + 0.5))

@@ -68,7 +68,8 @@ _BARGAIN = re.compile(rf"(?:便宜|少收|让利|让|降价|降|抹|优惠)\s*(?
 _BARGAIN_ANY = re.compile(
     r"(?:可以|能|给您|给你|帮您|帮你)\s*(?:再)?\s*(?:便宜|少收|让|打个?折|优惠)(?!券)|打\s*个?\s*[\d一二三四五六七八九]\s*折"
 )
-_REFUND = re.compile(rf"{_RANGE}\s*(?:个)?\s*(工作日|天|日)\s*(?:内|以内|之内)?")
+# refund time: working days anywhere in a refund sentence; plain days only when tied to the money arriving
+_REFUND = re.compile(rf"{_RANGE}\s*(?:个)?\s*(?:工作日\s*(?:内|以内|之内)?|(?:天|日)\s*(?:内|以内|之内)?\s*(?:就|即可|会|能|可)?\s*(?:到账|退回|原路|退到|返还))")
 _INVOICE_NONE = re.compile(r"(?:不|无法|不能|没法|不可以)\s*(?:提供|开具?|开)\s*(?:具)?\s*发票|不开发票|没有发票")
 _INVOICE_AFTER = re.compile(r"(?:确认)?收货\s*(?:后|之后|以后)|签收\s*(?:后|之后)")
 _INVOICE_SHIPPED = re.compile(r"发货\s*(?:后|之后|以后)|发出\s*(?:后|之后)")
@@ -92,9 +93,22 @@ def _conditional(sentence: str, match: re.Match[str]) -> bool:
     return bool(_CONDITION.search(sentence[: match.end()]))
 
 
+_CLAUSE = re.compile(r"[^，,；;。！？!?\n]+[？?]?")
+_QUESTION = re.compile(r"([\u4e00-\u9fff])不\1|[吗么呢][^\u4e00-\u9fff]*$|[？?]$")
+
+
+def _without_questions(text: str) -> str:
+    """Blank out question clauses ("送不送运费险", "能便宜点吗"): a question claims nothing. Offsets are kept."""
+    chars = list(text)
+    for m in _CLAUSE.finditer(text):
+        if _QUESTION.search(m.group(0).strip()):
+            chars[m.start(): m.end()] = " " * (m.end() - m.start())
+    return "".join(chars)
+
+
 def extract(text: str) -> list[Claim]:
     """All policy claims in `text`, in order; offsets refer to the normalised text."""
-    text = normalize(text)
+    text = _without_questions(normalize(text))
     claims: list[Claim] = []
     for sentence_match in _SENTENCE.finditer(text):
         claims.extend(_sentence_claims(sentence_match.group(0), sentence_match.start(), text))

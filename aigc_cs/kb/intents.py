@@ -1,5 +1,6 @@
 """Intent detection for customer messages; the intents themselves are data in corpus/phrasebook/intents.yaml."""
 
+import re
 from functools import cache
 
 import yaml
@@ -35,15 +36,28 @@ def intents() -> list[Intent]:
     return [Intent.model_validate(item) for item in data["intents"]]
 
 
+def _occurrences(trigger: str, text: str) -> list[tuple[int, int]]:
+    """Where a trigger occurs; a Latin-letter trigger only as a whole word ("hi" is not in "this")."""
+    word = re.escape(trigger.lower())
+    pattern = rf"(?<![a-z]){word}(?![a-z])" if trigger.isascii() else word
+    return [(m.start(), m.end()) for m in re.finditer(pattern, text)]
+
+
 def detect(message: str) -> list[Intent]:
-    """The intents of a message, strongest first (at most three); a greeting counts only on its own."""
+    """The intents of a message, in the customer's order (at most three, the strongest); a greeting counts only
+    on its own. Where triggers of two intents overlap, the longer one wins ("多久到账" is a refund question)."""
     text = normalize(message).lower()
-    matches = []
-    for intent in intents():
-        hits = [t for t in intent.triggers if t.lower() in text]
-        if hits:
-            matches.append(Match(intent=intent, score=sum(len(h) for h in hits),
-                                 first=min(text.index(h.lower()) for h in hits)))
+    found = sorted(((end - start, start, end, intent.id) for intent in intents() for t in intent.triggers
+                    for start, end in _occurrences(t, text)), reverse=True)
+    taken: list[tuple[int, int]] = []
+    hits: dict[str, list[tuple[int, int]]] = {}
+    for _, start, end, intent_id in found:
+        if any(start < e and end > s for s, e in taken):
+            continue
+        taken.append((start, end))
+        hits.setdefault(intent_id, []).append((start, end))
+    matches = [Match(intent=intent, score=sum(e - s for s, e in hits[intent.id]), first=min(s for s, _ in hits[intent.id]))
+               for intent in intents() if intent.id in hits]
     if any(m.intent.id != "greeting" for m in matches):
         matches = [m for m in matches if m.intent.id != "greeting"]
     strongest = sorted(matches, key=lambda m: -m.score)[:MAX_INTENTS]

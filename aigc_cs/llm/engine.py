@@ -32,9 +32,12 @@ class EngineConfig(BaseModel):
 
 
 class Usage(BaseModel):
-    prompt_tokens: int = 0
+    """Token usage of one generation, summed over its calls (the first answer and a repair round)."""
+
+    prompt_tokens: int = 0  # tokens of real calls only; answers from the cache or a cassette cost nothing
     completion_tokens: int = 0
-    calls: int = 0
+    calls: int = 0  # HTTP calls made
+    cached: int = 0  # answers taken from the disk cache or a cassette
 
 
 class Generation(BaseModel, Generic[T]):

@@ -6,6 +6,7 @@ from aigc_cs.export import Document, Section
 from aigc_cs.guard.check import check_text
 from aigc_cs.guard.lexicon import scan
 from aigc_cs.kb.models import Citation, Shop
+from aigc_cs.llm.engine import Usage
 
 
 class TaskResult(BaseModel):
@@ -14,6 +15,7 @@ class TaskResult(BaseModel):
     citations: list[Citation]
     engine: str = "offline"
     warnings: list[str] = Field(default_factory=list, description="engine fallbacks, policy contradictions, banned words")
+    usage: Usage | None = Field(default=None, description="token usage when a model wrote it")
 
     @computed_field
     @property

@@ -16,6 +16,9 @@ PROMPT = "reply"
 MAX_MESSAGE_CHARS = 2000
 PRODUCT_LABELS = {"material": "材质和成分", "size": "规格尺码", "suitable": "适合人群", "selling": "特点",
                   "care": "使用和保养方法", "related": "搭配推荐"}
+CONDITION_WORDS = re.compile(r"拆|用过|用了|穿过|穿了|洗过|洗了|吊牌|剪|试用")
+DISCOMFORT_WORDS = re.compile(r"过敏|泛红|刺痛|起疹|疹子|发痒|痒|不适|红肿")
+APPAREL = {"女装", "男装", "童装", "服饰", "服装", "鞋靴", "内衣"}
 MIN_OVERLAP = 0.5  # share of the question's words a passage must contain to be quoted as an answer
 
 
@@ -110,6 +113,9 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
             f"offline/{PROMPT}.j2",
             shop=shop.info, f=shop.facts, product=product, products=shop.products,
             answers=_answers(intents, product), empathy=any(i.empathy for i in intents), related=related,
+            lead=next((i.id for i in intents if i.empathy), intents[0].id if intents else ""),
+            conditional=bool(CONDITION_WORDS.search(message)), apparel=shop.info.category in APPAREL,
+            discomfort=bool(DISCOMFORT_WORDS.search(message)),
             passage={"label": _passage_label(passage, shop), "text": _passage_text(passage)} if passage else None,
             pick=choose,
         ))
@@ -120,7 +126,7 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
     text = gen.output.text.strip()
     return ReplyOutput(message=message, shop=shop.info.id, text=text, intents=[i.id for i in intents],
                        product=product.name if product else None, answered=bool(intents or passage),
-                       citations=unique(citations), engine=gen.engine,
+                       citations=unique(citations), engine=gen.engine, usage=gen.usage if gen.usage.calls else None,
                        warnings=gen.warnings + guard_warnings(text, shop))
 
 

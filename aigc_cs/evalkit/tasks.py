@@ -1,0 +1,88 @@
+"""What a suite can run: every task of `aigc_cs.tasks`, and two pseudo-tasks that exist only for evals:
+
+- ``check``: the policy guard and the lexicon over a given text (vars: text, shop); the output lists its findings.
+- ``retrieval``: recall@k and MRR over the labelled questions of evals/retrieval (vars: mode, k).
+"""
+
+from types import SimpleNamespace
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from aigc_cs.evalkit.retrieval import RetrievalResult
+from aigc_cs.tasks.base import TaskResult
+
+
+class CheckInput(BaseModel):
+    text: str
+    shop: str
+
+
+class CheckOutput(TaskResult):
+    input: str
+    ok: bool
+    findings: list[str] = Field(description="claim keys that contradict the facts, and lexicon kinds:terms")
+
+
+def run_check(inp: CheckInput, ctx) -> CheckOutput:
+    from aigc_cs.guard.check import check_text
+    from aigc_cs.guard.lexicon import scan
+
+    shop = ctx.shop(inp.shop)
+    report = check_text(inp.text, shop)
+    hits = scan(inp.text)
+    messages = [v.message for v in report.violations] + [h.message() for h in hits]
+    findings = [v.key for v in report.violations] + [f"{h.kind}:{h.term}" for h in hits]
+    return CheckOutput(shop=shop.info.id, text="\n".join(messages) or "未发现问题", citations=[], engine="guard",
+                       input=inp.text, ok=not messages, findings=findings)
+
+
+class RetrievalInput(BaseModel):
+    mode: Literal["hybrid", "bm25", "dense"] = "hybrid"
+    k: int = Field(default=3, ge=1, le=10)
+
+
+class RetrievalOutput(RetrievalResult):
+    text: str
+    engine: str = "retrieval"
+
+
+def run_retrieval(inp: RetrievalInput, ctx) -> RetrievalOutput:
+    from aigc_cs.evalkit.retrieval import evaluate, load_questions
+
+    result = evaluate(ctx.retriever, load_questions(), inp.mode, inp.k)
+    mode = inp.mode if inp.mode == "bm25" or ctx.retriever.mode != "bm25" else f"{inp.mode}（向量模型未加载，实际为 bm25）"
+    text = f"{mode}：recall@{inp.k} {result.recall:.3f}，MRR {result.mrr:.3f}，{result.questions} 个问题"
+    return RetrievalOutput(text=text, **result.model_dump(exclude={"mode"}), mode=mode)
+
+
+PSEUDO_TASKS: dict[str, Any] = {
+    "check": SimpleNamespace(Input=CheckInput, Output=CheckOutput, run=run_check, PROMPT=None),
+    "retrieval": SimpleNamespace(Input=RetrievalInput, Output=RetrievalOutput, run=run_retrieval, PROMPT=None),
+}
+
+
+def resolve(name: str) -> Any:
+    """The task module (or pseudo-task) named in a suite: it has ``Input`` and ``run(inp, ctx)``."""
+    if name in PSEUDO_TASKS:
+        return PSEUDO_TASKS[name]
+    from aigc_cs.errors import UserError
+    from aigc_cs.tasks import TASKS, task_module
+
+    if name not in TASKS:
+        raise UserError(f"未知任务“{name}”，可用：{'、'.join((*TASKS, *PSEUDO_TASKS))}")
+    return task_module(name)
+
+
+def make_input(task: Any, name: str, values: dict[str, Any]) -> Any:
+    """The task's input from a case's vars. A chat for ``rewrite`` may be written as text ("顾客：…" lines)."""
+    if name == "rewrite" and isinstance(values.get("transcript"), str):
+        from aigc_cs.tasks.transcript import read_transcript
+
+        values = {**values, "transcript": read_transcript(values["transcript"])}
+    return task.Input(**values)
+
+
+def uses_engine(name: str) -> bool:
+    """Pseudo-tasks never call an engine, so replay and repeats do not apply to them."""
+    return name not in PSEUDO_TASKS

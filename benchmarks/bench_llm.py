@@ -1,0 +1,89 @@
+"""LLM engine budgets (issue 3), against the loopback OpenAI-protocol server answering after 300 ms per call.
+
+50 generations through `aigc_cs.llm.engine.generate("reply", …)` (the real reply prompts, the real ChatOpenAI client,
+JSON mode, pydantic validation, the disk cache) with concurrency 8 must finish in under 4 s; the same 50 again with a
+warm cache in under 0.5 s (no HTTP call). Run: `python benchmarks/bench_llm.py` (or `make bench`).
+Prints a table and exits 1 when a budget is missed.
+"""
+
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from aigc_cs.kb.models import Passage  # noqa: E402
+from aigc_cs.kb.shops import read_shop  # noqa: E402
+from aigc_cs.llm.batch import map_concurrent  # noqa: E402
+from aigc_cs.llm.engine import EngineConfig, generate  # noqa: E402
+from aigc_cs.paths import corpus_dir  # noqa: E402
+from aigc_cs.tasks.reply import ReplyDraft  # noqa: E402
+from tests.fixtures.openai_server import OpenAIServer, Reply  # noqa: E402
+
+ITEMS, CONCURRENCY, LATENCY = 50, 8, 0.3
+QUESTIONS = ["这件{}是什么材质的", "{}怎么洗不容易变形", "{}尺码偏大还是偏小", "{}适合什么场合穿", "{}可以搭配什么"]
+
+
+def jobs() -> list[dict]:
+    shop, _ = read_shop(corpus_dir() / "shops" / "demo-fashion", corpus_dir().parent, 2**20)
+    out = []
+    for i in range(ITEMS):
+        product = shop.products[i % len(shop.products)]
+        passages = [Passage(text=f"【{product.name} > {s.title}】\n{s.text}", shop=shop.info.id, doc_type="product",
+                            source=product.source, section=f"{product.name} > {s.title}", score=1.0, chunk_id=f"c{k}")
+                    for k, s in enumerate(product.sections.values())]
+        message = QUESTIONS[i % len(QUESTIONS)].format(product.name) + f"（第{i + 1}位顾客）"
+        out.append({"message": message, "shop": shop, "product": product, "passages": passages})
+    return out
+
+
+def main() -> int:
+    os.environ.setdefault("AIGC_CS_API_KEY", "sk-bench-not-a-real-key")
+    start = time.perf_counter()
+    import langchain_openai  # noqa: F401  (one-off import cost, reported apart)
+
+    import_s = time.perf_counter() - start
+    batch = jobs()
+    with OpenAIServer() as server, tempfile.TemporaryDirectory() as cache:
+        def answer(request) -> Reply:
+            customer = request.last_user.split("<<<")[-1].split(">>>")[0]
+            text = f"您好，关于“{customer}”：这款的详细说明请看商品页，我也可以为您一一解答。感谢您的咨询！"
+            return Reply(json.dumps({"text": text}, ensure_ascii=False), delay=LATENCY)
+
+        server.responder = answer
+        config = EngineConfig(kind="llm", provider="custom", model="bench-model", base_url=server.url,
+                              cache=Path(cache), timeout_s=10, max_retries=2)
+
+        def one(variables: dict):
+            return generate("reply", variables, ReplyDraft, lambda: ReplyDraft(text="离线"), config)
+
+        start = time.perf_counter()
+        cold = map_concurrent(one, batch, CONCURRENCY)
+        cold_s = time.perf_counter() - start
+        cold_calls = server.calls
+        start = time.perf_counter()
+        warm = map_concurrent(one, batch, CONCURRENCY)
+        warm_s = time.perf_counter() - start
+        warm_calls = server.calls - cold_calls
+
+    ok_cold = all(g.engine == "llm:custom/bench-model" and not g.warnings for g in cold) and cold_calls == ITEMS
+    ok_warm = [g.output for g in warm] == [g.output for g in cold] and warm_calls == 0
+    serial = ITEMS * LATENCY
+    rows = [
+        ("import langchain_openai (once per process)", f"{import_s:.2f} s", "-", True),
+        (f"{ITEMS} generations, concurrency {CONCURRENCY}, {LATENCY * 1000:.0f} ms/call, cold "
+         f"({cold_calls} HTTP calls; serial would be {serial:.0f} s)", f"{cold_s:.2f} s", "< 4 s", cold_s < 4 and ok_cold),
+        (f"the same {ITEMS}, warm cache ({warm_calls} HTTP calls)", f"{warm_s:.3f} s", "< 0.5 s", warm_s < 0.5 and ok_warm),
+    ]
+    width = max(len(r[0]) for r in rows)
+    for name, value, budget, ok in rows:
+        print(f"{name:<{width}}  {value:>8}  {budget:>8}  {'ok' if ok else 'MISSED'}")
+    return 0 if all(r[3] for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
