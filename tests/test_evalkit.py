@@ -16,7 +16,7 @@ import pytest
 from pydantic import BaseModel
 
 from aigc_cs.errors import UserError
-from aigc_cs.evalkit.assertions import KINDS, NEEDS_GRADING, Observation, distinct, evaluate, rouge_l, units
+from aigc_cs.evalkit.assertions import KINDS, NEEDS_JUDGE, Observation, distinct, evaluate, rouge_l, units
 from aigc_cs.evalkit.baseline import Baseline, CaseMark, SuiteMark, bootstrap_drop, compare, mcnemar_one_sided
 from aigc_cs.evalkit.runner import CaseResult, SuiteResult, run_case
 from aigc_cs.evalkit.suite import Case, Tolerance, load_suite
@@ -57,9 +57,9 @@ def observe(kind: str, arg, text: str = "", negate: bool = False, field: str | N
         ("cases:\n  - id: 甲\n    vars: {mesage: 在吗}\n", ["用例“甲”", "vars.mesage", "不接受这个变量"]),
         ("cases:\n  - id: 甲\n    vars: {}\n", ["用例“甲”", "vars.message", "缺少这个变量"]),
         ("cases:\n  - id: 甲\n    vars: {message: 在吗}\n    assert:\n      - rubric_min: {rubric: reply, min: 60}\n",
-         ["用例“甲”", "assert[1].rubric_min", "需要评分模块（issue 4）"]),
+         ["用例“甲”", "assert[1].rubric_min", "未找到评分标准“reply”"]),
         ("cases:\n  - id: 甲\n    vars: {message: 在吗}\n    assert:\n      - llm_rubric: 回复要有礼貌\n",
-         ["用例“甲”", "assert[1].llm_rubric", "需要评分模块（issue 4）"]),
+         ["用例“甲”", "assert[1].llm_rubric", "还没有接入评测运行器"]),
         ("cases:\n  - id: 甲\n    vars: {message: 在吗}\n  - id: 甲\n    vars: {message: 你好}\n",
          ["用例“甲”", "id", "重复"]),
         ("cases:\n  - id: 甲\n    vars: {message: 在吗}\n    asert: []\n", ["用例“甲”", "asert", "不认识"]),
@@ -205,7 +205,9 @@ def test_a_case_without_output_fails_every_assertion_but_rejected():
     assert observe("rejected", "message", error="输入无效：message：太短").passed
     assert not observe("rejected", True, "您好").passed
     assert observe("rejected", True, "您好", negate=True).passed
-    with pytest.raises(ValueError, match=re.escape(NEEDS_GRADING)):
+    with pytest.raises(ValueError, match=re.escape(NEEDS_JUDGE)):
+        KINDS["llm_rubric"].parse("回复要有礼貌")
+    with pytest.raises(ValueError, match="rubric"):
         KINDS["rubric_min"].parse({"min": 60})
 
 

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from aigc_cs.evalkit.fold import excerpt, fold, letters, soften
 
-NEEDS_GRADING = "需要评分模块（issue 4），评分模块完成前不能使用，请先删掉这条断言"
+NEEDS_JUDGE = "llm_rubric 还没有接入评测运行器（需要评分模型与录制），请改用 rubric_min（离线规则评分）"
 FIELD_PART = re.compile(r"(\w+)(?:\[(\w+)=([^\]]+)\])?")
 DOC_TYPE_NAMES = {"course": "课程", "policy": "政策", "product": "商品", "faq": "常见问题", "phrasebook": "话术手册"}
 
@@ -198,8 +198,29 @@ def _rejected(arg: Any) -> str | bool:
     raise ValueError("写 true，或写错误信息里应有的文字")
 
 
-def _needs_grading(arg: Any) -> Any:
-    raise ValueError(NEEDS_GRADING)
+def _needs_judge(arg: Any) -> Any:
+    raise ValueError(NEEDS_JUDGE)
+
+
+class RubricMin(BaseModel):
+    rubric: str
+    min: float  # points on the rubric's scale
+
+
+def _rubric_spec(arg: Any) -> RubricMin:
+    from aigc_cs.errors import UserError
+    from aigc_cs.grading.rubric import get_rubric
+
+    if not isinstance(arg, dict) or "rubric" not in arg or "min" not in arg:
+        raise ValueError("应为 {rubric: 评分标准ID, min: 最低总分}，例如 {rubric: presale-reply, min: 80}")
+    spec = RubricMin(rubric=str(arg["rubric"]), min=float(arg["min"]))
+    try:
+        rubric = get_rubric(spec.rubric)
+    except UserError as exc:
+        raise ValueError(exc.message) from None
+    if not 0 <= spec.min <= rubric.scale:
+        raise ValueError(f"min 应在 0 到 {rubric.scale:g} 之间")
+    return spec
 
 
 # ---- checks ----
@@ -400,6 +421,18 @@ def _metric_min(spec: dict[str, float], value: Any, obs: Observation) -> Verdict
                    detail=detail)
 
 
+def _rubric_min(spec: RubricMin, value: Any, obs: Observation) -> Verdict:
+    """Grade the output with the offline rules scorer; the case's customer message is the scenario."""
+    from aigc_cs.grading.rubric import get_rubric
+    from aigc_cs.grading.rules import grade_rules
+
+    rubric = get_rubric(spec.rubric)
+    grade = grade_rules(as_text(value), rubric, obs.shop(), str(obs.data.get("message", "")))
+    low = [f"{c.name} {c.points:g}/{c.max_points:g}" for c in grade.criteria if c.points < c.max_points]
+    detail = f"{spec.rubric} 得分 {grade.total:g}/{rubric.scale:g}（下限 {spec.min:g}）" + (f"；失分：{'、'.join(low)}" if low else "")
+    return Verdict(passed=grade.total >= spec.min, score=round(grade.total / rubric.scale, 4), detail=detail)
+
+
 def _rejected_check(expected: str | bool, value: Any, obs: Observation) -> Verdict:
     if obs.error is None:
         return Verdict(passed=False, score=0.0, detail="任务没有拒绝这个输入，给出了输出")
@@ -432,8 +465,8 @@ KINDS: dict[str, Kind] = {
     "equals": Kind(lambda arg: arg, _equals),
     "metric_min": Kind(_metrics, _metric_min, whole=True),
     "rejected": Kind(_rejected, _rejected_check),
-    "rubric_min": Kind(_needs_grading, _rejected_check),
-    "llm_rubric": Kind(_needs_grading, _rejected_check),
+    "rubric_min": Kind(_rubric_spec, _rubric_min),
+    "llm_rubric": Kind(_needs_judge, _rejected_check),
 }
 LIST_KINDS = ("contains_all", "contains_any", "not_contains", "no_banned_words", "steps_present")
 

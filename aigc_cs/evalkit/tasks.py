@@ -2,6 +2,7 @@
 
 - ``check``: the policy guard and the lexicon over a given text (vars: text, shop); the output lists its findings.
 - ``retrieval``: recall@k and MRR over the labelled questions of evals/retrieval (vars: mode, k).
+- ``calibration``: agreement of a scorer with the teacher scores of evals/gold (vars: rubric, scorer).
 """
 
 from types import SimpleNamespace
@@ -56,7 +57,35 @@ def run_retrieval(inp: RetrievalInput, ctx) -> RetrievalOutput:
     return RetrievalOutput(text=text, **result.model_dump(exclude={"mode"}), mode=mode)
 
 
+class CalibrationInput(BaseModel):
+    rubric: str | None = None  # None: every rubric, pooled
+    scorer: Literal["rules"] = "rules"  # judge and hybrid need a model or recordings
+
+
+class CalibrationOutput(BaseModel):
+    text: str
+    engine: str = "rules"
+    n: int
+    qwk: float
+    spearman: float
+    min_criterion_qwk: float
+
+
+def run_calibration(inp: CalibrationInput, ctx) -> CalibrationOutput:
+    from aigc_cs.grading.calibrate import calibrate
+
+    reports = calibrate(ctx, inp.rubric, inp.scorer)
+    overall = reports[-1]
+    lowest = min((a.qwk, f"{r.rubric}.{cid}") for r in reports for cid, a in r.criteria.items())
+    text = (f"{overall.rubric}：总分 QWK {overall.total.qwk:.3f}，Spearman {overall.total.spearman:.3f}，"
+            f"MAE {overall.total.mae:.1f}；逐项最低 {lowest[1]} {lowest[0]:.3f}")
+    return CalibrationOutput(text=text, n=overall.total.n, qwk=overall.total.qwk, spearman=overall.total.spearman,
+                             min_criterion_qwk=lowest[0])
+
+
 PSEUDO_TASKS: dict[str, Any] = {
+    "calibration": SimpleNamespace(Input=CalibrationInput, Output=CalibrationOutput, run=run_calibration,
+                                   PROMPT=None),
     "check": SimpleNamespace(Input=CheckInput, Output=CheckOutput, run=run_check, PROMPT=None),
     "retrieval": SimpleNamespace(Input=RetrievalInput, Output=RetrievalOutput, run=run_retrieval, PROMPT=None),
 }
