@@ -56,7 +56,7 @@ _BUYER_PAYS = [
 _INSURANCE_NEG = re.compile(r"(?:没有|没|不|无)\s*(?:赠送|附赠|送|赠|含|带|附带|提供)?\s*运费险")
 _INSURANCE = re.compile(r"(?:赠送|附赠|送|赠|带|含|有|提供)\s*(?:了)?\s*(?:退货)?\s*运费险")
 _SHIP = [
-    re.compile(rf"{_RANGE}\s*(小时|个小时|天|日|个工作日)\s*(?:之内|以内|内)?\s*(?:就|即可|会|可以|能|都)?\s*"
+    re.compile(rf"{_RANGE}\s*(小时|个小时|天|日|个工作日)\s*(?:之内|以内|内)?\s*(?:就|即可|会|可以|能|都){{0,2}}\s*"
                rf"(?:为您|给您|帮您|安排)?\s*(?:安排)?\s*发(?:货|出)"),
     re.compile(rf"发货\s*(?:时间|时效)?\s*(?:是|为|在)?\s*(?:付款后|下单后)?\s*{_RANGE}\s*(小时|个小时|天|日|个工作日)"),
 ]
@@ -76,7 +76,7 @@ _INVOICE_SHIPPED = re.compile(r"发货\s*(?:后|之后|以后)|发出\s*(?:后|�
 _INVOICE_WITH = re.compile(r"下单|付款|拍下|购买时|随货|随包裹|随订单|和货一起|跟货一起|一起寄")
 _COMPENSATE_AMOUNT = re.compile(rf"(?:补偿|赔偿|赔付|赔|送|赠送|发放)\s*(?:给)?\s*(?:您|你)?\s*(?:一张)?\s*({N})\s*元")
 _COMPENSATE_ANY = re.compile(r"(?:给您|给你|会|将|可以|为您)\s*(?:一些|一定的?)?\s*(?:补偿|赔偿)")
-_COMPENSATE_NEG = re.compile(r"(?:没有|无|不提供|不做|暂无)\s*(?:固定的?)?\s*(?:补偿|赔偿)")
+_COMPENSATE_NEG = re.compile(r"(?:没有|无|不提供|不做|暂无)\s*(?:固定的?)?\s*(?:延迟|延误|晚发)?(?:发货)?的?\s*(?:补偿|赔偿)")
 _QUALITY_DAYS = re.compile(rf"(?:收货|签收|收到(?:货|商品|包裹)?)\s*(?:后|之后|起)?\s*({N})\s*天\s*(?:内|以内|之内)?")
 _REPLY_MIN = re.compile(rf"({N})\s*分钟\s*(?:内|以内|之内)?\s*(?:就)?\s*(?:回复|响应|答复|联系|处理|回您)")
 
@@ -94,7 +94,7 @@ def _conditional(sentence: str, match: re.Match[str]) -> bool:
 
 
 _CLAUSE = re.compile(r"[^，,；;。！？!?\n]+[？?]?")
-_QUESTION = re.compile(r"([\u4e00-\u9fff])不\1|[吗么呢][^\u4e00-\u9fff]*$|[？?]$")
+_QUESTION = re.compile(r"([\u4e00-\u9fff])[不没]\1|[吗么呢][^\u4e00-\u9fff]*$|[？?]$")
 
 
 def _without_questions(text: str) -> str:

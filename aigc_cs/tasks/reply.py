@@ -6,6 +6,7 @@ from pydantic import BaseModel, Field
 
 from aigc_cs.kb.intents import Intent, detect, find_product
 from aigc_cs.kb.models import SHOP_DOC_TYPES, Citation, Passage, Product, Shop
+from aigc_cs.kb.sizing import size_advice
 from aigc_cs.llm.engine import generate
 from aigc_cs.llm.templates import render
 from aigc_cs.tasks.base import TaskResult, guard_warnings, unique
@@ -19,6 +20,7 @@ PRODUCT_LABELS = {"material": "材质和成分", "size": "规格尺码", "suitab
 CONDITION_WORDS = re.compile(r"拆|用过|用了|穿过|穿了|洗过|洗了|吊牌|剪|试用")
 DISCOMFORT_WORDS = re.compile(r"过敏|泛红|刺痛|起疹|疹子|发痒|痒|不适|红肿")
 APPAREL = {"女装", "男装", "童装", "服饰", "服装", "鞋靴", "内衣"}
+SIZE_CHARS = 260  # a size chart is read whole, not cut after its first line
 MIN_OVERLAP = 0.5  # share of the question's words a passage must contain to be quoted as an answer
 
 
@@ -60,12 +62,22 @@ def _policy_citation(intent: Intent, shop: Shop, ctx: Context, message: str) -> 
     return Citation(source=shop.policy_source, section=heading)
 
 
-def _answers(intents: list[Intent], product: Product | None) -> list[dict]:
+def _size_hint(section_text: str, message: str) -> str:
+    """"按您说的身高160厘米、体重100斤，建议选M码。" when the customer gave measurements that fit the chart."""
+    advice = size_advice(section_text, message)
+    if not advice:
+        return ""
+    return f"按您说的{advice['measures']}，建议选{'或'.join(advice['sizes'])}。{advice['tip']}"
+
+
+def _answers(intents: list[Intent], product: Product | None, message: str) -> list[dict]:
     answers = []
     for intent in intents:
         section = product.sections.get(intent.product) if product and intent.product else None
+        hint = _size_hint(section.text, message) if section and intent.product == "size" else ""
         answers.append({"id": intent.id, "topic": intent.topic, "label": PRODUCT_LABELS.get(intent.product or "", ""),
-                        "text": _excerpt(section.text) if section else ""})
+                        "text": hint + _excerpt(section.text, SIZE_CHARS if intent.product == "size" else 120)
+                        if section else ""})
     return answers
 
 
@@ -112,7 +124,7 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
         return ReplyDraft(text=render(
             f"offline/{PROMPT}.j2",
             shop=shop.info, f=shop.facts, product=product, products=shop.products,
-            answers=_answers(intents, product), empathy=any(i.empathy for i in intents), related=related,
+            answers=_answers(intents, product, message), empathy=any(i.empathy for i in intents), related=related,
             lead=next((i.id for i in intents if i.empathy), intents[0].id if intents else ""),
             conditional=bool(CONDITION_WORDS.search(message)), apparel=shop.info.category in APPAREL,
             discomfort=bool(DISCOMFORT_WORDS.search(message)),
