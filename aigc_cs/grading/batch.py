@@ -4,8 +4,6 @@ Each result is appended to a JSONL journal beside the report as soon as it is gr
 run loses nothing and ``resume`` grades only the students not yet in the journal.
 """
 
-import csv
-import io
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -14,6 +12,7 @@ from pydantic import BaseModel
 
 from aigc_cs.errors import UserError
 from aigc_cs.grading.models import Grade
+from aigc_cs.kb.loaders import column as find_column
 
 ID_COLUMNS = ("学号", "id", "student_id")
 NAME_COLUMNS = ("姓名", "name")
@@ -36,32 +35,23 @@ class StudentResult(BaseModel):
 
 
 def _rows(path: Path) -> list[list[str]]:
-    from aigc_cs.kb.loaders import decode
+    from aigc_cs.kb.loaders import table_rows
 
     if not path.is_file():
         raise UserError(f"{path}：班级文件不存在，请检查路径")
-    if path.suffix.lower() == ".csv":
-        return [row for row in csv.reader(io.StringIO(decode(path.read_bytes(), path))) if any(c.strip() for c in row)]
-    if path.suffix.lower() != ".xlsx":
+    if path.suffix.lower() not in (".csv", ".xlsx"):
         raise UserError(f"{path}：班级文件只支持 .csv 或 .xlsx")
-    from openpyxl import load_workbook
-
-    try:
-        sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
-    except Exception as exc:  # openpyxl raises many types for a damaged workbook
-        raise UserError(f"{path}：Excel 文件已损坏，请用 Excel 重新另存为 .xlsx") from exc
-    return [["" if c is None else str(c) for c in row] for row in sheet.iter_rows(values_only=True)
-            if any(c not in (None, "") for c in row)]
+    return table_rows(path.read_bytes(), path)
 
 
 def read_class(path: Path) -> list[Student]:
     rows = _rows(path)
     if not rows:
         raise UserError(f"{path}：班级文件是空的")
-    header = [c.strip().lower() for c in rows[0]]
+    header = rows[0]
 
     def column(names: tuple[str, ...], required: bool) -> int | None:
-        index = next((header.index(n) for n in names if n in header), None)
+        index = find_column(header, names)
         if index is None and required:
             raise UserError(f"{path}：缺少“{names[0]}”列；第一行需要 学号、姓名、答案（可选：情境）")
         return index

@@ -60,7 +60,7 @@ def split_front_matter(text: str, path: Path) -> tuple[dict, str]:
     return data, body
 
 
-def _docx_text(raw: bytes, path: Path) -> str:
+def docx_text(raw: bytes, path: Path) -> str:
     from docx import Document
     from docx.opc.exceptions import PackageNotFoundError
 
@@ -100,7 +100,8 @@ def _pdf_text(raw: bytes, path: Path) -> str:
     return text
 
 
-def _rows(raw: bytes, path: Path) -> list[list[str]]:
+def table_rows(raw: bytes, path: Path) -> list[list[str]]:
+    """The non-empty rows of a csv (any encoding `decode` reads) or of the first sheet of an xlsx."""
     if path.suffix.lower() == ".csv":
         text = decode(raw, path)
         return [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
@@ -117,13 +118,17 @@ def _rows(raw: bytes, path: Path) -> list[list[str]]:
     ]
 
 
+def column(header: list[str], names: tuple[str, ...]) -> int | None:
+    """Where the first of `names` sits in a header row (case and spaces ignored), or None."""
+    cells = [cell.strip().lower() for cell in header]
+    return next((cells.index(n) for n in names if n in cells), None)
+
+
 def _pairs(raw: bytes, path: Path) -> list[tuple[str, str]]:
-    rows = _rows(raw, path)
+    rows = table_rows(raw, path)
     if not rows:
         raise UserError(f"{path}：表格是空的，请填入“问题”“答案”两列")
-    header = [cell.strip().lower() for cell in rows[0]]
-    q_col = next((header.index(c) for c in QUESTION_COLUMNS if c in header), None)
-    a_col = next((header.index(c) for c in ANSWER_COLUMNS if c in header), None)
+    q_col, a_col = column(rows[0], QUESTION_COLUMNS), column(rows[0], ANSWER_COLUMNS)
     if q_col is None or a_col is None:
         raise UserError(f"{path}：第一行需要“问题”和“答案”两个列名，现在是：{'、'.join(rows[0])}")
     pairs = [
@@ -153,7 +158,7 @@ def load(path: Path, max_bytes: int) -> LoadedFile:
     if suffix in PAIR_SUFFIXES:
         return LoadedFile(path=path, pairs=_pairs(raw, path))
     if suffix == ".docx":
-        return LoadedFile(path=path, text=_docx_text(raw, path))
+        return LoadedFile(path=path, text=docx_text(raw, path))
     if suffix == ".pdf":
         return LoadedFile(path=path, text=_pdf_text(raw, path))
     text = decode(raw, path)

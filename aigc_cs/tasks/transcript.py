@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from aigc_cs.errors import UserError
+from aigc_cs.kb.loaders import column
 
 Role = Literal["customer", "agent"]
 ROLE_WORDS: dict[Role, tuple[str, ...]] = {
@@ -88,9 +89,7 @@ def parse_rows(rows: list[list[str]], source: str) -> Transcript:
     """Turns of a table whose first row names a role column and a content column."""
     if not rows:
         raise UserError(f"{source}：表格是空的。{FORMAT_HINT}")
-    header = [cell.strip().lower() for cell in rows[0]]
-    role_col = next((header.index(c) for c in ROLE_COLUMNS if c in header), None)
-    text_col = next((header.index(c) for c in TEXT_COLUMNS if c in header), None)
+    role_col, text_col = column(rows[0], ROLE_COLUMNS), column(rows[0], TEXT_COLUMNS)
     if role_col is None or text_col is None:
         raise UserError(f"{source}：第一行需要“角色”和“内容”两列，现在是：{'、'.join(rows[0])}。{FORMAT_HINT}")
     turns = []
@@ -115,7 +114,7 @@ def read_transcript(arg: str) -> Transcript:
 
 
 def _read_file(path: Path) -> Transcript:
-    from aigc_cs.kb.loaders import _docx_text, _rows, decode  # the loaders' own readers for these formats
+    from aigc_cs.kb.loaders import decode, docx_text, table_rows
 
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
@@ -126,9 +125,9 @@ def _read_file(path: Path) -> Transcript:
     if len(raw) > MAX_BYTES:
         raise UserError(f"{path}：文件过大（{len(raw) / 2**20:.1f} MB），一段对话记录请控制在 2 MB 以内")
     if suffix in (".csv", ".xlsx"):
-        return parse_rows(_rows(raw, path), str(path))
+        return parse_rows(table_rows(raw, path), str(path))
     # a docx paragraph counts as one line
-    text = _docx_text(raw, path).replace("\n\n", "\n") if suffix == ".docx" else decode(raw, path)
+    text = docx_text(raw, path).replace("\n\n", "\n") if suffix == ".docx" else decode(raw, path)
     return parse_text(text, str(path))
 
 
