@@ -197,6 +197,14 @@ def _sentence_claims(s: str, offset: int, whole: str) -> list[Claim]:
     return found
 
 
+def situation(text: str) -> str:
+    """The words of a text (a customer's line) that decide which fact a later claim is about — a quality problem,
+    the buyer's own reason, a late order — as a plain statement to prefix the claim with, since a question
+    itself claims nothing."""
+    words = [m.group(0) for p in (_QUALITY, _BUYER, _DELAY) for m in p.finditer(normalize(text))]
+    return "、".join(dict.fromkeys(words)) + "。" if words else ""
+
+
 def _shipping_case(sentence: str, whole: str) -> ClaimKey:
     """Which return-shipping fact a payer claim is about: quality problems, the buyer's own reason, or unclear."""
     for text in (sentence, whole):

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from aigc_cs.errors import UserError
 from aigc_cs.export import Document, Section
 from aigc_cs.guard.check import check_text, describe
+from aigc_cs.guard.claims import situation
 from aigc_cs.guard.lexicon import KIND_NAMES, scan
 from aigc_cs.kb.intents import detect, find_product
 from aigc_cs.kb.models import SHOP_DOC_TYPES, Citation, Passage, Product, Shop
@@ -205,7 +206,7 @@ def _policy_findings(turns: list[Turn], shop: Shop) -> list[Finding]:
     findings, asked = [], ""
     for turn in turns:
         if turn.role == "customer":
-            asked = _situation(turn.text)
+            asked = situation(turn.text)
             continue
         said = normalize(turn.text)
         prefix = asked + "\n" if asked else ""
@@ -215,15 +216,6 @@ def _policy_findings(turns: list[Turn], shop: Shop) -> list[Finding]:
                                         problem=f"“{v.quote}”与店铺政策不符", advice=f"按店铺政策说：本店{v.fact}",
                                         cite=_policy_cite(shop, settings()["policy_sections"].get(v.key, []))))
     return findings
-
-
-def _situation(asked: str) -> str:
-    """The words of a customer's line that decide which fact a rep's claim is about (a quality problem or the
-    buyer's own reason; a late order), as a plain statement: the guard reads questions as claiming nothing."""
-    from aigc_cs.guard.claims import _BUYER, _DELAY, _QUALITY  # the guard's own words for these cases
-
-    words = [m.group(0) for p in (_QUALITY, _BUYER, _DELAY) for m in p.finditer(normalize(asked))]
-    return "、".join(dict.fromkeys(words)) + "。" if words else ""
 
 
 def _policy_cite(shop: Shop, words: list[str]) -> Citation:
