@@ -19,6 +19,10 @@ demo: $(STAMP)
 	$(BIN)/aigc-cs reply "这个面霜油不油？敏感肌能用吗" --shop demo-beauty
 	@echo "--- 政策检查：下面这句话故意写错了退货天数，检查器会指出来（退出码 1）"
 	$(BIN)/aigc-cs check "亲，我们支持30天无理由退货哦" --shop demo-fashion || true
+	@echo "--- 给一份学生答案打分（离线规则评分），附改进版本"
+	$(BIN)/aigc-cs grade "在的。可以退欵，30天内都行" --rubric presale-reply --shop demo-fashion --scenario "衣服不合适可以退吗"
+	@echo "--- 为保湿面霜生成 5 条常见问题与标准回复，存成 Word"
+	$(BIN)/aigc-cs faq --shop demo-beauty --product 保湿面霜 -n 5 --out $(AIGC_CS_HOME)/面霜FAQ.docx
 
 test: $(STAMP)
 	$(BIN)/ruff check .

@@ -239,13 +239,13 @@ def _cell(kind: str, cell: str) -> Any:
 def table_cases(path: Path) -> list[dict[str, Any]]:
     """Cases from a csv/xlsx table: columns ``id``, ``description``, vars by name, and assertions by kind
     (``contains_all``; ``not.regex`` for a negated one). List cells separate items with ``|``; empty cells are skipped."""
-    from aigc_cs.kb.loaders import _rows
+    from aigc_cs.kb.loaders import table_rows
 
     if not path.is_file():
         raise UserError(f"{display(path)}：用例表不存在")
     if path.suffix.lower() not in (".csv", ".xlsx"):
         raise UserError(f"{display(path)}：用例表只能是 .csv 或 .xlsx")
-    rows = _rows(path.read_bytes(), path)
+    rows = table_rows(path.read_bytes(), path)
     if len(rows) < 2:
         raise UserError(f"{display(path)}：用例表需要一行列名和至少一行用例")
     header = [cell.strip() for cell in rows[0]]
