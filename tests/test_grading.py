@@ -72,7 +72,8 @@ def test_plain_output_shows_table_total_and_improved_version(cli):
     assert result.code == 0
     assert "总分" in result.stdout and "改进版本" in result.stdout
     improved = result.stdout.split("改进版本", 1)[1]
-    assert "可以退款" in improved and "您好" in improved and "7天" in improved
+    assert "可以退款" in improved and "您好" in improved and ("七天" in improved or "7天" in improved)
+    assert "运费需要您承担" in improved, "the fact the student left out is added"
 
 
 def test_answer_from_a_gbk_file(cli, tmp_path):

@@ -41,6 +41,7 @@ _NO_REASON = [
     re.compile(rf"({N})\s*天\s*(?:内|以内|之内)?\s*(?:都|均)?\s*(?:可以|能|支持|享受|提供)?\s*(?:申请)?\s*无理由"),
     re.compile(rf"无理由退(?:换)?货?\s*(?:的)?\s*(?:期限|时间|时限)?\s*(?:是|为|有)\s*({N})\s*天"),
 ]
+_RETURN_WINDOW = re.compile(rf"({N})\s*天\s*(?:内|以内|之内)?\s*(?:都|均)\s*(?:可以|能|行|可)")
 _SHOP_PAYS = [
     re.compile(r"(?:我们|我方|店铺|本店|小店|商家|卖家|店里)\s*(?:来|会|将|都|负责)?\s*(?:承担|负责|出|包|报销|补贴)\s*"
                r"(?:来回|往返|双向|退货|寄回|退回)?\s*(?:的)?\s*运费"),
@@ -132,6 +133,10 @@ def _sentence_claims(s: str, offset: int, whole: str) -> list[Claim]:
     for pattern in _NO_REASON:
         for m in pattern.finditer(s):
             add("no_reason_return_days", to_number(m.group(1)), m)
+    if "退" in s and not re.search(r"到账|退回|原路|退到", s):  # "可以退，30天内都行" states a return window:
+        window: ClaimKey = "quality_claim_days" if _QUALITY.search(s) else "no_reason_return_days"  # whose?
+        for m in _RETURN_WINDOW.finditer(s):
+            add(window, to_number(m.group(1)), m)
 
     if "运费" in s or "退换" in s:
         case = _shipping_case(s, whole)
