@@ -59,7 +59,7 @@ def observe(kind: str, arg, text: str = "", negate: bool = False, field: str | N
         ("cases:\n  - id: 甲\n    vars: {message: 在吗}\n    assert:\n      - rubric_min: {rubric: reply, min: 60}\n",
          ["用例“甲”", "assert[1].rubric_min", "未找到评分标准“reply”"]),
         ("cases:\n  - id: 甲\n    vars: {message: 在吗}\n    assert:\n      - llm_rubric: 回复要有礼貌\n",
-         ["用例“甲”", "assert[1].llm_rubric", "还没有接入评测运行器"]),
+         ["用例“甲”", "assert[1].llm_rubric", "rubric"]),
         ("cases:\n  - id: 甲\n    vars: {message: 在吗}\n  - id: 甲\n    vars: {message: 你好}\n",
          ["用例“甲”", "id", "重复"]),
         ("cases:\n  - id: 甲\n    vars: {message: 在吗}\n    asert: []\n", ["用例“甲”", "asert", "不认识"]),
@@ -205,8 +205,7 @@ def test_a_case_without_output_fails_every_assertion_but_rejected():
     assert observe("rejected", "message", error="输入无效：message：太短").passed
     assert not observe("rejected", True, "您好").passed
     assert observe("rejected", True, "您好", negate=True).passed
-    with pytest.raises(ValueError, match=re.escape(NEEDS_JUDGE)):
-        KINDS["llm_rubric"].parse("回复要有礼貌")
+    assert observe("llm_rubric", {"rubric": "presale-reply", "min": 60}, "您好").detail == NEEDS_JUDGE
     with pytest.raises(ValueError, match="rubric"):
         KINDS["rubric_min"].parse({"min": 60})
 
@@ -428,6 +427,43 @@ def test_record_then_replay_reproduces_results_and_a_missing_entry_fails_its_cas
                 if not c["passed"]]
     assert failed["id"] == "包邮吗" and failed["error"].startswith("未录制")
     assert "未录制" in missing.stdout
+
+
+def test_llm_rubric_records_the_judge_then_replays_it_strictly(cli, openai_server, tmp_path):
+    import re
+
+    from tests.fixtures.openai_server import Reply
+
+    def answer(request):  # the reply task's call, then the judge's call with the answer between nonce delimiters
+        judged = re.search(r"<<<ANSWER-(\w+)>>>\n(.*)\n<<<END-\1>>>", request.prompt, re.S)
+        if judged is None:
+            return Reply(json.dumps({"text": "您好，欢迎光临衣见倾心女装！本店支持签收后7天内无理由退换。感谢您的咨询！"},
+                                    ensure_ascii=False))
+        quote = judged.group(2).split("！")[0]
+        items = [{"id": c, "level": 3, "evidence": quote, "feedback": "好"}
+                 for c in ("greeting", "accuracy", "guidance", "courtesy", "language")]
+        return Reply(json.dumps({"criteria": items}, ensure_ascii=False))
+
+    openai_server.responder = answer
+    suite = write(tmp_path, HEAD + "engine: replay\ncases:\n  - id: 能退吗\n    vars: {message: 衣服不合适可以退吗}\n"
+                  "    assert:\n      - llm_rubric: {rubric: presale-reply, min: 90}\n")
+    tapes = tmp_path / "tapes"
+    env = {"AIGC_CS_BASE_URL": openai_server.url, "AIGC_CS_API_KEY": "sk-loopback-test", "AIGC_CS_LLM_CACHE": "0",
+           "AIGC_CS_MAX_RETRIES": "0"}
+    recorded = cli("eval", "run", str(suite), "--engine", "llm", "--provider", "custom", "--model", "test-model",
+                   "--record", str(tapes), "--baseline", str(tmp_path / "none.json"), env=env)
+    assert recorded.code == 0, recorded.output
+    assert openai_server.calls == 2 and (tapes / "judge.jsonl").exists()
+    openai_server.stop()
+
+    replay_env = {"AIGC_CS_BASE_URL": None, "AIGC_CS_API_KEY": None, "AIGC_CS_LLM_CACHE": "0"}
+    args = ("eval", "run", str(suite), "--cassettes", str(tapes), "--baseline", str(tmp_path / "none.json"))
+    assert cli(*args, env=replay_env).code == 0
+    (tapes / "judge.jsonl").write_text("", encoding="utf-8")
+    missing = cli(*args, env=replay_env)
+    assert missing.code == 1 and "未录制" in missing.stdout
+    offline = cli("eval", "run", str(suite), "--engine", "offline", "--baseline", str(tmp_path / "none.json"))
+    assert offline.code == 1 and "llm_rubric 需要评分模型" in offline.stdout
 
 
 # -- sabotage: a copy of the repo with a broken offline template must fail the run -----------------------------------

@@ -16,7 +16,8 @@ from pydantic import BaseModel
 
 from aigc_cs.evalkit.fold import excerpt, fold, letters, soften
 
-NEEDS_JUDGE = "llm_rubric 还没有接入评测运行器（需要评分模型与录制），请改用 rubric_min（离线规则评分）"
+NEEDS_JUDGE = ("llm_rubric 需要评分模型：用 --engine replay 加录制（--cassettes），或 --engine llm；"
+               "离线评测请用 rubric_min（规则评分）")
 FIELD_PART = re.compile(r"(\w+)(?:\[(\w+)=([^\]]+)\])?")
 DOC_TYPE_NAMES = {"course": "课程", "policy": "政策", "product": "商品", "faq": "常见问题", "phrasebook": "话术手册"}
 
@@ -31,9 +32,11 @@ class Observation:
     """What one case produced, and what the assertions may look up: its shop and the index's documents."""
 
     def __init__(self, data: dict[str, Any], error: str | None = None, shop: Callable[[], Any] | None = None,
-                 doc_type: Callable[[str], str | None] | None = None) -> None:
+                 doc_type: Callable[[str], str | None] | None = None,
+                 judge: Callable[[str, str], Any] | None = None) -> None:
         self.data = data
         self.error = error
+        self.judge = judge  # grades a text with the LLM judge; None under the offline engine
         self._shop = shop
         self._doc_type = doc_type or (lambda source: None)
 
@@ -196,10 +199,6 @@ def _rejected(arg: Any) -> str | bool:
     if arg is True or (isinstance(arg, str) and arg):
         return arg
     raise ValueError("写 true，或写错误信息里应有的文字")
-
-
-def _needs_judge(arg: Any) -> Any:
-    raise ValueError(NEEDS_JUDGE)
 
 
 class RubricMin(BaseModel):
@@ -433,6 +432,23 @@ def _rubric_min(spec: RubricMin, value: Any, obs: Observation) -> Verdict:
     return Verdict(passed=grade.total >= spec.min, score=round(grade.total / rubric.scale, 4), detail=detail)
 
 
+def _llm_rubric(spec: RubricMin, value: Any, obs: Observation) -> Verdict:
+    """Grade the output with the LLM judge (replay is strict: a missing recording fails the case, never a call)."""
+    from aigc_cs.errors import UserError
+
+    if obs.judge is None:
+        return Verdict(passed=False, score=0.0, detail=NEEDS_JUDGE)
+    try:
+        grade = obs.judge(as_text(value), spec.rubric)
+    except UserError as exc:
+        return Verdict(passed=False, score=0.0, detail=exc.message)
+    fallback = [w for w in grade.warnings if "改用" in w]
+    detail = f"{spec.rubric} 评分模型打分 {grade.total:g}/{grade.scale:g}（下限 {spec.min:g}）" + (
+        f"；{'；'.join(fallback)}" if fallback else "")
+    return Verdict(passed=grade.total >= spec.min and not fallback, score=round(grade.total / grade.scale, 4),
+                   detail=detail)
+
+
 def _rejected_check(expected: str | bool, value: Any, obs: Observation) -> Verdict:
     if obs.error is None:
         return Verdict(passed=False, score=0.0, detail="任务没有拒绝这个输入，给出了输出")
@@ -466,7 +482,7 @@ KINDS: dict[str, Kind] = {
     "metric_min": Kind(_metrics, _metric_min, whole=True),
     "rejected": Kind(_rejected, _rejected_check),
     "rubric_min": Kind(_rubric_spec, _rubric_min),
-    "llm_rubric": Kind(_needs_judge, _rejected_check),
+    "llm_rubric": Kind(_rubric_spec, _llm_rubric),
 }
 LIST_KINDS = ("contains_all", "contains_any", "not_contains", "no_banned_words", "steps_present")
 

@@ -149,7 +149,15 @@ def observe(task: Any, case: Case, ctx, engine: str, name: str = "") -> tuple[Ob
     def doc_type(source: str) -> str | None:
         return _doc_types(ctx).get(source)
 
-    obs = Observation(data, error, shop=(lambda: ctx.shop(str(shop_id))) if shop_id else None, doc_type=doc_type)
+    def judge(text: str, rubric: str):
+        """Grade with the LLM judge through the suite's engine (llm, or replay from cassettes)."""
+        from aigc_cs.grading.grade import grade
+
+        return grade(text, rubric, str(shop_id), ctx, scenario=str(case.vars.get("message", "")), scorer="judge",
+                     with_improved=False)
+
+    obs = Observation(data, error, shop=(lambda: ctx.shop(str(shop_id))) if shop_id else None, doc_type=doc_type,
+                      judge=judge if engine != "offline" and shop_id else None)
     return obs, time.perf_counter() - started
 
 
