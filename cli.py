@@ -71,7 +71,8 @@ def _emit(result, as_json: bool, out_path: Path | None, label: str, notes: list[
     err = _console(stderr=True)
     usage = getattr(result, "usage", None)
     if usage is not None:
-        err.print(f"[dim]用量：调用 {usage.calls} 次，提示 {usage.prompt_tokens} tokens，生成 {usage.completion_tokens} tokens[/dim]")
+        err.print(f"[dim]用量：调用 {usage.calls} 次（缓存或录制命中 {usage.cached} 次），"
+                  f"提示 {usage.prompt_tokens} tokens，生成 {usage.completion_tokens} tokens[/dim]")
     for note in notes or []:
         err.print(f"[yellow]{note}[/yellow]")
     for w in result.warnings:

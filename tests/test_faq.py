@@ -269,6 +269,8 @@ def test_llm_engine_writes_one_item_per_call_in_parallel(cli, openai_server):
     out = json.loads(result.stdout)
     assert out["engine"] == "llm:custom/test-model" and out["clean"] is True
     assert openai_server.calls == 4 and len(out["items"]) == 4
+    assert out["usage"]["calls"] == 4 and out["usage"]["prompt_tokens"] > 0, "token usage is summed over the items"
+    assert "用量：调用 4 次" in result.stderr
     assert all(i["question"].startswith("请问") and i["answer"] == SAFE_ANSWER and i["citations"] for i in out["items"])
     starts = sorted(r.time for r in openai_server.requests)
     assert starts[-1] - starts[0] < 0.2, "the four calls run side by side"

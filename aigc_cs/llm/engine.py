@@ -39,6 +39,15 @@ class Usage(BaseModel):
     calls: int = 0  # HTTP calls made
     cached: int = 0  # answers taken from the disk cache or a cassette
 
+    def __add__(self, other: "Usage") -> "Usage":
+        return Usage(**{k: getattr(self, k) + getattr(other, k) for k in type(self).model_fields})
+
+
+def spent(usages: list[Usage]) -> Usage | None:
+    """The usage a result reports: the sum over its generations, or None when no model was called."""
+    total = sum(usages, Usage())
+    return total if total.calls or total.cached else None
+
 
 class Generation(BaseModel, Generic[T]):
     output: T

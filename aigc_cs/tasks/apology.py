@@ -16,7 +16,7 @@ from aigc_cs.errors import UserError
 from aigc_cs.export import Document, Section
 from aigc_cs.guard.lexicon import scan
 from aigc_cs.kb.models import SHOP_DOC_TYPES
-from aigc_cs.llm.engine import generate
+from aigc_cs.llm.engine import generate, spent
 from aigc_cs.llm.templates import render
 from aigc_cs.paths import corpus_dir
 from aigc_cs.tasks.base import TaskResult, guard_warnings, unique
@@ -197,5 +197,6 @@ def run(inp: ApologyInput, ctx: Context) -> ApologyOutput:
     return ApologyOutput(
         shop=shop.info.id, shop_name=shop.info.name, text=_with_replies(text, replies),
         citations=unique([cite_policy(shop, c) for c in scenario.cite]), engine=engine, warnings=warnings,
+        usage=spent([gen.usage]),
         scenario=scenario.name, channel=channel, tone=tone, order_facts=order or None, chars=len(text),
         sms_segments=sms_segments(text) if ch == "sms" else None, replies=replies)

@@ -20,7 +20,7 @@ from aigc_cs.export import Document, Section
 from aigc_cs.guard.lexicon import scan
 from aigc_cs.kb.models import SHOP_DOC_TYPES, Citation, Passage, Product, Shop
 from aigc_cs.llm.batch import map_concurrent
-from aigc_cs.llm.engine import Generation, generate
+from aigc_cs.llm.engine import Generation, generate, spent
 from aigc_cs.llm.templates import render
 from aigc_cs.paths import corpus_dir
 from aigc_cs.tasks.base import TaskResult, guard_warnings, unique
@@ -316,6 +316,7 @@ def run(inp: FaqInput, ctx: Context) -> FaqOutput:
     return FaqOutput(shop=shop.info.id, shop_name=shop.info.name, text=text,
                      citations=unique([c for item in items for c in item.citations]),
                      engine=" + ".join(dict.fromkeys(engines)) or ctx.engine.kind, warnings=warnings,
+                     usage=spent([g.usage for g in generations]),
                      product=product.name if product else None, price_yuan=product.price_yuan if product else None,
                      topic=_topic_title(topic, shop) if topic else None, requested=inp.n, items=items, notes=notes)
 

@@ -7,7 +7,7 @@ from pydantic import BaseModel, Field
 from aigc_cs.kb.intents import Intent, detect, find_product
 from aigc_cs.kb.models import SHOP_DOC_TYPES, Citation, Passage, Product, Shop
 from aigc_cs.kb.sizing import size_advice
-from aigc_cs.llm.engine import generate
+from aigc_cs.llm.engine import generate, spent
 from aigc_cs.llm.templates import render
 from aigc_cs.tasks.base import TaskResult, guard_warnings, unique
 from aigc_cs.tasks.context import Context
@@ -138,7 +138,7 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
     text = gen.output.text.strip()
     return ReplyOutput(message=message, shop=shop.info.id, text=text, intents=[i.id for i in intents],
                        product=product.name if product else None, answered=bool(intents or passage),
-                       citations=unique(citations), engine=gen.engine, usage=gen.usage if gen.usage.calls else None,
+                       citations=unique(citations), engine=gen.engine, usage=spent([gen.usage]),
                        warnings=gen.warnings + guard_warnings(text, shop))
 
 

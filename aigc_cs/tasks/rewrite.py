@@ -21,7 +21,7 @@ from aigc_cs.guard.lexicon import KIND_NAMES, scan
 from aigc_cs.kb.intents import detect, find_product
 from aigc_cs.kb.models import SHOP_DOC_TYPES, Citation, Passage, Product, Shop
 from aigc_cs.kb.sizing import size_advice
-from aigc_cs.llm.engine import generate
+from aigc_cs.llm.engine import generate, spent
 from aigc_cs.llm.templates import render
 from aigc_cs.paths import corpus_dir
 from aigc_cs.tasks.base import TaskResult, guard_warnings, unique
@@ -149,7 +149,7 @@ def run(inp: RewriteInput, ctx: Context) -> RewriteOutput:
     warnings = gen.warnings + guard_warnings(agent_text, shop) + _coverage(script_steps, script, messages)
     citations = unique([*planner.cites, *(f.cite for f in diagnosis), *(c.cite for c in script_steps)])
     return RewriteOutput(shop=shop.info.id, text="\n".join(t.labelled() for t in script), citations=citations,
-                         engine=gen.engine, warnings=warnings, source=inp.transcript.source,
+                         engine=gen.engine, warnings=warnings, source=inp.transcript.source, usage=spent([gen.usage]),
                          product=product.name if product else None, steps=steps, diagnosis=diagnosis,
                          script=script, script_steps=script_steps)
 
