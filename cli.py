@@ -650,7 +650,7 @@ def grade(
     cassettes: CassettesOpt = None,
 ) -> None:
     """按评分标准给学生答案打分：逐项得分、证据、反馈（注明课程出处）、问题片段和改进版本。"""
-    from rich.table import Table
+    from rich.table import Column, Table
 
     from aigc_cs.errors import UserError
     from aigc_cs.grading.grade import grade as run_grade
@@ -666,7 +666,7 @@ def grade(
         _print_json(result)
         return
     out = _console()
-    table = Table("评分项", "得分", "证据", "反馈", show_lines=True)
+    table = Table(*(Column(h, overflow="fold") for h in ("评分项", "得分", "证据", "反馈")), show_lines=True)
     for c in result.criteria:
         table.add_row(c.name, f"{c.points:g}/{c.max_points:g}", "；".join(c.evidence[:2]) or "—", c.feedback)
     out.print(table)

@@ -198,7 +198,7 @@ def feedback(criterion: Criterion, level: int, advice: list[str], faults: list[F
     parts += [f.message for f in faults if f.kind in ("policy", "typo", "banned", "extreme", "slang", "phrase")][:3]
     parts += advice[:2]
     parts.append(f"复习：{criterion.cites}")
-    return "；".join(parts)
+    return "；".join(p.rstrip("。；") for p in parts)
 
 
 def grade_rules(answer: str, rubric: Rubric, shop: Shop, scenario: str = "") -> Grade:
