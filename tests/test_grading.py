@@ -203,3 +203,26 @@ def test_rules_scorer_agrees_with_the_teacher_gold_scores(cli):
     assert reports["全部"]["total"]["qwk"] >= 0.75
     low = {(rid, cid): a["qwk"] for rid, r in reports.items() for cid, a in r["criteria"].items() if a["qwk"] < 0.6}
     assert not low, low
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "expected"),
+    [
+        (None, "missing.csv", "班级文件不存在"),
+        ("学号,答案\nS1,可以退\n", "class.csv", "缺少“姓名”列"),
+        ("学号,姓名,答案\nS1,甲,可以退\nS1,乙,可以\n", "class.csv", "学号 S1 重复"),
+        ("学号,姓名,答案\n", "class.txt", "只支持 .csv 或 .xlsx"),
+    ],
+)
+def test_a_bad_class_file_gets_one_line(cli_own, tmp_path, content, name, expected):
+    klass = tmp_path / name
+    if content is not None:
+        klass.write_text(content, encoding="utf-8")
+    result = cli_own("grade-batch", str(klass), "-r", "presale-reply", "-s", "demo-fashion", "-o",
+                     str(tmp_path / "report.xlsx"))
+    assert result.code == 2 and expected in result.stderr and "Traceback" not in result.output
+
+
+def test_calibrating_a_rubric_without_gold_answers_gets_one_line(cli, tmp_path):
+    result = cli("eval", "calibrate", "--rubric", "nope")
+    assert result.code == 2 and "nope" in result.stderr
