@@ -39,8 +39,14 @@ class Hit(BaseModel):
 
 
 @cache
+def lexicon_data() -> dict:
+    """corpus/phrasebook/lexicon.yaml, read once: word lists, synonyms and domain terms."""
+    return yaml.safe_load((corpus_dir() / LEXICON_FILE).read_text(encoding="utf-8")) or {}
+
+
+@cache
 def lexicon() -> dict[str, list[Term]]:
-    data = yaml.safe_load((corpus_dir() / LEXICON_FILE).read_text(encoding="utf-8"))
+    data = lexicon_data()
     return {kind: [Term.model_validate(item) for item in data.get(kind, [])] for kind in KIND_NAMES}
 
 
@@ -60,5 +66,5 @@ def scan(text: str, kinds: tuple[str, ...] = ("banned", "extreme", "slang")) -> 
 
 @cache
 def synonyms() -> dict[str, str]:
-    data = yaml.safe_load((corpus_dir() / LEXICON_FILE).read_text(encoding="utf-8"))
+    data = lexicon_data()
     return {str(k): str(v) for k, v in (data.get("synonyms") or {}).items()}

@@ -4,11 +4,9 @@ in the same place, but is written differently — 退欵 → 退款, 包由 → 
 import re
 from functools import cache
 
-import yaml
 from pydantic import BaseModel
 
-from aigc_cs.guard.lexicon import LEXICON_FILE
-from aigc_cs.paths import corpus_dir
+from aigc_cs.guard.lexicon import lexicon_data
 from aigc_cs.text import normalize
 
 
@@ -27,7 +25,7 @@ def _terms() -> dict[int, dict[tuple[str, ...], list[str]]]:
     """Domain terms grouped by length, then by their pinyin."""
     from pypinyin import lazy_pinyin
 
-    data = yaml.safe_load((corpus_dir() / LEXICON_FILE).read_text(encoding="utf-8"))
+    data = lexicon_data()
     grouped: dict[int, dict[tuple[str, ...], list[str]]] = {}
     for term in data.get("domain_terms") or []:
         grouped.setdefault(len(term), {}).setdefault(tuple(lazy_pinyin(term)), []).append(term)
