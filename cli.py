@@ -533,6 +533,36 @@ def eval_retrieval(
         _console().print(f"[dim]hybrid 未命中：{miss}[/dim]")
 
 
+@eval_app.command("language")
+@friendly
+def eval_language(
+    split: Annotated[list[str], typer.Option("--split", help="evals/language 下的数据集：dev / test，可重复")] = ["dev"],  # noqa: B006
+    show: Annotated[int, typer.Option("--show", min=0, help="列出前几条误报和漏报")] = 10,
+    as_json: JsonOpt = False,
+) -> None:
+    """用语检查的精度：每千句专业客服话术的误报数，以及埋错样本（错别字/极限词/网络用语/禁用语）的召回率。"""
+    from rich.table import Table
+
+    from aigc_cs.evalkit.language import KINDS, measure
+
+    reports = [measure(name) for name in split]
+    if as_json:
+        _print_json([r.model_dump() for r in reports])
+        return
+    table = Table("数据集", "句子", "误报句", "每千句误报", *(f"召回 {k}" for k in KINDS))
+    for r in reports:
+        table.add_row(r.split, str(r.sentences), str(r.false_alarms), f"{r.per_thousand:.2f}",
+                      *(f"{r.recall[k]:.2f}（{r.planted[k]}）" if k in r.recall else "—" for k in KINDS))
+    out = _console()
+    out.print(table)
+    for r in reports:
+        for alarm in r.examples[:show]:
+            marks = "、".join(f"{f.kind}“{f.quote}”" for f in alarm.findings)
+            out.print(f"[dim]{r.split} 误报：{alarm.sentence} → {marks}[/dim]")
+        if r.missed[:show]:
+            out.print(f"[dim]{r.split} 漏报：{'、'.join(r.missed[:show])}[/dim]")
+
+
 @eval_app.command("run")
 @friendly
 def eval_run(
@@ -643,6 +673,7 @@ def grade(
     shop: ShopOpt,
     scenario: Annotated[str, typer.Option("--scenario", help="题目情境，例如顾客的原话")] = "",
     scorer: Annotated[str, typer.Option("--scorer", help="rules（默认，离线）/ judge / hybrid")] = "rules",
+    channel: Annotated[str | None, typer.Option("--channel", help="致歉消息的渠道：sms（短信）/ online（在线）；省略时看情境里有没有“短信”")] = None,
     as_json: JsonOpt = False,
     engine: EngineOpt = None,
     provider: ProviderOpt = None,
@@ -659,9 +690,11 @@ def grade(
         raise UserError(f"--scorer 的值“{scorer}”不可用，只能是 rules / judge / hybrid")
     if scorer != "rules" and engine is None:
         engine = "llm"
+    if channel not in (None, "sms", "online"):
+        raise UserError(f"--channel 的值“{channel}”不可用，只能是 sms / online")
     text = _read_text_arg(answer, "答案")
     result = run_grade(text, rubric, shop, _context(engine, provider, model, cassettes=cassettes),
-                       scenario=scenario, scorer=scorer)  # type: ignore[arg-type]
+                       scenario=scenario, scorer=scorer, channel=channel)  # type: ignore[arg-type]
     if as_json:
         _print_json(result)
         return

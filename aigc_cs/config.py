@@ -1,5 +1,6 @@
 """Settings: environment variables ``AIGC_CS_*`` and an optional ``aigc-cs.toml`` in the working directory."""
 
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -13,6 +14,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="AIGC_CS_", toml_file="aigc-cs.toml", extra="ignore")
 
     home: Path = Field(default=Path(".aigc-cs"), description="索引目录（Chroma + BM25 + 店铺事实）")
+    cache: Path = Field(default_factory=lambda: Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+                        / "aigc-cs", description="与索引无关、按内容寻址的缓存（例句向量），可随时删除")
     embedding: Literal["e5", "none"] = Field(default="e5", description="e5 = 内置 multilingual-e5-small；none = 只用 BM25")
     retrieval: RetrievalMode = Field(default="hybrid", description="检索方式")
     max_file_mb: float = Field(default=20.0, description="单个文件大小上限（MB），超过的文件跳过")

@@ -79,3 +79,24 @@ def search_tokens(text: str) -> list[str]:
     words = [w for w in tokens(text) if w not in STOPWORDS]
     bigrams = [run[i: i + 2] for run in _CJK.split(text) for i in range(len(run) - 1)]
     return words + bigrams
+
+
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each jieba word of `text` (accurate mode), in order; offsets refer to `text` as given."""
+    return [(start, end) for _, start, end in _jieba().tokenize(text)]
+
+
+def word_frequency(word: str) -> int:
+    """How often jieba's dictionary saw `word` (0 for a word it does not know): how common a word is."""
+    return _jieba().get_FREQ(word) or 0
+
+
+def cuts_a_word(text: str, start: int, end: int, spans: list[tuple[int, int]] | None = None,
+                min_frequency: int = 1) -> bool:
+    """True when text[start:end] begins or ends inside a dictionary word of `text` (服了 inside 客服了解) seen at
+    least `min_frequency` times."""
+    for b, e in spans if spans is not None else word_spans(text):
+        inside = b < start < e or b < end < e
+        if inside and e - b > 1 and word_frequency(text[b:e]) >= min_frequency:
+            return True
+    return False

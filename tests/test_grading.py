@@ -226,3 +226,80 @@ def test_a_bad_class_file_gets_one_line(cli_own, tmp_path, content, name, expect
 def test_calibrating_a_rubric_without_gold_answers_gets_one_line(cli, tmp_path):
     result = cli("eval", "calibrate", "--rubric", "nope")
     assert result.code == 2 and "nope" in result.stderr
+
+
+def grade_with(cli, answer: str, rubric: str, *extra: str, shop: str = "demo-fashion") -> dict:
+    result = cli("grade", answer, "--rubric", rubric, "--shop", shop, "--json", *extra)
+    assert result.code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_without_a_scenario_only_criteria_that_need_none_are_graded_and_a_warning_says_so(cli):
+    plain = grade_with(cli, "您好，可以退。", "presale-reply")
+    assert any("情境" in w for w in plain["warnings"])
+    assert "accuracy" not in {c["id"] for c in plain["criteria"]}
+    assert plain["scale"] < 100 and plain["total"] <= plain["scale"] * 0.5
+    with_scenario = grade_with(cli, "您好，可以退。", "presale-reply", "--scenario", SCENARIO)
+    assert not any("情境" in w for w in with_scenario["warnings"]) and with_scenario["scale"] == 100
+
+
+def test_a_non_answer_earns_the_lowest_level_of_a_criterion_guarded_only_by_a_hard_check(cli):
+    result = grade_with(cli, "您好，您反映的情况我们已认真记录，请您耐心等待。", "aftersale-return",
+                        "--scenario", "牛仔裤穿了一次发现裤脚开线了")
+    rules = next(c for c in result["criteria"] if c["id"] == "rules")
+    assert rules["points"] == 0
+    assert result["total"] <= 20
+
+
+def test_a_policy_contradiction_keeps_the_whole_total_below_a_pass(cli):
+    answer = GOOD.replace("7天内无理由退换", "30天内无理由退换")
+    result = grade_json(cli, answer)
+    assert result["total"] < 60 and any("政策" in w for w in result["warnings"])
+
+
+def test_apology_words_alone_earn_no_empathy_and_stalling_costs_the_followup(cli):
+    scenario = ["--scenario", "补水精华到手瓶子破损漏液，怎么处理"]
+    sorry = grade_with(cli, "非常抱歉，真的非常抱歉，我理解您的心情，给您添麻烦了。", "aftersale-return", *scenario,
+                       shop="demo-beauty")
+    assert next(c for c in sorry["criteria"] if c["id"] == "empathy")["points"] == 0
+    stall = grade_with(cli, "您好，拍照发我，我们核实一下。正在核实中，请耐心等待。正在核实中，请耐心等待。",
+                       "aftersale-return", *scenario, shop="demo-beauty")
+    followup = next(c for c in stall["criteria"] if c["id"] == "followup")
+    assert followup["points"] == 0 and "耐心等待" in json.dumps(followup["faults"], ensure_ascii=False)
+
+
+def test_blame_and_an_unauthorised_discount_cost_an_apology_points(cli):
+    base = "【衣见倾心女装】您好，您的订单没能在48小时内发出，让您久等了，非常抱歉。{}预计明天发出，发货后把单号发给您。感谢您的理解！"
+    args = ("apology-message", "--scenario", "延迟发货 · 短信")
+    good = grade_with(cli, base.format("按规定为您发放5元无门槛优惠券，"), *args)
+    offer = grade_with(cli, base.format("为表歉意这单给您便宜20元，"), *args)
+    blame = grade_with(cli, base.format("这次是快递造成的延误。按规定为您发放5元无门槛优惠券，"), *args)
+    assert good["total"] > offer["total"] and good["total"] > blame["total"]
+    assert any(f["kind"] == "offer" for f in offer["faults"]) and any(f["kind"] == "blame" for f in blame["faults"])
+
+
+def test_an_sms_apology_needs_the_shop_signature_and_an_online_one_does_not(cli):
+    answer = "您好，您的订单没能在48小时内发出，让您久等了，非常抱歉。按规定为您发放5元无门槛优惠券，预计明天发出，发货后把单号发给您。感谢您的理解！"
+    sms = grade_with(cli, answer, "apology-message", "--scenario", "延迟发货", "--channel", "sms")
+    online = grade_with(cli, answer, "apology-message", "--scenario", "延迟发货", "--channel", "online")
+    assert any("【衣见倾心女装】" in f["message"] for f in sms["faults"])
+    fmt = {g: next(c for c in r["criteria"] if c["id"] == "format")["points"] for g, r in (("sms", sms), ("online", online))}
+    assert fmt["online"] > fmt["sms"]
+    bad = cli("grade", answer, "-r", "apology-message", "-s", "demo-fashion", "--channel", "fax")
+    assert bad.code == 2 and "sms" in bad.stderr
+
+
+def test_feedback_never_praises_a_criterion_that_lists_a_fault(cli):
+    result = grade_json(cli, GOOD.replace("感谢您的咨询", "这款是全网最低价，感谢您的咨询"))
+    for criterion in result["criteria"]:
+        listed = [f for f in criterion["faults"] if f["kind"] != "missing"]
+        if listed:
+            assert not criterion["feedback"].startswith("做得好"), criterion
+
+
+def test_the_improved_answer_drops_every_flagged_sentence(cli):
+    answer = "给您添麻烦了。这个是快递造成的。现在不买明天就涨价了，赶紧拍！您在订单页申请售后，把照片发我，我今天回复您。"
+    result = cli("grade", answer, "-r", "aftersale-return", "-s", "demo-fashion", "--scenario", "牛仔裤穿了一次发现裤脚开线了")
+    improved = result.stdout.split("改进版本", 1)[1]
+    assert "快递造成" not in improved and "涨价" not in improved and "赶紧拍" not in improved
+    assert "申请售后" in improved

@@ -366,7 +366,15 @@ CAUGHT = [
     ("这个我不清楚", "banned", "这个我不清楚"),
     ("全网最低价", "extreme", "全网最"),
     ("这款销量第一名", "extreme", "销量第一"),
-    ("这款是第一名", "extreme", "第一"),
+    ("这款是第一名", "extreme", "第一名"),
+    ("这款龙井是全网最好的", "extreme", "全网最"),
+    ("白嫖", "slang", "白嫖"),
+    ("好的鸭", "slang", "好的鸭"),
+    ("么么哒，祝您愉快", "slang", "么么哒"),
+    ("只贵一丢丢", "slang", "一丢丢"),
+    ("麻烦发个图图", "slang", "图图"),
+    ("我真服了", "slang", "服了"),
+    ("这不归我管", "banned", "不归我管"),
     ("100%纯棉", "extreme", "100%"),
     ("100％纯棉", "extreme", "100%"),  # full-width percent sign
     ("百分百纯棉", "extreme", "百分百"),
@@ -400,6 +408,14 @@ NOT_CAUGHT = [
     "第一步先拍照",
     "纯棉面料，穿着舒适",
     "您好，请问有什么可以帮您？",
+    "冲泡时用80到85度的水口感最好",  # advice on use, not an advertising claim
+    "最好上传一下照片，方便我们核实",
+    "第一泡十秒左右出汤",
+    "客服了解到您的情况后会马上处理",  # 服了 inside 客服了解
+    "我们家的北京烤鸭是冷链发货",
+    "这件外套是白鸭绒填充的",
+    "您也可以在订单页自己查看物流进度",
+    "这款茶的最佳赏味期是开封后三个月内",
 ]
 
 
@@ -415,3 +431,46 @@ def test_scan_only_the_requested_kinds_in_order():
     starts = [h.start for h in scan(text)]
     assert starts == sorted(starts)
     assert {h.kind for h in scan(text)} == {"banned", "extreme", "slang"}
+
+
+TYPO_CAUGHT = [("可以退欵的", "退欵", "退款"), ("满99包由", "包由", "包邮"), ("申请收后", "收后", "售后"),
+               ("下单用优惠卷", "优惠卷", "优惠券"), ("非常报歉", "报歉", "抱歉")]
+
+
+@pytest.mark.parametrize(("text", "quote", "right"), TYPO_CAUGHT)
+def test_a_curated_homophone_typo_is_caught_with_the_right_word(text, quote, right):
+    from aigc_cs.guard.typos import find_typos
+
+    assert [(t.quote, t.suggestion) for t in find_typos(text)] == [(quote, right)]
+
+
+@pytest.mark.parametrize("text", ["点击这个连接就能下单", "处理结果明天告诉您", "签收后7天内可以退", "这款是纯棉的",
+                                  "可以退或换", "我们会尽快地处理", "定单已提交"])
+def test_a_common_word_or_a_word_inside_another_is_no_typo(text):
+    from aigc_cs.guard.typos import find_typos
+
+    assert find_typos(text) == []
+
+
+@pytest.mark.parametrize("text", ["不好意思，这款没办法议价", "我们是明码标价的，这边没办法改价", "这款真的没办法便宜了",
+                                  "价格不能改哦，可以看看店铺活动"])
+def test_a_paraphrased_refusal_to_bargain_states_the_fact(shops, text):
+    from aigc_cs.guard.facts import stated
+
+    assert stated("bargain_limit_yuan", text, shops["demo-beauty"])
+    assert not stated("bargain_limit_yuan", "这款面霜很好用，您放心", shops["demo-beauty"])
+
+
+@pytest.mark.parametrize(("text", "expected"), [("补偿您一张五元无门槛优惠券", True), ("补偿您一张5元无门槛券", True),
+                                                ("补偿您一张10元无门槛券", False), ("我们会给您一些补偿", False)])
+def test_compensation_is_compared_by_value(shops, text, expected):
+    from aigc_cs.guard.facts import stated
+
+    assert stated("delay_compensation", "您的订单延迟发货了。" + text, shops["demo-fashion"]) is expected
+
+
+def test_who_pays_is_read_from_the_words_students_use(shops):
+    from aigc_cs.guard.facts import stated
+
+    assert stated("return_shipping_buyer_reason", "尺码不合适换货的话，寄回的运费需要您自己出", shops["demo-fashion"])
+    assert not stated("return_shipping_buyer_reason", "运费我们来出", shops["demo-fashion"])

@@ -3,6 +3,8 @@
 - ``check``: the policy guard and the lexicon over a given text (vars: text, shop); the output lists its findings.
 - ``retrieval``: recall@k and MRR over the labelled questions of evals/retrieval (vars: mode, k).
 - ``calibration``: agreement of a scorer with the teacher scores of evals/gold (vars: rubric, scorer).
+- ``pair``: two answers to the same scenario graded with the rules scorer (vars: rubric, shop, scenario, better,
+  worse, channel); the output's ``margin`` is how many points the better answer scores above the worse one.
 """
 
 from types import SimpleNamespace
@@ -83,10 +85,38 @@ def run_calibration(inp: CalibrationInput, ctx) -> CalibrationOutput:
                              min_criterion_qwk=lowest[0])
 
 
+class PairInput(BaseModel):
+    rubric: str
+    shop: str
+    scenario: str = ""
+    channel: Literal["sms", "online"] | None = None
+    better: str
+    worse: str
+
+
+class PairOutput(BaseModel):
+    text: str
+    engine: str = "rules"
+    better: float
+    worse: float
+    margin: float
+
+
+def run_pair(inp: PairInput, ctx) -> PairOutput:
+    from aigc_cs.grading.rubric import get_rubric
+    from aigc_cs.grading.rules import grade_rules
+
+    rubric, shop = get_rubric(inp.rubric), ctx.shop(inp.shop)
+    better, worse = (grade_rules(answer, rubric, shop, inp.scenario, inp.channel) for answer in (inp.better, inp.worse))
+    text = f"较好的答案 {better.total:g} 分，较差的答案 {worse.total:g} 分（{inp.rubric}）"
+    return PairOutput(text=text, better=better.total, worse=worse.total, margin=round(better.total - worse.total, 2))
+
+
 PSEUDO_TASKS: dict[str, Any] = {
     "calibration": SimpleNamespace(Input=CalibrationInput, Output=CalibrationOutput, run=run_calibration,
                                    PROMPT=None),
     "check": SimpleNamespace(Input=CheckInput, Output=CheckOutput, run=run_check, PROMPT=None),
+    "pair": SimpleNamespace(Input=PairInput, Output=PairOutput, run=run_pair, PROMPT=None),
     "retrieval": SimpleNamespace(Input=RetrievalInput, Output=RetrievalOutput, run=run_retrieval, PROMPT=None),
 }
 

@@ -5,7 +5,7 @@ from typing import Literal
 from aigc_cs.errors import UserError
 from aigc_cs.grading.improve import improve
 from aigc_cs.grading.models import Grade
-from aigc_cs.grading.rubric import Rubric, get_rubric
+from aigc_cs.grading.rubric import Channel, Rubric, get_rubric
 from aigc_cs.grading.rules import grade_rules
 from aigc_cs.tasks.context import Context
 
@@ -29,14 +29,14 @@ def reference_answer(rubric: Rubric, shop_id: str, scenario: str, ctx: Context) 
 
 
 def grade(answer: str, rubric_id: str, shop_id: str, ctx: Context, scenario: str = "", scorer: Scorer = "rules",
-          with_improved: bool = True) -> Grade:
+          with_improved: bool = True, channel: Channel | None = None) -> Grade:
     if not answer.strip():
         raise UserError("学生答案是空的：请提供答案文字，或 @文件路径")
     if len(answer) > MAX_ANSWER_CHARS:
         raise UserError(f"答案太长（{len(answer)} 字，上限 {MAX_ANSWER_CHARS} 字），请检查是否贴错了内容")
     rubric = get_rubric(rubric_id)
     shop = ctx.shop(shop_id)
-    rules = grade_rules(answer, rubric, shop, scenario)
+    rules = grade_rules(answer, rubric, shop, scenario, channel)
     if scorer == "rules":
         result = rules
     else:

@@ -1,7 +1,8 @@
 """An improved version of a student's answer that keeps the student's own wording where it is sound.
 
-The student's sentences stay, minus the ones with a policy error, a banned word, an extreme word, slang,
-hard selling or an injection attempt, and with homophone typos corrected. What the grade found missing
+The student's sentences stay, minus every one the grader flagged (a policy error, a banned word, an extreme word,
+slang, blame-shifting, pressure selling, a rhetorical question, stalling, an unauthorised offer, a repetition) or
+an injection attempt, and with homophone typos corrected. What the grade found missing
 (greeting, the needed facts, a next step, the farewell) is filled in from the matching generation task's text.
 """
 
@@ -15,7 +16,7 @@ from aigc_cs.tasks.steps import detect_steps_in_text
 from aigc_cs.text import normalize
 
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*")
-_DROP_KINDS = {"policy", "banned", "extreme", "slang", "phrase"}
+_DROP_KINDS = {"policy", "banned", "extreme", "slang", "phrase", "offer", "blame", "pressure", "rhetorical", "stall"}
 
 
 def _sentences(text: str) -> list[str]:
@@ -33,7 +34,7 @@ def improve(grade: Grade, reference: str) -> str:
     for typo in sorted(find_typos(text), key=lambda t: -t.start):
         text = text[: typo.start] + typo.suggestion + text[typo.end:]
     bad = [f.quote for f in grade.faults if f.kind in _DROP_KINDS and f.quote]
-    kept = [s for s in _sentences(text) if not any(q in s for q in bad)]
+    kept = list(dict.fromkeys(s for s in _sentences(text) if not any(q in s for q in bad)))  # a repeat goes too
     ref_sentences = _sentences(reference)
     ref_steps = _done(reference)
     have = _done("\n".join(kept))

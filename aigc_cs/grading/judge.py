@@ -56,7 +56,8 @@ def judge(answer: str, rubric: Rubric, shop: Shop, scenario: str, ctx: Context, 
     text = normalize(graded)
     warnings = list(gen.warnings)
     criteria: list[CriterionScore] = []
-    for criterion, by_rules in zip(rubric.criteria, rules.criteria, strict=True):
+    graded = {c.id for c in rules.criteria}  # without a scenario, the rules skip what needs one; so does the judge
+    for criterion, by_rules in zip([c for c in rubric.criteria if c.id in graded], rules.criteria, strict=True):
         verdict = verdicts.get(criterion.id)
         top = len(criterion.levels) - 1
         quote = normalize(verdict.evidence).strip() if verdict else ""
@@ -88,7 +89,10 @@ def judge(answer: str, rubric: Rubric, shop: Shop, scenario: str, ctx: Context, 
             faults=by_rules.faults, capped=bounded and by_rules.capped,
             source="judge+rules" if bounded else "judge",
         ))
+    total = sum(c.points for c in criteria)
+    if rubric.policy_cap is not None and any(f.kind == "policy" for f in rules.faults):
+        total = min(total, rubric.policy_cap)  # a policy contradiction keeps the total below a pass
     return rules.model_copy(update={
         "scorer": "hybrid" if bounded else "judge", "criteria": criteria,
-        "total": round(sum(c.points for c in criteria), 2), "warnings": warnings,
+        "total": round(total, 2), "warnings": [*rules.warnings, *warnings],
     })

@@ -15,8 +15,10 @@ from aigc_cs.paths import corpus_dir
 RUBRICS_DIR = "rubrics"
 CheckKind = Literal[
     "steps", "step_order", "contains_any", "contains_all", "forbids", "politeness", "empathy", "policy",
-    "mentions_fact", "typos", "length", "numbered",
+    "mentions_fact", "typos", "length", "numbered", "semantic", "sms", "repetition",
 ]
+Channel = Literal["sms", "online"]
+LexiconKind = Literal["banned", "extreme", "slang", "blame", "pressure", "rhetorical", "stall"]
 
 
 class Check(BaseModel):
@@ -26,13 +28,21 @@ class Check(BaseModel):
     kind: CheckKind
     steps: list[str] = []  # steps / step_order: 迎接问好、解答疑问、商品推荐、促成订单、礼貌告别
     phrases: list[str] = []  # contains_any / contains_all / forbids
-    lexicon: list[Literal["banned", "extreme", "slang"]] = []  # forbids
+    lexicon: list[LexiconKind] = []  # forbids
+    claims: list[str] = []  # forbids: policy claims that are offers the rep may not make here (bargain_yuan)
     facts: list[str] = []  # mentions_fact: policy keys the answer should state (correctly)
+    channels: list[Channel] = []  # only for these channels of a message (empty: every channel)
+    with_substance: bool = False  # counts only when the answer also offers a concrete step or a correct fact
     min: int | None = None  # steps: how many suffice; politeness: markers; length: characters; numbered: lines (always required)
     max: int | None = None  # length
     weight: float = 1.0
     hard: bool = False
     advice: str = Field(default="", description="what to tell the student when the check fails")
+
+    @property
+    def needs_scenario(self) -> bool:
+        """A check that reads the scenario's intents: without a scenario it cannot be judged."""
+        return self.kind == "mentions_fact" and not self.facts
 
 
 class Level(BaseModel):
@@ -40,6 +50,8 @@ class Level(BaseModel):
     points: float = Field(ge=0)
     descriptor: str = Field(min_length=1)
     anchor: str = Field(min_length=1, description="an example answer at this level")
+    meets: list[str] = Field(default=[], description="sentences that show an answer reaches this level")
+    misses: list[str] = Field(default=[], description="sentences that hold an answer down at this level")
 
 
 class CourseRef(BaseModel):
@@ -70,6 +82,10 @@ class Criterion(BaseModel):
             raise ValueError(f"最高一级的 points 应等于 weight（{self.weight:g}）")
         return self
 
+    @property
+    def needs_scenario(self) -> bool:
+        return any(c.needs_scenario for c in self.checks)
+
     def level_of(self, points: float) -> int:
         return min(range(len(self.levels)), key=lambda i: abs(self.levels[i].points - points))
 
@@ -80,6 +96,8 @@ class Rubric(BaseModel):
     title: str
     task: Literal["reply", "faq", "apology", "rewrite"]
     scale: float = Field(gt=0)
+    policy_cap: float | None = Field(default=None, description="the highest total an answer that contradicts the "
+                                     "shop's policy can get (below a pass)")
     criteria: list[Criterion] = Field(min_length=1)
 
     @model_validator(mode="after")

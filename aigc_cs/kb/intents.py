@@ -1,39 +1,110 @@
-"""Intent detection for customer messages; the intents themselves are data in corpus/phrasebook/intents.yaml."""
+"""What a customer's message asks, and where the customer stands (before or after buying).
 
+The intents are data (corpus/phrasebook/intents.yaml): trigger words and example messages for each, and
+messages no shop document answers. A linear classifier (kb/classifier.py) trained on the examples reads a
+message's meaning, spelling and trigger words; its probability thresholds and training settings are fitted
+on the dev split (`aigc-cs eval replies --fit`) and stored in corpus/phrasebook/intent-thresholds.yaml.
+"""
+
+import contextlib
+import json
 import re
 from functools import cache
 
 import yaml
 from pydantic import BaseModel
 
-from aigc_cs.kb.models import Product, Shop
+from aigc_cs.kb.classifier import Model, Params, digest, train
 from aigc_cs.paths import corpus_dir
 from aigc_cs.text import normalize
 
 INTENTS_FILE = "phrasebook/intents.yaml"
+THRESHOLDS_FILE = "phrasebook/intent-thresholds.yaml"
 MAX_INTENTS = 3
+SMALLTALK = "smalltalk"
+OUT_OF_SCOPE = "out_of_scope"
+_CLAUSE = re.compile(r"[，。！？、；,.!?;~～\s]+|还有|另外|顺便|再问一下|再问下|然后")
 
 
 class Intent(BaseModel):
     id: str
     topic: str
     triggers: list[str]
+    examples: list[str] = []
     facts: list[str] = []
     cite: list[str] = []
     product: str | None = None
     empathy: bool = False
 
 
-class Match(BaseModel):
-    intent: Intent
-    score: int
-    first: int  # where in the message the first trigger sits, to answer in the customer's order
+class Thresholds(BaseModel):
+    """When the classifier's probabilities name an intent, and how it is trained (fitted on the dev split)."""
+
+    accept: float = 0.5  # probability of the message's top class that names it
+    clause_accept: float = 0.6  # a part of the message ("…，还有…") names a further intent at this probability
+    answer: float = 0.945  # a shop sentence this close in meaning answers a message no intent covers
+    model: Params = Params()
+
+
+class Book(BaseModel):
+    intents: list[Intent]
+    out_of_scope_examples: list[str] = []
+    aftersale_words: list[str] = []
+    smalltalk_kinds: dict[str, list[str]] = {}  # greeting/thanks/ack…: which short line answers small talk
 
 
 @cache
+def book() -> Book:
+    return Book.model_validate(yaml.safe_load((corpus_dir() / INTENTS_FILE).read_text(encoding="utf-8")))
+
+
 def intents() -> list[Intent]:
-    data = yaml.safe_load((corpus_dir() / INTENTS_FILE).read_text(encoding="utf-8"))
-    return [Intent.model_validate(item) for item in data["intents"]]
+    return book().intents
+
+
+@cache
+def thresholds() -> Thresholds:
+    path = corpus_dir() / THRESHOLDS_FILE
+    return Thresholds.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {})
+
+
+def _examples() -> dict[str, list[str]]:
+    examples = {i.id: i.examples for i in intents() if i.examples}
+    if book().out_of_scope_examples:
+        examples[OUT_OF_SCOPE] = book().out_of_scope_examples
+    return examples
+
+
+def trained(params: Params) -> Model | None:
+    """The classifier for today's examples, from the cache or trained now (about two seconds)."""
+    from aigc_cs.kb.semantic import cache_dir, matcher
+
+    examples = _examples()
+    if not examples:
+        return None
+    vectors = matcher("intents", json.dumps(examples, ensure_ascii=False)).vectors()
+    triggers = {i.id: i.triggers for i in intents()}
+    path = cache_dir() / f"intent-model-{digest(examples, triggers, params, vectors is not None)}.npz"
+    if path.exists():
+        try:
+            return Model.load(path)
+        except (OSError, ValueError, KeyError):
+            pass  # a damaged cache is retrained below
+    texts = [t for label in examples for t in examples[label]]
+    model = train(examples, vectors, [set(keyword_hits(normalize(t).lower())) for t in texts], list(triggers), params)
+    with contextlib.suppress(OSError):  # a read-only cache still works, only slower
+        model.save(path)
+    return model
+
+
+@cache
+def _model() -> Model | None:
+    return trained(thresholds().model)
+
+
+def warm() -> None:
+    """Train (or load) the classifier now, at ingest, so that the first reply does not wait for it."""
+    _model()
 
 
 def _occurrences(trigger: str, text: str) -> list[tuple[int, int]]:
@@ -43,32 +114,101 @@ def _occurrences(trigger: str, text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in re.finditer(pattern, text)]
 
 
-def detect(message: str) -> list[Intent]:
-    """The intents of a message, in the customer's order (at most three, the strongest); a greeting counts only
-    on its own. Where triggers of two intents overlap, the longer one wins ("多久到账" is a refund question)."""
-    text = normalize(message).lower()
+def keyword_hits(text: str) -> dict[str, tuple[int, int]]:
+    """intent id → (characters of its triggers, position of the first); overlapping triggers go to the
+    longer one ("多久到账" is a refund question, not a delivery one)."""
     found = sorted(((end - start, start, end, intent.id) for intent in intents() for t in intent.triggers
                     for start, end in _occurrences(t, text)), reverse=True)
     taken: list[tuple[int, int]] = []
-    hits: dict[str, list[tuple[int, int]]] = {}
-    for _, start, end, intent_id in found:
+    hits: dict[str, tuple[int, int]] = {}
+    for length, start, end, intent_id in found:
         if any(start < e and end > s for s, e in taken):
             continue
         taken.append((start, end))
-        hits.setdefault(intent_id, []).append((start, end))
-    matches = [Match(intent=intent, score=sum(e - s for s, e in hits[intent.id]), first=min(s for s, _ in hits[intent.id]))
-               for intent in intents() if intent.id in hits]
-    if any(m.intent.id != "greeting" for m in matches):
-        matches = [m for m in matches if m.intent.id != "greeting"]
-    strongest = sorted(matches, key=lambda m: -m.score)[:MAX_INTENTS]
-    return [m.intent for m in sorted(strongest, key=lambda m: m.first)]
+        score, first = hits.get(intent_id, (0, start))
+        hits[intent_id] = (score + length, min(first, start))
+    return hits
 
 
-def find_product(message: str, shop: Shop) -> Product | None:
-    """The product the customer names, by its name or an alias; the longest name wins."""
+def clauses(text: str) -> list[str]:
+    """The message and, when it has several parts, each part of two or more characters."""
+    parts = [p for p in _CLAUSE.split(text) if len(p) >= 2]
+    return [text, *parts] if len(parts) > 1 else [text]
+
+
+class Scored(BaseModel):
+    """The classifier's view of one message: class probabilities for the whole message and for each part."""
+
+    units: list[dict[str, float]]
+    keywords: dict[str, tuple[int, int]]
+    chatter: bool = False  # a few characters with a small-talk word, or no letters at all ("好的呀", "？？", "166")
+
+
+def score(message: str, model: Model | None = None) -> Scored:
+    from aigc_cs.kb.semantic import embed
+
     text = normalize(message).lower()
-    named = [(len(n), p) for p in shop.products for n in p.names() if n.lower() in text]
-    return max(named, key=lambda item: item[0])[1] if named else None
+    hits = keyword_hits(text)
+    model = model or _model()
+    chatter = _chatter(text)
+    if model is None:
+        return Scored(units=[], keywords=hits, chatter=chatter)
+    units = clauses(text)
+    probs = model.probabilities(units, embed(units), [set(keyword_hits(u)) for u in units])
+    return Scored(units=[dict(zip(model.classes, map(float, row), strict=True)) for row in probs], keywords=hits,
+                  chatter=chatter)
+
+
+CHATTER_CHARS = 6
+
+
+def _chatter(text: str) -> bool:
+    letters = re.sub(r"[\W_\d]", "", text)
+    if not letters:
+        return True
+    words = [w for kind in book().smalltalk_kinds.values() for w in kind]
+    return len(letters) <= CHATTER_CHARS and any(w in text for w in words)
+
+
+def decide(scored: Scored, t: Thresholds) -> list[str]:
+    """The intent ids a message asks about: the whole message's top class when it is sure enough, then each
+    part's top class at a stricter bar; out of scope names none; small talk only on its own."""
+    if not scored.units:  # no examples at all: trigger words alone
+        found = sorted(scored.keywords, key=lambda i: -scored.keywords[i][0])[:MAX_INTENTS]
+        return found or ([SMALLTALK] if scored.chatter else [])
+    whole = scored.units[0]
+    top = max(whole, key=whole.__getitem__)
+    if top == OUT_OF_SCOPE and whole[top] >= t.accept:
+        return []
+    chosen = [top] if whole[top] >= t.accept and top != OUT_OF_SCOPE else []
+    for unit in scored.units[1:]:
+        best = max(unit, key=unit.__getitem__)
+        if best != OUT_OF_SCOPE and unit[best] >= t.clause_accept and best not in chosen:
+            chosen.append(best)
+    if any(i != SMALLTALK for i in chosen):
+        chosen = [i for i in chosen if i != SMALLTALK]
+    if not chosen and scored.chatter:
+        return [SMALLTALK]
+    return chosen[:MAX_INTENTS]
+
+
+def detect(message: str) -> list[Intent]:
+    """The intents of a message in the customer's order (at most three)."""
+    scored = score(message)
+    by_id = {i.id: i for i in intents()}
+    return [by_id[i] for i in decide(scored, thresholds())]
+
+
+def after_sale(message: str) -> bool:
+    """True when the customer has already bought (刚买, 收到了, 我的订单, 已经拍了…): never ask them to order."""
+    text = normalize(message).lower()
+    return any(word in text for word in book().aftersale_words)
+
+
+def smalltalk_kind(message: str) -> str:
+    """Which kind of small talk (the first kind in the data whose words occur), else "greeting"."""
+    text = normalize(message).lower()
+    return next((kind for kind, words in book().smalltalk_kinds.items() if any(w in text for w in words)), "greeting")
 
 
 SECTION_WORDS = {"material": "材质 成分 面料", "size": "规格 尺码", "suitable": "适合人群", "selling": "卖点 特点",
@@ -83,7 +223,7 @@ def expand(query: str, customer: bool) -> str:
     text = normalize(query)
     extra = [written for spoken, written in synonyms().items() if spoken in text]
     for intent in detect(query) if customer else []:
-        if intent.id == "greeting":
+        if intent.id == SMALLTALK:
             continue
         extra.extend([intent.topic, *intent.cite])
         if intent.product:

@@ -23,6 +23,7 @@ class PolicyFacts(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     no_reason_return_days: int = Field(ge=0, description="无理由退货天数，0 表示不支持")
+    no_reason_exchange: bool = Field(default=True, description="无理由期内能否换货；false = 只退不换")
     return_condition: str
     return_shipping_quality_issue: Payer
     return_shipping_buyer_reason: Payer

@@ -12,14 +12,24 @@ from aigc_cs.kb.models import PolicyFacts, Product, ProductSection, Shop, ShopIn
 POLICY_FILE = "policy.md"
 PRODUCTS_DIR = "products"
 # H2 headings of a product file, matched by keyword so that a dropped-in shop may word them its own way.
+# A product file without headings is read line by line: `- 键：值` bullets and `键：值` lines go to the section
+# whose words their key contains.
 PRODUCT_SECTIONS = {
-    "material": ("材质", "成分", "面料"),
-    "size": ("规格", "尺码", "容量"),
-    "suitable": ("适合", "适用", "人群"),
-    "selling": ("卖点", "特点", "亮点"),
-    "care": ("使用", "保养", "洗护", "用法"),
-    "related": ("关联", "搭配", "推荐"),
+    "material": ("材质", "成分", "面料", "配料", "原料", "配方", "材料"),
+    "size": ("规格", "尺码", "容量", "净含量", "重量", "尺寸", "保质期", "型号", "克重", "码数", "多大", "多重"),
+    "suitable": ("适合", "适用", "人群", "场合", "兼容", "合适", "哪些人"),
+    "selling": ("卖点", "特点", "亮点", "口感", "风味", "产地", "等级", "功能", "特色", "介绍", "味道", "香气", "喝起来",
+                "来历"),
+    "care": ("使用", "保养", "洗护", "用法", "储存", "存放", "保存", "冲泡", "食用", "吃法", "喝法", "注意", "清洗", "怎么存",
+             "怎么用"),
+    "related": ("关联", "搭配", "推荐", "一起"),
 }
+PRODUCT_SUFFIXES = (".md", ".txt")
+PRICE = re.compile(r"(?:价格|售价|单价|到手价|定价|价钱)\s*[：:]?\s*[¥￥]?\s*(\d+(?:\.\d+)?)\s*元?")
+UNIT_PRICE = re.compile(r"[¥￥]?\s*(\d+(?:\.\d+)?)\s*元\s*(?:/|每|一)\s*(?:罐|袋|盒|饼|份|件|个|瓶|支|包|斤|套|条|只)")
+NAME_KEYS = ("品名", "名称", "商品名", "产品名", "商品名称", "产品名称")
+_KEY_LINE = re.compile(r"^\s*(?:[-*•·]\s*)?([^：:\s]{1,8})\s*[：:]\s*(.+)$")
+_SPEC = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]")
 _TYPE_WORDS = {
     "int_parsing": "应为整数",
     "int_from_float": "应为整数",
@@ -50,29 +60,108 @@ def explain(exc: ValidationError, path: Path, model: type[BaseModel]) -> str:
     return f"{path}：字段 {field} 的值 {error.get('input')!r} 不对，{reason}"
 
 
+def _section_key(text: str) -> str | None:
+    return next((k for k, words in PRODUCT_SECTIONS.items() if any(w in text for w in words)), None)
+
+
+_HOW_KEYS = PRODUCT_SECTIONS["care"]
+
+
+def _sentence(key: str, value: str) -> str:
+    """A `键：值` line read out: `适合：送礼` → "适合送礼。"; `产地：杭州` → "产地是杭州。"; `净含量：250克` →
+    "净含量250克。"; `冲泡：85度的水` → "冲泡方法：85度的水。"."""
+    value = value.strip().rstrip("。；;，,")
+    if key.endswith(("适合", "适用", "用于")) or (value[:1].isdigit() and not key.endswith(_HOW_KEYS)):
+        return f"{key}{value}。"
+    if any(word in key for word in _HOW_KEYS):
+        return f"{key}{'' if key.endswith(('法', '方式', '建议')) else '方法'}：{value}。"
+    if any(word in key for word in PRODUCT_SECTIONS["related"]):
+        return f"{key}{'' if key.endswith(('建议', '推荐')) else '建议'}：{value}。"
+    return f"{key}是{value}。"
+
+
+def _line_sections(body: str) -> dict[str, ProductSection]:
+    """Sections from `键：值` lines (bullets or not). Prose is left to the semantic matcher: a keyword in a
+    sentence says too little about what the sentence is for ("别和味道重的东西放一起" is about storage)."""
+    found: dict[str, tuple[list[str], list[str]]] = {}
+    for line in body.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        pair = _KEY_LINE.match(line)
+        if pair and not PRICE.match(line):
+            key = _section_key(pair.group(1))
+            if key:
+                titles, texts = found.setdefault(key, ([], []))
+                titles.append(pair.group(1))
+                texts.append(_sentence(pair.group(1), pair.group(2)))
+                continue
+    return {key: ProductSection(title="、".join(dict.fromkeys(titles)) or "正文", text="".join(texts))
+            for key, (titles, texts) in found.items()}
+
+
 def _sections(body: str) -> dict[str, ProductSection]:
+    """Sections by `##` heading where the heading says what it holds; the rest read line by line."""
+    blocks = re.split(r"(?m)^##\s+", body)
     found: dict[str, ProductSection] = {}
-    for block in re.split(r"(?m)^##\s+", body)[1:]:
+    loose = [blocks[0]]
+    for block in blocks[1:]:
         heading, _, content = block.partition("\n")
-        key = next((k for k, words in PRODUCT_SECTIONS.items() if any(w in heading for w in words)), None)
+        key = _section_key(heading)
         if key and key not in found:
             found[key] = ProductSection(title=heading.strip(), text=re.sub(r"\s*\n\s*", "\n", content.strip()))
+        else:
+            loose.append(content)
+    for key, section in _line_sections("\n".join(loose)).items():
+        found.setdefault(key, section)
     return found
+
+
+def derived_aliases(name: str) -> list[str]:
+    """Names a customer uses for a product the file gives no aliases for: the name without its bracketed
+    specs ("明前龙井（250克罐装）" → "明前龙井"), its parts ("福鼎白茶·白牡丹" → "白牡丹") and the category
+    word at the end of each part ("龙井", "白茶")."""
+    from aigc_cs.text import tokens
+
+    base = re.sub(r"\d+(?:\.\d+)?\s*(?:克|g|ml|毫升|斤|kg|片|包|袋)\b", "", _SPEC.sub("", name)).strip()
+    parts = [p for p in re.split(r"[·・\s/|｜]+", base) if len(p) >= 2]
+    out = [base] if base and base != name else []
+    out += [p for p in parts if p != base and len(p) >= 3]
+    for part in parts:
+        words = [w for w in tokens(part) if len(w) > 1 and not w.isascii()]
+        words = [part[part.lower().rfind(w): part.lower().rfind(w) + len(w)] for w in words]
+        if words and words[-1] != part and len(part) > len(words[-1]):
+            out.append(words[-1])
+    return list(dict.fromkeys(out))
+
+
+def _name_from_text(text: str, stem: str) -> str:
+    """A file without a title is named by its file name, unless that is in Latin letters (zhengshan.txt) and
+    the text opens with a short name ("正山小种红茶，产自…")."""
+    named = re.search(rf"(?m)^\s*(?:[-*•·]\s*)?(?:{'|'.join(NAME_KEYS)})\s*[：:]\s*(.+?)\s*$", text)
+    if named:
+        return named.group(1)
+    opening = re.match(r"\s*([^，,。：:；;！!？?\n]{2,16})[，,。；;\n]", text)
+    return opening.group(1).strip() if stem.isascii() and opening else stem
 
 
 def read_product(path: Path, source: str, max_bytes: int) -> Product:
     loaded = load(path, max_bytes)
     meta = loaded.front_matter
     title = re.search(r"(?m)^#\s+(.+)$", loaded.text)
-    name = str(meta.get("name") or (title.group(1).strip() if title else path.stem))
+    name = str(meta.get("name") or (title.group(1).strip() if title else _name_from_text(loaded.text, path.stem)))
     aliases = meta.get("aliases") or []
     if not isinstance(aliases, list):
         raise UserError(f"{path}：字段 aliases 应是列表，例如 [保湿面霜, 面霜]")
     price = meta.get("price_yuan")
     if price is not None and not isinstance(price, int | float):
         raise UserError(f"{path}：字段 price_yuan 的值 {price!r} 不对，应为数字")
-    return Product(name=name, aliases=[str(a) for a in aliases], price_yuan=price, source=source,
-                   sections=_sections(loaded.text))
+    if price is None and (found := PRICE.search(loaded.text) or UNIT_PRICE.search(loaded.text)):
+        price = float(found.group(1))
+    names = [str(a) for a in aliases]
+    known = {n.lower() for n in [name, *names]}
+    names += [a for a in derived_aliases(name) if a.lower() not in known]
+    return Product(name=name, aliases=names, price_yuan=price, source=source, sections=_sections(loaded.text))
 
 
 def read_shop(folder: Path, source_root: Path, max_bytes: int, shop_id: str | None = None) -> tuple[Shop, list[str]]:
@@ -100,7 +189,8 @@ def read_shop(folder: Path, source_root: Path, max_bytes: int, shop_id: str | No
         raise UserError(explain(exc, policy, PolicyFacts)) from None
     headings = [h.strip() for h in re.findall(r"(?m)^#{2,3}\s+(.+)$", loaded.text)]
     products, problems = [], []
-    for path in sorted((folder / PRODUCTS_DIR).glob("*.md")):
+    files = (p for p in (folder / PRODUCTS_DIR).glob("*") if p.suffix.lower() in PRODUCT_SUFFIXES)
+    for path in sorted(files):
         try:
             products.append(read_product(path, path.relative_to(source_root).as_posix(), max_bytes))
         except UserError as exc:

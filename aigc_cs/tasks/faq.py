@@ -19,6 +19,7 @@ from aigc_cs.errors import UserError
 from aigc_cs.export import Document, Section
 from aigc_cs.guard.lexicon import scan
 from aigc_cs.kb.models import SHOP_DOC_TYPES, Citation, Passage, Product, Shop
+from aigc_cs.kb.products import resolve
 from aigc_cs.llm.batch import map_concurrent
 from aigc_cs.llm.engine import Generation, generate, spent
 from aigc_cs.llm.templates import render
@@ -206,14 +207,6 @@ def find_topic(name: str) -> TopicSpec:
     return best
 
 
-def find_product(shop: Shop, name: str) -> Product:
-    product = shop.product(name.strip())
-    if product is None:
-        known = "、".join(p.name for p in shop.products) or "（还没有商品资料）"
-        raise UserError(f"店铺 {shop.info.id} 没有商品“{name}”，可选：{known}")
-    return product
-
-
 def _choose_question(wordings: list[str], taken: list[str], *keys: str) -> str | None:
     """A wording that is not a near-duplicate of any question already taken, starting at a stable place."""
     for wording in _rotated(wordings, *keys):
@@ -257,7 +250,7 @@ def run(inp: FaqInput, ctx: Context) -> FaqOutput:
     shop = ctx.shop(inp.shop)
     if bool(inp.product) == bool(inp.topic):
         raise UserError("请用 --product 指定商品，或用 --topic 指定政策话题（两者选一个），例如 --product 保湿面霜")
-    product = find_product(shop, inp.product) if inp.product else None
+    product = resolve(shop, inp.product) if inp.product else None
     topic = find_topic(inp.topic) if inp.topic else None
     kind = shop_kind(shop)
     noun = min(product.names(), key=len) if product else book().nouns.get(kind, book().nouns["default"])
@@ -271,7 +264,7 @@ def run(inp: FaqInput, ctx: Context) -> FaqOutput:
 
         answer = render(f"offline/{PROMPT}.j2", item=item_id, kind=kind, shop=shop.info, f=shop.facts,
                         product=product, noun=noun, sec=sec, points=_points(product), others=others, pick=choose,
-                        exchange="换" in cite_policy(shop, "无理由|退换|退货").section)
+                        exchange=shop.facts.no_reason_exchange)
         return FaqDraft(question=question, answer=_flat(answer))
 
     jobs: list[_Job] = []

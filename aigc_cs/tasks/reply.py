@@ -4,24 +4,25 @@ import re
 
 from pydantic import BaseModel, Field
 
-from aigc_cs.kb.intents import Intent, detect, find_product
+from aigc_cs.kb.answerable import Found, detail, nearest
+from aigc_cs.kb.intents import SMALLTALK, Intent, after_sale, detect, smalltalk_kind, thresholds
 from aigc_cs.kb.models import SHOP_DOC_TYPES, Citation, Passage, Product, Shop
+from aigc_cs.kb.products import mentioned
 from aigc_cs.kb.sizing import size_advice
 from aigc_cs.llm.engine import generate, spent
 from aigc_cs.llm.templates import render
 from aigc_cs.tasks.base import TaskResult, guard_warnings, unique
 from aigc_cs.tasks.context import Context
-from aigc_cs.text import pick, tokens
+from aigc_cs.text import pick
 
 PROMPT = "reply"
 MAX_MESSAGE_CHARS = 2000
 PRODUCT_LABELS = {"material": "材质和成分", "size": "规格尺码", "suitable": "适合人群", "selling": "特点",
                   "care": "使用和保养方法", "related": "搭配推荐"}
-CONDITION_WORDS = re.compile(r"拆|用过|用了|穿过|穿了|洗过|洗了|吊牌|剪|试用")
+CONDITION_WORDS = re.compile(r"拆|用过|用了|穿过|穿了|洗过|洗了|吊牌|剪|试用|开了|打开|开封|开过|喝过|喝了|吃过|吃了")
 DISCOMFORT_WORDS = re.compile(r"过敏|泛红|刺痛|起疹|疹子|发痒|痒|不适|红肿")
 APPAREL = {"女装", "男装", "童装", "服饰", "服装", "鞋靴", "内衣"}
 SIZE_CHARS = 260  # a size chart is read whole, not cut after its first line
-MIN_OVERLAP = 0.5  # share of the question's words a passage must contain to be quoted as an answer
 
 
 class ReplyInput(BaseModel):
@@ -40,6 +41,7 @@ class ReplyOutput(TaskResult):
     intents: list[str]
     product: str | None
     answered: bool = Field(description="false when the knowledge base had no answer and the reply says so")
+    stage: str = Field(default="presale", description="presale, or aftersale when the customer has already bought")
 
 
 def _excerpt(text: str, limit: int = 120) -> str:
@@ -55,11 +57,36 @@ def _excerpt(text: str, limit: int = 120) -> str:
 
 
 def _policy_citation(intent: Intent, shop: Shop, ctx: Context, message: str) -> Citation:
+    """The policy heading that answers an intent: by its cite words, else the section of the policy sentence
+    nearest to the message (a shop that words its headings its own way), else the keyword search."""
     heading = next((h for word in intent.cite for h in shop.policy_sections if word in h), None)
     if heading is None:
-        hits = ctx.retriever.search(message, shop=shop.info.id, types=["policy"], k=1, customer=True)
-        heading = hits[0].section if hits else ""
+        found = nearest(message, shop.info.id, ctx.index.chunks(), {shop.policy_source})
+        if found is not None:
+            heading = found.chunk.section
+        else:
+            hits = ctx.retriever.search(message, shop=shop.info.id, types=["policy"], k=1, customer=True)
+            heading = hits[0].section if hits else ""
     return Citation(source=shop.policy_source, section=heading)
+
+
+def _details(intents: list[Intent], citations: dict[str, Citation], message: str, shop: Shop, ctx: Context,
+             said: str) -> dict[str, Found]:
+    """For each answered intent, a sentence of its own section that takes up the customer's words."""
+    out: dict[str, Found] = {}
+    for intent in intents:
+        cite = citations.get(intent.id)
+        if cite is None:
+            continue
+        heading = cite.section.split(" > ")[-1]
+
+        def allow(chunk, cite=cite, heading=heading) -> bool:
+            return chunk.source == cite.source and (not heading or heading in chunk.section.split(" > "))
+
+        found = detail(message, shop.info.id, ctx.index.chunks(), allow, said)
+        if found is not None and all(found.sentence != f.sentence for f in out.values()):
+            out[intent.id] = found
+    return out
 
 
 def _size_hint(section_text: str, message: str) -> str:
@@ -70,46 +97,58 @@ def _size_hint(section_text: str, message: str) -> str:
     return f"按您说的{advice['measures']}，建议选{'或'.join(advice['sizes'])}。{advice['tip']}"
 
 
-def _answers(intents: list[Intent], product: Product | None, message: str) -> list[dict]:
+def _answers(intents: list[Intent], product: Product | None, message: str, found: dict[str, Found]) -> list[dict]:
     answers = []
     for intent in intents:
         section = product.sections.get(intent.product) if product and intent.product else None
         hint = _size_hint(section.text, message) if section and intent.product == "size" else ""
-        answers.append({"id": intent.id, "topic": intent.topic, "label": PRODUCT_LABELS.get(intent.product or "", ""),
-                        "text": hint + _excerpt(section.text, SIZE_CHARS if intent.product == "size" else 120)
-                        if section else ""})
+        if section:
+            text = hint + _excerpt(section.text, SIZE_CHARS if intent.product == "size" else 120)
+        else:
+            text = found[intent.id].sentence if intent.id in found else ""
+        answers.append({"id": intent.id, "topic": intent.topic, "label": PRODUCT_LABELS.get(intent.product or "", ""), "detail": "",
+                        "text": text})
     return answers
 
 
-def _overlap(question: str, passage: Passage) -> float:
-    asked = {t for t in tokens(question) if len(t) > 1}
-    if not asked:
-        return 0.0
-    return len(asked & set(tokens(passage.text))) / len(asked)
-
-
-def _passage_answer(message: str, shop: Shop, ctx: Context) -> Passage | None:
-    """The shop passage that answers a question no intent covers, if one clearly does."""
-    for hit in ctx.retriever.search(message, shop=shop.info.id, types=SHOP_DOC_TYPES, k=3, customer=True):
-        if hit.shop == shop.info.id and _overlap(message, hit) >= MIN_OVERLAP:
-            return hit
-    return None
+def _product_sentences(intents: list[Intent], product: Product | None, message: str, shop: Shop,
+                       ctx: Context) -> dict[str, Found]:
+    """For a product question whose section the product file lacks (a plain .txt, an odd heading): the
+    nearest sentence of that product's own file, when it is close enough in meaning."""
+    if product is None:
+        return {}
+    missing = [i for i in intents if i.product and i.product not in product.sections]
+    if not missing:
+        return {}
+    found = nearest(message, shop.info.id, ctx.index.chunks(), {product.source})
+    if found is None or found.score < thresholds().answer:
+        return {}
+    return {i.id: found for i in missing}
 
 
 def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
     shop = ctx.shop(inp.shop)
     message = inp.message.strip()[:MAX_MESSAGE_CHARS]
     intents = detect(message)
-    product = find_product(message, shop)
-    citations: list[Citation] = []
+    after = after_sale(message)
+    product = mentioned(message, shop)
+    smalltalk = [i.id for i in intents] == [SMALLTALK]
+    intents = [] if smalltalk else intents
+    found = _product_sentences(intents, product, message, shop, ctx)
+    by_intent: dict[str, Citation] = {}
     for intent in intents:
         if intent.product and product and intent.product in product.sections:
-            citations.append(Citation(source=product.source, section=product.sections[intent.product].title))
+            by_intent[intent.id] = Citation(source=product.source, section=product.sections[intent.product].title)
+        elif intent.id in found:
+            by_intent[intent.id] = Citation(source=found[intent.id].chunk.source, section=found[intent.id].chunk.section)
+        elif intent.product and product:
+            by_intent[intent.id] = Citation(source=product.source, section="")
         elif intent.cite:
-            citations.append(_policy_citation(intent, shop, ctx, message))
-    passage = None if intents else _passage_answer(message, shop, ctx)
+            by_intent[intent.id] = _policy_citation(intent, shop, ctx, message)
+    citations = list(by_intent.values())
+    passage = None if intents or smalltalk else _passage_answer(message, shop, ctx)
     if passage is not None:
-        citations.append(Citation(source=passage.source, section=passage.section))
+        citations.append(Citation(source=passage.chunk.source, section=passage.chunk.section))
 
     related = ""
     wants_product = any(i.product for i in intents) and not any(i.product == "related" for i in intents)
@@ -121,23 +160,37 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
         return pick(options, message, shop.info.id, salt)
 
     def offline() -> ReplyDraft:
-        return ReplyDraft(text=render(
-            f"offline/{PROMPT}.j2",
-            shop=shop.info, f=shop.facts, product=product, products=shop.products,
-            answers=_answers(intents, product, message), empathy=any(i.empathy for i in intents), related=related,
-            lead=next((i.id for i in intents if i.empathy), intents[0].id if intents else ""),
-            conditional=bool(CONDITION_WORDS.search(message)), apparel=shop.info.category in APPAREL,
-            discomfort=bool(DISCOMFORT_WORDS.search(message)),
-            passage={"label": _passage_label(passage, shop), "text": _passage_text(passage)} if passage else None,
-            pick=choose,
-        ))
+        answers = _answers(intents, product, message, found)
+
+        def draft() -> str:
+            return render(
+                f"offline/{PROMPT}.j2",
+                shop=shop.info, f=shop.facts, product=product, products=shop.products,
+                answers=answers, empathy=any(i.empathy for i in intents),
+                related=related, after=after, smalltalk=smalltalk_kind(message) if smalltalk else "",
+                lead=next((i.id for i in intents if i.empathy), intents[0].id if intents else ""),
+                conditional=bool(CONDITION_WORDS.search(message)), apparel=shop.info.category in APPAREL,
+                discomfort=bool(DISCOMFORT_WORDS.search(message)),
+                passage={"label": _passage_label(passage, shop), "text": passage.sentence} if passage else None,
+                pick=choose,
+            )
+
+        base = draft()
+        extras = _details(intents, by_intent, message, shop, ctx, base)
+        if not extras:
+            return ReplyDraft(text=base)
+        for a in answers:
+            a["detail"] = extras[a["id"]].sentence if a["id"] in extras else ""
+        return ReplyDraft(text=draft())
 
     variables = {"message": message, "shop": shop, "product": product,
                  "passages": _prompt_passages(message, shop, ctx)} if ctx.engine.kind != "offline" else {}
     gen = generate(PROMPT, variables, ReplyDraft, offline, ctx.engine)
     text = gen.output.text.strip()
-    return ReplyOutput(message=message, shop=shop.info.id, text=text, intents=[i.id for i in intents],
-                       product=product.name if product else None, answered=bool(intents or passage),
+    return ReplyOutput(message=message, shop=shop.info.id, text=text,
+                       intents=[SMALLTALK] if smalltalk else [i.id for i in intents],
+                       product=product.name if product else None, answered=bool(intents or passage or smalltalk),
+                       stage="aftersale" if after else "presale",
                        citations=unique(citations), engine=gen.engine, usage=spent([gen.usage]),
                        warnings=gen.warnings + guard_warnings(text, shop))
 
@@ -152,13 +205,12 @@ Input = ReplyInput
 Output = ReplyOutput
 
 
-def _passage_label(passage: Passage, shop: Shop) -> str:
-    owner = next((p.name for p in shop.products if p.source == passage.source), None)
-    where = f"“{owner}”的商品资料" if owner else ("常见问题库" if passage.doc_type == "faq" else "店铺政策")
-    return f"{where}（{passage.section.split(' > ')[-1]}）"
+def _passage_answer(message: str, shop: Shop, ctx: Context) -> Found | None:
+    """The shop sentence that answers a question no intent covers, when it is close enough in meaning."""
+    found = nearest(message, shop.info.id, ctx.index.chunks())
+    return found if found is not None and found.score >= thresholds().answer else None
 
 
-def _passage_text(passage: Passage) -> str:
-    if passage.doc_type == "faq":
-        return passage.text.split("答：", 1)[-1].strip()
-    return _excerpt(passage.text, 160)
+def _passage_label(found: Found, shop: Shop) -> str:
+    owner = next((p.name for p in shop.products if p.source == found.chunk.source), None)
+    return f"“{owner}”的商品资料" if owner else ("常见问题库" if found.chunk.doc_type == "faq" else "店铺政策")

@@ -18,8 +18,9 @@ from aigc_cs.export import Document, Section
 from aigc_cs.guard.check import check_text, describe
 from aigc_cs.guard.claims import situation
 from aigc_cs.guard.lexicon import KIND_NAMES, scan
-from aigc_cs.kb.intents import detect, find_product
+from aigc_cs.kb.intents import SMALLTALK, detect
 from aigc_cs.kb.models import SHOP_DOC_TYPES, Citation, Passage, Product, Shop
+from aigc_cs.kb.products import mentioned
 from aigc_cs.kb.sizing import size_advice
 from aigc_cs.llm.engine import generate, spent
 from aigc_cs.llm.templates import render
@@ -169,7 +170,7 @@ def _product(inp: RewriteInput, shop: Shop) -> Product | None:
         return product
     for role in ("customer", "agent"):
         for turn in inp.transcript.of(role):
-            if product := find_product(turn.text, shop):
+            if product := mentioned(turn.text, shop):
                 return product
     return shop.products[0] if len(shop.products) == 1 else None  # a one-product shop: that is what they ask about
 
@@ -266,7 +267,7 @@ class Planner:
         current, size = self.product, None
         for i, msg in enumerate(body):
             plan.append({"role": "customer", "line": msg.line, "text": msg.text})
-            current = find_product(msg.text, self.shop) or current
+            current = mentioned(msg.text, self.shop) or current
             topics = self.topics(msg.text, current)
             size = size or next((t["size"] for t in topics if t["size"]), None)
             if i == 0:
@@ -290,7 +291,7 @@ class Planner:
         intent covers; a question nothing covers is answered honestly as unknown."""
         doubts = raised(text)
         replaced = {i for k in doubts for i in k.replaces}
-        found = [i for i in detect(text) if i.id != "greeting" and i.id not in replaced]
+        found = [i for i in detect(text) if i.id != SMALLTALK and i.id not in replaced]
         ids = {i.id for i in found}
         found = [i for i in found if settings()["merge"].get(i.id) not in ids]
         base = {"product": product, "sentences": [], "size": None, "label": "", "value": "",
@@ -298,7 +299,7 @@ class Planner:
                 "names": "、".join(p.name for p in self.shop.products)}
         topics = []
         for intent in found:
-            if intent.product == "related" and find_product(text, self.shop) is None:
+            if intent.product == "related" and mentioned(text, self.shop) is None:
                 continue  # "有什么推荐" names no product: a need, answered below and by the recommend turn
             doubt = next((k.id for k in doubts if intent.id in k.covered_by), None)
             topic = {**base, "id": intent.id, "topic": intent.topic, "doubt": doubt}
@@ -423,7 +424,7 @@ class Planner:
 
 def _greeting_only(text: str) -> bool:
     found = detect(text)
-    return bool(found) and all(i.id == "greeting" for i in found) and len(re.sub(r"[\W_]", "", text)) <= 6
+    return bool(found) and all(i.id == SMALLTALK for i in found) and len(re.sub(r"[\W_]", "", text)) <= 6
 
 
 # ---- sentences and sizes ---------------------------------------------------------------------------------------

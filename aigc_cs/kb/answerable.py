@@ -1,0 +1,108 @@
+"""Does the shop's own material answer a message? The nearest sentence of its policy, product and FAQ texts,
+by meaning (the semantic matcher), never by shared characters."""
+
+import json
+import re
+from collections.abc import Callable
+
+from pydantic import BaseModel
+
+from aigc_cs.kb.models import SHOP_DOC_TYPES, Chunk
+from aigc_cs.kb.semantic import matcher
+from aigc_cs.text import STOPWORDS, tokens
+
+MIN_CHARS = 6
+_BULLET = re.compile(r"^\s*(?:[-*•·]|\d+[.、)）])\s*")
+_PAIR = re.compile(r"^([^：:\s]{1,8})\s*[：:]\s*(.+)$")
+_SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
+
+
+class Found(BaseModel):
+    chunk: Chunk
+    sentence: str
+    score: float
+
+
+def as_sentence(line: str) -> str:
+    """A line of a document as a sentence a rep can say: bullets dropped, `键：值` read out, a full stop at the end."""
+    from aigc_cs.kb.shops import _sentence
+
+    line = _BULLET.sub("", line).strip()
+    pair = _PAIR.match(line)
+    if pair:
+        return _sentence(pair.group(1), pair.group(2))
+    line = line.rstrip("；;，,")
+    return line if line.endswith(("。", "！", "？", "!", "?")) else line + "。"
+
+
+def sentences(text: str) -> list[str]:
+    """The sayable sentences of a chunk: headings and the `【…】` breadcrumb left out; FAQ answers only."""
+    text = re.sub(r"^【[^】]*】\s*", "", text)
+    if "答：" in text:
+        text = text.split("答：", 1)[1]
+    out = []
+    for line in text.splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if _PAIR.match(_BULLET.sub("", line).strip()):
+            out.append(as_sentence(line))
+            continue
+        out.extend(as_sentence(s) for s in _SENTENCE.findall(_BULLET.sub("", line)) if len(s.strip()) >= MIN_CHARS)
+    return [s for s in out if len(s) >= MIN_CHARS]
+
+
+def _shop_matcher(shop: str, chunks: list[Chunk]):
+    """One label per sentence ("<chunk id>#<n>"), so that a message is scored against every sentence at once."""
+    mine = {c.id: c for c in chunks if c.shop == shop and c.doc_type in SHOP_DOC_TYPES}
+    examples = {f"{cid}#{n}": [sentence] for cid, c in mine.items() for n, sentence in enumerate(sentences(c.text))}
+    return (matcher(f"sentences-{shop}", json.dumps(examples, ensure_ascii=False), 1) if examples else None), mine
+
+
+def warm(shop: str, chunks: list[Chunk]) -> None:
+    m, _ = _shop_matcher(shop, chunks)
+    if m is not None:
+        m.vectors()
+
+
+def ranked(message: str, shop: str, chunks: list[Chunk], allow: Callable[[Chunk], bool] | None = None) -> list[Found]:
+    """The shop's sentences (optionally only those of chunks `allow` accepts), nearest in meaning first;
+    empty without a model."""
+    m, mine = _shop_matcher(shop, chunks)
+    table = m.scores([message]) if m is not None else None
+    if table is None:
+        return []
+    out = []
+    for j, label in enumerate(m.labels):
+        cid, n = label.rsplit("#", 1)
+        chunk = mine[cid]
+        if allow is None or allow(chunk):
+            out.append(Found(chunk=chunk, sentence=sentences(chunk.text)[int(n)], score=float(table[0, j])))
+    return sorted(out, key=lambda f: -f.score)
+
+
+def nearest(message: str, shop: str, chunks: list[Chunk], sources: set[str] | None = None) -> Found | None:
+    """The shop sentence nearest in meaning to `message` (optionally only from `sources`), or None without a model."""
+    found = ranked(message, shop, chunks, None if sources is None else (lambda c: c.source in sources))
+    return found[0] if found else None
+
+
+def _bigrams(text: str) -> set[str]:
+    text = re.sub(r"[^\u4e00-\u9fff0-9]", "", text)
+    return {text[i: i + 2] for i in range(len(text) - 1)}
+
+
+def _repeats(sentence: str, said: str, share: float = 0.5) -> bool:
+    """Half of the sentence's character pairs are already in the reply: it would say the same thing twice."""
+    pairs = _bigrams(sentence)
+    return not pairs or len(pairs & _bigrams(said)) / len(pairs) >= share
+
+
+def detail(message: str, shop: str, chunks: list[Chunk], allow: Callable[[Chunk], bool], said: str) -> Found | None:
+    """A sentence of the answering section that takes up a word of the customer's own (到付, 批号, 冷藏…) and
+    that the reply does not say yet: the detail a rep would add after the rule itself."""
+    asked = {t for t in tokens(message) if len(t) > 1 and t not in STOPWORDS}
+    for found in ranked(message, shop, chunks, allow):
+        words = {t for t in tokens(found.sentence) if len(t) > 1}
+        if asked & words and not _repeats(found.sentence, said):
+            return found
+    return None

@@ -1,0 +1,61 @@
+"""Which product a customer or a teacher means: by name, alias or substring, else by meaning."""
+
+from aigc_cs.errors import UserError
+from aigc_cs.kb.models import Product, Shop
+from aigc_cs.text import normalize
+
+MIN_NAME_SIMILARITY = 0.88  # e5 cosine between a typed name and a product name (query prefix on both sides)
+
+
+def _key(text: str) -> str:
+    return normalize(text).lower().replace(" ", "")
+
+
+def _matches(text: str, shop: Shop) -> list[tuple[int, Product]]:
+    """(length of the longest name of the product found in `text`, product), longest first."""
+    text = _key(text)
+    best: dict[str, tuple[int, Product]] = {}
+    for product in shop.products:
+        lengths = [len(_key(n)) for n in product.names() if _key(n) and _key(n) in text]
+        if lengths:
+            best[product.source] = (max(lengths), product)
+    return sorted(best.values(), key=lambda item: -item[0])
+
+
+def mentioned(message: str, shop: Shop) -> Product | None:
+    """The product a customer's message names; when two products share the longest name, none of them."""
+    found = _matches(message, shop)
+    if not found or (len(found) > 1 and found[0][0] == found[1][0]):
+        return None
+    return found[0][1]
+
+
+def resolve(shop: Shop, name: str) -> Product:
+    """The product a `--product` option means: exact name or alias, a name that contains it (or that it
+    contains), else the nearest name by meaning. No match or several equally good ones: one line that
+    lists the candidates."""
+    typed = _key(name)
+    exact = [p for p in shop.products if typed in (_key(n) for n in p.names())]
+    partial = exact or [p for p in shop.products if any(typed in _key(n) or _key(n) in typed for n in p.names())]
+    if len(partial) == 1:
+        return partial[0]
+    candidates = partial or _nearest(shop, name)
+    if len(candidates) == 1:
+        return candidates[0]
+    if candidates:
+        listed = "、".join(p.name for p in candidates)
+        raise UserError(f"店铺 {shop.info.id} 里“{name}”可能指：{listed}；请写得更具体一些，例如 --product {candidates[0].name}")
+    known = "、".join(p.name for p in shop.products) or "（还没有商品资料）"
+    raise UserError(f"店铺 {shop.info.id} 没有商品“{name}”，可选：{known}")
+
+
+def _nearest(shop: Shop, name: str) -> list[Product]:
+    from aigc_cs.kb.semantic import embed
+
+    names = [(p, n) for p in shop.products for n in p.names()]
+    vectors = embed([name, *(n for _, n in names)]) if names else None
+    if vectors is None:
+        return []
+    scores = vectors[1:] @ vectors[0]
+    best = max(range(len(names)), key=lambda i: scores[i])
+    return [names[best][0]] if scores[best] >= MIN_NAME_SIMILARITY else []
