@@ -511,26 +511,94 @@ def apology(
 @friendly
 def eval_retrieval(
     k: Annotated[int, typer.Option("-k", min=1, help="recall@k 的 k")] = 3,
+    split: Annotated[str, typer.Option("--split", help="dev（调参用）或 test（盲写、冻结）")] = "dev",
     as_json: JsonOpt = False,
 ) -> None:
     """用标注问题集评测检索：BM25、向量、混合三种方式的 recall@k 与 MRR。"""
     from rich.table import Table
 
+    from aigc_cs.evalkit.replies import eval_context
     from aigc_cs.evalkit.retrieval import evaluate, load_questions
 
-    ctx = _context()
-    questions = load_questions()
-    results = [evaluate(ctx.retriever, questions, mode, k) for mode in ("bm25", "dense", "hybrid")]
+    split = _split(split)
+    retriever = eval_context(_context()).retriever
+    questions = load_questions(split)
+    results = [evaluate(retriever, questions, mode, k) for mode in ("bm25", "dense", "hybrid")]
     if as_json:
         _print_json([r.model_dump() for r in results])
         return
-    table = Table("检索方式", "问题数", f"recall@{k}", "MRR")
+    table = Table("检索方式", "问题数", f"recall@{k}", "MRR", title=f"检索质量（{split}）")
     for r in results:
         table.add_row(r.mode, str(r.questions), f"{r.recall:.3f}", f"{r.mrr:.3f}")
     _console().print(table)
     misses = results[-1].misses
-    for miss in misses[:10]:
+    for miss in misses[:10] if split == "dev" else []:
         _console().print(f"[dim]hybrid 未命中：{miss}[/dim]")
+
+
+def _split(value: str) -> str:
+    from aigc_cs.errors import UserError
+
+    if value not in ("dev", "test"):
+        raise UserError(f"--split 只能是 dev 或 test，收到“{value}”")
+    return value
+
+
+@eval_app.command("replies")
+@friendly
+def eval_replies(
+    split: Annotated[list[str] | None, typer.Option("--split", help="dev / test，可重复；默认两个都评")] = None,
+    fit: Annotated[bool, typer.Option("--fit", help="在 dev 上拟合意图阈值并写入 intent-thresholds.yaml")] = False,
+    show: Annotated[int, typer.Option("--show", help="列出 dev 上多少条没答好的消息（test 从不列出）")] = 10,
+    as_json: JsonOpt = False,
+) -> None:
+    """用标注的顾客消息评测离线回复：答对话题和事实、如实说明不知道、寒暄、与政策矛盾、让已购顾客下单。"""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    from rich.table import Table
+
+    from aigc_cs.evalkit.replies import evaluate
+
+    ctx = _context()
+    if fit:
+        import yaml
+
+        from aigc_cs.evalkit.replies import fit as fit_thresholds
+        from aigc_cs.kb.intents import THRESHOLDS_FILE
+        from aigc_cs.paths import corpus_dir
+
+        with _console(stderr=True).status("在 dev 上拟合意图阈值（要几分钟）…"):
+            fitted = fit_thresholds(ctx, "dev")
+        path = corpus_dir() / THRESHOLDS_FILE
+        head = "".join(line for line in path.read_text(encoding="utf-8").splitlines(keepends=True)
+                       if line.startswith("#")) if path.exists() else ""
+        path.write_text(head + yaml.safe_dump(fitted.thresholds, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        _console().print(f"已写入 {path}（dev 目标值 {fitted.objective}）")
+    summaries = []
+    for name in [_split(s) for s in split or ["dev", "test"]]:
+        with Progress(TextColumn(f"评测 {name}"), BarColumn(), MofNCompleteColumn(), console=_console(stderr=True),
+                      transient=True) as bar:
+            task = bar.add_task(name, total=None)
+            summaries.append(evaluate(ctx, name, lambda done, total, task=task: bar.update(task, completed=done,
+                                                                                               total=total)))
+    if as_json:
+        _print_json([s.model_dump(exclude={"outcomes"}) for s in summaries])
+        return
+    table = Table("指标", *(s.split for s in summaries), title="离线回复（标注顾客消息）")
+    rows = [("消息数", "messages", "{:d}"), ("范围内：答对话题且事实齐全", "right_facts", "{:.1%}"),
+            ("范围内：答错话题", "wrong_topic", "{:.1%}"), ("范围内：没有作答", "abstained", "{:.1%}"),
+            ("范围外：如实说明、承诺核实", "honest", "{:.1%}"), ("寒暄：简短自然回应", "smalltalk_ok", "{:.1%}"),
+            ("与店铺政策矛盾（条）", "contradicted", "{:d}"), ("让已购顾客下单（条）", "asked_to_order", "{:d}")]
+    for label, field, fmt in rows:
+        table.add_row(label, *(fmt.format(getattr(s, field)) for s in summaries))
+    _console().print(table)
+    for s in summaries:
+        if s.split != "dev":
+            continue
+        misses = [o for o in s.outcomes if o.verdict in ("wrong_topic", "missing_facts", "not_honest", "abstained",
+                                                         "smalltalk_missed")]
+        for o in misses[:show]:
+            extra = f"，缺：{'、'.join(o.missing)}" if o.missing else ""
+            _console().print(f"[dim]{o.id} {o.verdict}：{o.message} → {o.predicted}{extra}[/dim]")
 
 
 @eval_app.command("language")
@@ -782,26 +850,51 @@ def grade_batch(
 def eval_calibrate(
     rubric: Annotated[str | None, typer.Option("--rubric", "-r", help="只评这个评分标准；省略时全部")] = None,
     scorer: Annotated[str, typer.Option("--scorer", help="rules / judge / hybrid")] = "rules",
+    split: Annotated[str, typer.Option("--split", help="dev（可调参的开发集）/ test（盲评冻结的测试集）/ both")] = "both",
     as_json: JsonOpt = False,
 ) -> None:
-    """评分一致性：各评分方式与教师金标分数的二次加权 kappa、Spearman、平均绝对误差（总分和逐项）。"""
+    """评分一致性：评分方式与人工分数的二次加权 kappa（总分 5 档）、Spearman、MAE，开发集和测试集并排，旁边是两位评分者之间的一致程度。
+
+    开发集的参照是教师金标（evals/gold/dev），测试集的参照是两位盲评者的平均分（evals/gold/test）。"""
     from rich.table import Table
 
-    from aigc_cs.grading.calibrate import calibrate
+    from aigc_cs.errors import UserError
+    from aigc_cs.grading.calibrate import SPLITS, calibrate
 
-    reports = calibrate(_context(), rubric, scorer)  # type: ignore[arg-type]
+    if split not in (*SPLITS, "both"):
+        raise UserError(f"--split 只能是 dev、test 或 both，不认识“{split}”")
+    splits = list(SPLITS) if split == "both" else [split]
+    reports = [r for s in splits for r in calibrate(_context(), rubric, scorer, s)]  # type: ignore[arg-type]
     if as_json:
         _print_json([r.model_dump() for r in reports])
         return
-    table = Table("评分标准", "范围", "样本", "QWK", "Spearman", "MAE", "人工基线 QWK")
+
+    def cells(a, h) -> list[str]:
+        if a is None:
+            return ["—"] * 5
+        return [str(a.n), f"{a.qwk:.3f}", f"{a.spearman:.3f}", "—" if h is None else f"{h.qwk:.3f}",
+                "—" if h is None else f"{h.spearman:.3f}"]
+
+    rows: dict[tuple[str, str], dict[str, list[str]]] = {}
     for r in reports:
-        human = r.human.total.qwk if r.human else None
-        table.add_row(r.rubric, "总分（5档）", str(r.total.n), f"{r.total.qwk:.3f}", f"{r.total.spearman:.3f}",
-                      f"{r.total.mae:.1f}", "—" if human is None else f"{human:.3f}")
+        rows.setdefault((r.rubric, "总分（5档）"), {})[r.split] = cells(r.total, r.human.total if r.human else None)
         for cid, a in r.criteria.items():
             h = r.human.criteria.get(cid) if r.human else None
-            table.add_row("", cid, str(a.n), f"{a.qwk:.3f}", f"{a.spearman:.3f}", f"{a.mae:.1f}",
-                          "—" if h is None else f"{h.qwk:.3f}")
+            rows.setdefault((r.rubric, cid), {})[r.split] = cells(a, h)
+    names = {"dev": "开发集", "test": "测试集"}
+    refs = {"dev": "规则vs教师", "test": "规则vs均值"}
+    humans = {"dev": "教师vs评分者2", "test": "评分者1vs2"}
+    columns = ["评分标准", "范围"]
+    for s in splits:
+        columns += [f"{names[s]} 样本", f"{refs[s]} QWK", f"{refs[s]} ρ", f"{humans[s]} QWK", f"{humans[s]} ρ"]
+    table = Table(*columns, title=f"评分一致性（{scorer}）：QWK 为二次加权 kappa，ρ 为 Spearman")
+    last = None
+    for (rid, scope), by_split in rows.items():
+        row = ["" if rid == last else rid, scope]
+        for s in splits:
+            row += by_split.get(s) or ["—"] * 5
+        table.add_row(*row)
+        last = rid
     _console().print(table)
 
 

@@ -81,14 +81,22 @@ def search_tokens(text: str) -> list[str]:
     return words + bigrams
 
 
-def word_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each jieba word of `text` (accurate mode), in order; offsets refer to `text` as given."""
-    return [(start, end) for _, start, end in _jieba().tokenize(text)]
+def word_spans(text: str, search: bool = False) -> list[tuple[int, int]]:
+    """(start, end) of each jieba word of `text`, in order; offsets refer to `text` as given. Accurate mode, or
+    with `search` also the dictionary words inside long words (处理结果 → 处理, 结果, 处理结果)."""
+    return [(start, end) for _, start, end in _jieba().tokenize(text, mode="search" if search else "default")]
 
 
 def word_frequency(word: str) -> int:
     """How often jieba's dictionary saw `word` (0 for a word it does not know): how common a word is."""
     return _jieba().get_FREQ(word) or 0
+
+
+def dictionary_size() -> int:
+    """The sum of all word frequencies in jieba's dictionary, to turn a frequency into a share."""
+    tokenizer = _jieba().dt
+    tokenizer.check_initialized()
+    return tokenizer.total
 
 
 def cuts_a_word(text: str, start: int, end: int, spans: list[tuple[int, int]] | None = None,

@@ -375,9 +375,9 @@ CAUGHT = [
     ("麻烦发个图图", "slang", "图图"),
     ("我真服了", "slang", "服了"),
     ("这不归我管", "banned", "不归我管"),
-    ("100%纯棉", "extreme", "100%"),
-    ("100％纯棉", "extreme", "100%"),  # full-width percent sign
-    ("百分百纯棉", "extreme", "百分百"),
+    ("这款精华100%有效", "extreme", "100%"),
+    ("这款精华100％有效", "extreme", "100%"),  # full-width percent sign
+    ("百分百有效", "extreme", "百分百"),
     ("yyds", "slang", "yyds"),
     ("这件真的YYDS", "slang", "YYDS"),
     ("绝绝子", "slang", "绝绝子"),
@@ -474,3 +474,85 @@ def test_who_pays_is_read_from_the_words_students_use(shops):
 
     assert stated("return_shipping_buyer_reason", "尺码不合适换货的话，寄回的运费需要您自己出", shops["demo-fashion"])
     assert not stated("return_shipping_buyer_reason", "运费我们来出", shops["demo-fashion"])
+
+
+# --------------------------------------------------------------------------------------------------
+# Issue 9 item 4: general language checks (pinyin typos, claims in context, slang on word boundaries)
+# --------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "quote", "right"), [
+    ("付宽后48小时内发货", "付宽", "付款"),  # 付款 comes from the shop documents, not from the curated list
+    ("麻烦发一下付款的截途给我", "截途", "截图"),
+    ("这件毛衣洗了几次有点起求", "起求", "起球"),
+    ("这个颜色暂时却货", "却货", "缺货"),
+])
+def test_a_homophone_of_a_document_word_is_a_typo(text, quote, right):
+    from aigc_cs.guard.typos import find_typos
+
+    assert [(t.quote, t.suggestion) for t in find_typos(text)] == [(quote, right)]
+
+
+@pytest.mark.parametrize("text", [
+    "建议先在耳后试用",  # 先 is a common word standing alone, not a misspelt 现
+    "运费先由您垫付",  # 运费 + 先由, not a misspelt 运费险
+    "这件外套的版型比较宽松",
+])
+def test_natural_text_near_a_domain_word_is_no_typo(text):
+    from aigc_cs.guard.typos import find_typos
+
+    assert find_typos(text) == []
+
+
+def test_near_sounds_fold_together():
+    from aigc_cs.guard.sound import fold, main_sound
+
+    assert fold("zhang") == fold("zan") and fold("ning") == fold("lin") and fold("shen") == fold("seng")
+    assert main_sound("款") == main_sound("宽")
+
+
+@pytest.mark.parametrize(("text", "kind", "quote"), [
+    ("这款床垫是目前市面上最舒服的", "extreme", "最舒服"),  # 最 + a quality
+    ("这款防晒霜的防晒效果第一", "extreme", "效果第一"),
+    ("这条项链永不褪色", "extreme", "永不"),
+    ("这款吹风机采用了最新科技", "extreme", "最新科技"),
+    ("你给我把照片发过来", "banned", "你给我把"),
+    ("这是你自己的问题，跟我们没关系", "banned", "这是你自己的"),
+    ("随你便", "banned", "随你便"),
+    ("小姐姐，您穿M码刚好", "slang", "小姐姐"),
+    ("这款零食一口一个，巨好吃", "slang", "巨好吃"),
+    ("快递又延误了，我直接裂开", "slang", "直接裂开"),
+])
+def test_general_patterns_catch_new_wording(text, kind, quote):
+    assert (kind, quote) in [(h.kind, h.quote) for h in scan(text)]
+
+
+@pytest.mark.parametrize("text", [
+    "这款电暖器的最大功率是2200W",  # a specification
+    "最快明天就能到，最晚周五前发出",
+    "您最喜欢哪个颜色？",  # the customer's preference
+    "按摩椅建议从最低档开始",
+    "这款酸奶冷藏后口感最好",  # a usage tip
+    "成分是100%棉，贴身穿也舒服",  # a fibre content label
+    "您的订单号是唯一的，方便我们查询",
+    "广告法规定，宣传中不能使用“最”“第一”“国家级”等绝对化用语",  # a mention in quotes
+    "我把您的问题记录下来了",
+    "沙发可以躺平当床用，展开后长度是190厘米",
+    "很多顾客买它是用来送长辈的",
+    "这款帐篷边缘做了内卷包边，不会刮手",
+    "这款中性笔的笔芯是0.5毫米的",
+    "厦门集美区的订单当天下午就可以送到",
+])
+def test_professional_wording_is_not_flagged(text):
+    assert scan(text) == []
+
+
+def test_language_measure_reads_every_planted_file(tmp_path):
+    from aigc_cs.evalkit.language import measure
+
+    (tmp_path / "professional.txt").write_text("您好，请问有什么可以帮您？\n", encoding="utf-8")
+    (tmp_path / "planted.yaml").write_text("- {id: a, kind: slang, text: 宝子们放心下单, span: 宝子们}\n", encoding="utf-8")
+    (tmp_path / "planted-2.yaml").write_text("- {id: b, kind: extreme, text: 全网最低价, span: 全网最}\n", encoding="utf-8")
+    report = measure("dev", folder=tmp_path)
+    assert report.false_alarms == 0
+    assert report.planted == {"typo": 0, "extreme": 1, "slang": 1, "banned": 0}
+    assert report.recall == {"extreme": 1.0, "slang": 1.0}

@@ -409,15 +409,24 @@ def _equals(expected: Any, value: Any, obs: Observation) -> Verdict:
     return Verdict(passed=same, score=float(same), detail=f"实际：{as_text(value)[:80]!s}（期望：{as_text(expected)}）")
 
 
-def _metric_min(spec: dict[str, float], value: Any, obs: Observation) -> Verdict:
+def _metric_bound(spec: dict[str, float], obs: Observation, upper: bool) -> Verdict:
     measured = {name: obs.data.get(name) for name in spec}
     missing = [name for name, v in measured.items() if not isinstance(v, int | float)]
     if missing:
         return Verdict(passed=False, score=0.0, detail=f"输出里没有指标：{'、'.join(missing)}")
-    low = [name for name, floor in spec.items() if measured[name] < floor]  # type: ignore[operator]
-    detail = "；".join(f"{name} {measured[name]:.3f}{' < ' if name in low else ' ≥ '}{floor:g}" for name, floor in spec.items())
-    return Verdict(passed=not low, score=round(sum(min(1.0, float(v)) for v in measured.values()) / len(measured), 4),  # type: ignore[arg-type]
-                   detail=detail)
+    bad = [name for name, bound in spec.items() if (measured[name] > bound if upper else measured[name] < bound)]  # type: ignore[operator]
+    ok_sign, bad_sign = (" ≤ ", " > ") if upper else (" ≥ ", " < ")
+    detail = "；".join(f"{name} {measured[name]:.3f}{bad_sign if name in bad else ok_sign}{bound:g}" for name, bound in spec.items())
+    score = 1.0 - len(bad) / len(spec) if upper else sum(min(1.0, float(v)) for v in measured.values()) / len(spec)  # type: ignore[arg-type]
+    return Verdict(passed=not bad, score=round(score, 4), detail=detail)
+
+
+def _metric_min(spec: dict[str, float], value: Any, obs: Observation) -> Verdict:
+    return _metric_bound(spec, obs, upper=False)
+
+
+def _metric_max(spec: dict[str, float], value: Any, obs: Observation) -> Verdict:
+    return _metric_bound(spec, obs, upper=True)
 
 
 def _rubric_min(spec: RubricMin, value: Any, obs: Observation) -> Verdict:
@@ -480,6 +489,7 @@ KINDS: dict[str, Kind] = {
     "json_schema": Kind(_schema, _json_schema, whole=True),
     "equals": Kind(lambda arg: arg, _equals),
     "metric_min": Kind(_metrics, _metric_min, whole=True),
+    "metric_max": Kind(_metrics, _metric_max, whole=True),
     "rejected": Kind(_rejected, _rejected_check),
     "rubric_min": Kind(_rubric_spec, _rubric_min),
     "llm_rubric": Kind(_rubric_spec, _llm_rubric),

@@ -1,5 +1,5 @@
 """How precise the language checks are: false alarms per 1,000 professional sentences (one per line in
-``evals/language/<split>/*.txt``) and recall per kind on planted errors (``evals/language/<split>/planted.yaml``:
+``evals/language/<split>/*.txt``) and recall per kind on planted errors (``evals/language/<split>/planted*.yaml``:
 a list of ``{id, kind: typo|extreme|slang|banned, text, span, correct?}``; span is the faulty words, or their
 ``[start, end]`` offsets in text)."""
 
@@ -88,12 +88,12 @@ def _found(item: Planted) -> bool:
 def measure(split: str = "dev", folder: Path | None = None) -> LanguageReport:
     folder = folder or language_dir(split)
     files = sorted(folder.glob("*.txt"))
-    planted_file = folder / "planted.yaml"
-    if not files and not planted_file.exists():
-        raise UserError(f"{folder}：没有专业客服句子（*.txt）也没有埋错样本（planted.yaml）")
+    planted_files = sorted(folder.glob("planted*.yaml"))
+    if not files and not planted_files:
+        raise UserError(f"{folder}：没有专业客服句子（*.txt）也没有埋错样本（planted*.yaml）")
     sentences = [line.strip() for f in files for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
     alarms = [FalseAlarm(sentence=s, findings=hits) for s in sentences if (hits := findings(s))]
-    planted = load_planted(planted_file) if planted_file.exists() else []
+    planted = [item for path in planted_files for item in load_planted(path)]
     found = {item.id: _found(item) for item in planted}
     counts = {kind: sum(1 for p in planted if p.kind == kind) for kind in KINDS}
     recall = {kind: sum(found[p.id] for p in planted if p.kind == kind) / n for kind, n in counts.items() if n}

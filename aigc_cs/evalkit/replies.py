@@ -191,24 +191,29 @@ def fit(ctx, split: Split = "dev") -> Fitted:
     from aigc_cs.kb.answerable import nearest
     from aigc_cs.kb.classifier import Params
     from aigc_cs.kb.intents import Thresholds, decide, score, trained
+    from aigc_cs.kb.products import mentioned
 
     ectx = eval_context(ctx)
     items = load_messages(split)
+    named = [mentioned(item.message, ectx.shop(item.shop)) is not None for item in items]
     best: tuple[float, Thresholds, list] | None = None
     for weight, keyword, c in itertools.product((1.0, 3.0, 6.0), (0.0, 0.5, 1.0), (5.0, 20.0, 50.0)):
         params = Params(embedding_weight=weight, keyword_weight=keyword, c=c)
         model = trained(params)
         scored = [score(item.message, model) for item in items]
-        for accept, clause in itertools.product(np.arange(0.3, 0.8, 0.05), np.arange(0.4, 0.95, 0.05)):
-            t = Thresholds(accept=round(float(accept), 2), clause_accept=round(float(clause), 2), model=params)
-            value = _objective([_topic(decide(s, t), item) for s, item in zip(scored, items, strict=True)], items)
+        for accept, backed, clause in itertools.product(np.arange(0.3, 0.8, 0.05), np.arange(0.2, 0.8, 0.05),
+                                                        np.arange(0.4, 0.95, 0.05)):
+            t = Thresholds(accept=round(float(accept), 2), corroborated=round(float(backed), 2),
+                           clause_accept=round(float(clause), 2), model=params)
+            verdicts = [_topic(decide(s, t, n), item) for s, item, n in zip(scored, items, named, strict=True)]
+            value = _objective(verdicts, items)
             if best is None or value > best[0]:
                 best = (value, t, scored)
     assert best is not None
     value, t, scored = best
     chunks = ectx.index.chunks()
-    open_ = [(item, found) for s, item in zip(scored, items, strict=True)
-             if not decide(s, t) and (found := nearest(item.message, item.shop, chunks)) is not None]
+    open_ = [(item, found) for s, item, n in zip(scored, items, named, strict=True)
+             if not decide(s, t, n) and (found := nearest(item.message, item.shop, chunks)) is not None]
     answer, gain = t.answer, -1e9
     for candidate in np.arange(0.84, 0.97, 0.005):
         hits = 0.0
@@ -219,8 +224,32 @@ def fit(ctx, split: Split = "dev") -> Fitted:
                 hits += 1.0 if right else -3.0
         if hits > gain:
             answer, gain = round(float(candidate), 3), hits
-    t = t.model_copy(update={"answer": answer})
+    t = t.model_copy(update={"answer": answer, "product_match": _fit_product_match(items, ectx, chunks)})
     return Fitted(thresholds=t.model_dump(), objective=round(value, 4), messages=len(items))
+
+
+def _fit_product_match(items: list[Message], ectx, chunks) -> float:
+    """The sentence similarity at which the nearest product file tells which product a message means: the lowest
+    bar at which at least 90 % of the labelled product messages that name no product get the right one."""
+    import numpy as np
+
+    from aigc_cs.kb.answerable import nearest
+    from aigc_cs.kb.products import mentioned
+
+    pairs = []
+    for item in items:
+        shop = ectx.shop(item.shop)
+        if not item.product or mentioned(item.message, shop) is not None:
+            continue
+        found = nearest(item.message, item.shop, chunks, {p.source for p in shop.products})
+        if found is not None:
+            owner = next(p.name for p in shop.products if p.source == found.chunk.source)
+            pairs.append((found.score, owner == item.product))
+    for bar in np.arange(0.85, 0.97, 0.005):
+        taken = [right for score, right in pairs if score >= bar]
+        if taken and sum(taken) / len(taken) >= 0.9:
+            return round(float(bar), 3)
+    return 0.97
 
 
 def _objective(verdicts: list[str], items: list[Message]) -> float:

@@ -2,7 +2,8 @@
 
 - ``check``: the policy guard and the lexicon over a given text (vars: text, shop); the output lists its findings.
 - ``retrieval``: recall@k and MRR over the labelled questions of evals/retrieval (vars: mode, k).
-- ``calibration``: agreement of a scorer with the teacher scores of evals/gold (vars: rubric, scorer).
+- ``calibration``: agreement of a scorer with the human scores of evals/gold/<split> (vars: rubric, scorer, split;
+  dev: the teacher file, test: the mean of two blind raters).
 - ``pair``: two answers to the same scenario graded with the rules scorer (vars: rubric, shop, scenario, better,
   worse, channel); the output's ``margin`` is how many points the better answer scores above the worse one.
 """
@@ -43,6 +44,7 @@ def run_check(inp: CheckInput, ctx) -> CheckOutput:
 class RetrievalInput(BaseModel):
     mode: Literal["hybrid", "bm25", "dense"] = "hybrid"
     k: int = Field(default=3, ge=1, le=10)
+    split: Literal["dev", "test"] = "dev"
 
 
 class RetrievalOutput(RetrievalResult):
@@ -51,17 +53,19 @@ class RetrievalOutput(RetrievalResult):
 
 
 def run_retrieval(inp: RetrievalInput, ctx) -> RetrievalOutput:
+    from aigc_cs.evalkit.replies import eval_context
     from aigc_cs.evalkit.retrieval import evaluate, load_questions
 
-    result = evaluate(ctx.retriever, load_questions(), inp.mode, inp.k)
+    result = evaluate(eval_context(ctx).retriever, load_questions(inp.split), inp.mode, inp.k)
     mode = inp.mode if inp.mode == "bm25" or ctx.retriever.mode != "bm25" else f"{inp.mode}（向量模型未加载，实际为 bm25）"
-    text = f"{mode}：recall@{inp.k} {result.recall:.3f}，MRR {result.mrr:.3f}，{result.questions} 个问题"
+    text = f"{inp.split} · {mode}：recall@{inp.k} {result.recall:.3f}，MRR {result.mrr:.3f}，{result.questions} 个问题"
     return RetrievalOutput(text=text, **result.model_dump(exclude={"mode"}), mode=mode)
 
 
 class CalibrationInput(BaseModel):
     rubric: str | None = None  # None: every rubric, pooled
     scorer: Literal["rules"] = "rules"  # judge and hybrid need a model or recordings
+    split: Literal["dev", "test"] = "dev"
 
 
 class CalibrationOutput(BaseModel):
@@ -71,18 +75,20 @@ class CalibrationOutput(BaseModel):
     qwk: float
     spearman: float
     min_criterion_qwk: float
+    min_rubric_qwk: float
 
 
 def run_calibration(inp: CalibrationInput, ctx) -> CalibrationOutput:
     from aigc_cs.grading.calibrate import calibrate
 
-    reports = calibrate(ctx, inp.rubric, inp.scorer)
+    reports = calibrate(ctx, inp.rubric, inp.scorer, inp.split)
     overall = reports[-1]
     lowest = min((a.qwk, f"{r.rubric}.{cid}") for r in reports for cid, a in r.criteria.items())
-    text = (f"{overall.rubric}：总分 QWK {overall.total.qwk:.3f}，Spearman {overall.total.spearman:.3f}，"
+    rubric_low = min(r.total.qwk for r in reports)
+    text = (f"{inp.split} · {overall.rubric}：总分 QWK {overall.total.qwk:.3f}，Spearman {overall.total.spearman:.3f}，"
             f"MAE {overall.total.mae:.1f}；逐项最低 {lowest[1]} {lowest[0]:.3f}")
     return CalibrationOutput(text=text, n=overall.total.n, qwk=overall.total.qwk, spearman=overall.total.spearman,
-                             min_criterion_qwk=lowest[0])
+                             min_criterion_qwk=lowest[0], min_rubric_qwk=rubric_low)
 
 
 class PairInput(BaseModel):
@@ -112,7 +118,34 @@ def run_pair(inp: PairInput, ctx) -> PairOutput:
     return PairOutput(text=text, better=better.total, worse=worse.total, margin=round(better.total - worse.total, 2))
 
 
+class RepliesInput(BaseModel):
+    split: Literal["dev", "test"] = "dev"
+
+
+class RepliesOutput(BaseModel):
+    text: str
+    engine: str = "offline"
+    right_facts: float
+    wrong_topic: float
+    honest: float
+    smalltalk_ok: float
+    contradicted: int
+    asked_to_order: int
+
+
+def run_replies(inp: RepliesInput, ctx) -> RepliesOutput:
+    from aigc_cs.evalkit.replies import evaluate
+
+    s = evaluate(ctx, inp.split)
+    text = (f"{inp.split}：{s.messages} 条消息；范围内答对事实 {s.right_facts:.1%}，答错话题 {s.wrong_topic:.1%}，"
+            f"范围外如实说明 {s.honest:.1%}，寒暄 {s.smalltalk_ok:.1%}，与政策矛盾 {s.contradicted} 条，"
+            f"让已购顾客下单 {s.asked_to_order} 条")
+    return RepliesOutput(text=text, right_facts=s.right_facts, wrong_topic=s.wrong_topic, honest=s.honest,
+                         smalltalk_ok=s.smalltalk_ok, contradicted=s.contradicted, asked_to_order=s.asked_to_order)
+
+
 PSEUDO_TASKS: dict[str, Any] = {
+    "replies": SimpleNamespace(Input=RepliesInput, Output=RepliesOutput, run=run_replies, PROMPT=None),
     "calibration": SimpleNamespace(Input=CalibrationInput, Output=CalibrationOutput, run=run_calibration,
                                    PROMPT=None),
     "check": SimpleNamespace(Input=CheckInput, Output=CheckOutput, run=run_check, PROMPT=None),

@@ -1,19 +1,28 @@
-"""Calibration against teacher scores (evals/gold/*.yaml), with a second teacher's scores
-(evals/gold/rater2/*.yaml) as the human baseline."""
+"""Calibration of a scorer against human scores, on two splits reported side by side:
+
+- ``dev`` (evals/gold/dev/<rubric>.yaml, teacher scores; evals/gold/dev/rater2/ a second rater): the split the
+  rules may be tuned on. Reference: the teacher file; human baseline: teacher vs rater2.
+- ``test`` (evals/gold/test/answers.yaml, rater1.yaml, rater2.yaml): written and scored blind by two raters, frozen
+  (evals/FROZEN.sha256). Reference: the mean of the two raters; human baseline: rater1 vs rater2. Per-answer
+  results of the test split are never reported, only the summary figures.
+"""
 
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
 from aigc_cs.errors import UserError
 from aigc_cs.grading.agreement import Agreement, agreement, band
-from aigc_cs.grading.rubric import Rubric, all_rubrics, get_rubric
+from aigc_cs.grading.rubric import Channel, Rubric, all_rubrics, get_rubric
 from aigc_cs.paths import data_dir
 from aigc_cs.tasks.context import Context
 
 POOLED = "全部"
 BANDS = 5
+Split = Literal["dev", "test"]
+SPLITS: tuple[Split, ...] = ("dev", "test")
 
 
 class GoldAnswer(BaseModel):
@@ -21,9 +30,10 @@ class GoldAnswer(BaseModel):
     rubric: str
     shop: str
     scenario: str = ""
+    channel: Channel | None = None
     answer: str
-    scores: dict[str, float]
-    total: float
+    scores: dict[str, float] = {}
+    total: float = 0.0
     rationale: str = ""
     flags: list[str] = []
 
@@ -48,12 +58,18 @@ class CaseResult(BaseModel):
 class CalibrationReport(Comparison):
     rubric: str
     scorer: str
+    split: Split = "dev"
+    reference: str = "teacher"  # dev: the teacher file; test: the mean of two raters
     human: Comparison | None = None
     cases: list[CaseResult] = []
 
 
-def gold_dir() -> Path:
+def gold_root() -> Path:
     return data_dir("evals") / "gold"
+
+
+def gold_dir(split: Split = "dev") -> Path:
+    return gold_root() / split
 
 
 def _load(path: Path, model: type[BaseModel]) -> list:
@@ -68,18 +84,40 @@ def _load(path: Path, model: type[BaseModel]) -> list:
 
 
 def load_gold(rubric_id: str, folder: Path | None = None) -> list[GoldAnswer]:
-    path = (folder or gold_dir()) / f"{rubric_id}.yaml"
+    path = (folder or gold_dir("dev")) / f"{rubric_id}.yaml"
     return _load(path, GoldAnswer) if path.exists() else []
 
 
 def load_rater2(rubric_id: str, folder: Path | None = None) -> dict[str, RaterScores]:
-    path = (folder or gold_dir()) / "rater2" / f"{rubric_id}.yaml"
+    path = (folder or gold_dir("dev")) / "rater2" / f"{rubric_id}.yaml"
     return {r.id: r for r in _load(path, RaterScores)} if path.exists() else {}
+
+
+def _mean(a: RaterScores, b: RaterScores) -> RaterScores:
+    return RaterScores(id=a.id, scores={k: (a.scores[k] + b.scores[k]) / 2 for k in a.scores if k in b.scores},
+                       total=(a.total + b.total) / 2)
+
+
+def load_test(rubric_id: str, folder: Path | None = None
+              ) -> tuple[list[GoldAnswer], dict[str, RaterScores], dict[str, RaterScores]]:
+    """The blind split: (answers with the raters' mean as scores, rater1, rater2), for one rubric."""
+    folder = folder or gold_dir("test")
+    if not (folder / "answers.yaml").exists():
+        return [], {}, {}
+    answers = [a for a in _load(folder / "answers.yaml", GoldAnswer) if a.rubric == rubric_id]
+    first, second = ({r.id: r for r in _load(folder / f"rater{i}.yaml", RaterScores)} for i in (1, 2))
+    scored = []
+    for item in answers:
+        if item.id in first and item.id in second:
+            mean = _mean(first[item.id], second[item.id])
+            scored.append(item.model_copy(update={"scores": mean.scores, "total": mean.total}))
+    return scored, first, second
 
 
 def compare(rubrics: dict[str, Rubric], pairs: list[tuple[str, dict[str, float], float, dict[str, float], float]]
             ) -> Comparison:
-    """pairs: (rubric id, scores A, total A, scores B, total B)."""
+    """pairs: (rubric id, scores A, total A, scores B, total B). A criterion's points are read as the nearest level
+    (a mean of two raters half-way between two levels counts as the lower one)."""
     scale = {rid: r.scale for rid, r in rubrics.items()}
     totals_a = [band(p[2], scale[p[0]], BANDS) for p in pairs]
     totals_b = [band(p[4], scale[p[0]], BANDS) for p in pairs]
@@ -88,42 +126,72 @@ def compare(rubrics: dict[str, Rubric], pairs: list[tuple[str, dict[str, float],
     if len(rubrics) == 1:
         rubric = next(iter(rubrics.values()))
         for c in rubric.criteria:
-            a = [c.level_of(p[1][c.id]) for p in pairs if c.id in p[1] and c.id in p[3]]
-            b = [c.level_of(p[3][c.id]) for p in pairs if c.id in p[1] and c.id in p[3]]
-            av = [p[1][c.id] for p in pairs if c.id in p[1] and c.id in p[3]]
-            bv = [p[3][c.id] for p in pairs if c.id in p[1] and c.id in p[3]]
-            criteria[c.id] = agreement(a, b, len(c.levels), av, bv)
+            both = [p for p in pairs if c.id in p[1] and c.id in p[3]]
+            a = [c.level_of(p[1][c.id]) for p in both]
+            b = [c.level_of(p[3][c.id]) for p in both]
+            criteria[c.id] = agreement(a, b, len(c.levels), [p[1][c.id] for p in both], [p[3][c.id] for p in both])
     return Comparison(total=total, criteria=criteria)
 
 
-def calibrate(ctx: Context, rubric_id: str | None = None, scorer: str = "rules") -> list[CalibrationReport]:
+def _context_for(ctx: Context, shops: set[str], split: Split) -> Context:
+    """Dev: the given context when it knows every shop. Test, or a shop it does not know: the eval index (the bundled
+    corpus + evals/shops, ingested once), so that the blind split is always graded against the same shop files."""
+    from aigc_cs.evalkit.replies import eval_context
+
+    if split == "test":
+        return eval_context(ctx)
+    try:
+        for shop in shops:
+            ctx.shop(shop)
+        return ctx
+    except UserError:
+        return eval_context(ctx)
+
+
+def calibrate(ctx: Context, rubric_id: str | None = None, scorer: str = "rules", split: Split = "dev"
+              ) -> list[CalibrationReport]:
+    """One report per rubric with gold answers on the split, and a pooled one when there are several."""
     from aigc_cs.grading.grade import grade
 
     ids = [rubric_id] if rubric_id else list(all_rubrics())
     rubrics = {rid: get_rubric(rid) for rid in ids}
+    loaded: dict[str, tuple[list[GoldAnswer], list[tuple]]] = {}
+    for rid in rubrics:
+        if split == "dev":
+            gold = load_gold(rid)
+            second = load_rater2(rid)
+            human = [(rid, g.scores, g.total, second[g.id].scores, second[g.id].total) for g in gold if g.id in second]
+        else:
+            gold, first, second = load_test(rid)
+            human = [(rid, first[g.id].scores, first[g.id].total, second[g.id].scores, second[g.id].total)
+                     for g in gold]
+        if gold:
+            loaded[rid] = (gold, human)
+        elif rubric_id:
+            where = f"{gold_dir('dev')}/{rid}.yaml" if split == "dev" else f"{gold_dir('test')}/answers.yaml"
+            raise UserError(f"评分标准“{rid}”没有{split}金标答案：请在 {where} 里添加")
+    ctx = _context_for(ctx, {g.shop for gold, _ in loaded.values() for g in gold}, split)
     reports, pooled, pooled_human = [], [], []
-    for rid, rubric in rubrics.items():
-        gold = load_gold(rid)
-        if not gold:
-            if rubric_id:
-                raise UserError(f"评分标准“{rid}”没有金标答案：请在 {gold_dir()}/{rid}.yaml 里添加")
-            continue
+    for rid, (gold, human_pairs) in loaded.items():
+        rubric = rubrics[rid]
         pairs, cases = [], []
         for item in gold:
             result = grade(item.answer, rid, item.shop, ctx, scenario=item.scenario, scorer=scorer,  # type: ignore[arg-type]
-                           with_improved=False)
+                           with_improved=False, channel=item.channel)
             scored = {c.id: c.points for c in result.criteria}
             pairs.append((rid, item.scores, item.total, scored, result.total))
-            cases.append(CaseResult(id=item.id, gold=item.total, scored=result.total))
-        second = load_rater2(rid)
-        human_pairs = [(rid, g.scores, g.total, second[g.id].scores, second[g.id].total) for g in gold if g.id in second]
+            if split == "dev":
+                cases.append(CaseResult(id=item.id, gold=item.total, scored=result.total))
         pooled += pairs
         pooled_human += human_pairs
-        reports.append(CalibrationReport(rubric=rid, scorer=scorer, cases=cases,
+        reports.append(CalibrationReport(rubric=rid, scorer=scorer, split=split, cases=cases,
+                                         reference="teacher" if split == "dev" else "mean of 2 raters",
                                          human=compare({rid: rubric}, human_pairs) if human_pairs else None,
                                          **compare({rid: rubric}, pairs).model_dump()))
     if len(reports) > 1:
-        reports.append(CalibrationReport(rubric=POOLED, scorer=scorer,
-                                         human=compare(rubrics, pooled_human) if pooled_human else None,
-                                         **compare(rubrics, pooled).model_dump()))
+        used = {rid: rubrics[rid] for rid in loaded}
+        reports.append(CalibrationReport(rubric=POOLED, scorer=scorer, split=split,
+                                         reference=reports[0].reference,
+                                         human=compare(used, pooled_human) if pooled_human else None,
+                                         **compare(used, pooled).model_dump()))
     return reports

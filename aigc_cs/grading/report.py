@@ -42,7 +42,7 @@ def stats(results: list[StudentResult], rubric: Rubric) -> ClassStats:
         stdev=round(statistics.pstdev(totals), 1) if totals else 0.0,
         bands={label: bands.get(label, 0) for label in BAND_LABELS},
         criterion_means={c.name: round(statistics.fmean(
-            next(s.points for s in g.criteria if s.id == c.id) for g in grades), 1) if grades else 0.0
+            next((s.points for s in g.criteria if s.id == c.id), 0.0) for g in grades), 1) if grades else 0.0
             for c in rubric.criteria},
         top_faults=faults.most_common(10),
     )
@@ -83,7 +83,7 @@ def write_xlsx(results: list[StudentResult], rubric: Rubric, path: Path,
                   "标记", "主要问题", "错误"])
     for r in results:
         g = r.grade
-        points = [next(s.points for s in g.criteria if s.id == c.id) for c in rubric.criteria] if g else \
+        points = [next((s.points for s in g.criteria if s.id == c.id), "未评") for c in rubric.criteria] if g else \
             [""] * len(rubric.criteria)
         final = overrides[r.sid][0] if r.sid in overrides else (g.total if g else "")
         sheet.append([r.sid, r.name, *points, g.total if g else "", final, "、".join(g.flags) if g else "",
@@ -128,7 +128,7 @@ def write_html(results: list[StudentResult], rubric: Rubric, path: Path,
     esc = html.escape
     rows = "".join(
         f"<tr><td>{esc(r.sid)}</td><td>{esc(r.name)}</td>"
-        + "".join(f"<td>{next(x.points for x in r.grade.criteria if x.id == c.id):g}</td>" if r.grade else "<td></td>"
+        + "".join(f"<td>{next((f'{x.points:g}' for x in r.grade.criteria if x.id == c.id), '未评')}</td>" if r.grade else "<td></td>"
                   for c in rubric.criteria)
         + f"<td>{(overrides[r.sid][0] if r.sid in overrides else r.grade.total) if r.grade else ''}</td>"
         + f"<td>{esc('、'.join(r.grade.flags)) if r.grade else ''}</td>"

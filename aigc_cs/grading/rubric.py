@@ -15,7 +15,7 @@ from aigc_cs.paths import corpus_dir
 RUBRICS_DIR = "rubrics"
 CheckKind = Literal[
     "steps", "step_order", "contains_any", "contains_all", "forbids", "politeness", "empathy", "policy",
-    "mentions_fact", "typos", "length", "numbered", "semantic", "sms", "repetition",
+    "mentions_fact", "typos", "length", "numbered", "sms", "repetition", "structure",
 ]
 Channel = Literal["sms", "online"]
 LexiconKind = Literal["banned", "extreme", "slang", "blame", "pressure", "rhetorical", "stall"]
@@ -50,8 +50,6 @@ class Level(BaseModel):
     points: float = Field(ge=0)
     descriptor: str = Field(min_length=1)
     anchor: str = Field(min_length=1, description="an example answer at this level")
-    meets: list[str] = Field(default=[], description="sentences that show an answer reaches this level")
-    misses: list[str] = Field(default=[], description="sentences that hold an answer down at this level")
 
 
 class CourseRef(BaseModel):

@@ -3,7 +3,6 @@
 import math
 import re
 
-from aigc_cs.grading.evidence import evidence, sentences
 from aigc_cs.grading.models import CheckResult, CriterionScore, Fault, Grade
 from aigc_cs.grading.rubric import Channel, Check, Criterion, Rubric
 from aigc_cs.guard.check import check_text
@@ -12,8 +11,10 @@ from aigc_cs.guard.facts import stated
 from aigc_cs.guard.injection import find_injections, without_injections
 from aigc_cs.guard.lexicon import lexicon_data, scan
 from aigc_cs.guard.typos import find_typos
-from aigc_cs.kb.intents import detect
+from aigc_cs.kb.intents import SMALLTALK, Intent, detect, keyword_hits, score
+from aigc_cs.kb.intents import intents as all_intents
 from aigc_cs.kb.models import Shop
+from aigc_cs.kb.products import mentioned
 from aigc_cs.tasks.steps import detect_steps_in_text
 from aigc_cs.text import STOPWORDS, normalize
 
@@ -21,14 +22,37 @@ POLITE = ("您", "请", "谢谢", "感谢", "抱歉", "不好意思", "麻烦")
 EMPATHY = ("理解", "抱歉", "不好意思", "着急", "不便", "辛苦", "久等", "担心", "放心", "体谅", "心情")
 _NUMBERED = re.compile(r"(?m)^\s*(?:\d+[.、．)]|[①②③④⑤]|第[一二三四五]、?)")
 HANDLING = ("blame", "pressure", "rhetorical", "stall")  # how a case is handled: cost points where a rubric says so
+_SENTENCE = re.compile(r"[^。！？!?\n；;]+")
 SMS_SEGMENT = 70  # characters in one SMS segment
 SMS_SEGMENTS = 2
 _SIGNATURE = re.compile(r"^\s*【([^】]{2,20})】")
 
 
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE.findall(text) if len(s.strip()) >= 4]
+
+
 def channel_of(scenario: str) -> Channel:
     """The channel a scenario names (“延迟发货 · 短信”); online chat otherwise."""
     return "sms" if "短信" in scenario or "sms" in scenario.lower() else "online"
+
+
+def scenario_intents(scenario: str) -> list[Intent]:
+    """The topics of a teacher's scenario (“双十一延迟发货 · 短信”). A scenario is a set task, never out of scope: when
+    the customer-message classifier abstains, the trigger words decide, and then the classifier's most likely topic."""
+    found = [i for i in detect(scenario) if i.id != SMALLTALK]
+    if found:
+        return found
+    by_id = {i.id: i for i in all_intents()}
+    hits = keyword_hits(normalize(scenario).lower())
+    ranked = sorted((i for i in hits if i in by_id and i != SMALLTALK), key=lambda i: -hits[i][0])
+    if ranked:
+        return [by_id[i] for i in ranked[:2]]
+    units = score(scenario).units
+    if units:
+        top = max((i for i in units[0] if i in by_id and i != SMALLTALK), key=units[0].__getitem__, default=None)
+        return [by_id[top]] if top else []
+    return []
 
 
 class Context:
@@ -42,7 +66,10 @@ class Context:
         self.scenario = scenario
         self.rubric_id = rubric_id
         self.channel = channel or channel_of(scenario)
-        self.intents = detect(scenario) if scenario else []
+        self.intents = scenario_intents(scenario) if scenario else []
+        self.product = mentioned(scenario, shop) if scenario else None
+        # a question about the product itself (material, use, fit…), not a complaint that names it
+        self.product_question = self.product is not None and any(i.id.startswith("product_") for i in self.intents)
         self.sentences = sentences(self.text)
         self.lexicon = scan(self.text, (*HANDLING, "banned", "extreme", "slang"))
         self.typos = find_typos(self.text)
@@ -72,19 +99,19 @@ def _faults_from_lexicon(ctx: Context, kinds: list[str]) -> list[Fault]:
             for h in ctx.lexicon if h.kind in kinds]
 
 
-def run_check(check: Check, ctx: Context, criterion: Criterion | None = None) -> CheckResult:
+def run_check(check: Check, ctx: Context) -> CheckResult:
     result = CheckResult(kind=check.kind, score=1.0, weight=check.weight, hard=check.hard, advice=check.advice)
     if check.channels and ctx.channel not in check.channels:
         result.applicable = False
         return result
-    _score(check, ctx, result, criterion)
+    _score(check, ctx, result)
     if check.with_substance and not ctx.substance and result.score > 0:
         result.score = 0.0
         result.faults.append(Fault(kind="missing", message="只有道歉或客套话，没有具体的解决办法：先说清怎么处理、谁来做、什么时候"))
     return result
 
 
-def _score(check: Check, ctx: Context, result: CheckResult, criterion: Criterion | None) -> None:
+def _score(check: Check, ctx: Context, result: CheckResult) -> None:
     text = ctx.text
     match check.kind:
         case "steps":  # a step done well counts 1, done weakly (a cold "在的", hard selling) counts half
@@ -128,7 +155,14 @@ def _score(check: Check, ctx: Context, result: CheckResult, criterion: Criterion
             result.evidence = [c.quote for c in ctx.claims if c.key not in {v.key for v in ctx.guard.violations}]
         case "mentions_fact":
             keys = check.facts or list(dict.fromkeys(k for i in ctx.intents for k in i.facts))
-            if not keys:
+            if not keys and ctx.product_question:  # a question about a product: answered with the product's own facts
+                found = product_specifics(ctx)
+                result.score = min(1.0, len(found) / PRODUCT_SPECIFICS)
+                result.evidence = found[:5]
+                if result.score < 1.0:
+                    result.faults = [Fault(kind="missing", message=f"没有用上“{ctx.product.name}”的商品资料（材质、规格、"
+                                                                   "用法、适合人群等）来具体回答")]
+            elif not keys:
                 result.applicable = False
             else:
                 stated = [k for k in keys if _fact_stated(k, ctx)]
@@ -155,15 +189,8 @@ def _score(check: Check, ctx: Context, result: CheckResult, criterion: Criterion
                 result.applicable = False
             else:
                 result.score = 1.0 if len(_NUMBERED.findall(text)) >= (check.min or 2) else 0.0
-        case "semantic":
-            found = evidence(ctx.rubric_id, criterion, ctx.sentences) if criterion else None
-            if found is None:
-                result.applicable = False
-            else:
-                result.score = found.level / (len(criterion.levels) - 1)
-                result.evidence = found.meets
-                result.faults = [Fault(kind="semantic", quote=quote, message=f"“{quote}”：{criterion.levels[lv].descriptor}")
-                                 for quote, lv in found.misses]
+        case "structure":
+            result.score, result.faults = _structure(ctx)
         case "sms":
             result.score, result.faults = _sms(ctx)
         case "repetition":
@@ -174,6 +201,47 @@ def _score(check: Check, ctx: Context, result: CheckResult, criterion: Criterion
                     result.faults.append(Fault(kind="repetition", quote=sentence, message=f"“{sentence}”重复了前面的话，没有新的信息"))
                 seen.setdefault(key, sentence)
             result.score = 0.0 if result.faults else 1.0
+
+
+PRODUCT_SPECIFICS = 6  # content pairs shared with the product's file (beyond the question's own words): a full answer
+_SEQUENCE = re.compile(r"先|再|然后|之后|接着|最后|首先|其次")
+_QUESTION = re.compile(r"[吗呢么]\s*$|还是|请问|什么|哪|多少|是否|要不要|可不可以")
+_OPENERS = re.compile(r"^(?:您好|你好|亲|哈喽|感谢|谢谢|关于|针对|这个问题|嗯)")
+
+
+def _pairs(text: str) -> set[str]:
+    """Content character pairs and numbers of a text (the units a product fact is checked with)."""
+    pairs = {run[i:i + 2] for run in re.findall(r"[\u4e00-\u9fff]+", text) for i in range(len(run) - 1)}
+    return {p for p in pairs if not set(p) <= STOPWORDS} | set(re.findall(r"\d+(?:\.\d+)?", text))
+
+
+def product_specifics(ctx: Context) -> list[str]:
+    """What the answer says that comes from the product's own file and not from the question."""
+    if ctx.product is None:
+        return []
+    source = normalize(" ".join(s.text for s in ctx.product.sections.values()))
+    stated = "。".join(s for s in sentences(ctx.fixed) if not _QUESTION.search(s))  # "您用盖碗还是小壶？" states nothing
+    return sorted((_pairs(stated) & _pairs(source)) - _pairs(normalize(ctx.scenario)))
+
+
+def _structure(ctx: Context) -> tuple[float, list[Fault]]:
+    """Conclusion first; several points or steps numbered; a simple question answered in a sentence or two.
+    Levels (of 3): nothing said 0, a bare fragment or a conclusion buried under small talk 1/3, several steps in
+    one run 2/3, otherwise 1."""
+    size = len(re.sub(r"[\W_]", "", ctx.text))
+    numbered = len(_NUMBERED.findall(ctx.text)) >= 2
+    if not ctx.on_topic and not re.search(r"\d", ctx.text):  # "2天" is a bare answer, "这个要看情况" none
+        return 0.0, [Fault(kind="missing", message="没有给出结论，顾客看完还是不知道答案")]
+    if size < 8:
+        return 1 / 3, [Fault(kind="missing", message="只有一个词，没有把结论和条件说成完整的一两句话")]
+    first = ctx.sentences[0] if ctx.sentences else ""
+    if not numbered and size > 120 and _OPENERS.match(first):
+        return 1 / 3, [Fault(kind="missing", message="结论埋在寒暄后面：第一句就给出答案")]
+    clauses = [c for c in re.split(r"[，,。；;！!？?\n]", ctx.text) if len(c.strip()) >= 3]
+    steps = sum(1 for c in clauses if _SEQUENCE.search(c))
+    if not numbered and len(clauses) >= 5 and (steps >= 1 or size > 100):
+        return 2 / 3, [Fault(kind="missing", message="几个要点或步骤写在一段里：用1、2、3分条")]
+    return 1.0, []
 
 
 def _sms(ctx: Context) -> tuple[float, list[Fault]]:
@@ -199,7 +267,7 @@ FAULT_KINDS = ("policy", "typo", "banned", "extreme", "slang", "phrase", "offer"
 
 
 def score_criterion(criterion: Criterion, ctx: Context) -> CriterionScore:
-    results = [run_check(check, ctx, criterion) for check in criterion.checks]
+    results = [run_check(check, ctx) for check in criterion.checks]
     counted = [r for r in results if r.applicable]
     graded = [r for r in counted if not r.hard]  # hard checks are gates: they cap, they earn nothing
     weight = sum(r.weight for r in graded)

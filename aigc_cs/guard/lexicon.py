@@ -18,12 +18,22 @@ LEXICON_FILE = "phrasebook/lexicon.yaml"
 
 
 _CLAUSE_END = "。！？!?；;，,\n"
+_SENTENCE_END = "。！？!?；;\n"
+_QUOTES = {"“": "”", "‘": "’", "「": "」", '"': '"'}
+
+
+def _around(text: str, start: int, end: int, stops: str) -> str:
+    """The clause or sentence of `text` that holds text[start:end]."""
+    left = max(text.rfind(c, 0, start) for c in stops) + 1
+    rights = [i for i in (text.find(c, end) for c in stops) if i >= 0]
+    return text[left: min(rights, default=len(text))]
 
 
 class Term(BaseModel):
     term: str
     pattern: str | None = None
     unless: str | None = None  # regex over the match's clause: when it matches, the words are no fault (最好先…)
+    unless_sentence: str | None = None  # the same over the whole sentence (冷藏后口感最好: a usage tip, no claim)
     boundary: bool = False  # the match must not cut through a dictionary word (服了 inside 客服了解)
     why: str
     instead: str
@@ -32,13 +42,14 @@ class Term(BaseModel):
         return re.compile(self.pattern or re.escape(self.term), re.MULTILINE)
 
     def excused(self, text: str, start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+        """No fault: the match cuts a word, its context says so, or it is quoted (广告法禁止使用“最”: a mention)."""
         if self.boundary and cuts_a_word(text, start, end, spans):
             return True
-        if not self.unless:
-            return False
-        left = max(text.rfind(c, 0, start) for c in _CLAUSE_END) + 1
-        rights = [i for i in (text.find(c, end) for c in _CLAUSE_END) if i >= 0]
-        return bool(re.search(self.unless, text[left: min(rights, default=len(text))]))
+        if start > 0 and end < len(text) and _QUOTES.get(text[start - 1]) == text[end]:
+            return True
+        if self.unless and re.search(self.unless, _around(text, start, end, _CLAUSE_END)):
+            return True
+        return bool(self.unless_sentence and re.search(self.unless_sentence, _around(text, start, end, _SENTENCE_END)))
 
 
 class Hit(BaseModel):

@@ -196,11 +196,24 @@ def ingest(index: Index, roots: list[Path], *, shop_override: str | None = None,
             report.embedded = _sync_vectors(index, all_chunks, on_embed)
             index.save_bm25(all_chunks)
             index.save_chunks(all_chunks)
+        _warm_matchers(index, all_chunks)
         if index.embedding_warning:
             report.warnings.append(index.embedding_warning)
         index.save_file_hashes({**{o: h for o, h in run.old_hashes.items() if not _under(o, touched)},
                                 **run.hashes})
     return report
+
+
+def _warm_matchers(index: Index, chunks: list[Chunk]) -> None:
+    """Embed the intent examples and each shop's sentences now (cached by content), so that the first reply
+    after an ingest does not wait for them."""
+    from aigc_cs.kb import answerable, intents
+
+    if index.embedding_kind == "none":
+        return
+    intents.warm()
+    for shop_id in index.shop_ids():
+        answerable.warm(shop_id, chunks)
 
 
 def _check_policy_prose(shops: list[Shop], chunks: list[Chunk]) -> list[str]:

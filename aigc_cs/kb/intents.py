@@ -41,8 +41,10 @@ class Thresholds(BaseModel):
     """When the classifier's probabilities name an intent, and how it is trained (fitted on the dev split)."""
 
     accept: float = 0.5  # probability of the message's top class that names it
+    corroborated: float = 0.5  # …when one of its trigger words occurs, or a product question names a product
     clause_accept: float = 0.6  # a part of the message ("…，还有…") names a further intent at this probability
     answer: float = 0.945  # a shop sentence this close in meaning answers a message no intent covers
+    product_match: float = 0.9  # …or tells which product a product question means when it names none
     model: Params = Params()
 
 
@@ -170,9 +172,10 @@ def _chatter(text: str) -> bool:
     return len(letters) <= CHATTER_CHARS and any(w in text for w in words)
 
 
-def decide(scored: Scored, t: Thresholds) -> list[str]:
-    """The intent ids a message asks about: the whole message's top class when it is sure enough, then each
-    part's top class at a stricter bar; out of scope names none; small talk only on its own."""
+def decide(scored: Scored, t: Thresholds, product_named: bool = False) -> list[str]:
+    """The intent ids a message asks about: the whole message's top class when it is sure enough (a lower bar
+    when a trigger word or a named product backs it up), then each part's top class at a stricter bar; out of
+    scope names none; small talk only on its own."""
     if not scored.units:  # no examples at all: trigger words alone
         found = sorted(scored.keywords, key=lambda i: -scored.keywords[i][0])[:MAX_INTENTS]
         return found or ([SMALLTALK] if scored.chatter else [])
@@ -180,7 +183,9 @@ def decide(scored: Scored, t: Thresholds) -> list[str]:
     top = max(whole, key=whole.__getitem__)
     if top == OUT_OF_SCOPE and whole[top] >= t.accept:
         return []
-    chosen = [top] if whole[top] >= t.accept and top != OUT_OF_SCOPE else []
+    backed = top in scored.keywords or (product_named and top.startswith("product_"))
+    bar = min(t.accept, t.corroborated) if backed else t.accept
+    chosen = [top] if whole[top] >= bar and top != OUT_OF_SCOPE else []
     for unit in scored.units[1:]:
         best = max(unit, key=unit.__getitem__)
         if best != OUT_OF_SCOPE and unit[best] >= t.clause_accept and best not in chosen:
@@ -192,11 +197,11 @@ def decide(scored: Scored, t: Thresholds) -> list[str]:
     return chosen[:MAX_INTENTS]
 
 
-def detect(message: str) -> list[Intent]:
+def detect(message: str, product_named: bool = False) -> list[Intent]:
     """The intents of a message in the customer's order (at most three)."""
     scored = score(message)
     by_id = {i.id: i for i in intents()}
-    return [by_id[i] for i in decide(scored, thresholds())]
+    return [by_id[i] for i in decide(scored, thresholds(), product_named)]
 
 
 def after_sale(message: str) -> bool:

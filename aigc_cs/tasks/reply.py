@@ -13,7 +13,7 @@ from aigc_cs.llm.engine import generate, spent
 from aigc_cs.llm.templates import render
 from aigc_cs.tasks.base import TaskResult, guard_warnings, unique
 from aigc_cs.tasks.context import Context
-from aigc_cs.text import pick
+from aigc_cs.text import NUMBER, pick, to_number
 
 PROMPT = "reply"
 MAX_MESSAGE_CHARS = 2000
@@ -84,9 +84,21 @@ def _details(intents: list[Intent], citations: dict[str, Citation], message: str
             return chunk.source == cite.source and (not heading or heading in chunk.section.split(" > "))
 
         found = detail(message, shop.info.id, ctx.index.chunks(), allow, said)
-        if found is not None and all(found.sentence != f.sentence for f in out.values()):
+        if found is not None and all(found.sentence != f.sentence for f in out.values()) \
+                and (found.chunk.source != shop.policy_source or _numbers_are_facts(found.sentence, shop)):
             out[intent.id] = found
     return out
+
+
+_POLICY_NUMBER = re.compile(rf"({NUMBER})\s*(?:个)?(?:天|小时|元|块|工作日|分钟)")
+
+
+def _numbers_are_facts(sentence: str, shop: Shop) -> bool:
+    """Policy prose may lag behind the facts (the YAML was changed, the text was not): a prose sentence is
+    repeated to a customer only when every number it gives is one of the shop's fact values."""
+    values = {float(v) for v in shop.facts.model_dump().values() if isinstance(v, int | float) and not isinstance(v, bool)}
+    values |= {float(v) for v in re.findall(r"\d+(?:\.\d+)?", shop.facts.delay_compensation or "")}
+    return all(to_number(n) in values for n in _POLICY_NUMBER.findall(sentence))
 
 
 def _size_hint(section_text: str, message: str) -> str:
@@ -129,11 +141,13 @@ def _product_sentences(intents: list[Intent], product: Product | None, message: 
 def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
     shop = ctx.shop(inp.shop)
     message = inp.message.strip()[:MAX_MESSAGE_CHARS]
-    intents = detect(message)
-    after = after_sale(message)
     product = mentioned(message, shop)
+    intents = detect(message, product is not None)
+    after = after_sale(message)
     smalltalk = [i.id for i in intents] == [SMALLTALK]
     intents = [] if smalltalk else intents
+    if product is None and any(i.product for i in intents):
+        product = _product_by_meaning(message, shop, ctx)
     found = _product_sentences(intents, product, message, shop, ctx)
     by_intent: dict[str, Citation] = {}
     for intent in intents:
@@ -203,6 +217,16 @@ def _prompt_passages(message: str, shop: Shop, ctx: Context) -> list[Passage]:
 
 Input = ReplyInput
 Output = ReplyOutput
+
+
+def _product_by_meaning(message: str, shop: Shop, ctx: Context) -> Product | None:
+    """A product question that names no product the way its file does ("滇红能加奶吗" for 滇红工夫茶): the
+    product whose own file holds the sentence nearest to the question, when that sentence is close enough."""
+    sources = {p.source for p in shop.products}
+    found = nearest(message, shop.info.id, ctx.index.chunks(), sources) if sources else None
+    if found is None or found.score < thresholds().product_match:
+        return None
+    return next(p for p in shop.products if p.source == found.chunk.source)
 
 
 def _passage_answer(message: str, shop: Shop, ctx: Context) -> Found | None:

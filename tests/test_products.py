@@ -1,0 +1,71 @@
+"""Product files as shop owners write them: no front matter, a `#` title with `- 键：值` bullets, `键：值` lines,
+or plain .txt paragraphs. Names, aliases, prices and sections are derived; `--product` resolves by name,
+alias or part of a name, and an ambiguous name lists the candidates in one line."""
+
+import json
+import re
+
+import pytest
+from conftest import FIXTURES
+
+SHOP = FIXTURES / "shops" / "owner-style"
+
+
+@pytest.fixture
+def owner_cli(cli_own):
+    result = cli_own("ingest", str(SHOP))
+    assert result.code == 0, result.output
+    return cli_own
+
+
+def test_products_without_front_matter_get_names_aliases_prices_and_sections():
+    from aigc_cs.kb.shops import read_shop
+
+    shop, problems = read_shop(SHOP, SHOP.parent, 2**20)
+    assert problems == []
+    by_name = {p.name: p for p in shop.products}
+    assert set(by_name) == {"信阳毛尖（125克袋装）", "滇红工夫茶", "茉莉花茶（罐装200克）", "信阳毛尖礼盒（250克）"}
+    maojian = by_name["信阳毛尖（125克袋装）"]
+    assert "信阳毛尖" in maojian.aliases and "毛尖" in maojian.aliases
+    assert maojian.price_yuan == 58 and by_name["滇红工夫茶"].price_yuan == 78
+    assert by_name["茉莉花茶（罐装200克）"].price_yuan == 45
+    # bullets become sentences by key, never fragments with their markers
+    assert maojian.sections["care"].text == "冲泡方法：85度左右的水，一杯放3克，泡2分钟。"
+    assert maojian.sections["suitable"].text.startswith("适合喜欢浓一点绿茶的人")
+    assert maojian.sections["size"].text == "净含量125克。保质期12个月。"
+    assert "- " not in "".join(s.text for p in shop.products for s in p.sections.values())
+
+
+def test_product_option_resolves_by_part_of_the_name(owner_cli):
+    result = owner_cli("faq", "--shop", "owner-style", "--product", "茉莉花茶", "-n", "3", "--json")
+    assert result.code == 0, result.output
+    assert json.loads(result.stdout)["product"] == "茉莉花茶（罐装200克）"
+
+
+def test_ambiguous_product_lists_the_candidates_in_one_line(owner_cli):
+    result = owner_cli("faq", "--shop", "owner-style", "--product", "信阳", "-n", "3")
+    assert result.code != 0
+    line = result.stderr.strip()
+    assert "\n" not in line and "Traceback" not in result.output
+    assert "信阳毛尖（125克袋装）" in line and "信阳毛尖礼盒（250克）" in line
+
+
+def test_unknown_product_names_what_there_is(owner_cli):
+    result = owner_cli("faq", "--shop", "owner-style", "--product", "大红袍", "-n", "3")
+    assert result.code != 0
+    assert "没有商品“大红袍”" in result.stderr and "滇红工夫茶" in result.stderr
+
+
+def test_reply_answers_a_bullet_product_by_its_short_name_in_full_sentences(owner_cli):
+    out = json.loads(owner_cli("reply", "毛尖怎么泡啊", "--shop", "owner-style", "--json").stdout)
+    assert out["product"] == "信阳毛尖（125克袋装）"
+    assert "85度" in out["text"] and out["answered"] is True
+    assert not re.search(r"[：:]\s*-\s|信阳毛尖（125克袋装）-", out["text"]), out["text"]
+    assert any(c["source"].endswith("products/maojian.md") for c in out["citations"])
+
+
+def test_reply_answers_from_a_plain_text_product_file(owner_cli):
+    out = json.loads(owner_cli("reply", "滇红能加奶做奶茶吗", "--shop", "owner-style", "--json").stdout)
+    assert out["product"] == "滇红工夫茶"
+    assert "奶茶" in out["text"] and out["answered"] is True, out["text"]
+    assert any(c["source"].endswith("products/dianhong.txt") for c in out["citations"])
