@@ -7,7 +7,7 @@ def test_thirty_day_promise_is_reported_and_exits_non_zero(cli):
     result = cli("check", "亲，我们支持30天无理由退货哦", "--shop", "demo-fashion")
     assert result.code == 1
     assert "30天无理由" in result.stdout
-    assert "7天无理由退货" in result.stdout
+    assert "7天无理由退换" in result.stdout
     assert "corpus/shops/demo-fashion/policy.md" in result.stdout
 
 

@@ -49,7 +49,7 @@ def test_a_thirty_day_promise_loses_the_policy_criterion_and_names_the_fact(cli)
     result = grade_json(cli, answer)
     accuracy = next(c for c in result["criteria"] if c["id"] == "accuracy")
     assert accuracy["points"] == 0 and accuracy["capped"]
-    assert "7天无理由退货" in accuracy["feedback"] and "corpus/shops/demo-fashion/policy.md" in accuracy["feedback"]
+    assert "7天无理由退换" in accuracy["feedback"] and "corpus/shops/demo-fashion/policy.md" in accuracy["feedback"]
     assert "corpus/course/04-售前接待五步流程.md" in accuracy["feedback"]
 
 

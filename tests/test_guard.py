@@ -211,7 +211,7 @@ def test_extract_several_claims_in_order_with_offsets_into_the_normalised_text()
 # --------------------------------------------------------------------------------------------------
 
 FASHION_FACTS = {
-    "no_reason_return_days": "支持7天无理由退货（吊牌完好、未穿着未洗涤、不影响二次销售）",
+    "no_reason_return_days": "支持7天无理由退换（吊牌完好、未穿着未洗涤、不影响二次销售）",
     "free_shipping_threshold_yuan": "满99元包邮",
     "bargain_yuan": "客服让价不超过20元",
     "ship_within_hours": "付款后48小时内发货",

@@ -109,12 +109,13 @@ def test_hybrid_caps_a_policy_violation_the_judge_missed(cli, openai_server):
     result = grade(cli, answer, "hybrid", openai_server)
     accuracy = next(c for c in result["criteria"] if c["id"] == "accuracy")
     assert accuracy["points"] == 0 and accuracy["capped"]
-    assert "7天无理由退货" in accuracy["feedback"]
+    assert "7天无理由退换" in accuracy["feedback"]
 
 
 def test_hybrid_keeps_the_judge_within_one_level_without_a_verified_quote(cli, openai_server):
     openai_server.responder = verdict(3, lambda answer: "")
-    rules = json.loads(cli("grade", "在的。", "-r", "presale-reply", "-s", "demo-fashion", "--json").stdout)
+    rules = json.loads(cli("grade", "在的。", "-r", "presale-reply", "-s", "demo-fashion", "--scenario", "衣服不合适可以退吗",
+                            "--json").stdout)
     result = grade(cli, "在的。", "hybrid", openai_server)
     for by_rules, by_hybrid in zip(rules["criteria"], result["criteria"], strict=True):
         assert by_hybrid["level"] <= by_rules["level"] + 1

@@ -101,12 +101,13 @@ def test_two_processes_ingesting_at_once_leave_a_consistent_index(own_home, tmp_
     assert set(bm25_ids) == {c.id for c in index.chunks()}
 
 
-def test_retrieval_quality_meets_the_bar(cli):
-    """Hybrid recall@3 >= 0.9 over the labelled questions in evals/retrieval (README has the numbers)."""
-    results = {r["mode"]: r for r in json.loads(cli("eval", "retrieval", "--json").stdout)}
-    assert results["hybrid"]["questions"] >= 60
-    assert results["hybrid"]["recall"] >= 0.9, results["hybrid"]["misses"]
-    assert results["hybrid"]["mrr"] >= max(results["bm25"]["mrr"], results["dense"]["mrr"])
+def test_retrieval_quality_meets_the_bar_on_the_blind_test_split(cli):
+    """Hybrid recall@3 >= 0.9 over the blind test questions (evals/retrieval/test and the sourced customer
+    messages of evals/replies/test; README has dev and test side by side)."""
+    results = {r["mode"]: r for r in json.loads(cli("eval", "retrieval", "--split", "test", "--json").stdout)}
+    assert results["hybrid"]["questions"] >= 100
+    assert results["hybrid"]["recall"] >= 0.9
+    assert results["hybrid"]["mrr"] >= results["dense"]["mrr"]
 
 
 def test_help_does_not_import_heavy_libraries():

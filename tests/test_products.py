@@ -65,7 +65,7 @@ def test_reply_answers_a_bullet_product_by_its_short_name_in_full_sentences(owne
 
 
 def test_reply_answers_from_a_plain_text_product_file(owner_cli):
-    out = json.loads(owner_cli("reply", "滇红能加奶做奶茶吗", "--shop", "owner-style", "--json").stdout)
+    out = json.loads(owner_cli("reply", "滇红工夫茶能加奶做奶茶吗", "--shop", "owner-style", "--json").stdout)
     assert out["product"] == "滇红工夫茶"
     assert "奶茶" in out["text"] and out["answered"] is True, out["text"]
     assert any(c["source"].endswith("products/dianhong.txt") for c in out["citations"])

@@ -39,6 +39,7 @@ class Outcome(BaseModel):
     id: str
     shop: str
     label: Label
+    stage: str
     message: str
     predicted: list[str]
     answered: bool
@@ -118,7 +119,8 @@ def judge(item: Message, ctx) -> Outcome:
     shop = ctx.shop(item.shop)
     predicted = out.intents
     contradicted = [v.quote for v in check_text(out.text, shop).violations]
-    base = {"id": item.id, "shop": item.shop, "label": item.label, "message": item.message, "predicted": predicted,
+    base = {"id": item.id, "shop": item.shop, "label": item.label, "stage": item.stage, "message": item.message,
+            "predicted": predicted,
             "answered": out.answered, "reply": out.text, "contradicted": contradicted,
             "asked_to_order": item.stage == "aftersale" and bool(_ORDER.search(out.text))}
     if item.label == "smalltalk":
@@ -190,7 +192,7 @@ def fit(ctx, split: Split = "dev") -> Fitted:
 
     from aigc_cs.kb.answerable import nearest
     from aigc_cs.kb.classifier import Params
-    from aigc_cs.kb.intents import Thresholds, decide, score, trained
+    from aigc_cs.kb.intents import Thresholds, decide, score, thresholds, trained
     from aigc_cs.kb.products import mentioned
 
     ectx = eval_context(ctx)
@@ -224,7 +226,8 @@ def fit(ctx, split: Split = "dev") -> Fitted:
                 hits += 1.0 if right else -3.0
         if hits > gain:
             answer, gain = round(float(candidate), 3), hits
-    t = t.model_copy(update={"answer": answer, "product_match": _fit_product_match(items, ectx, chunks)})
+    t = t.model_copy(update={"answer": answer, "product_match": _fit_product_match(items, ectx, chunks),
+                             "product_sentence": thresholds().product_sentence})
     return Fitted(thresholds=t.model_dump(), objective=round(value, 4), messages=len(items))
 
 

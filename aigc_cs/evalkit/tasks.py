@@ -129,8 +129,8 @@ class RepliesOutput(BaseModel):
     wrong_topic: float
     honest: float
     smalltalk_ok: float
-    contradicted: int
-    asked_to_order: int
+    contradicted: float = Field(description="share of replies that contradict a policy fact")
+    asked_to_order: float = Field(description="share of after-sale messages whose reply invites an order")
 
 
 def run_replies(inp: RepliesInput, ctx) -> RepliesOutput:
@@ -140,8 +140,10 @@ def run_replies(inp: RepliesInput, ctx) -> RepliesOutput:
     text = (f"{inp.split}：{s.messages} 条消息；范围内答对事实 {s.right_facts:.1%}，答错话题 {s.wrong_topic:.1%}，"
             f"范围外如实说明 {s.honest:.1%}，寒暄 {s.smalltalk_ok:.1%}，与政策矛盾 {s.contradicted} 条，"
             f"让已购顾客下单 {s.asked_to_order} 条")
+    after = sum(o.stage == "aftersale" for o in s.outcomes) or 1
     return RepliesOutput(text=text, right_facts=s.right_facts, wrong_topic=s.wrong_topic, honest=s.honest,
-                         smalltalk_ok=s.smalltalk_ok, contradicted=s.contradicted, asked_to_order=s.asked_to_order)
+                         smalltalk_ok=s.smalltalk_ok, contradicted=round(s.contradicted / s.messages, 4),
+                         asked_to_order=round(s.asked_to_order / after, 4))
 
 
 PSEUDO_TASKS: dict[str, Any] = {

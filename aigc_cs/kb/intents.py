@@ -45,6 +45,7 @@ class Thresholds(BaseModel):
     clause_accept: float = 0.6  # a part of the message ("…，还有…") names a further intent at this probability
     answer: float = 0.945  # a shop sentence this close in meaning answers a message no intent covers
     product_match: float = 0.9  # …or tells which product a product question means when it names none
+    product_sentence: float = 0.88  # a sentence of the named product's own file answers its question
     model: Params = Params()
 
 
@@ -143,22 +144,25 @@ class Scored(BaseModel):
 
     units: list[dict[str, float]]
     keywords: dict[str, tuple[int, int]]
+    unit_keywords: list[list[str]] = []  # the intents whose trigger words occur in each unit
     chatter: bool = False  # a few characters with a small-talk word, or no letters at all ("好的呀", "？？", "166")
 
 
 def score(message: str, model: Model | None = None) -> Scored:
+    from aigc_cs.kb.e5 import encoder
     from aigc_cs.kb.semantic import embed
 
     text = normalize(message).lower()
     hits = keyword_hits(text)
-    model = model or _model()
     chatter = _chatter(text)
-    if model is None:
+    model = (model or _model()) if encoder() is not None else None
+    if model is None:  # no embedding model (or no examples): trigger words alone, as before
         return Scored(units=[], keywords=hits, chatter=chatter)
     units = clauses(text)
-    probs = model.probabilities(units, embed(units), [set(keyword_hits(u)) for u in units])
+    unit_hits = [sorted(keyword_hits(u)) for u in units]
+    probs = model.probabilities(units, embed(units), [set(h) for h in unit_hits])
     return Scored(units=[dict(zip(model.classes, map(float, row), strict=True)) for row in probs], keywords=hits,
-                  chatter=chatter)
+                  chatter=chatter, unit_keywords=unit_hits)
 
 
 CHATTER_CHARS = 6
@@ -186,9 +190,13 @@ def decide(scored: Scored, t: Thresholds, product_named: bool = False) -> list[s
     backed = top in scored.keywords or (product_named and top.startswith("product_"))
     bar = min(t.accept, t.corroborated) if backed else t.accept
     chosen = [top] if whole[top] >= bar and top != OUT_OF_SCOPE else []
-    for unit in scored.units[1:]:
+    for intent_id in scored.keywords:  # a trigger word backs a second reading the classifier also finds likely
+        if chosen and intent_id not in chosen and whole.get(intent_id, 0.0) >= t.corroborated:
+            chosen.append(intent_id)
+    for unit, hits in zip(scored.units[1:], scored.unit_keywords[1:], strict=False):
         best = max(unit, key=unit.__getitem__)
-        if best != OUT_OF_SCOPE and unit[best] >= t.clause_accept and best not in chosen:
+        bar = min(t.clause_accept, t.corroborated) if best in hits else t.clause_accept
+        if best != OUT_OF_SCOPE and unit[best] >= bar and best not in chosen:
             chosen.append(best)
     if any(i != SMALLTALK for i in chosen):
         chosen = [i for i in chosen if i != SMALLTALK]

@@ -123,6 +123,12 @@ def _answers(intents: list[Intent], product: Product | None, message: str, found
     return answers
 
 
+def _answered(intents: list[Intent], product: Product | None, found: dict[str, Found]) -> bool:
+    """Some intent got a real answer: a policy intent always does (facts); a product intent when its product's
+    file has that section or a close sentence (a product intent with no product named asks which one)."""
+    return any(not i.product or product is None or i.product in product.sections or i.id in found for i in intents)
+
+
 def _product_sentences(intents: list[Intent], product: Product | None, message: str, shop: Shop,
                        ctx: Context) -> dict[str, Found]:
     """For a product question whose section the product file lacks (a plain .txt, an odd heading): the
@@ -133,7 +139,7 @@ def _product_sentences(intents: list[Intent], product: Product | None, message: 
     if not missing:
         return {}
     found = nearest(message, shop.info.id, ctx.index.chunks(), {product.source})
-    if found is None or found.score < thresholds().answer:
+    if found is None or found.score < thresholds().product_sentence:
         return {}
     return {i.id: found for i in missing}
 
@@ -203,7 +209,8 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
     text = gen.output.text.strip()
     return ReplyOutput(message=message, shop=shop.info.id, text=text,
                        intents=[SMALLTALK] if smalltalk else [i.id for i in intents],
-                       product=product.name if product else None, answered=bool(intents or passage or smalltalk),
+                       product=product.name if product else None,
+                       answered=bool(passage or smalltalk or _answered(intents, product, found)),
                        stage="aftersale" if after else "presale",
                        citations=unique(citations), engine=gen.engine, usage=spent([gen.usage]),
                        warnings=gen.warnings + guard_warnings(text, shop))
