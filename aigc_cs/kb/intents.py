@@ -196,7 +196,7 @@ def decide(scored: Scored, t: Thresholds, product_named: bool = False) -> list[s
     for unit, hits in zip(scored.units[1:], scored.unit_keywords[1:], strict=False):
         best = max(unit, key=unit.__getitem__)
         bar = min(t.clause_accept, t.corroborated) if best in hits else t.clause_accept
-        if best != OUT_OF_SCOPE and unit[best] >= bar and best not in chosen:
+        if best not in (OUT_OF_SCOPE, SMALLTALK) and unit[best] >= bar and best not in chosen:
             chosen.append(best)
     if any(i != SMALLTALK for i in chosen):
         chosen = [i for i in chosen if i != SMALLTALK]
