@@ -173,6 +173,7 @@ def _chatter(text: str) -> bool:
     if not letters:
         return True
     words = [w for kind in book().smalltalk_kinds.values() for w in kind]
+    words += [w for i in intents() if i.id == SMALLTALK for w in i.triggers]
     return len(letters) <= CHATTER_CHARS and any(w in text for w in words)
 
 
@@ -181,7 +182,10 @@ def decide(scored: Scored, t: Thresholds, product_named: bool = False) -> list[s
     when a trigger word or a named product backs it up), then each part's top class at a stricter bar; out of
     scope names none; small talk only on its own."""
     if not scored.units:  # no examples at all: trigger words alone
-        found = sorted(scored.keywords, key=lambda i: -scored.keywords[i][0])[:MAX_INTENTS]
+        found = [i for i in sorted(scored.keywords, key=lambda i: -scored.keywords[i][0])
+                 if i != SMALLTALK or scored.chatter][:MAX_INTENTS]  # "Hi, can I return…" is no small talk
+        if any(i != SMALLTALK for i in found):
+            found = [i for i in found if i != SMALLTALK]
         return found or ([SMALLTALK] if scored.chatter else [])
     whole = scored.units[0]
     top = max(whole, key=whole.__getitem__)
