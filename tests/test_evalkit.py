@@ -512,7 +512,8 @@ def test_sabotaged_reply_template_fails_the_eval_run(tmp_path):
     assert "不合适能退吗" in done.stdout and "缺少：迎接问好" in done.stdout
 
     # 2. a shop's return window hard-coded into the template instead of read from its facts
-    template.write_text(original.replace("{{ f.no_reason_return_days }}天内无理由退换", "30天内无理由退换"), encoding="utf-8")
+    template.write_text(original.replace("{{ f.no_reason_return_days }}天内无理由{{ rx }}", "30天内无理由{{ rx }}"), encoding="utf-8")
+    assert template.read_text(encoding="utf-8") != original, "the sabotage must change the template"
     done, report = run()
     assert done.returncode == 1
     failed = {c["id"]: {a["kind"] for a in c["assertions"] if not a["passed"]}
