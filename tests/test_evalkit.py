@@ -23,6 +23,9 @@ from aigc_cs.evalkit.suite import Case, Tolerance, load_suite
 from tests.conftest import ROOT
 
 SUITES = sorted(p.stem for p in (ROOT / "evals" / "suites").glob("*.yaml"))
+# Measured over hundreds of labelled items; `make test` runs them (with every other suite) right after pytest, so
+# the reporting test below runs the rest rather than measuring them twice.
+MEASURED = {"replies", "retrieval", "calibration"}
 HEAD = "id: t\ntask: reply\ndefaults: {shop: demo-fashion}\n"
 
 
@@ -293,25 +296,28 @@ def test_consistent_drop_is_a_regression_and_noise_is_not():
 
 def test_shipped_suites_pass_match_the_baseline_and_write_reports(cli, tmp_path):
     out = {ext: tmp_path / f"report.{ext}" for ext in ("json", "xml", "html")}
-    result = cli("eval", "run", "--json", str(out["json"]), "--junit", str(out["xml"]), "--html", str(out["html"]))
+    suites = [s for s in SUITES if s not in MEASURED]
+    result = cli("eval", "run", *suites, "--json", str(out["json"]), "--junit", str(out["xml"]), "--html",
+                 str(out["html"]))
     assert result.code == 0, result.stdout[-3000:] + result.stderr
     assert result.stdout.rstrip().splitlines()[-1].startswith("eval: ") and ", 0 failed" in result.stdout
 
     report = json.loads(out["json"].read_text(encoding="utf-8"))
     assert report["exit_code"] == 0 and report["failed_cases"] == 0
-    assert sorted(s["id"] for s in report["suites"]) == sorted(SUITES)
+    assert sorted(s["id"] for s in report["suites"]) == sorted(suites)
     for suite in report["suites"]:
         assert suite["comparison"]["status"] == "ok", (suite["id"], suite["comparison"])
     by_id = {s["id"]: s for s in report["suites"]}
     assert len(by_id["reply-demo-fashion"]["cases"]) >= 10 and len(by_id["reply-demo-beauty"]["cases"]) >= 10
-    for required in ("retrieval", "guard", "robustness", *(f"{task}-demo-{shop}" for task in ("reply", "faq", "apology",
+    assert set(SUITES) >= MEASURED
+    for required in ("guard", "robustness", "paired", *(f"{task}-demo-{shop}" for task in ("reply", "faq", "apology",
                      "rewrite") for shop in ("fashion", "beauty"))):
         assert required in by_id, required
 
     root = ET.fromstring(out["xml"].read_text(encoding="utf-8"))
     assert root.tag == "testsuites" and root.get("failures") == "0"
     names = {s.get("name"): s for s in root.findall("testsuite")}
-    assert set(names) == set(SUITES)
+    assert set(names) == set(suites)
     for node in names.values():
         assert int(node.get("tests")) == len(node.findall("testcase")) > 0
         assert node.findall("testcase/failure") == []
