@@ -526,3 +526,10 @@ def test_sabotaged_reply_template_fails_the_eval_run(tmp_path):
               for s in report["suites"] if s["id"] == "reply-demo-fashion" for c in s["cases"] if not c["passed"]}
     assert {"policy_consistent", "contains_all"} <= failed["不合适能退吗"]
     assert "30天" in done.stdout and "不合适能退吗" in done.stdout and "policy_consistent" in done.stdout
+
+
+@pytest.mark.parametrize("command", ["replies", "retrieval"])
+def test_an_unknown_split_gets_one_chinese_line(cli, command):
+    result = cli("eval", command, "--split", "prod")
+    assert result.code != 0 and "Traceback" not in result.output
+    assert result.stderr.strip() == "错误：--split 只能是 dev 或 test，收到“prod”"
