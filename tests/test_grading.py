@@ -183,11 +183,11 @@ def test_killed_halfway_then_resumed_gives_the_same_report(own_home, tmp_path):
     journal = cut.with_name(cut.name + ".progress.jsonl")
     proc = subprocess.Popen(command(cut), cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 120
-    while time.time() < deadline and (not journal.exists() or journal.read_text(encoding="utf-8").count("\n") < 30):
+    while time.time() < deadline and (not journal.exists() or journal.read_bytes().count(b"\n") < 30):
         time.sleep(0.02)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    graded_before = journal.read_text(encoding="utf-8").count("\n")
+    graded_before = journal.read_bytes().count(b"\n")
     assert 0 < graded_before < 200, "the run must be cut in the middle"
     assert not cut.exists()
     subprocess.run(command(cut, "--resume"), cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
@@ -330,3 +330,24 @@ def test_a_product_question_needs_the_products_own_facts(cli):
     factual = grade_with(cli, head + "纯棉首次洗涤有轻微回缩，属于正常；可以机洗，建议翻面洗，水温不超过40℃，避免长时间暴晒。" + tail,
                          "presale-reply", "--scenario", scenario)
     assert _points(vague, "accuracy") < _points(factual, "accuracy")
+
+
+def test_a_journal_cut_inside_a_chinese_character_resumes(tmp_path):
+    """A kill can land between the bytes of one character: resume regrades that student and keeps the rest."""
+    from aigc_cs.grading.batch import Student, StudentResult, grade_class
+
+    journal = tmp_path / "out.xlsx.progress.jsonl"
+    kept = StudentResult(sid="S1", name="张三", error="已记录").model_dump_json().encode("utf-8")
+    cut = StudentResult(sid="S2", name="李四", error="中途被打断").model_dump_json().encode("utf-8")
+    journal.write_bytes(kept + b"\n" + cut[: cut.index("李".encode()) + 1])
+    regraded: list[str] = []
+
+    def grade_one(student: Student):
+        regraded.append(student.sid)
+        raise UserError("重新评分")
+
+    students = [Student(sid=s, name=n, answer="在的") for s, n in (("S1", "张三"), ("S2", "李四"))]
+    results = grade_class(students, grade_one, journal, resume=True)
+    assert regraded == ["S2"]
+    assert [r.error for r in results] == ["已记录", "重新评分"]
+    assert journal.read_text(encoding="utf-8").count("\n") == 2

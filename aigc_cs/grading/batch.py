@@ -92,10 +92,10 @@ def load_journal(path: Path) -> dict[str, StudentResult]:
     done: dict[str, StudentResult] = {}
     if not path.exists():
         return done
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in path.read_bytes().split(b"\n"):
         try:
-            result = StudentResult.model_validate_json(line)
-        except ValueError:
+            result = StudentResult.model_validate_json(line.decode("utf-8"))
+        except ValueError:  # also UnicodeDecodeError: a kill can cut a character in half
             continue  # a line cut short by an interruption: that student is graded again
         done[result.sid] = result
     return done
