@@ -33,11 +33,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_foundation.py
-	$(BIN)/python benchmarks/bench_replies.py
-	$(BIN)/python benchmarks/bench_grading.py
-	$(BIN)/python benchmarks/bench_llm.py
-	$(BIN)/python benchmarks/bench_rewrite_exercise.py
+	$(BIN)/python benchmarks/run.py
 
 clean:
 	rm -rf $(VENV) .aigc-cs .pytest_cache .ruff_cache

@@ -5,15 +5,17 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 
 import typer
+
+if TYPE_CHECKING:
+    from aigc_cs.errors import UserError
 
 app = typer.Typer(
     name="aigc-cs",
     help="网店客服 AIGC 话术工坊：检索课程与店铺政策，离线生成有出处的客服话术，并检查政策一致性。",
     no_args_is_help=True,
-    add_completion=False,
     rich_markup_mode="rich",
 )
 kb_app = typer.Typer(help="知识库管理。", no_args_is_help=True)
@@ -21,8 +23,35 @@ eval_app = typer.Typer(help="离线评测。", no_args_is_help=True)
 app.add_typer(kb_app, name="kb")
 app.add_typer(eval_app, name="eval")
 
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        print(f"aigc-cs {version('aigc-cs')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                                help="显示版本号后退出")] = False) -> None:
+    """Options before the command: --version, and Typer's --install-completion / --show-completion."""
+
 F = TypeVar("F", bound=Callable)
-ShopOpt = Annotated[str, typer.Option("--shop", "-s", help="店铺 ID，见 aigc-cs shops")]
+
+
+def _shop_id(value: str | None) -> str | None:
+    """Every --shop/-s option is checked here, before the command runs: an id is never a path."""
+    from aigc_cs.errors import UserError
+    from aigc_cs.kb.models import valid_shop_id
+
+    try:
+        return None if value is None else valid_shop_id(value)
+    except UserError as exc:
+        _fail(exc)
+
+
+ShopOpt = Annotated[str, typer.Option("--shop", "-s", callback=_shop_id, help="店铺 ID，见 aigc-cs shops")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="输出 JSON")]
 OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="保存到文件：.md/.docx/.xlsx/.json（按扩展名）")]
 # Engine selection, shared by every task command; each overrides the same setting of aigc-cs.toml / AIGC_CS_*.
@@ -81,18 +110,10 @@ def _emit(result, as_json: bool, out_path: Path | None, label: str, notes: list[
         raise typer.Exit(1)
 
 
-def _read_text_arg(value: str, what: str) -> str:
-    """A literal text, or @path to a file (UTF-8 or GBK)."""
-    from aigc_cs.errors import UserError
-
-    if not value.startswith("@"):
-        return value
-    from aigc_cs.kb.loaders import decode
-
-    path = Path(value[1:])
-    if not path.is_file():
-        raise UserError(f"{path}：{what}文件不存在，请检查路径")
-    return decode(path.read_bytes(), path)
+def _fail(exc: "UserError") -> NoReturn:
+    """A `UserError` as one red line and its exit code."""
+    _console(stderr=True).print(f"[red]错误：[/red]{exc.message}")
+    raise typer.Exit(exc.exit_code) from None
 
 
 def friendly(command: F) -> F:
@@ -105,8 +126,7 @@ def friendly(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except UserError as exc:
-            _console(stderr=True).print(f"[red]错误：[/red]{exc.message}")
-            raise typer.Exit(exc.exit_code) from None
+            _fail(exc)
         except KeyboardInterrupt:
             _console(stderr=True).print("[yellow]已中断。[/yellow]")
             raise typer.Exit(130) from None
@@ -180,7 +200,7 @@ def _run_ingest(ctx, paths: list[Path], shop: str | None) -> int:
 @friendly
 def ingest(
     paths: Annotated[list[Path] | None, typer.Argument(help="文件或目录；省略时导入内置示例语料")] = None,
-    shop: Annotated[str | None, typer.Option("--shop", "-s", help="店铺 ID：导入一个店铺目录，或把文件归到该店铺")] = None,
+    shop: Annotated[str | None, typer.Option("--shop", "-s", callback=_shop_id, help="店铺 ID：导入一个店铺目录，或把文件归到该店铺")] = None,
 ) -> None:
     """导入课程、店铺政策、商品资料或 FAQ 表（md/txt/docx/pdf/csv/xlsx），增量更新索引。"""
     from aigc_cs.tasks.context import Context
@@ -283,7 +303,7 @@ def providers(as_json: JsonOpt = False) -> None:
 @friendly
 def search(
     query: Annotated[str, typer.Argument(help="检索内容，例如“衣服小了能换吗”")],
-    shop: Annotated[str | None, typer.Option("--shop", "-s", help="只看该店铺（和公共课程）的资料")] = None,
+    shop: Annotated[str | None, typer.Option("--shop", "-s", callback=_shop_id, help="只看该店铺（和公共课程）的资料")] = None,
     doc_type: Annotated[list[str] | None, typer.Option("--type", "-t", help="course/policy/product/faq/phrasebook，可多次给出")] = None,
     k: Annotated[int, typer.Option("-k", min=1, max=50, help="返回条数")] = 5,
     as_json: JsonOpt = False,
@@ -344,7 +364,7 @@ def reply(
 @app.command()
 @friendly
 def check(
-    text: Annotated[str, typer.Argument(help="要检查的客服话术；以 @ 开头表示文件路径，例如 @答案.txt")],
+    text: Annotated[str, typer.Argument(help="要检查的客服话术；@文件路径读文件（txt/md/docx，例如 @答案.docx），- 读标准输入")],
     shop: ShopOpt,
     as_json: JsonOpt = False,
 ) -> None:
@@ -352,10 +372,11 @@ def check(
     from aigc_cs.errors import UserError
     from aigc_cs.guard.check import check_text
     from aigc_cs.guard.lexicon import scan
+    from aigc_cs.inputs import read_text_arg
 
-    text = _read_text_arg(text, "话术")
+    text = read_text_arg(text, "话术")
     if not text.strip():
-        raise UserError("要检查的话术是空的，请提供文字或 @文件路径")
+        raise UserError("要检查的话术是空的，请提供文字、@文件路径，或用 - 从标准输入读入")
     ctx = _context()
     report = check_text(text, ctx.shop(shop))
     hits = scan(text)
@@ -571,7 +592,7 @@ def eval_replies(
         path = corpus_dir() / THRESHOLDS_FILE
         head = "".join(line for line in path.read_text(encoding="utf-8").splitlines(keepends=True)
                        if line.startswith("#")) if path.exists() else ""
-        path.write_text(head + yaml.safe_dump(fitted.thresholds, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        path.write_text(head + yaml.safe_dump(fitted.thresholds, allow_unicode=True, sort_keys=False, default_flow_style=None), encoding="utf-8")
         _console().print(f"已写入 {path}（dev 目标值 {fitted.objective}）")
     summaries = []
     for name in [_split(s) for s in split or ["dev", "test"]]:
@@ -736,13 +757,15 @@ def rubric_show(rubric_id: Annotated[str, typer.Argument(help="评分标准 ID")
 @app.command()
 @friendly
 def grade(
-    answer: Annotated[str, typer.Argument(help="学生答案；以 @ 开头表示文件路径")],
+    answer: Annotated[str, typer.Argument(help="学生答案；@文件路径读文件（txt/md/docx，例如 @答案.docx），- 读标准输入")],
     rubric: Annotated[str, typer.Option("--rubric", "-r", help="评分标准 ID，见 aigc-cs rubrics")],
     shop: ShopOpt,
     scenario: Annotated[str, typer.Option("--scenario", help="题目情境，例如顾客的原话")] = "",
     scorer: Annotated[str, typer.Option("--scorer", help="rules（默认，离线）/ judge / hybrid")] = "rules",
     channel: Annotated[str | None, typer.Option("--channel", help="致歉消息的渠道：sms（短信）/ online（在线）；省略时看情境里有没有“短信”")] = None,
     as_json: JsonOpt = False,
+    out_path: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="把评分反馈存成可打印的文件：.docx/.md（也可 .json）")] = None,
     engine: EngineOpt = None,
     provider: ProviderOpt = None,
     model: ModelOpt = None,
@@ -752,7 +775,10 @@ def grade(
     from rich.table import Column, Table
 
     from aigc_cs.errors import UserError
+    from aigc_cs.export import check_suffix, write
     from aigc_cs.grading.grade import grade as run_grade
+    from aigc_cs.grading.handout import FLAGS, feedback_document
+    from aigc_cs.inputs import read_text_arg
 
     if scorer not in ("rules", "judge", "hybrid"):
         raise UserError(f"--scorer 的值“{scorer}”不可用，只能是 rules / judge / hybrid")
@@ -760,9 +786,15 @@ def grade(
         engine = "llm"
     if channel not in (None, "sms", "online"):
         raise UserError(f"--channel 的值“{channel}”不可用，只能是 sms / online")
-    text = _read_text_arg(answer, "答案")
+    if out_path is not None:
+        check_suffix(out_path)
+    text = read_text_arg(answer, "答案")
     result = run_grade(text, rubric, shop, _context(engine, provider, model, cassettes=cassettes),
                        scenario=scenario, scorer=scorer, channel=channel)  # type: ignore[arg-type]
+    if out_path is not None:
+        write(feedback_document(result), result, out_path)
+        _console().print(f"已保存评分反馈：{out_path}（总分 {result.total:g} / {result.scale:g}）")
+        return
     if as_json:
         _print_json(result)
         return
@@ -775,8 +807,8 @@ def grade(
     for fault in result.faults:
         if fault.kind != "missing":
             out.print(f"[red]问题：[/red]{fault.message}")
-    if "injection" in result.flags:
-        out.print("[yellow]这份答案里有疑似操纵评分的内容，已忽略并标记，请老师复核。[/yellow]")
+    for flag in result.flags:
+        out.print(f"[yellow]{FLAGS.get(flag, flag)}[/yellow]")
     for w in result.warnings:
         _console(stderr=True).print(f"[yellow]提醒：[/yellow]{w}")
     if result.improved:
@@ -805,7 +837,8 @@ def grade_batch(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from aigc_cs.errors import UserError
-    from aigc_cs.grading import batch, report
+    from aigc_cs.files import write_text_atomic
+    from aigc_cs.grading import batch, overrides, report
     from aigc_cs.grading.grade import grade as run_grade
     from aigc_cs.grading.rubric import get_rubric
 
@@ -820,7 +853,7 @@ def grade_batch(
     if pseudonymize:
         students, mapping = batch.pseudonymize(students)
         names = out.with_name(out.stem + ".姓名对照.csv")
-        names.write_text("姓名,代号\n" + "".join(f"{k},{v}\n" for k, v in mapping.items()), encoding="utf-8-sig")
+        write_text_atomic(names, "姓名,代号\n" + "".join(f"{k},{v}\n" for k, v in mapping.items()), encoding="utf-8-sig")
         _console(stderr=True).print(f"姓名对照表只保存在本机：{names}")
 
     def grade_one(student: batch.Student):
@@ -832,17 +865,17 @@ def grade_batch(
         task = progress.add_task("grade", total=len(students))
         results = batch.grade_class(students, grade_one, batch.journal_path(out), resume,
                                     on_progress=lambda done, total: progress.update(task, completed=done))
-    previous = report.read_overrides(out)
-    batch.log_overrides(out, previous, {})  # every override found in the teacher's sheet is logged once
-    report.write_xlsx(results, rubric_model, out, previous)
+    kept = overrides.sync(out, report.read_overrides(out))  # journaled before any report is written
+    report.write_xlsx(results, rubric_model, out, kept)
     if html_out:
-        report.write_html(results, rubric_model, html_out, previous)
+        report.write_html(results, rubric_model, html_out, kept)
     s = report.stats(results, rubric_model)
     _console().print(f"已评 {s.graded} 人（失败 {s.failed}），平均 {s.mean}，报告：{out}"
-                     + (f"，{html_out}" if html_out else "") + (f"；保留教师覆盖 {len(previous)} 条" if previous else ""))
-    for r in results:
-        if r.error:
-            _console(stderr=True).print(f"[yellow]学号 {r.sid}：[/yellow]{r.error}")
+                     + (f"，{html_out}" if html_out else "") + (f"；保留教师覆盖 {len(kept)} 条" if kept else ""))
+    failed = batch.failure_summary(results)
+    if failed:
+        _console(stderr=True).print(f"[red]错误：[/red]{failed}")
+        raise typer.Exit(1)
 
 
 @eval_app.command("calibrate")

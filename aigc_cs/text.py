@@ -22,9 +22,27 @@ def simplified(text: str) -> str:
     return _t2s().convert(text)
 
 
+# Code points that show nothing but can split a word so that a check no longer sees it ("30天\u00ad无理由"):
+# every format character (category Cf: soft hyphen, zero-width space/joiner, word joiner, bidi controls, U+180E,
+# tags), the other default-ignorable code points (CGJ, Hangul fillers, variation selectors, unassigned tags) and
+# the control characters except tab and newline (NUL, DEL, C1).
+_IGNORABLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2"
+    "\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f"
+    "\ufeff\uffa0\ufff0-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+)
+
+
+def visible(text: str) -> str:
+    """`text` without the invisible code points of `_IGNORABLE`; everything else is unchanged."""
+    return _IGNORABLE.sub("", text)
+
+
 def normalize(text: str) -> str:
-    """Full-width to half-width (NFKC), traditional to simplified, collapse spaces, Chinese punctuation."""
-    text = simplified(unicodedata.normalize("NFKC", text))
+    """Invisible code points removed, full-width to half-width (NFKC), traditional to simplified, collapse spaces,
+    Chinese punctuation. Every check reads text through this."""
+    text = simplified(unicodedata.normalize("NFKC", visible(text)))
     text = text.replace(",", "，").replace("?", "？").replace("!", "！").replace(";", "；").replace(":", "：")
     return _SPACE.sub(" ", text).strip()
 
@@ -57,14 +75,17 @@ TOKENIZER_VERSION = "jieba-search+stop+bigram-1"
 
 @cache
 def _jieba():
+    """The jieba tokenizer with the course's words, its dictionary read from a per-character cache."""
     import logging
 
-    import jieba
+    from aigc_cs.config import Settings
+    from aigc_cs.jieba_cache import BucketTokenizer, cache_file, jieba
 
     jieba.setLogLevel(logging.WARNING)
+    tokenizer = BucketTokenizer(cache_file(Settings().cache / "jieba"))
     for word in ("无理由", "运费险", "包邮", "吊牌", "发票", "退款", "退货", "换货", "工作日", "极限词", "禁用语"):
-        jieba.add_word(word)
-    return jieba
+        tokenizer.add_word(word)
+    return tokenizer
 
 
 def tokens(text: str) -> list[str]:
@@ -94,7 +115,7 @@ def word_frequency(word: str) -> int:
 
 def dictionary_size() -> int:
     """The sum of all word frequencies in jieba's dictionary, to turn a frequency into a share."""
-    tokenizer = _jieba().dt
+    tokenizer = _jieba()
     tokenizer.check_initialized()
     return tokenizer.total
 

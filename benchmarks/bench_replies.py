@@ -2,7 +2,7 @@
 
 Measures CPU seconds (user + system) of whole `aigc-cs reply` processes, median over several messages of each
 kind, on a warm index (the intent classifier and the shop's sentence vectors already cached by ingest).
-Run: `make bench` or `python benchmarks/bench_replies.py`. Exits 1 when the budget is missed.
+Run: `make bench` or `python benchmarks/bench_replies.py`. Exits 1 when the budget is missed (see measure.py).
 """
 
 import os
@@ -11,13 +11,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-EXE = str(Path(sys.executable).with_name("aigc-cs"))
+from measure import EXE, ROOT, Result, report
+
 MATCHED = ["衣服不合适可以退吗", "几天能发货", "包邮吗", "能便宜点不", "退款多久到账"]
 UNMATCHED = ["你们老板是谁", "今天天气怎么样", "有没有男款", "能寄到国外吗", "直播几点开始"]
-BUDGET = 1.5
 
 
 def cpu_seconds(args: list[str], env: dict[str, str]) -> float:
@@ -27,19 +25,17 @@ def cpu_seconds(args: list[str], env: dict[str, str]) -> float:
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def main() -> int:
+def measure() -> list[Result]:
     with tempfile.TemporaryDirectory() as home:
         env = {**os.environ, "AIGC_CS_HOME": home, "COLUMNS": "200"}
         subprocess.run([EXE, "ingest"], capture_output=True, env=env, cwd=ROOT, check=True)
         matched = [cpu_seconds(["reply", m, "--shop", "demo-fashion", "--json"], env) for m in MATCHED]
         unmatched = [cpu_seconds(["reply", m, "--shop", "demo-fashion", "--json"], env) for m in UNMATCHED]
     a, b = statistics.median(matched), statistics.median(unmatched)
-    ratio = b / a
-    print(f"reply, message with an intent (CPU, median of {len(MATCHED)})  {a:.2f} s")
-    print(f"reply, message with no intent (CPU, median of {len(UNMATCHED)})  {b:.2f} s")
-    print(f"ratio no-intent / intent  {ratio:.2f}  (budget <= {BUDGET})  {'ok' if ratio <= BUDGET else 'MISSED'}")
-    return 0 if ratio <= BUDGET else 1
+    return [Result(f"reply, message with an intent (CPU, median of {len(MATCHED)})", a, "s"),
+            Result(f"reply, message with no intent (CPU, median of {len(UNMATCHED)})", b, "s"),
+            Result("reply CPU, no-intent / intent", b / a, "x", "<= 1.5")]
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(report(measure()))

@@ -52,19 +52,19 @@ class Result:
         return self.stdout + self.stderr
 
 
-def _invoke(home: Path, args: list[str], env: dict[str, str] | None = None) -> Result:
+def _invoke(home: Path, args: list[str], env: dict[str, str] | None = None, input: bytes | str | None = None) -> Result:
     from cli import app
 
     runner = CliRunner()
-    result = runner.invoke(app, args, env={"AIGC_CS_HOME": str(home), "COLUMNS": "200", **(env or {})},
+    result = runner.invoke(app, args, input=input, env={"AIGC_CS_HOME": str(home), "COLUMNS": "200", **(env or {})},
                            catch_exceptions=False)
     return Result(result.exit_code, result.stdout, result.stderr)
 
 
 @pytest.fixture
 def cli(demo_home: Path) -> Callable[..., Result]:
-    """Run `aigc-cs ARGS` in-process against the shared demo index."""
-    return lambda *args, env=None: _invoke(demo_home, list(args), env)
+    """Run `aigc-cs ARGS` in-process against the shared demo index; `input=` is its standard input."""
+    return lambda *args, env=None, input=None: _invoke(demo_home, list(args), env, input)
 
 
 @pytest.fixture

@@ -484,7 +484,7 @@ def test_who_pays_is_read_from_the_words_students_use(shops):
     ("付宽后48小时内发货", "付宽", "付款"),  # 付款 comes from the shop documents, not from the curated list
     ("麻烦发一下付款的截途给我", "截途", "截图"),
     ("这件毛衣洗了几次有点起求", "起求", "起球"),
-    ("这个颜色暂时却货", "却货", "缺货"),
+    ("给您添麻烦了，我们马上为您补法", "补法", "补发"),
 ])
 def test_a_homophone_of_a_document_word_is_a_typo(text, quote, right):
     from aigc_cs.guard.typos import find_typos
@@ -498,6 +498,31 @@ def test_a_homophone_of_a_document_word_is_a_typo(text, quote, right):
     "这件外套的版型比较宽松",
 ])
 def test_natural_text_near_a_domain_word_is_no_typo(text):
+    from aigc_cs.guard.typos import find_typos
+
+    assert find_typos(text) == []
+
+
+@pytest.mark.parametrize(("text", "quote", "right"), [
+    ("我们会尽快给您回幅", "回幅", "回复"),  # general words, not only the course's: jieba's dictionary decides
+    ("我已经帮您申情了退款", "申情", "申请"),
+    ("这件衣服的颜色很正，不会掉涩", "掉涩", "掉色"),
+    ("您的包裹已经到达附近的驿栈", "驿栈", "驿站"),
+])
+def test_a_homophone_of_a_common_word_is_a_typo(text, quote, right):
+    from aigc_cs.guard.typos import find_typos
+
+    assert [(t.quote, t.suggestion) for t in find_typos(text)] == [(quote, right)]
+
+
+@pytest.mark.parametrize("text", [
+    "这款包有两种颜色",  # 有 is a common word on its own, not a misspelt 邮
+    "这款羽绒服用的是白鸭绒，充绒量是180克",  # 绒 is the topic of the sentence, typed on purpose
+    "吃起来如果口感不对，请先停止食用",  # 食 makes 食用 with its neighbour
+    "您好，这里是臻品首饰，我是客服小月",  # names are no dictionary words
+    "这款四件套是全棉磨毛的",  # a curated word jieba lacks
+])
+def test_a_real_word_a_name_or_the_topic_is_no_typo(text):
     from aigc_cs.guard.typos import find_typos
 
     assert find_typos(text) == []
@@ -521,6 +546,16 @@ def test_near_sounds_fold_together():
     ("小姐姐，您穿M码刚好", "slang", "小姐姐"),
     ("这款零食一口一个，巨好吃", "slang", "巨好吃"),
     ("快递又延误了，我直接裂开", "slang", "直接裂开"),
+    ("这件外套穿上贼好看", "slang", "贼"),
+    ("这款面霜保湿效果拉满", "slang", "拉满"),
+    ("这款眼霜是我们店的宝藏单品", "slang", "宝藏"),
+    ("没货了，您去别的店看看吧", "banned", "您去别的店看看吧"),
+    ("肯定是您自己弄坏的", "banned", "肯定是您自己"),
+    ("不退就是不退", "banned", "不退就是不退"),
+    ("签收以后就不关我们的事了", "banned", "就不关我们的事"),
+    ("这款祛斑霜保证七天见效", "extreme", "保证七天见效"),
+    ("这款按摩椅的做工无可匹敌", "extreme", "无可匹敌"),
+    ("这款的续航在同行里最长", "extreme", "同行里最"),
 ])
 def test_general_patterns_catch_new_wording(text, kind, quote):
     assert (kind, quote) in [(h.kind, h.quote) for h in scan(text)]
@@ -541,6 +576,14 @@ def test_general_patterns_catch_new_wording(text, kind, quote):
     "这款帐篷边缘做了内卷包边，不会刮手",
     "这款中性笔的笔芯是0.5毫米的",
     "厦门集美区的订单当天下午就可以送到",
+    "量腰围时请量腰部最细的地方",  # a measurement, not a claim
+    "您可以换成最贴合耳道的那一副",  # a choice among the options in the box
+    "猫咪喜欢吃是我们最开心的事",  # the agent's feeling
+    "仓库发现少了一件，麻烦您看一下是否漏寄了",  # 寄了 inside 漏寄了
+    "这款热敷贴贴在衣服外面就可以",  # 贴贴 inside 热敷贴 + 贴在
+    "您好，欢迎光临居家好物，我是客服阿杰",  # words inside a shop's name
+    "情况属实的话，我们马上给您补发",
+    "这款手柄按下按钮就能打开电池仓",
 ])
 def test_professional_wording_is_not_flagged(text):
     assert scan(text) == []

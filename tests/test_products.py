@@ -36,6 +36,19 @@ def test_products_without_front_matter_get_names_aliases_prices_and_sections():
     assert "- " not in "".join(s.text for p in shop.products for s in p.sections.values())
 
 
+@pytest.mark.parametrize(("name", "category", "never"), [
+    ("四季两用宠物窝", "宠物窝", "宠物"),  # a one-character head joins the word before it
+    ("鲜鸡肉全价猫粮（1.5kg / 4kg）", "猫粮", "全价"),
+    ("反光牵引绳套装", "牵引绳", "套装"),  # packaging words are no category
+    ("液态硅胶磁吸手机壳（iPhone 15）", "手机壳", "手机"),
+])
+def test_the_derived_category_word_is_the_head_of_the_name(name, category, never):
+    from aigc_cs.kb.shops import derived_aliases
+
+    aliases = derived_aliases(name)
+    assert category in aliases and never not in aliases
+
+
 def test_product_option_resolves_by_part_of_the_name(owner_cli):
     result = owner_cli("faq", "--shop", "owner-style", "--product", "茉莉花茶", "-n", "3", "--json")
     assert result.code == 0, result.output

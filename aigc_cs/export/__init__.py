@@ -8,6 +8,7 @@ from pydantic import BaseModel
 from aigc_cs.errors import UserError
 
 SUFFIXES = (".md", ".docx", ".xlsx", ".json")
+NAME_LINE = "班级：＿＿＿＿＿＿　　姓名：＿＿＿＿＿＿　　学号：＿＿＿＿＿＿"
 
 
 class Section(BaseModel):
@@ -19,13 +20,19 @@ class Section(BaseModel):
 class Document(BaseModel):
     title: str
     sections: list[Section]
+    student: bool = False  # a sheet a student fills in or gets back: a 班级/姓名/学号 line under the title
+
+
+def check_suffix(path: Path) -> None:
+    """Raise `UserError` unless `path` ends in a format `write` knows; call it before slow work."""
+    if path.suffix.lower() not in SUFFIXES:
+        raise UserError(f"{path}：不支持的输出格式 {path.suffix or '（无扩展名）'}，可用 {'/'.join(SUFFIXES)}")
 
 
 def write(document: Document, result: BaseModel, path: Path) -> Path:
     """Save to `path`; the extension picks the format. Raises `UserError` for an unknown extension or a locked file."""
+    check_suffix(path)
     suffix = path.suffix.lower()
-    if suffix not in SUFFIXES:
-        raise UserError(f"{path}：不支持的输出格式 {suffix or '（无扩展名）'}，可用 {'/'.join(SUFFIXES)}")
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         if suffix == ".json":

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from aigc_cs.export import Document
+from aigc_cs.export import NAME_LINE, Document
 
 
 def _cell(text: str) -> str:
@@ -10,7 +10,7 @@ def _cell(text: str) -> str:
 
 
 def to_markdown(document: Document) -> str:
-    lines = [f"# {document.title}", ""]
+    lines = [f"# {document.title}", "", *([NAME_LINE, ""] if document.student else [])]
     for section in document.sections:
         lines += [f"## {section.heading}", ""]
         for paragraph in section.paragraphs:

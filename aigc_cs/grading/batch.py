@@ -1,16 +1,18 @@
 """Batch grading of a class file (csv/xlsx with 学号, 姓名, 答案 and an optional 情境 column).
 
 Each result is appended to a JSONL journal beside the report as soon as it is graded, so an interrupted
-run loses nothing and ``resume`` grades only the students not yet in the journal.
+run loses nothing and ``resume`` grades only the students without a grade in the journal. A student whose grading
+failed is journaled too, as retryable (``"retry": true``): ``resume`` grades them again.
 """
 
-import json
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from pydantic import BaseModel
+from pydantic import BaseModel, computed_field
 
 from aigc_cs.errors import UserError
+from aigc_cs.files import cannot_write, read_jsonl, rewrite_jsonl
 from aigc_cs.grading.models import Grade
 from aigc_cs.kb.loaders import column as find_column
 
@@ -32,6 +34,12 @@ class StudentResult(BaseModel):
     name: str
     grade: Grade | None = None
     error: str | None = None
+
+    @computed_field
+    @property
+    def retry(self) -> bool:
+        """A failed student is graded again by the next ``--resume``."""
+        return self.grade is None
 
 
 def _rows(path: Path) -> list[list[str]]:
@@ -89,29 +97,16 @@ def journal_path(out: Path) -> Path:
 
 
 def load_journal(path: Path) -> dict[str, StudentResult]:
-    done: dict[str, StudentResult] = {}
-    if not path.exists():
-        return done
-    for line in path.read_bytes().split(b"\n"):
-        try:
-            result = StudentResult.model_validate_json(line.decode("utf-8"))
-        except ValueError:  # also UnicodeDecodeError: a kill can cut a character in half
-            continue  # a line cut short by an interruption: that student is graded again
-        done[result.sid] = result
-    return done
+    """The last journaled result of each student (a line cut by a kill is skipped: that student is graded again)."""
+    return {r.sid: r for r in read_jsonl(path, StudentResult)}
 
 
 def grade_class(students: list[Student], grade_one: Callable[[Student], Grade], journal: Path, resume: bool,
                 on_progress: Callable[[int, int], None] | None = None) -> list[StudentResult]:
-    """Grade everyone not yet in the journal, appending each result as it is done; return all, in class order."""
-    done = load_journal(journal) if resume else {}
-    if not resume and journal.exists():
-        journal.unlink()
-    if resume and journal.exists():  # drop a last line cut short by the interruption
-        raw = journal.read_bytes()
-        if raw and not raw.endswith(b"\n"):
-            journal.write_bytes(raw[: raw.rfind(b"\n") + 1])
-    journal.parent.mkdir(parents=True, exist_ok=True)
+    """Grade everyone without a grade in the journal, appending each result as it is done; return all, in class
+    order. The journal is first rewritten with only the grades kept, which drops a cut line and the failures."""
+    done = {sid: r for sid, r in load_journal(journal).items() if not r.retry} if resume else {}
+    rewrite_jsonl(journal, list(done.values()))
     with journal.open("a", encoding="utf-8") as handle:
         for count, student in enumerate(students, 1):
             if student.sid not in done:
@@ -119,26 +114,23 @@ def grade_class(students: list[Student], grade_one: Callable[[Student], Grade], 
                     result = StudentResult(sid=student.sid, name=student.name, grade=grade_one(student))
                 except UserError as exc:
                     result = StudentResult(sid=student.sid, name=student.name, error=exc.message)
-                handle.write(result.model_dump_json() + "\n")
-                handle.flush()
+                try:
+                    handle.write(result.model_dump_json() + "\n")
+                    handle.flush()
+                except OSError as exc:
+                    raise cannot_write(journal, exc) from None
                 done[student.sid] = result
             if on_progress:
                 on_progress(count, len(students))
     return [done[s.sid] for s in students]
 
 
-def override_log(out: Path) -> Path:
-    return out.with_name(out.name + ".overrides.jsonl")
-
-
-def log_overrides(out: Path, overrides: dict[str, tuple[float, str]], previous: dict[str, tuple[float, str]]) -> None:
-    """Append every override that is new or changed since the last report to the override log."""
-    from datetime import datetime
-
-    changed = {sid: v for sid, v in overrides.items() if previous.get(sid) != v}
-    if not changed:
-        return
-    with override_log(out).open("a", encoding="utf-8") as handle:
-        for sid, (score, note) in changed.items():
-            handle.write(json.dumps({"time": datetime.now().isoformat(timespec="seconds"), "学号": sid,
-                                     "教师总分": score, "说明": note}, ensure_ascii=False) + "\n")
+def failure_summary(results: list[StudentResult]) -> str | None:
+    """One Chinese line when any student failed: how many, who, the commonest reason and how to retry them."""
+    failed = [r for r in results if r.retry]
+    if not failed:
+        return None
+    ids = "、".join(r.sid for r in failed[:5]) + ("等" if len(failed) > 5 else "")
+    reason, count = Counter(r.error or "未知原因" for r in failed).most_common(1)[0]
+    return (f"{len(failed)} 名学生评分失败（{ids}），已记为待重试；最常见的原因（{count} 人）：{reason.rstrip('。')}。"
+            "解决后加 --resume 重跑同一命令，只重评这些学生")

@@ -1,7 +1,9 @@
 """Calibration of a scorer against human scores, on two splits reported side by side:
 
-- ``dev`` (evals/gold/dev/<rubric>.yaml, teacher scores; evals/gold/dev/rater2/ a second rater): the split the
-  rules may be tuned on. Reference: the teacher file; human baseline: teacher vs rater2.
+- ``dev`` (evals/gold/dev/<rubric>.yaml, teacher scores, with evals/gold/dev/rater2/ a second rater; and
+  evals/gold/dev/blind/, answers written and scored blind by two raters in the test split's format): the split the
+  rules may be tuned on. Reference: the teacher file, or the mean of the two blind raters; human baseline: teacher vs
+  rater2 and rater1 vs rater2.
 - ``test`` (evals/gold/test/answers.yaml, rater1.yaml, rater2.yaml): written and scored blind by two raters, frozen
   (evals/FROZEN.sha256). Reference: the mean of the two raters; human baseline: rater1 vs rater2. Per-answer
   results of the test split are never reported, only the summary figures.
@@ -133,6 +135,18 @@ def compare(rubrics: dict[str, Rubric], pairs: list[tuple[str, dict[str, float],
     return Comparison(total=total, criteria=criteria)
 
 
+def _gold(rid: str, split: Split) -> tuple[list[GoldAnswer], list[tuple]]:
+    """A rubric's gold answers on a split (each with its reference scores) and the human pairs (rater A, rater B)."""
+    gold, human = [], []
+    if split == "dev":
+        gold = load_gold(rid)
+        second = load_rater2(rid)
+        human = [(rid, g.scores, g.total, second[g.id].scores, second[g.id].total) for g in gold if g.id in second]
+    blind, first, second = load_test(rid, gold_dir("dev") / "blind" if split == "dev" else None)
+    human += [(rid, first[g.id].scores, first[g.id].total, second[g.id].scores, second[g.id].total) for g in blind]
+    return gold + blind, human
+
+
 def _context_for(ctx: Context, shops: set[str], split: Split) -> Context:
     """Dev: the given context when it knows every shop. Test, or a shop it does not know: the eval index (the bundled
     corpus + evals/shops, ingested once), so that the blind split is always graded against the same shop files."""
@@ -157,14 +171,7 @@ def calibrate(ctx: Context, rubric_id: str | None = None, scorer: str = "rules",
     rubrics = {rid: get_rubric(rid) for rid in ids}
     loaded: dict[str, tuple[list[GoldAnswer], list[tuple]]] = {}
     for rid in rubrics:
-        if split == "dev":
-            gold = load_gold(rid)
-            second = load_rater2(rid)
-            human = [(rid, g.scores, g.total, second[g.id].scores, second[g.id].total) for g in gold if g.id in second]
-        else:
-            gold, first, second = load_test(rid)
-            human = [(rid, first[g.id].scores, first[g.id].total, second[g.id].scores, second[g.id].total)
-                     for g in gold]
+        gold, human = _gold(rid, split)
         if gold:
             loaded[rid] = (gold, human)
         elif rubric_id:
@@ -185,7 +192,7 @@ def calibrate(ctx: Context, rubric_id: str | None = None, scorer: str = "rules",
         pooled += pairs
         pooled_human += human_pairs
         reports.append(CalibrationReport(rubric=rid, scorer=scorer, split=split, cases=cases,
-                                         reference="teacher" if split == "dev" else "mean of 2 raters",
+                                         reference="teacher / mean of 2 raters" if split == "dev" else "mean of 2 raters",
                                          human=compare({rid: rubric}, human_pairs) if human_pairs else None,
                                          **compare({rid: rubric}, pairs).model_dump()))
     if len(reports) > 1:

@@ -1,6 +1,8 @@
 """Grade one answer: pick the scorer, add the improved version, and check the answer with the guard."""
 
-from typing import Literal
+from collections.abc import Callable
+from typing import Literal, TypeVar
+from weakref import WeakKeyDictionary
 
 from aigc_cs.errors import UserError
 from aigc_cs.grading.improve import improve
@@ -10,12 +12,34 @@ from aigc_cs.grading.rules import grade_rules
 from aigc_cs.tasks.context import Context
 
 Scorer = Literal["rules", "judge", "hybrid"]
+T = TypeVar("T")
 MAX_ANSWER_CHARS = 5000
+# What each context has computed per (kind, task or shop, scenario): a class shares one scenario, so a batch
+# writes its reference answer and looks up its shop passages once.
+_MEMO: "WeakKeyDictionary[Context, dict[tuple[str, str, str], object]]" = WeakKeyDictionary()
+
+
+def _memo(ctx: Context, key: tuple[str, str, str], compute: Callable[[], T]) -> T:
+    known = _MEMO.setdefault(ctx, {})
+    if key not in known:
+        known[key] = compute()
+    return known[key]  # type: ignore[return-value]
 
 
 def reference_answer(rubric: Rubric, shop_id: str, scenario: str, ctx: Context) -> str:
     """The matching generation task's answer to the same scenario, used to fill in what is missing. Always
-    offline: deterministic, free, and no second model call per student."""
+    offline: deterministic, free, and no second model call per student; computed once per context and scenario."""
+    return _memo(ctx, (rubric.task, shop_id, scenario), lambda: _reference(rubric, shop_id, scenario, ctx))
+
+
+def shop_passages(shop_id: str, scenario: str, ctx: Context) -> list[str]:
+    """The shop passages that answer the scenario, looked up once per context and scenario."""
+    from aigc_cs.grading.documents import scenario_passages
+
+    return _memo(ctx, ("passages", shop_id, scenario), lambda: scenario_passages(scenario, shop_id, ctx))
+
+
+def _reference(rubric: Rubric, shop_id: str, scenario: str, ctx: Context) -> str:
     from aigc_cs.tasks import TASKS, task_module
 
     if not scenario.strip() or rubric.task not in TASKS:
@@ -36,7 +60,7 @@ def grade(answer: str, rubric_id: str, shop_id: str, ctx: Context, scenario: str
         raise UserError(f"答案太长（{len(answer)} 字，上限 {MAX_ANSWER_CHARS} 字），请检查是否贴错了内容")
     rubric = get_rubric(rubric_id)
     shop = ctx.shop(shop_id)
-    rules = grade_rules(answer, rubric, shop, scenario, channel)
+    rules = grade_rules(answer, rubric, shop, scenario, channel, shop_passages(shop_id, scenario, ctx))
     if scorer == "rules":
         result = rules
     else:

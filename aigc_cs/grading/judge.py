@@ -1,27 +1,32 @@
-"""The LLM judge: one call per answer with all criteria; the answer travels as data between nonce delimiters.
+"""The LLM judge: one call per answer with all criteria; the answer travels as datamarked data between delimiters.
 
-Safeguards: zero-width and bidirectional characters are stripped; sentences that try to instruct the grader
-are removed before the call and flagged for a teacher; a verdict whose evidence quote is not in the answer
-is rejected and that criterion falls back to the rules; unparseable output is repaired once by the engine,
-then falls back to the rules (never silently 0 or full marks); temperature 0. With ``bounded`` (hybrid) the
-rules bound the judge: a hard violation caps the criterion, and the judge moves at most one level away from
-the rules unless its quote is verified.
+The defence does not depend on spotting an injection. The judge reads the answer normalised and datamarked (a
+marker between every two words; anything like a delimiter, and the marker, removed first), between nonce delimiters,
+and its system prompt says the marked text is data. A level the rules cannot support is bounded to one level above
+the rules' level, quote or not; a verdict whose evidence quote is not in the answer is rejected and that criterion
+falls back to the rules. Answers the detector flags (their flagged sentences are removed before the call and they
+never score above the rules) and answers where the judge and the rules are two or more levels apart on a criterion
+are flagged for the teacher's review. Unparseable output is repaired once by the engine, then falls back to the rules
+(never silently 0 or full marks); temperature 0. With ``bounded`` (hybrid) the rules bound the judge further: a hard
+violation caps the criterion, and without a verified quote the judge moves at most one level below the rules.
 """
 
 import hashlib
+import re
 
 from pydantic import BaseModel, Field
 
 from aigc_cs.grading.models import CriterionScore, Grade
 from aigc_cs.grading.rubric import Rubric
 from aigc_cs.grading.rules import feedback
-from aigc_cs.guard.injection import find_injections, without_injections
+from aigc_cs.guard.injection import MARKER, datamark, find_injections, without_injections
 from aigc_cs.kb.models import Shop
 from aigc_cs.llm.engine import generate
 from aigc_cs.tasks.context import Context
 from aigc_cs.text import normalize
 
 PROMPT = "judge"
+REVIEW_GAP = 2  # levels between the judge and the rules that send an answer to the teacher's review
 
 
 class CriterionVerdict(BaseModel):
@@ -40,6 +45,11 @@ def nonce(answer: str, rubric_id: str) -> str:
     return hashlib.sha256(f"{rubric_id}\x1f{answer}".encode()).hexdigest()[:12]
 
 
+def _squashed(text: str) -> str:
+    """`text` as quotes are compared: normalised, without the datamarking marker and without any space."""
+    return re.sub(r"\s+", "", normalize(text.replace(MARKER, "")))
+
+
 def judge(answer: str, rubric: Rubric, shop: Shop, scenario: str, ctx: Context, *, rules: Grade,
           bounded: bool) -> Grade:
     graded = without_injections(answer)
@@ -48,19 +58,21 @@ def judge(answer: str, rubric: Rubric, shop: Shop, scenario: str, ctx: Context, 
     def offline() -> JudgeVerdict:  # the rules' levels, used when the model's output cannot be parsed
         return JudgeVerdict(criteria=[CriterionVerdict(id=c.id, level=c.level) for c in rules.criteria])
 
-    tag = nonce(graded, rubric.id)
-    variables = {"rubric": rubric, "shop": shop, "scenario": scenario, "answer": graded, "nonce": tag}
+    marked = datamark(graded)
+    variables = {"rubric": rubric, "shop": shop, "scenario": scenario, "answer": marked, "marker": MARKER,
+                 "nonce": nonce(marked, rubric.id)}
     config = ctx.engine.model_copy(update={"temperature": 0.0})
     gen = generate(PROMPT, variables, JudgeVerdict, offline, config)
     verdicts = {v.id: v for v in gen.output.criteria}
-    text = normalize(graded)
+    text = _squashed(graded)
     warnings = list(gen.warnings)
     criteria: list[CriterionScore] = []
-    graded = {c.id for c in rules.criteria}  # without a scenario, the rules skip what needs one; so does the judge
-    for criterion, by_rules in zip([c for c in rubric.criteria if c.id in graded], rules.criteria, strict=True):
+    apart: list[str] = []  # criteria where the judge and the rules are two or more levels apart
+    scored = {c.id for c in rules.criteria}  # without a scenario, the rules skip what needs one; so does the judge
+    for criterion, by_rules in zip([c for c in rubric.criteria if c.id in scored], rules.criteria, strict=True):
         verdict = verdicts.get(criterion.id)
         top = len(criterion.levels) - 1
-        quote = normalize(verdict.evidence).strip() if verdict else ""
+        quote = _squashed(verdict.evidence) if verdict else ""
         verified = bool(quote) and quote in text
         if verdict is None or verdict.level > top or gen.engine == "offline":
             reason = "没有给出这一项" if verdict is None else "等级超出范围"
@@ -72,27 +84,33 @@ def judge(answer: str, rubric: Rubric, shop: Shop, scenario: str, ctx: Context, 
             warnings.append(f"评分模型对“{criterion.name}”引用的证据不在答案里，该项改用规则评分")
             criteria.append(by_rules)
             continue
-        level = verdict.level
-        if injected:  # an answer that tried to steer the grader never scores above the rules
-            level = min(level, by_rules.level)
+        if abs(verdict.level - by_rules.level) >= REVIEW_GAP:
+            apart.append(criterion.name)
+        # a level the rules cannot support is at most one above theirs, quote or not; an answer that tried to steer
+        # the grader never scores above the rules
+        level = min(verdict.level, by_rules.level + (0 if injected else 1))
         if bounded:
             if by_rules.capped:
                 level = 0
-            elif not verified and abs(level - by_rules.level) > 1:
-                level = by_rules.level + (1 if level > by_rules.level else -1)
+            elif not verified:
+                level = max(level, by_rules.level - 1)
         advice = [verdict.feedback] if verdict.feedback else []
         criteria.append(CriterionScore(
             id=criterion.id, name=criterion.name, level=level, levels=len(criterion.levels),
             points=criterion.levels[level].points, max_points=criterion.weight,
-            evidence=[verdict.evidence] if verified else by_rules.evidence,
+            evidence=[verdict.evidence.replace(MARKER, "")] if verified else by_rules.evidence,
             feedback=feedback(criterion, level, advice, by_rules.faults), cites=str(criterion.cites),
             faults=by_rules.faults, capped=bounded and by_rules.capped,
             source="judge+rules" if bounded else "judge",
         ))
+    flags = list(rules.flags)
+    if apart:
+        flags.append("review")
+        warnings.append(f"评分模型与规则评分在“{'、'.join(apart)}”上相差{REVIEW_GAP}级或更多，已列入老师复核")
     total = sum(c.points for c in criteria)
     if rubric.policy_cap is not None and any(f.kind == "policy" for f in rules.faults):
         total = min(total, rubric.policy_cap)  # a policy contradiction keeps the total below a pass
     return rules.model_copy(update={
-        "scorer": "hybrid" if bounded else "judge", "criteria": criteria,
+        "scorer": "hybrid" if bounded else "judge", "criteria": criteria, "flags": flags,
         "total": round(total, 2), "warnings": [*rules.warnings, *warnings],
     })

@@ -8,7 +8,9 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from aigc_cs.files import replacing, write_text_atomic
 from aigc_cs.grading.batch import StudentResult
+from aigc_cs.grading.overrides import Overrides, SheetRows
 from aigc_cs.grading.rubric import Rubric
 
 OVERRIDE_SHEET = "教师复核"
@@ -27,7 +29,10 @@ class ClassStats(BaseModel):
 
 
 def fault_label(kind: str, message: str) -> str:
-    return "政策不符：" + message.split("与店铺政策不符：", 1)[1] if kind == "policy" else message.split("；")[0]
+    """A fault as a class report counts it: policy errors by what the policy says, others by their first clause."""
+    if kind == "policy" and "与店铺政策不符：" in message:
+        return "政策不符：" + message.split("与店铺政策不符：", 1)[1]
+    return message.split("；")[0]
 
 
 def stats(results: list[StudentResult], rubric: Rubric) -> ClassStats:
@@ -48,31 +53,33 @@ def stats(results: list[StudentResult], rubric: Rubric) -> ClassStats:
     )
 
 
-def read_overrides(path: Path) -> dict[str, tuple[float, str]]:
-    """Teacher overrides from an earlier report: 学号 -> (教师总分, 说明)."""
+def read_overrides(path: Path) -> SheetRows | None:
+    """The rows of the 教师复核 sheet of an earlier report: 学号 -> (教师总分 or None when empty, 说明); None when
+    there is no readable report (the override journal still has every override)."""
     if not path.exists():
-        return {}
+        return None
     from openpyxl import load_workbook
 
     try:
         book = load_workbook(path, data_only=True)
-    except Exception:  # a damaged old report: start afresh, the journal still has every grade
-        return {}
+    except Exception:  # a damaged old report: the journals still have every grade and override
+        return None
     if OVERRIDE_SHEET not in book.sheetnames:
-        return {}
-    found = {}
+        return None
+    found: SheetRows = {}
     for row in book[OVERRIDE_SHEET].iter_rows(min_row=2, values_only=True):
         sid, score, note = row[0], row[3] if len(row) > 3 else None, row[4] if len(row) > 4 else None
-        if sid is not None and score not in (None, ""):
-            try:
-                found[str(sid)] = (float(score), "" if note is None else str(note))
-            except ValueError:
-                continue
+        if sid is None:
+            continue
+        try:
+            found[str(sid)] = (None if score in (None, "") else float(score), "" if note is None else str(note))
+        except (TypeError, ValueError):  # not a number: the journaled override, if any, stays
+            continue
     return found
 
 
 def write_xlsx(results: list[StudentResult], rubric: Rubric, path: Path,
-               overrides: dict[str, tuple[float, str]]) -> None:
+               overrides: Overrides) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -113,11 +120,12 @@ def write_xlsx(results: list[StudentResult], rubric: Rubric, path: Path,
     for ws in book.worksheets:
         for cell in ws[1]:
             cell.font = Font(bold=True)
-    book.save(str(path))
+    with replacing(path) as tmp:
+        book.save(str(tmp))
 
 
 def write_html(results: list[StudentResult], rubric: Rubric, path: Path,
-               overrides: dict[str, tuple[float, str]]) -> None:
+               overrides: Overrides) -> None:
     s = stats(results, rubric)
     peak = max(s.bands.values()) or 1
     bars = "".join(
@@ -136,11 +144,11 @@ def write_html(results: list[StudentResult], rubric: Rubric, path: Path,
         for r in results)
     faults = "".join(f"<li>{esc(label)}（{count} 人次）</li>" for label, count in s.top_faults)
     head = "".join(f"<th>{esc(c.name)}</th>" for c in rubric.criteria)
-    path.write_text(f"""<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>{esc(rubric.title)} 班级报告</title>
+    write_text_atomic(path, f"""<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>{esc(rubric.title)} 班级报告</title>
 <style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:4px 8px}}</style>
 </head><body><h1>{esc(rubric.title)} · 班级报告</h1>
 <p>已评分 {s.graded} 人，失败 {s.failed} 人；平均 {s.mean}，中位数 {s.median}，标准差 {s.stdev}（百分制）</p>
 <h2>分数分布</h2><svg width="480" height="200" role="img" aria-label="分数分布">{bars}</svg>
 <h2>常见问题</h2><ol>{faults}</ol>
 <h2>学生成绩</h2><table><tr><th>学号</th><th>姓名</th>{head}<th>总分</th><th>标记</th><th>主要问题</th></tr>{rows}</table>
-</body></html>""", encoding="utf-8")
+</body></html>""")

@@ -31,6 +31,7 @@ class Check(BaseModel):
     lexicon: list[LexiconKind] = []  # forbids
     claims: list[str] = []  # forbids: policy claims that are offers the rep may not make here (bargain_yuan)
     facts: list[str] = []  # mentions_fact: policy keys the answer should state (correctly)
+    documents: bool = False  # mentions_fact: the details of the shop passage that answers the question count too
     channels: list[Channel] = []  # only for these channels of a message (empty: every channel)
     with_substance: bool = False  # counts only when the answer also offers a concrete step or a correct fact
     min: int | None = None  # steps: how many suffice; politeness: markers; length: characters; numbered: lines (always required)

@@ -3,6 +3,7 @@
 import math
 import re
 
+from aigc_cs.grading.documents import mismatches, shared
 from aigc_cs.grading.models import CheckResult, CriterionScore, Fault, Grade
 from aigc_cs.grading.rubric import Channel, Check, Criterion, Rubric
 from aigc_cs.guard.check import check_text
@@ -58,8 +59,8 @@ def scenario_intents(scenario: str) -> list[Intent]:
 class Context:
     """What the checks of one answer share: the cleaned text, the shop and the scenario's intents."""
 
-    def __init__(self, answer: str, shop: Shop, scenario: str, rubric_id: str = "", channel: Channel | None = None
-                 ) -> None:
+    def __init__(self, answer: str, shop: Shop, scenario: str, rubric_id: str = "", channel: Channel | None = None,
+                 documents: list[str] | None = None) -> None:
         self.raw = answer
         self.text = normalize(without_injections(answer))
         self.shop = shop
@@ -79,6 +80,13 @@ class Context:
             self.fixed = self.fixed[: typo.start] + typo.suggestion + self.fixed[typo.end:]
         self.claims = extract(self.fixed)
         self.guard = check_text(self.fixed, shop)
+        self.documents = documents or []  # the shop passages that answer the scenario
+        values = {float(v) for v in shop.facts.model_dump().values() if isinstance(v, int | float) and not isinstance(v, bool)}
+        self.mismatches = mismatches(self.fixed, self.documents, scenario, values)
+        # what the answer states (questions back to the customer state nothing) that the shop's passages say
+        self.stated = "。".join(c for c in re.findall(r"[^，,。！？!?；;\n]+[，,。！？!?；;\n]?", self.fixed)
+                                if c.strip() and not _QUESTION.search(c))
+        self.from_documents = shared(self.stated, self.documents, scenario)
         self.steps = {c.name: c for c in detect_steps_in_text(self.text)}
         violated = {v.key for v in self.guard.violations}
         actions = lexicon_data().get("resolution_actions") or []
@@ -150,27 +158,32 @@ def _score(check: Check, ctx: Context, result: CheckResult) -> None:
             result.score, result.evidence = (1.0 if hits else 0.0), hits
         case "policy":
             result.faults = [Fault(kind="policy", quote=v.quote, start=v.start, end=v.end, message=v.message)
-                             for v in ctx.guard.violations]
+                             for v in ctx.guard.violations] + ctx.mismatches
             result.score = 0.0 if result.faults else 1.0
             result.evidence = [c.quote for c in ctx.claims if c.key not in {v.key for v in ctx.guard.violations}]
         case "mentions_fact":
             keys = check.facts or list(dict.fromkeys(k for i in ctx.intents for k in i.facts))
+            documents = check.documents and bool(ctx.documents)
+            documented = min(1.0, len(ctx.from_documents) / DOCUMENT_SPECIFICS) if documents else 0.0
             if not keys and ctx.product_question:  # a question about a product: answered with the product's own facts
                 found = product_specifics(ctx)
-                result.score = min(1.0, len(found) / PRODUCT_SPECIFICS)
-                result.evidence = found[:5]
+                result.score = max(documented, min(1.0, len(found) / PRODUCT_SPECIFICS))
+                result.evidence = (found or ctx.from_documents)[:5]
                 if result.score < 1.0:
                     result.faults = [Fault(kind="missing", message=f"没有用上“{ctx.product.name}”的商品资料（材质、规格、"
                                                                    "用法、适合人群等）来具体回答")]
-            elif not keys:
+            elif not keys and not documents:
                 result.applicable = False
-            else:
+            else:  # the policy facts of the question's topics, or the details of the shop's passage that answers it
                 stated = [k for k in keys if _fact_stated(k, ctx)]
-                result.score = len(stated) / len(keys)
+                result.score = max(len(stated) / len(keys) if keys else 0.0, documented)
+                result.evidence = ctx.from_documents[:5]
                 from aigc_cs.guard.check import describe
 
-                result.faults = [Fault(kind="missing", message=f"没有说明：{describe(_describe_key(k), ctx.shop.facts)}")
-                                 for k in keys if k not in stated]
+                if result.score < 1.0:
+                    result.faults = [Fault(kind="missing", message=f"没有说明：{describe(_describe_key(k), ctx.shop.facts)}")
+                                     for k in keys if k not in stated] or [
+                        Fault(kind="missing", message="没有用上店铺资料里回答这个问题的具体信息")]
         case "typos":
             result.faults = [Fault(kind="typo", quote=t.quote, start=t.start, end=t.end, message=t.message())
                              for t in ctx.typos]
@@ -204,24 +217,17 @@ def _score(check: Check, ctx: Context, result: CheckResult) -> None:
 
 
 PRODUCT_SPECIFICS = 6  # content pairs shared with the product's file (beyond the question's own words): a full answer
+DOCUMENT_SPECIFICS = 6  # …or with the shop passages that answer the scenario
 _SEQUENCE = re.compile(r"先|再|然后|之后|接着|最后|首先|其次")
-_QUESTION = re.compile(r"[吗呢么]\s*$|还是|请问|什么|哪|多少|是否|要不要|可不可以")
+_QUESTION = re.compile(r"[吗呢么]\W*$|[？?]$|还是|请问|是否|要不要|可不可以")  # a clause that asks back
 _OPENERS = re.compile(r"^(?:您好|你好|亲|哈喽|感谢|谢谢|关于|针对|这个问题|嗯)")
-
-
-def _pairs(text: str) -> set[str]:
-    """Content character pairs and numbers of a text (the units a product fact is checked with)."""
-    pairs = {run[i:i + 2] for run in re.findall(r"[\u4e00-\u9fff]+", text) for i in range(len(run) - 1)}
-    return {p for p in pairs if not set(p) <= STOPWORDS} | set(re.findall(r"\d+(?:\.\d+)?", text))
 
 
 def product_specifics(ctx: Context) -> list[str]:
     """What the answer says that comes from the product's own file and not from the question."""
     if ctx.product is None:
         return []
-    source = normalize(" ".join(s.text for s in ctx.product.sections.values()))
-    stated = "。".join(s for s in sentences(ctx.fixed) if not _QUESTION.search(s))  # "您用盖碗还是小壶？" states nothing
-    return sorted((_pairs(stated) & _pairs(source)) - _pairs(normalize(ctx.scenario)))
+    return shared(ctx.stated, [" ".join(s.text for s in ctx.product.sections.values())], ctx.scenario)
 
 
 def _structure(ctx: Context) -> tuple[float, list[Fault]]:
@@ -303,8 +309,9 @@ def feedback(criterion: Criterion, level: int, advice: list[str], faults: list[F
     return "；".join(p.rstrip("。；") for p in parts)
 
 
-def grade_rules(answer: str, rubric: Rubric, shop: Shop, scenario: str = "", channel: Channel | None = None) -> Grade:
-    ctx = Context(answer, shop, scenario, rubric.id, channel)
+def grade_rules(answer: str, rubric: Rubric, shop: Shop, scenario: str = "", channel: Channel | None = None,
+                documents: list[str] | None = None) -> Grade:
+    ctx = Context(answer, shop, scenario, rubric.id, channel, documents)
     graded = [c for c in rubric.criteria if scenario.strip() or not c.needs_scenario]
     skipped = [c for c in rubric.criteria if c not in graded]
     criteria = [score_criterion(c, ctx) for c in graded]

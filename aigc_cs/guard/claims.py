@@ -124,8 +124,9 @@ def _sentence_claims(s: str, offset: int, whole: str) -> list[Claim]:
     found: list[Claim] = []
     taken: list[tuple[int, int]] = []
 
-    def add(key: ClaimKey, value: Value, m: re.Match[str]) -> None:
-        if any(m.start() < e and m.end() > b for b, e in taken):
+    def add(key: ClaimKey, value: Value, m: re.Match[str], also: bool = False) -> None:
+        """One claim per span of text; `also` adds a second fact the same words state."""
+        if not also and any(m.start() < e and m.end() > b for b, e in taken):
             return
         taken.append((m.start(), m.end()))
         found.append(Claim(key=key, value=value, quote=m.group(0).strip(), start=offset + m.start(),
@@ -148,10 +149,12 @@ def _sentence_claims(s: str, offset: int, whole: str) -> list[Claim]:
             add(window, to_number(m.group(1)), m)
 
     if "运费" in s or "退换" in s:
-        case = _shipping_case(s, whole)
+        cases = _shipping_cases(s, whole)
         for pattern, payer in [*((p, "shop") for p in _SHOP_PAYS), *((p, "buyer") for p in _BUYER_PAYS)]:
             for m in pattern.finditer(s):
-                add(case, payer, m)
+                if not any(m.start() < e and m.end() > b for b, e in taken):
+                    for case in cases:
+                        add(case, payer, m, also=True)
 
     for m in _INSURANCE_NEG.finditer(s):
         add("freight_insurance", False, m)
@@ -220,10 +223,16 @@ def situation(text: str) -> str:
     return "、".join(dict.fromkeys(words)) + "。" if words else ""
 
 
-def _shipping_case(sentence: str, whole: str) -> ClaimKey:
-    """Which return-shipping fact a payer claim is about: quality problems, the buyer's own reason, or unclear."""
+_EVERY_CASE = re.compile(r"都由|一律|全部由|所有|任何|无论|不管|都是(?:我们|店铺|本店|您|你|买家)")
+
+
+def _shipping_cases(sentence: str, whole: str) -> list[ClaimKey]:
+    """Which return-shipping facts a payer claim is about: quality problems, the buyer's own reason, both when it
+    says so for every return ("退货运费都由本店承担"), or unclear."""
     for text in (sentence, whole):
         quality, buyer = bool(_QUALITY.search(text)), bool(_BUYER.search(text))
         if quality != buyer:
-            return "return_shipping_quality_issue" if quality else "return_shipping_buyer_reason"
-    return "return_shipping"
+            return ["return_shipping_quality_issue" if quality else "return_shipping_buyer_reason"]
+    if _EVERY_CASE.search(sentence):
+        return ["return_shipping_quality_issue", "return_shipping_buyer_reason"]
+    return ["return_shipping"]

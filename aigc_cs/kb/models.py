@@ -1,19 +1,31 @@
 """Data models of the knowledge base: shops and their facts, products, chunks and passages."""
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from aigc_cs.errors import UserError
 
 DocType = Literal["course", "policy", "product", "faq", "phrasebook"]
 DOC_TYPES: tuple[str, ...] = ("course", "policy", "product", "faq", "phrasebook")
 SHOP_DOC_TYPES: list[str] = ["policy", "product", "faq"]  # what answers a customer of one shop
 COMMON_SHOP = "*"  # chunks shared by every shop (course, phrase book)
 Payer = Literal["shop", "buyer"]
+SHOP_ID = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"  # also a file name in the index: never a path
+
+
+def valid_shop_id(value: str) -> str:
+    """`value` when it can be a shop id; otherwise one Chinese line. Every option that names a shop goes through it."""
+    if re.fullmatch(SHOP_ID, value) is None:
+        raise UserError(f"店铺 ID“{value}”无效：只能用字母、数字、- 和 _（以字母或数字开头，最长 64 个字符），"
+                        "已导入的店铺见 aigc-cs shops")
+    return value
 
 
 class ShopInfo(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+    id: str = Field(pattern=SHOP_ID)
     name: str
     category: str
 

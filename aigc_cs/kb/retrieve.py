@@ -1,6 +1,6 @@
 """Hybrid retrieval: BM25 over jieba tokens and dense e5 vectors in Chroma, fused by reciprocal rank."""
 
-from collections.abc import Iterable
+import numpy as np
 
 from aigc_cs.config import RetrievalMode
 from aigc_cs.kb.index import Index
@@ -18,25 +18,39 @@ class Retriever:
         self.index = index
         self.chunks: dict[str, Chunk] = {c.id: c for c in index.chunks()}
         self._bm25, self._bm25_ids = index.bm25()
+        indexed = [self.chunks.get(cid) for cid in self._bm25_ids]
+        self._known = np.array([c is not None for c in indexed], dtype=bool)
+        self._shops = np.array([c.shop if c else "" for c in indexed])
+        self._types = np.array([c.doc_type if c else "" for c in indexed])
+        self._masks: dict[tuple[str | None, tuple[str, ...] | None], np.ndarray] = {}
         self.mode: RetrievalMode = mode
         if mode != "bm25" and index.vectors is None:
             self.mode = "bm25"
         self.warning = index.embedding_warning if mode != "bm25" else None
 
-    def _allowed(self, chunk: Chunk, shop: str | None, types: Iterable[str] | None) -> bool:
-        if shop is not None and chunk.shop not in (shop, COMMON_SHOP):
-            return False
-        return types is None or chunk.doc_type in types
+    def _mask(self, shop: str | None, types: list[str] | None) -> np.ndarray:
+        """Which BM25 documents may answer: known chunks of the shop (or common to all) and of the types."""
+        key = (shop, None if types is None else tuple(types))
+        if key not in self._masks:
+            mask = self._known.copy()
+            if shop is not None:
+                mask &= np.isin(self._shops, [shop, COMMON_SHOP])
+            if types is not None:
+                mask &= np.isin(self._types, list(types))
+            self._masks[key] = mask
+        return self._masks[key]
 
-    def _lexical(self, query: str, shop: str | None, types: list[str] | None) -> list[tuple[str, float]]:
+    def _lexical(self, query: str, shop: str | None, types: list[str] | None, k: int) -> list[tuple[str, float]]:
+        """The k best BM25 matches among the allowed documents, best first; equal scores in index order."""
         if self._bm25 is None:
             return []
         scores = self._bm25.get_scores(search_tokens(query) or [query])
-        ranked = sorted(
-            ((cid, float(s)) for cid, s in zip(self._bm25_ids, scores, strict=True) if s > 0),
-            key=lambda item: -item[1],
-        )
-        return [(cid, s) for cid, s in ranked if cid in self.chunks and self._allowed(self.chunks[cid], shop, types)]
+        found = np.flatnonzero(self._mask(shop, types) & (scores > 0))
+        if len(found) > k > 0:
+            top = np.argpartition(-scores[found], k - 1)[:k]
+            found = found[scores[found] >= scores[found[top]].min()]  # ties with the k-th stay, in index order
+        order = np.argsort(-scores[found], kind="stable")[:k]
+        return [(self._bm25_ids[i], float(scores[i])) for i in found[order]]
 
     def _dense(self, query: str, shop: str | None, types: list[str] | None, k: int) -> list[tuple[str, float]]:
         conditions = []
@@ -62,11 +76,11 @@ class Retriever:
             return []
         keywords = expand(query, customer)
         if mode == "bm25":
-            ranked = self._lexical(keywords, shop, types)[:k]
+            ranked = self._lexical(keywords, shop, types, k)
         elif mode == "dense":
             ranked = self._dense(query, shop, types, k)
         else:
-            ranked = fuse([self._lexical(keywords, shop, types)[:CANDIDATES],
+            ranked = fuse([self._lexical(keywords, shop, types, CANDIDATES),
                            self._dense(query, shop, types, CANDIDATES)])[:k]
         return [self._passage(cid, score) for cid, score in ranked]
 

@@ -15,26 +15,18 @@ from pathlib import Path
 import numpy as np
 
 from aigc_cs.kb.e5 import encoder
+from aigc_cs.kb.vector_cache import vectors
 
 TOP = 2  # a label's score: the mean cosine of its TOP nearest examples
 
 
-_SEEN: dict[str, np.ndarray] = {}  # the same message is embedded once per process (intents, answerability, …)
-_SEEN_MAX = 4096
-
-
 def embed(texts: list[str]) -> np.ndarray | None:
-    """Unit vectors (one row per text), or None when the embedding model is switched off or missing."""
+    """Unit vectors (one row per text), or None when the embedding model is switched off or missing. The same
+    message is embedded once (intents, answerability, dense search, … share it: see `vector_cache`)."""
     model = encoder()
     if model is None:
         return None
-    todo = list(dict.fromkeys(t for t in texts if t not in _SEEN))
-    if todo:
-        if len(_SEEN) + len(todo) > _SEEN_MAX:
-            _SEEN.clear()
-        fresh = np.asarray(model.query(todo), dtype=np.float32).reshape(len(todo), -1)
-        _SEEN.update(zip(todo, fresh, strict=True))
-    return np.stack([_SEEN[t] for t in texts]) if texts else np.empty((0, 384), dtype=np.float32)
+    return vectors("query", texts, model.query) if texts else np.empty((0, 384), dtype=np.float32)
 
 
 def cache_dir() -> Path:

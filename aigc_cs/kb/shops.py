@@ -71,6 +71,8 @@ def _sentence(key: str, value: str) -> str:
     """A `键：值` line read out: `适合：送礼` → "适合送礼。"; `产地：杭州` → "产地是杭州。"; `净含量：250克` →
     "净含量250克。"; `冲泡：85度的水` → "冲泡方法：85度的水。"."""
     value = value.strip().rstrip("。；;，,")
+    if key[:1].isdigit() or key.isascii():  # a variant (1.5kg：…, S：…) keeps its colon
+        return f"{key}：{value}。"
     if key.endswith(("适合", "适用", "用于")) or (value[:1].isdigit() and not key.endswith(_HOW_KEYS)):
         return f"{key}{value}。"
     if any(word in key for word in _HOW_KEYS):
@@ -78,6 +80,20 @@ def _sentence(key: str, value: str) -> str:
     if any(word in key for word in PRODUCT_SECTIONS["related"]):
         return f"{key}{'' if key.endswith(('建议', '推荐')) else '建议'}：{value}。"
     return f"{key}是{value}。"
+
+
+def _sayable(content: str) -> str:
+    """A section's lines as sentences a rep can say: bullet markers dropped, `键：值` read out, a full stop at the end."""
+    lines = []
+    for line in content.splitlines():
+        line = re.sub(r"^\s*(?:[-*•·]|\d+[.、)）])\s+", "", line).strip()
+        if not line:
+            continue
+        pair = _KEY_LINE.match(line)
+        if pair and not PRICE.match(line):
+            line = _sentence(pair.group(1), pair.group(2))
+        lines.append(line if line.endswith(("。", "！", "？", "!", "?", "：", ":")) else line.rstrip("；;，,") + "。")
+    return "\n".join(lines)
 
 
 def _line_sections(body: str) -> dict[str, ProductSection]:
@@ -109,7 +125,7 @@ def _sections(body: str) -> dict[str, ProductSection]:
         heading, _, content = block.partition("\n")
         key = _section_key(heading)
         if key and key not in found:
-            found[key] = ProductSection(title=heading.strip(), text=re.sub(r"\s*\n\s*", "\n", content.strip()))
+            found[key] = ProductSection(title=heading.strip(), text=_sayable(content))
         else:
             loose.append(content)
     for key, section in _line_sections("\n".join(loose)).items():
@@ -117,21 +133,35 @@ def _sections(body: str) -> dict[str, ProductSection]:
     return found
 
 
+_PACKAGING = re.compile(r"(?:套装|套餐|礼盒装|礼盒|组合装|组合|盒装|袋装|罐装|家庭装|装)$")
+
+
+def _head_noun(part: str) -> str:
+    """The category word a product name ends in: its last dictionary word, joined to the word before while it
+    is a single character ("宠物窝" in 四季两用宠物窝, "猫粮" in 鲜鸡肉全价猫粮), packaging words dropped
+    ("牵引绳" in 反光牵引绳套装)."""
+    from aigc_cs.text import word_spans
+
+    part = _PACKAGING.sub("", part)
+    words = [part[b:e] for b, e in word_spans(part)]
+    head = ""
+    while words and len(head) < 2:
+        head = words.pop() + head
+    return head
+
+
 def derived_aliases(name: str) -> list[str]:
     """Names a customer uses for a product the file gives no aliases for: the name without its bracketed
     specs ("明前龙井（250克罐装）" → "明前龙井"), its parts ("福鼎白茶·白牡丹" → "白牡丹") and the category
     word at the end of each part ("龙井", "白茶")."""
-    from aigc_cs.text import tokens
-
     base = re.sub(r"\d+(?:\.\d+)?\s*(?:克|g|ml|毫升|斤|kg|片|包|袋)\b", "", _SPEC.sub("", name)).strip()
     parts = [p for p in re.split(r"[·・\s/|｜]+", base) if len(p) >= 2]
     out = [base] if base and base != name else []
     out += [p for p in parts if p != base and len(p) >= 3]
     for part in parts:
-        words = [w for w in tokens(part) if len(w) > 1 and not w.isascii()]
-        words = [part[part.lower().rfind(w): part.lower().rfind(w) + len(w)] for w in words]
-        if words and words[-1] != part and len(part) > len(words[-1]):
-            out.append(words[-1])
+        head = _head_noun(part)
+        if len(head) >= 2 and not head.isascii() and head != part:
+            out.append(head)
     return list(dict.fromkeys(out))
 
 
@@ -196,5 +226,16 @@ def read_shop(folder: Path, source_root: Path, max_bytes: int, shop_id: str | No
         except UserError as exc:
             problems.append(exc.message)
     shop = Shop(info=info, facts=facts, policy_source=policy.relative_to(source_root).as_posix(),
-                policy_sections=headings, products=products)
+                policy_sections=headings, products=_plain_first(products))
     return shop, problems
+
+
+def _plain_first(products: list[Product]) -> list[Product]:
+    """A category word two products share ("毛尖" of 信阳毛尖 and 信阳毛尖礼盒) means the plain product: the packed
+    variant (礼盒, 套装 …) loses it, so that "毛尖怎么泡" is not ambiguous."""
+    def packed(product: Product) -> bool:
+        return bool(_PACKAGING.search(_SPEC.sub("", product.name).strip()))
+
+    plain = {a for p in products if not packed(p) for a in p.aliases}
+    return [p.model_copy(update={"aliases": [a for a in p.aliases if a not in plain]}) if packed(p) else p
+            for p in products]

@@ -2,9 +2,10 @@
 
 `complete()` renders ``prompts/<task>.system.j2`` and ``prompts/<task>.user.j2``, asks langchain-openai's
 ``ChatOpenAI`` for a JSON object (JSON mode: what ``with_structured_output(schema, method="json_mode",
-include_raw=True)`` does, without its per-call thread pool: ``bind(response_format=json_object)`` and LangChain's
-``PydanticOutputParser``), validates it with `schema`, and when it does not validate sends the raw output and the
-error back once. If that fails too, or the service times out / keeps answering 429 or 5xx, it returns the task's ``offline()`` result with a visible warning; under
+include_raw=True)`` does, without its per-call thread pool: ``bind(response_format=json_object)``), parses it strictly
+(LangChain's markdown-fence handling, but never its partial-JSON completion: a cut-off answer is not an answer),
+validates it with `schema`, and when it does not validate sends the raw output and the error back once. Each call
+has a total deadline (`aigc_cs.llm.http`); a 200 whose body is no completion counts as a failed call. If that fails too, or the service times out / keeps answering 429 or 5xx, it returns the task's ``offline()`` result with a visible warning; under
 ``config.strict`` it raises `UserError` instead. A wrong key (401), a missing model (404) and other refusals are
 configuration problems: always a `UserError`, one line, naming the env var or setting.
 
@@ -63,25 +64,24 @@ def prompt_messages(task: str, variables: dict[str, Any], schema: type[BaseModel
     return [("system", system), ("human", user)]
 
 
-def problem(text: str, schema: type[BaseModel]) -> str | None:
-    """Why `text` is not a valid `schema` instance, in one short line; None when it is valid."""
+def parse(text: str, schema: type[T]) -> tuple[T | None, str | None]:
+    """(`text` as a `schema` instance, None) or (None, why not in one short line). Only complete JSON counts."""
     from langchain_core.utils.json import parse_json_markdown
 
     if not text.strip():
-        return "输出是空的"
+        return None, "输出是空的"
     try:
-        data = parse_json_markdown(text)
+        data = parse_json_markdown(text, parser=lambda body: json.loads(body, strict=False))
     except ValueError:
-        return "输出不是合法的 JSON"
+        return None, "输出不是合法的 JSON（可能不完整、被截断）"
     try:
-        schema.model_validate(data)
+        return schema.model_validate(data), None
     except ValidationError as exc:
         parts = []
         for error in exc.errors()[:4]:
             field = ".".join(str(p) for p in error["loc"]) or "（整体）"
             parts.append(f"字段 {field}：{error['msg']}")
-        return "；".join(parts)
-    return None
+        return None, "；".join(parts)
 
 
 def _endpoint(config: EngineConfig) -> tuple[providers.Endpoint, bool]:
@@ -104,6 +104,8 @@ def _client(task: str, endpoint: providers.Endpoint, any_model: bool, config: En
     """A JSON-mode chat model for `task` and its cache, built once per task, endpoint and settings, then shared."""
     from langchain_openai import ChatOpenAI
 
+    from aigc_cs.llm.http import client
+
     replay = config.kind == "replay"
     ident = json.dumps([task, endpoint.provider.id, endpoint.base_url, endpoint.model, any_model,
                         hashlib.sha256(endpoint.api_key.encode()).hexdigest(),
@@ -116,7 +118,8 @@ def _client(task: str, endpoint: providers.Endpoint, any_model: bool, config: En
                                   match_any_model=any_model)
             llm = ChatOpenAI(base_url=endpoint.base_url, api_key=endpoint.api_key, model=endpoint.model,
                              timeout=config.timeout_s, max_retries=0 if replay else config.max_retries,
-                             temperature=config.temperature, cache=cache, use_responses_api=False)
+                             temperature=config.temperature, cache=cache, use_responses_api=False,
+                             http_client=client())
             if len(_CLIENTS) >= 64:
                 _CLIENTS.clear()
             found = _CLIENTS[ident] = (llm.bind(response_format={"type": "json_object"}), cache)
@@ -126,13 +129,10 @@ def _client(task: str, endpoint: providers.Endpoint, any_model: bool, config: En
 def complete(task: str, variables: dict[str, Any], schema: type[T], offline: Callable[[], T],
              config: EngineConfig) -> Generation[T]:
     """One `schema` instance for `task` from the configured model (see the module docstring)."""
-    from langchain_core.exceptions import OutputParserException
     from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
-    from langchain_core.output_parsers import PydanticOutputParser
 
     endpoint, any_model = _endpoint(config)
     json_llm, cache = _client(task, endpoint, any_model, config)
-    parser = PydanticOutputParser(pydantic_object=schema)
     roles = {"system": SystemMessage, "human": HumanMessage}
     messages = [roles[role](content=text) for role, text in prompt_messages(task, variables, schema)]
     usage = Usage()
@@ -152,10 +152,8 @@ def complete(task: str, variables: dict[str, Any], schema: type[T], offline: Cal
             usage.prompt_tokens += int(tokens.get("input_tokens", 0))
             usage.completion_tokens += int(tokens.get("output_tokens", 0))
         text = _content(raw)
-        try:
-            return parser.invoke(raw), text, None
-        except OutputParserException:
-            return None, text, problem(text, schema) or "输出不符合要求的格式"
+        output, error = parse(text, schema)
+        return output, text, error
 
     try:
         output, text, error = ask(messages)
@@ -193,11 +191,17 @@ def _invoke(json_llm: Any, conversation: list, endpoint: providers.Endpoint, con
     """Call the model once (the client retries 429/5xx itself); map its errors to `_Failed` or `UserError`."""
     import openai
 
+    from aigc_cs.llm.http import UnusableResponse, deadline
+
     p, name = endpoint.provider, endpoint.name
     env = p.key_env or "（该服务商不需要密钥）"
     retried = f"重试 {config.max_retries} 次后仍失败"
     try:
-        return json_llm.invoke(conversation)
+        with deadline(config.timeout_s):
+            return json_llm.invoke(conversation)
+    except UnusableResponse as exc:
+        raise _Failed(f"大模型接口 {endpoint.base_url}（{name}）{exc.reason}；请检查 AIGC_CS_BASE_URL 是否指向"
+                      " OpenAI 兼容接口") from None
     except openai.AuthenticationError:
         raise UserError(f"密钥无效：{p.label}（{endpoint.base_url}）拒绝了环境变量 {env} 里的 API Key（HTTP 401），"
                         f"请检查 {env} 是否填对、是否过期后重新设置") from None
@@ -217,7 +221,8 @@ def _invoke(json_llm: Any, conversation: list, endpoint: providers.Endpoint, con
             raise _Failed(f"大模型服务（{name}）出错（HTTP {exc.status_code}），{retried}") from None
         raise UserError(f"大模型服务拒绝了请求（HTTP {exc.status_code}）：{detail}；请检查 --model 和服务商设置") from None
     except openai.APITimeoutError:
-        raise _Failed(f"大模型（{name}）在 {config.timeout_s:g} 秒内没有回复（超时，见 AIGC_CS_TIMEOUT_S），{retried}") from None
+        raise _Failed(f"大模型（{name}）在 {config.timeout_s:g} 秒内没有回复完（每次调用的总时限，含连接、读取和重试，"
+                      "见 AIGC_CS_TIMEOUT_S）") from None
     except openai.APIConnectionError:
         raise _Failed(f"连不上大模型接口 {endpoint.base_url}（{name}），请检查网络或 AIGC_CS_BASE_URL") from None
     except openai.OpenAIError as exc:  # e.g. the answer was cut off (finish_reason=length)

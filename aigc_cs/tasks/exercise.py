@@ -103,7 +103,7 @@ class ExerciseOutput(TaskResult):
                 sections.append(Section(heading="题目一览", table=[["序号", "题目", "顾客", "评分标准"]]
                                         + [[str(e.no), e.title, e.persona, e.rubric] for e in self.exercises]))
             sections += [self._section(e, teacher) for e in self.exercises]
-        return Document(title=f"{self.title()}（{who}）", sections=sections)
+        return Document(title=f"{self.title()}（{who}）", sections=sections, student=not teacher)
 
     def _section(self, e: Exercise, teacher: bool) -> Section:
         said = "对话记录：" if e.type == "rewrite" else "顾客说："

@@ -78,27 +78,41 @@ def _details(intents: list[Intent], citations: dict[str, Citation], message: str
         cite = citations.get(intent.id)
         if cite is None:
             continue
-        heading = cite.section.split(" > ")[-1]
+        headings = {cite.section.split(" > ")[-1]}
+        if cite.source == shop.policy_source:  # every section the intent's words name (发货时间, 快递与时效)
+            headings |= {h for h in shop.policy_sections if any(word in h for word in intent.cite)}
 
-        def allow(chunk, cite=cite, heading=heading) -> bool:
-            return chunk.source == cite.source and (not heading or heading in chunk.section.split(" > "))
+        def allow(chunk, cite=cite, headings=headings) -> bool:
+            return chunk.source == cite.source and ("" in headings or bool(headings & set(chunk.section.split(" > "))))
 
         found = detail(message, shop.info.id, ctx.index.chunks(), allow, said)
         if found is not None and all(found.sentence != f.sentence for f in out.values()) \
-                and (found.chunk.source != shop.policy_source or _numbers_are_facts(found.sentence, shop)):
+                and (found.chunk.source != shop.policy_source or _agrees_with_facts(found.sentence, shop)):
             out[intent.id] = found
     return out
 
 
-_POLICY_NUMBER = re.compile(rf"({NUMBER})\s*(?:个)?(?:天|小时|元|块|工作日|分钟)")
+_TIME_NUMBER = re.compile(rf"({NUMBER})\s*(?:个)?(天|小时|工作日|分钟)")
+_FACTS_BY_UNIT = {"天": ("no_reason_return_days", "quality_claim_days", "refund_working_days"),
+                  "工作日": ("refund_working_days",), "小时": ("ship_within_hours",), "分钟": ("aftersale_reply_minutes",)}
 
 
-def _numbers_are_facts(sentence: str, shop: Shop) -> bool:
+def _agrees_with_facts(sentence: str, shop: Shop) -> bool:
     """Policy prose may lag behind the facts (the YAML was changed, the text was not): a prose sentence is
-    repeated to a customer only when every number it gives is one of the shop's fact values."""
-    values = {float(v) for v in shop.facts.model_dump().values() if isinstance(v, int | float) and not isinstance(v, bool)}
-    values |= {float(v) for v in re.findall(r"\d+(?:\.\d+)?", shop.facts.delay_compensation or "")}
-    return all(to_number(n) in values for n in _POLICY_NUMBER.findall(sentence))
+    repeated to a customer only when the guard finds no contradiction in it and every period it gives about a
+    policy fact's topic (退货…7天, 48小时…发货) is one of those facts' values. Other numbers (快递2-4天到,
+    顺丰补10元) are the shop's own details."""
+    from aigc_cs.guard.check import check_text
+    from aigc_cs.guard.facts import FACT_TOPICS
+
+    if check_text(sentence, shop).violations:
+        return False
+    facts = shop.facts.model_dump()
+    for number, unit in _TIME_NUMBER.findall(sentence):
+        keys = [k for k in _FACTS_BY_UNIT[unit] if re.search(FACT_TOPICS.get(k, "$^"), sentence)]
+        if keys and to_number(number) not in {float(facts[k]) for k in keys}:
+            return False
+    return True
 
 
 def _size_hint(section_text: str, message: str) -> str:

@@ -1,0 +1,59 @@
+"""Grading against the shop's own documents: a question narrower than its topic ("能发顺丰吗") is answered by the
+policy passage that covers it, a time that passage gives otherwise (客服18点下班 where it says 22点) is an error, and a blanket claim about who
+pays return shipping is checked against both cases."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES
+
+SHIPPING = """
+## 快递说明
+
+默认发中通。想发顺丰的请在下单时留言，顺丰需要补运费差价，江浙沪补5元，其他地区补10元。
+
+## 客服时间
+
+客服每天9点到22点在线，晚上22点以后的留言第二天一早回复。
+"""
+
+
+@pytest.fixture
+def tea_cli(cli_own, tmp_path: Path):
+    shop = tmp_path / "test-tea"
+    shutil.copytree(FIXTURES / "shops" / "test-tea", shop)
+    policy = shop / "policy.md"
+    policy.write_text(policy.read_text(encoding="utf-8") + SHIPPING, encoding="utf-8")
+    assert cli_own("ingest", str(shop)).code == 0
+    return cli_own
+
+
+def accuracy(cli, answer: str, scenario: str) -> tuple[float, list[str]]:
+    result = cli("grade", answer, "--rubric", "faq-answer", "--shop", "test-tea", "--scenario", scenario, "--json")
+    assert result.code == 0, result.output
+    criterion = next(c for c in json.loads(result.stdout)["criteria"] if c["id"] == "accuracy")
+    return criterion["points"], [f["message"] for f in criterion["faults"]]
+
+
+def test_the_shop_passage_answers_a_narrow_question(tea_cli):
+    scenario = "顾客问：可以发顺丰吗？"
+    detailed, _ = accuracy(tea_cli, "可以发顺丰，下单时留言就行，需要补运费差价：江浙沪补5元，其他地区补10元。", scenario)
+    vague, _ = accuracy(tea_cli, "可以的，有需要请联系我们。", scenario)
+    assert detailed > vague
+
+
+def test_a_time_the_shop_passage_gives_otherwise_is_an_error(tea_cli):
+    scenario = "顾客问：客服几点下班？"
+    right, _ = accuracy(tea_cli, "客服每天9点到22点在线，22点以后的留言第二天一早回复。", scenario)
+    wrong, faults = accuracy(tea_cli, "客服每天9点到18点在线，18点以后的留言第二天一早回复。", scenario)
+    assert wrong == 0 and right > wrong
+    assert any("18点" in f and "22点" in f for f in faults)
+
+
+def test_a_blanket_claim_about_return_shipping_is_checked_for_both_cases(cli):
+    # demo-fashion: the shop pays for quality problems, the buyer for returns of their own choosing
+    blanket = cli("check", "退货运费都由本店承担。", "--shop", "demo-fashion")
+    assert blanket.code == 1 and "个人原因退换的运费由买家承担" in blanket.output
+    assert cli("check", "质量问题退货的运费都由本店承担。", "--shop", "demo-fashion").code == 0
