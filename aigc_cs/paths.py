@@ -19,3 +19,12 @@ def corpus_dir() -> Path:
 
 def prompts_dir() -> Path:
     return data_dir("prompts")
+
+
+def corpus_yaml(name: str):
+    """A YAML file of the bundled corpus (``phrasebook/lexicon.yaml``), parsed with libyaml when it is there:
+    the phrase books are read on every CLI call, and the pure-Python parser takes most of a second for them."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load((corpus_dir() / name).read_text(encoding="utf-8"), Loader=loader)

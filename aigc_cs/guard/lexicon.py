@@ -5,10 +5,9 @@ import re
 from functools import cache
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel
 
-from aigc_cs.paths import corpus_dir
+from aigc_cs.paths import corpus_yaml
 from aigc_cs.text import cuts_a_word, normalize, word_spans
 
 TermKind = Literal["banned", "extreme", "slang", "blame", "pressure", "rhetorical", "stall"]
@@ -81,7 +80,7 @@ class Hit(BaseModel):
 @cache
 def lexicon_data() -> dict:
     """corpus/phrasebook/lexicon.yaml, read once: word lists, synonyms and domain terms."""
-    return yaml.safe_load((corpus_dir() / LEXICON_FILE).read_text(encoding="utf-8")) or {}
+    return corpus_yaml(LEXICON_FILE) or {}
 
 
 @cache

@@ -15,7 +15,7 @@ import yaml
 from pydantic import BaseModel
 
 from aigc_cs.kb.classifier import Model, Params, digest, train
-from aigc_cs.paths import corpus_dir
+from aigc_cs.paths import corpus_dir, corpus_yaml
 from aigc_cs.text import normalize
 
 INTENTS_FILE = "phrasebook/intents.yaml"
@@ -58,7 +58,7 @@ class Book(BaseModel):
 
 @cache
 def book() -> Book:
-    return Book.model_validate(yaml.safe_load((corpus_dir() / INTENTS_FILE).read_text(encoding="utf-8")))
+    return Book.model_validate(corpus_yaml(INTENTS_FILE))
 
 
 def intents() -> list[Intent]:

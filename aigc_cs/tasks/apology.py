@@ -9,7 +9,6 @@ import math
 import re
 from functools import cache
 
-import yaml
 from pydantic import BaseModel, Field
 
 from aigc_cs.errors import UserError
@@ -18,7 +17,7 @@ from aigc_cs.guard.lexicon import scan
 from aigc_cs.kb.models import SHOP_DOC_TYPES
 from aigc_cs.llm.engine import generate, spent
 from aigc_cs.llm.templates import render
-from aigc_cs.paths import corpus_dir
+from aigc_cs.paths import corpus_yaml
 from aigc_cs.tasks.base import TaskResult, guard_warnings, unique
 from aigc_cs.tasks.context import Context
 from aigc_cs.tasks.faq import cite_policy, shop_kind
@@ -52,7 +51,7 @@ class ApologyBook(BaseModel):
 
 @cache
 def book() -> ApologyBook:
-    return ApologyBook.model_validate(yaml.safe_load((corpus_dir() / BOOK_FILE).read_text(encoding="utf-8")))
+    return ApologyBook.model_validate(corpus_yaml(BOOK_FILE))
 
 
 def sms_segments(text: str) -> int:

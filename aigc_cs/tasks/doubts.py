@@ -6,11 +6,10 @@ The words are data in ``corpus/phrasebook/doubts.yaml``.
 from collections.abc import Sequence
 from functools import cache
 
-import yaml
 from pydantic import BaseModel
 
 from aigc_cs.kb.models import Citation
-from aigc_cs.paths import corpus_dir
+from aigc_cs.paths import corpus_yaml
 from aigc_cs.tasks.steps import specs as step_specs
 from aigc_cs.tasks.transcript import Turn
 from aigc_cs.text import normalize
@@ -44,14 +43,14 @@ class Doubt(BaseModel):
 
 @cache
 def kinds() -> list[DoubtKind]:
-    data = yaml.safe_load((corpus_dir() / DOUBTS_FILE).read_text(encoding="utf-8"))
+    data = corpus_yaml(DOUBTS_FILE)
     return [DoubtKind.model_validate(item) for item in data["doubts"]]
 
 
 @cache
 def synonyms() -> dict[str, list[str]]:
     """How a product file words what a customer asks about ("掉色" -> 褪色, 浮色)."""
-    data = yaml.safe_load((corpus_dir() / DOUBTS_FILE).read_text(encoding="utf-8"))
+    data = corpus_yaml(DOUBTS_FILE)
     return {str(k): [str(w) for w in v] for k, v in (data.get("words") or {}).items()}
 
 

@@ -13,14 +13,13 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, Field
 
 from aigc_cs.errors import UserError
 from aigc_cs.export import Document, Section
 from aigc_cs.kb.models import Citation, Product, Shop
 from aigc_cs.llm.batch import map_concurrent
-from aigc_cs.paths import corpus_dir
+from aigc_cs.paths import corpus_yaml
 from aigc_cs.tasks.base import TaskResult, unique
 from aigc_cs.tasks.context import Context
 from aigc_cs.text import pick
@@ -130,7 +129,7 @@ class Candidate(BaseModel):
 
 @cache
 def book() -> dict:
-    return yaml.safe_load((corpus_dir() / EXERCISES_FILE).read_text(encoding="utf-8"))
+    return corpus_yaml(EXERCISES_FILE)
 
 
 @cache

@@ -12,7 +12,6 @@ from functools import cache
 from itertools import zip_longest
 from pathlib import PurePosixPath
 
-import yaml
 from pydantic import BaseModel, Field
 
 from aigc_cs.errors import UserError
@@ -23,7 +22,7 @@ from aigc_cs.kb.products import resolve
 from aigc_cs.llm.batch import map_concurrent
 from aigc_cs.llm.engine import Generation, generate, spent
 from aigc_cs.llm.templates import render
-from aigc_cs.paths import corpus_dir
+from aigc_cs.paths import corpus_yaml
 from aigc_cs.tasks.base import TaskResult, guard_warnings, unique
 from aigc_cs.tasks.context import Context
 from aigc_cs.text import normalize, pick
@@ -74,7 +73,7 @@ class Book(BaseModel):
 
 @cache
 def book() -> Book:
-    data = yaml.safe_load((corpus_dir() / BOOK_FILE).read_text(encoding="utf-8"))
+    data = corpus_yaml(BOOK_FILE)
     return Book.model_validate(data)
 
 

@@ -10,7 +10,6 @@ import re
 from functools import cache
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, Field
 
 from aigc_cs.errors import UserError
@@ -24,7 +23,7 @@ from aigc_cs.kb.products import mentioned
 from aigc_cs.kb.sizing import size_advice
 from aigc_cs.llm.engine import generate, spent
 from aigc_cs.llm.templates import render
-from aigc_cs.paths import corpus_dir
+from aigc_cs.paths import corpus_yaml
 from aigc_cs.tasks.base import TaskResult, guard_warnings, unique
 from aigc_cs.tasks.context import Context
 from aigc_cs.tasks.doubts import Doubt, find_doubts, kinds, raised, synonyms
@@ -116,7 +115,7 @@ class Message(BaseModel):
 
 @cache
 def settings() -> dict:
-    return yaml.safe_load((corpus_dir() / REWRITE_FILE).read_text(encoding="utf-8"))
+    return corpus_yaml(REWRITE_FILE)
 
 
 def run(inp: RewriteInput, ctx: Context) -> RewriteOutput:

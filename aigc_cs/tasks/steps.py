@@ -11,11 +11,10 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel
 
 from aigc_cs.kb.models import Citation
-from aigc_cs.paths import corpus_dir
+from aigc_cs.paths import corpus_yaml
 from aigc_cs.tasks.transcript import Turn
 from aigc_cs.text import normalize
 
@@ -55,7 +54,7 @@ class StepCheck(BaseModel):
 
 @cache
 def specs() -> dict[str, StepSpec]:
-    data = yaml.safe_load((corpus_dir() / STEPS_FILE).read_text(encoding="utf-8"))
+    data = corpus_yaml(STEPS_FILE)
     return {item["id"]: StepSpec.model_validate(item) for item in data["steps"]}
 
 
