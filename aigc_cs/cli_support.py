@@ -1,0 +1,171 @@
+"""What every command of the aigc-cs CLI shares: the option types, printing, the one-line error wrapper and the
+task context (which ingests the demo corpus on first use)."""
+
+import functools
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
+
+import typer
+
+if TYPE_CHECKING:
+    from aigc_cs.errors import UserError
+
+F = TypeVar("F", bound=Callable)
+
+
+def shop_id(value: str | None) -> str | None:
+    """Every --shop/-s option is checked here, before the command runs: an id is never a path."""
+    from aigc_cs.errors import UserError
+    from aigc_cs.kb.models import valid_shop_id
+
+    try:
+        return None if value is None else valid_shop_id(value)
+    except UserError as exc:
+        fail(exc)
+
+
+ShopOpt = Annotated[str, typer.Option("--shop", "-s", callback=shop_id, help="店铺 ID，见 aigc-cs shops")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="输出 JSON")]
+OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="保存到文件：.md/.docx/.xlsx/.json（按扩展名）")]
+# Engine selection, shared by every task command; each overrides the same setting of aigc-cs.toml / AIGC_CS_*.
+EngineOpt = Annotated[str | None, typer.Option("--engine", help="offline（默认）/ llm / replay")]
+ProviderOpt = Annotated[str | None, typer.Option("--provider", help="大模型服务商预设，见 aigc-cs providers")]
+ModelOpt = Annotated[str | None, typer.Option("--model", help="模型名，不填用预设默认模型")]
+StrictOpt = Annotated[bool, typer.Option("--strict", help="大模型输出无效时直接报错，不退回离线引擎")]
+RecordOpt = Annotated[Path | None, typer.Option("--record", help="把大模型问答录制成 JSONL 到该目录")]
+CassettesOpt = Annotated[Path | None, typer.Option("--cassettes", help="replay 引擎读取的录制目录")]
+ConcurrencyOpt = Annotated[int, typer.Option("--concurrency", min=1, max=32, help="批量生成时的并发数")]
+
+
+def console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+def print_json(data: object) -> None:
+    """Print a pydantic model or plain data as JSON, Chinese kept readable."""
+    import json
+
+    from pydantic import BaseModel
+
+    text = data.model_dump_json() if isinstance(data, BaseModel) else json.dumps(data, ensure_ascii=False)
+    console().print_json(text)
+
+
+def emit(result, as_json: bool, out_path: Path | None, label: str, notes: list[str] | None = None) -> None:
+    """Print or save a task result (a `TaskResult`); exit 1 when it carries warnings, so no failing output
+    is ever presented as clean."""
+    out = console()
+    if out_path is not None:
+        from aigc_cs.export import write
+
+        write(result.to_document(), result, out_path)
+        out.print(f"已保存：{out_path}（引擎：{result.engine}）")
+    elif as_json:
+        print_json(result)
+    else:
+        out.rule(f"{label} · {result.shop} · 引擎：{result.engine}")
+        out.print(result.text)
+        out.rule()
+        for c in result.citations:
+            out.print(f"[dim]出处：{c}[/dim]")
+    err = console(stderr=True)
+    usage = getattr(result, "usage", None)
+    if usage is not None:
+        err.print(f"[dim]用量：调用 {usage.calls} 次（缓存或录制命中 {usage.cached} 次），"
+                  f"提示 {usage.prompt_tokens} tokens，生成 {usage.completion_tokens} tokens[/dim]")
+    for note in notes or []:
+        err.print(f"[yellow]{note}[/yellow]")
+    for w in result.warnings:
+        err.print(f"[red]检查未通过：[/red]{w}")
+    if result.warnings:
+        raise typer.Exit(1)
+
+
+def fail(exc: "UserError") -> NoReturn:
+    """A `UserError` as one red line and its exit code."""
+    console(stderr=True).print(f"[red]错误：[/red]{exc.message}")
+    raise typer.Exit(exc.exit_code) from None
+
+
+def friendly(command: F) -> F:
+    """Turn a `UserError` into one red line and its exit code; never show a traceback for bad input."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        from aigc_cs.errors import UserError
+
+        try:
+            return command(*args, **kwargs)
+        except UserError as exc:
+            fail(exc)
+        except KeyboardInterrupt:
+            console(stderr=True).print("[yellow]已中断。[/yellow]")
+            raise typer.Exit(130) from None
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception as exc:
+            if os.environ.get("AIGC_CS_DEBUG"):
+                raise
+            console(stderr=True).print(
+                f"[red]内部错误：[/red]{type(exc).__name__}: {exc}。请设置 AIGC_CS_DEBUG=1 重跑查看详情，并把输出反馈给维护者"
+            )
+            raise typer.Exit(3) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def context(engine: str | None = None, provider: str | None = None, model: str | None = None,
+             strict: bool = False, record: Path | None = None, cassettes: Path | None = None, concurrency: int = 1):
+    """The task context, with command-line engine options over the configured ones. On first use the bundled
+    demo corpus is ingested, so that every command just works."""
+    from pydantic import ValidationError
+
+    from aigc_cs.config import Settings
+    from aigc_cs.errors import UserError
+    from aigc_cs.tasks.context import Context
+
+    given = {"engine": engine, "provider": provider, "model": model, "strict": strict or None, "record": record,
+             "cassettes": cassettes}
+    try:
+        settings = Settings(**{k: v for k, v in given.items() if v is not None})
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        raise UserError(f"设置 {'.'.join(map(str, error['loc']))} 的值 {error.get('input')!r} 不可用：{error['msg']}") from None
+    ctx = Context(settings, concurrency=concurrency)
+    if not ctx.index.chunks():
+        console(stderr=True).print(f"[dim]知识库 {ctx.settings.home} 还是空的，先导入内置示例语料……[/dim]")
+        run_ingest(ctx, [], None)
+    return ctx
+
+
+def run_ingest(ctx, paths: list[Path], shop: str | None) -> int:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from aigc_cs.kb.ingest import ingest
+    from aigc_cs.paths import corpus_dir
+
+    err = console(stderr=True)
+    roots = paths or [corpus_dir()]
+    with Progress(TextColumn("向量化"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True) as progress:
+        task = progress.add_task("embed", total=None)
+
+        def on_embed(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        report = ingest(ctx.index, roots, shop_override=shop, max_bytes=int(ctx.settings.max_file_mb * 2**20),
+                        chunk_chars=ctx.settings.chunk_chars, on_embed=on_embed)
+    for issue in report.issues:
+        err.print(f"[yellow]跳过：[/yellow]{issue}")
+    for warning in report.warnings:
+        err.print(f"[yellow]提醒：[/yellow]{warning}")
+    shops = "、".join(report.shops) or "无"
+    err.print(
+        f"导入完成：{report.files} 个文件，共 {report.chunks_total} 个片段（新增 {report.added}，移除 {report.removed}，"
+        f"本次向量化 {report.embedded}）；店铺：{shops}"
+    )
+    return 1 if report.issues else 0
