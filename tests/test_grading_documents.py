@@ -57,3 +57,10 @@ def test_a_blanket_claim_about_return_shipping_is_checked_for_both_cases(cli):
     blanket = cli("check", "退货运费都由本店承担。", "--shop", "demo-fashion")
     assert blanket.code == 1 and "个人原因退换的运费由买家承担" in blanket.output
     assert cli("check", "质量问题退货的运费都由本店承担。", "--shop", "demo-fashion").code == 0
+
+
+def test_a_net_spelling_is_read_for_its_meaning_and_still_faulted_as_slang(cli):
+    # demo-beauty gives no freight insurance: "木有运费险" (= 没有运费险) states the policy right, in slang
+    result = cli("check", "木有运费险哦，不喜欢的话15天内可以退", "--shop", "demo-beauty")
+    assert "政策不符" not in result.output and "网络流行语“木有”" in result.output
+    assert "政策不符" in cli("check", "有运费险哦", "--shop", "demo-beauty").output

@@ -111,13 +111,25 @@ def _without_questions(text: str) -> str:
     return "".join(chars)
 
 
+def _read_through(text: str) -> str:
+    """Net spellings replaced by the plain words they mean (木有 → 没有), each of the same length, so offsets hold."""
+    from aigc_cs.guard.lexicon import lexicon_data
+
+    readings = lexicon_data().get("readings") or {}
+    for spelling in sorted(readings, key=len, reverse=True):
+        if len(readings[spelling]) == len(spelling):
+            text = text.replace(spelling, readings[spelling])
+    return text
+
+
 def extract(text: str) -> list[Claim]:
     """All policy claims in `text`, in order; offsets refer to the normalised text."""
-    text = _without_questions(normalize(text))
+    original = normalize(text)
+    text = _without_questions(_read_through(original))
     claims: list[Claim] = []
     for sentence_match in _SENTENCE.finditer(text):
         claims.extend(_sentence_claims(sentence_match.group(0), sentence_match.start(), text))
-    return claims
+    return [c.model_copy(update={"quote": original[c.start:c.end].strip()}) for c in claims]  # the words as written
 
 
 def _sentence_claims(s: str, offset: int, whole: str) -> list[Claim]:
