@@ -110,11 +110,16 @@ def warm() -> None:
     _model()
 
 
+@cache
+def _trigger_pattern(trigger: str) -> re.Pattern[str]:
+    """A trigger's pattern, compiled once: there are more triggers than `re`'s own cache holds."""
+    word = re.escape(trigger.lower())
+    return re.compile(rf"(?<![a-z]){word}(?![a-z])" if trigger.isascii() else word)
+
+
 def _occurrences(trigger: str, text: str) -> list[tuple[int, int]]:
     """Where a trigger occurs; a Latin-letter trigger only as a whole word ("hi" is not in "this")."""
-    word = re.escape(trigger.lower())
-    pattern = rf"(?<![a-z]){word}(?![a-z])" if trigger.isascii() else word
-    return [(m.start(), m.end()) for m in re.finditer(pattern, text)]
+    return [(m.start(), m.end()) for m in _trigger_pattern(trigger).finditer(text)]
 
 
 def keyword_hits(text: str) -> dict[str, tuple[int, int]]:
