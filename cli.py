@@ -227,9 +227,9 @@ def check(
     from aigc_cs.errors import UserError
     from aigc_cs.guard.check import check_text
     from aigc_cs.guard.lexicon import scan
-    from aigc_cs.inputs import read_text_arg
+    from aigc_cs.inputs import MAX_TEXT_CHARS, read_text_arg
 
-    text = read_text_arg(text, "话术")
+    text = read_text_arg(text, "话术", MAX_TEXT_CHARS)
     if not text.strip():
         raise UserError("要检查的话术是空的，请提供文字、@文件路径，或用 - 从标准输入读入")
     ctx = context()
@@ -522,25 +522,28 @@ def grade_batch(
     ctx.shop(shop)
     students = batch.read_class(class_file)
     if pseudonymize:
-        students, mapping = batch.pseudonymize(students)
+        students, codes = batch.pseudonymize(students)
         names = out.with_name(out.stem + ".姓名对照.csv")
-        write_text_atomic(names, "姓名,代号\n" + "".join(f"{k},{v}\n" for k, v in mapping.items()), encoding="utf-8-sig")
+        write_text_atomic(names, batch.pseudonym_table(codes), encoding="utf-8-sig")
         console(stderr=True).print(f"姓名对照表只保存在本机：{names}")
 
     def grade_one(student: batch.Student):
+        if not student.answer.strip():
+            return batch.unanswered(rubric_model, shop, student.scenario or scenario, scorer)
         return run_grade(student.answer, rubric, shop, ctx, scenario=student.scenario or scenario,
                          scorer=scorer)  # type: ignore[arg-type]
 
     with Progress(TextColumn("评分"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console(stderr=True), transient=True) as progress:
         task = progress.add_task("grade", total=len(students))
-        results = batch.grade_class(students, grade_one, batch.journal_path(out), resume,
+        setup = batch.Setup(rubric=rubric, shop=shop, scenario=scenario)
+        results = batch.grade_class(students, grade_one, batch.journal_path(out), setup, resume,
                                     on_progress=lambda done, total: progress.update(task, completed=done))
     kept = overrides.sync(out, report.read_overrides(out))  # journaled before any report is written
     report.write_xlsx(results, rubric_model, out, kept)
     if html_out:
         report.write_html(results, rubric_model, html_out, kept)
-    s = report.stats(results, rubric_model)
+    s = report.stats(results, rubric_model, kept)
     console().print(f"已评 {s.graded} 人（失败 {s.failed}），平均 {s.mean}，报告：{out}"
                      + (f"，{html_out}" if html_out else "") + (f"；保留教师覆盖 {len(kept)} 条" if kept else ""))
     failed = batch.failure_summary(results)

@@ -122,19 +122,12 @@ def context(engine: str | None = None, provider: str | None = None, model: str |
              strict: bool = False, record: Path | None = None, cassettes: Path | None = None, concurrency: int = 1):
     """The task context, with command-line engine options over the configured ones. On first use the bundled
     demo corpus is ingested, so that every command just works."""
-    from pydantic import ValidationError
-
     from aigc_cs.config import Settings
-    from aigc_cs.errors import UserError
     from aigc_cs.tasks.context import Context
 
     given = {"engine": engine, "provider": provider, "model": model, "strict": strict or None, "record": record,
              "cassettes": cassettes}
-    try:
-        settings = Settings(**{k: v for k, v in given.items() if v is not None})
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        raise UserError(f"设置 {'.'.join(map(str, error['loc']))} 的值 {error.get('input')!r} 不可用：{error['msg']}") from None
+    settings = Settings(**{k: v for k, v in given.items() if v is not None})  # a bad value is one UserError line
     ctx = Context(settings, concurrency=concurrency)
     if not ctx.index.chunks():
         console(stderr=True).print(f"[dim]知识库 {ctx.settings.home} 还是空的，先导入内置示例语料……[/dim]")

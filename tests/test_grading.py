@@ -187,12 +187,14 @@ def test_killed_halfway_then_resumed_gives_the_same_report(own_home, tmp_path):
         time.sleep(0.02)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    graded_before = journal.read_bytes().count(b"\n")
+    graded_before = journal.read_bytes().count(b"\n") - 1  # the first line is the setup
     assert 0 < graded_before < 200, "the run must be cut in the middle"
     assert not cut.exists()
     subprocess.run(command(cut, "--resume"), cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
     assert report_rows(cut) == report_rows(whole)
-    ids = [json.loads(line)["sid"] for line in journal.read_text(encoding="utf-8").splitlines() if line.strip()]
+    lines = journal.read_text(encoding="utf-8").splitlines()
+    assert json.loads(lines[0])["setup"]["rubric"] == "presale-reply"
+    ids = [json.loads(line)["sid"] for line in lines[1:] if line.strip()]
     assert len(ids) == len(set(ids)) == 200, "nobody graded twice, nobody lost"
 
 
@@ -335,7 +337,7 @@ def test_a_product_question_needs_the_products_own_facts(cli):
 
 def test_a_journal_cut_inside_a_chinese_character_resumes(tmp_path):
     """A kill can land between the bytes of one character: resume regrades that student and keeps the rest."""
-    from aigc_cs.grading.batch import Student, StudentResult, grade_class
+    from aigc_cs.grading.batch import JournalHeader, Setup, Student, StudentResult, grade_class
     from aigc_cs.grading.models import Grade
 
     journal = tmp_path / "out.xlsx.progress.jsonl"
@@ -343,7 +345,9 @@ def test_a_journal_cut_inside_a_chinese_character_resumes(tmp_path):
                    criteria=[])
     kept = StudentResult(sid="S1", name="张三", grade=graded).model_dump_json().encode("utf-8")
     cut = StudentResult(sid="S2", name="李四", error="中途被打断").model_dump_json().encode("utf-8")
-    journal.write_bytes(kept + b"\n" + cut[: cut.index("李".encode()) + 1])
+    setup = Setup(rubric="presale-reply", shop="demo-fashion", scenario="")
+    header = JournalHeader(setup=setup).model_dump_json().encode("utf-8")
+    journal.write_bytes(header + b"\n" + kept + b"\n" + cut[: cut.index("李".encode()) + 1])
     regraded: list[str] = []
 
     def grade_one(student: Student):
@@ -351,7 +355,7 @@ def test_a_journal_cut_inside_a_chinese_character_resumes(tmp_path):
         raise UserError("重新评分")
 
     students = [Student(sid=s, name=n, answer="在的") for s, n in (("S1", "张三"), ("S2", "李四"))]
-    results = grade_class(students, grade_one, journal, resume=True)
+    results = grade_class(students, grade_one, journal, setup, resume=True)
     assert regraded == ["S2"]
     assert [r.grade and r.grade.total for r in results] == [12, None] and results[1].error == "重新评分"
-    assert journal.read_text(encoding="utf-8").count("\n") == 2
+    assert journal.read_text(encoding="utf-8").count("\n") == 3  # the setup, S1 and S2

@@ -2,9 +2,13 @@
 
 Each result is appended to a JSONL journal beside the report as soon as it is graded, so an interrupted
 run loses nothing and ``resume`` grades only the students without a grade in the journal. A student whose grading
-failed is journaled too, as retryable (``"retry": true``): ``resume`` grades them again.
+failed is journaled too, as retryable (``"retry": true``): ``resume`` grades them again. The journal's first line
+records what it was graded with (rubric, shop, scenario): ``resume`` with anything else is refused.
 """
 
+import csv
+import io
+import re
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -13,13 +17,15 @@ from pydantic import BaseModel, computed_field
 
 from aigc_cs.errors import UserError
 from aigc_cs.files import cannot_write, read_jsonl, rewrite_jsonl
-from aigc_cs.grading.models import Grade
+from aigc_cs.grading.models import CriterionScore, Fault, Grade
+from aigc_cs.grading.rubric import Rubric
 from aigc_cs.kb.loaders import column as find_column
 
 ID_COLUMNS = ("学号", "id", "student_id")
 NAME_COLUMNS = ("姓名", "name")
 ANSWER_COLUMNS = ("答案", "回答", "answer")
 SCENARIO_COLUMNS = ("情境", "题目", "scenario")
+UNANSWERED = "未作答"
 
 
 class Student(BaseModel):
@@ -40,6 +46,20 @@ class StudentResult(BaseModel):
     def retry(self) -> bool:
         """A failed student is graded again by the next ``--resume``."""
         return self.grade is None
+
+
+class Setup(BaseModel):
+    """What a journal's grades were made with; resuming with anything else would mix two gradings in one report."""
+    rubric: str
+    shop: str
+    scenario: str
+
+
+class JournalHeader(BaseModel):
+    setup: Setup
+
+
+SETUP_LABELS = {"rubric": "评分标准", "shop": "店铺", "scenario": "情境"}
 
 
 def _rows(path: Path) -> list[list[str]]:
@@ -80,16 +100,41 @@ def read_class(path: Path) -> list[Student]:
     return students
 
 
-def pseudonymize(students: list[Student]) -> tuple[list[Student], dict[str, str]]:
-    """Replace every student's name (in names and answers) with 学生001…; returns the mapping to keep locally."""
-    mapping = {s.name: f"学生{i:03d}" for i, s in enumerate(students, 1) if s.name}
-    masked = []
-    for s in students:
-        answer = s.answer
-        for real, alias in sorted(mapping.items(), key=lambda kv: -len(kv[0])):
-            answer = answer.replace(real, alias)
-        masked.append(s.model_copy(update={"name": mapping.get(s.name, s.name), "answer": answer}))
-    return masked, mapping
+def pseudonymize(students: list[Student]) -> tuple[list[Student], list[tuple[str, str, str]]]:
+    """Give every student row its own code 学生001…, also where their name appears in an answer (another student's
+    name becomes their code, or 某同学 when several share it); returns the rows (学号, 姓名, 代号) to keep locally."""
+    codes = [f"学生{i:03d}" for i in range(1, len(students) + 1)]
+    holders: dict[str, list[str]] = {}
+    for student, code in zip(students, codes, strict=True):
+        if student.name:
+            holders.setdefault(student.name, []).append(code)
+    names = re.compile("|".join(re.escape(n) for n in sorted(holders, key=len, reverse=True))) if holders else None
+
+    def masked(student: Student, code: str) -> Student:
+        def alias(match: re.Match[str]) -> str:
+            name = match.group()
+            return code if name == student.name else holders[name][0] if len(holders[name]) == 1 else "某同学"
+
+        answer = names.sub(alias, student.answer) if names else student.answer
+        return student.model_copy(update={"name": code, "answer": answer})
+
+    return ([masked(s, c) for s, c in zip(students, codes, strict=True)],
+            [(s.sid, s.name, c) for s, c in zip(students, codes, strict=True)])
+
+
+def pseudonym_table(rows: list[tuple[str, str, str]]) -> str:
+    """The 学号, 姓名, 代号 table as CSV text."""
+    text = io.StringIO()
+    csv.writer(text, lineterminator="\n").writerows([("学号", "姓名", "代号"), *rows])
+    return text.getvalue()
+
+
+def unanswered(rubric: Rubric, shop: str, scenario: str, scorer: str) -> Grade:
+    """An empty answer: 0 points on every criterion, with the reason 未作答."""
+    criteria = [CriterionScore(id=c.id, name=c.name, level=0, levels=len(c.levels), points=0, max_points=c.weight,
+                               feedback=UNANSWERED, cites=str(c.cites)) for c in rubric.criteria]
+    return Grade(rubric=rubric.id, shop=shop, scorer=scorer, scenario=scenario, answer="", total=0,
+                 scale=rubric.scale, criteria=criteria, faults=[Fault(kind="unanswered", message=UNANSWERED)])
 
 
 def journal_path(out: Path) -> Path:
@@ -101,12 +146,28 @@ def load_journal(path: Path) -> dict[str, StudentResult]:
     return {r.sid: r for r in read_jsonl(path, StudentResult)}
 
 
-def grade_class(students: list[Student], grade_one: Callable[[Student], Grade], journal: Path, resume: bool,
-                on_progress: Callable[[int, int], None] | None = None) -> list[StudentResult]:
+def check_setup(journal: Path, setup: Setup) -> None:
+    """Refuse to resume a journal graded with another rubric, shop or scenario (or one that does not say)."""
+    if not journal.exists():
+        return
+    made = next(iter(read_jsonl(journal, JournalHeader)), None)
+    if made is None:
+        raise UserError(f"{journal}：进度文件没有记录评分设置，无法确认能否续评；请去掉 --resume 重新评分")
+    changed = [f"{SETUP_LABELS[k]}“{v}”→“{getattr(setup, k)}”" for k, v in made.setup if v != getattr(setup, k)]
+    if changed:
+        raise UserError(f"{journal}：进度是用另一套设置评的（{'，'.join(changed)}），不能续评；"
+                        "请去掉 --resume 全部重评，或换一个 -o 报告文件")
+
+
+def grade_class(students: list[Student], grade_one: Callable[[Student], Grade], journal: Path, setup: Setup,
+                resume: bool, on_progress: Callable[[int, int], None] | None = None) -> list[StudentResult]:
     """Grade everyone without a grade in the journal, appending each result as it is done; return all, in class
-    order. The journal is first rewritten with only the grades kept, which drops a cut line and the failures."""
+    order. The journal is first rewritten with its setup and only the grades kept, which drops a cut line and the
+    failures."""
+    if resume:
+        check_setup(journal, setup)
     done = {sid: r for sid, r in load_journal(journal).items() if not r.retry} if resume else {}
-    rewrite_jsonl(journal, list(done.values()))
+    rewrite_jsonl(journal, [JournalHeader(setup=setup), *done.values()])
     with journal.open("a", encoding="utf-8") as handle:
         for count, student in enumerate(students, 1):
             if student.sid not in done:

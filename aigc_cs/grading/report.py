@@ -10,6 +10,8 @@ from pydantic import BaseModel
 
 from aigc_cs.files import replacing, write_text_atomic
 from aigc_cs.grading.batch import StudentResult
+from aigc_cs.grading.handout import FLAGS
+from aigc_cs.grading.models import Grade
 from aigc_cs.grading.overrides import Overrides, SheetRows
 from aigc_cs.grading.rubric import Rubric
 
@@ -35,9 +37,23 @@ def fault_label(kind: str, message: str) -> str:
     return message.split("；")[0]
 
 
-def stats(results: list[StudentResult], rubric: Rubric) -> ClassStats:
+def final_total(result: StudentResult, overrides: Overrides) -> float | None:
+    """The total that counts: the teacher's override where there is one, else the graded total."""
+    if result.sid in overrides:
+        return overrides[result.sid][0]
+    return result.grade.total if result.grade else None
+
+
+def flag_text(grade: Grade) -> str:
+    """A grade's flags as the Chinese lines students and teachers read."""
+    return "".join(FLAGS.get(flag, flag) for flag in grade.flags)
+
+
+def stats(results: list[StudentResult], rubric: Rubric, overrides: Overrides) -> ClassStats:
+    """Class statistics over the graded students, on the final (overridden) totals."""
     grades = [r.grade for r in results if r.grade]
-    totals = [g.total / g.scale * 100 for g in grades]
+    totals = [total / r.grade.scale * 100 for r in results
+              if r.grade and (total := final_total(r, overrides)) is not None]
     bands = Counter(BAND_LABELS[min(4, int(t // 20))] for t in totals)
     faults = Counter(fault_label(f.kind, f.message) for g in grades for f in g.faults if f.kind != "injection")
     return ClassStats(
@@ -92,10 +108,11 @@ def write_xlsx(results: list[StudentResult], rubric: Rubric, path: Path,
         g = r.grade
         points = [next((s.points for s in g.criteria if s.id == c.id), "未评") for c in rubric.criteria] if g else \
             [""] * len(rubric.criteria)
-        final = overrides[r.sid][0] if r.sid in overrides else (g.total if g else "")
-        sheet.append([r.sid, r.name, *points, g.total if g else "", final, "、".join(g.flags) if g else "",
+        final = final_total(r, overrides)
+        sheet.append([r.sid, r.name, *points, g.total if g else "", "" if final is None else final,
+                      flag_text(g) if g else "",
                       "；".join(f.message for f in g.faults[:3]) if g else "", r.error or ""])
-    s = stats(results, rubric)
+    s = stats(results, rubric, overrides)
     summary = book.create_sheet("班级统计")
     for row in (["已评分", s.graded], ["评分失败", s.failed], ["平均分(百分制)", s.mean], ["中位数", s.median],
                 ["标准差", s.stdev]):
@@ -126,7 +143,7 @@ def write_xlsx(results: list[StudentResult], rubric: Rubric, path: Path,
 
 def write_html(results: list[StudentResult], rubric: Rubric, path: Path,
                overrides: Overrides) -> None:
-    s = stats(results, rubric)
+    s = stats(results, rubric, overrides)
     peak = max(s.bands.values()) or 1
     bars = "".join(
         f'<g><rect x="{20 + i * 90}" y="{170 - 150 * n / peak:.0f}" width="60" height="{150 * n / peak:.0f}" '
@@ -138,8 +155,8 @@ def write_html(results: list[StudentResult], rubric: Rubric, path: Path,
         f"<tr><td>{esc(r.sid)}</td><td>{esc(r.name)}</td>"
         + "".join(f"<td>{next((f'{x.points:g}' for x in r.grade.criteria if x.id == c.id), '未评')}</td>" if r.grade else "<td></td>"
                   for c in rubric.criteria)
-        + f"<td>{(overrides[r.sid][0] if r.sid in overrides else r.grade.total) if r.grade else ''}</td>"
-        + f"<td>{esc('、'.join(r.grade.flags)) if r.grade else ''}</td>"
+        + f"<td>{'' if (final := final_total(r, overrides)) is None else f'{final:g}'}</td>"
+        + f"<td>{esc(flag_text(r.grade)) if r.grade else ''}</td>"
         + f"<td>{esc('；'.join(f.message for f in r.grade.faults[:3])) if r.grade else esc(r.error or '')}</td></tr>"
         for r in results)
     faults = "".join(f"<li>{esc(label)}（{count} 人次）</li>" for label, count in s.top_faults)

@@ -8,8 +8,9 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from aigc_cs.errors import UserError
+from aigc_cs.files import cannot_write
 from aigc_cs.kb.index import Index
-from aigc_cs.kb.loaders import PAIR_SUFFIXES, SUFFIXES, load
+from aigc_cs.kb.loaders import PAIR_SUFFIXES, SUFFIXES, file_size, load, read_raw
 from aigc_cs.kb.models import COMMON_SHOP, Chunk, DocType, Shop
 from aigc_cs.kb.shops import POLICY_FILE, PRODUCTS_DIR, read_shop
 from aigc_cs.kb.splitter import Piece, faq_piece, split_markdown
@@ -89,10 +90,10 @@ class _Run:
 
 
 def _digest(path: Path, max_bytes: int) -> str:
-    size = path.stat().st_size
+    size = file_size(path)
     if size == 0 or size > max_bytes:
         load(path, max_bytes)  # raises the one-line explanation
-    return hashlib.sha1(path.read_bytes()).hexdigest()
+    return hashlib.sha1(read_raw(path)).hexdigest()
 
 
 def _files(root: Path) -> list[Path]:
@@ -152,15 +153,31 @@ def _under(origin: str, roots: list[str]) -> bool:
 
 def ingest(index: Index, roots: list[Path], *, shop_override: str | None = None, max_bytes: int,
            chunk_chars: int, on_embed: Progress | None = None) -> IngestReport:
-    """Ingest files and shop folders under `roots` into `index`."""
-    roots = [r.resolve() for r in roots]
-    for root in roots:
-        if not root.exists():
-            raise UserError(f"{root}：路径不存在，请检查拼写")
+    """Ingest files and shop folders under `roots` into `index`. An index folder that cannot be written is one
+    `UserError` line naming it."""
+    roots = [_resolved(r) for r in roots]
     if shop_override and not any((r / POLICY_FILE).is_file() for r in roots if r.is_dir()) \
             and shop_override not in index.shop_ids():
         raise UserError(f"店铺“{shop_override}”尚未导入：请先导入含 {POLICY_FILE} 的店铺目录")
 
+    try:
+        return _ingest(index, roots, shop_override, max_bytes, chunk_chars, on_embed)
+    except OSError as exc:
+        raise UserError(cannot_write(index.home.absolute(), exc).message + "；索引目录可用环境变量 AIGC_CS_HOME 另选") from None
+
+
+def _resolved(root: Path) -> Path:
+    try:
+        resolved = root.resolve()
+    except (OSError, RuntimeError):  # a symlink that points to itself (RuntimeError before Python 3.13)
+        raise UserError(f"{root}：符号链接指向自己（循环），请改用真实的文件夹路径") from None
+    if not resolved.exists():
+        raise UserError(f"{root}：路径不存在，请检查拼写")
+    return resolved
+
+
+def _ingest(index: Index, roots: list[Path], shop_override: str | None, max_bytes: int, chunk_chars: int,
+            on_embed: Progress | None) -> IngestReport:
     with index.locked():
         run = _Run(index, shop_override, max_bytes, chunk_chars)
         report = run.report

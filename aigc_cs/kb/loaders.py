@@ -4,6 +4,7 @@ Every failure becomes a `UserError` with one Chinese line that names the file an
 """
 
 import csv
+import errno
 import io
 from pathlib import Path
 
@@ -17,6 +18,9 @@ PAIR_SUFFIXES = {".csv", ".xlsx"}
 SUFFIXES = TEXT_SUFFIXES | PAIR_SUFFIXES | {".docx", ".pdf"}
 QUESTION_COLUMNS = ("问题", "question", "q")
 ANSWER_COLUMNS = ("答案", "回答", "answer", "a")
+_READ_REASONS = {errno.EACCES: "没有读取权限", errno.EPERM: "没有读取权限", errno.ENOENT: "文件不存在或已被移走",
+                 errno.EISDIR: "这是文件夹", errno.EIO: "磁盘读取错误"}
+BIG5_SUSPECT = 0.2  # share of odd characters in a GBK reading above which Big5 is tried
 
 
 class LoadedFile(BaseModel):
@@ -26,13 +30,56 @@ class LoadedFile(BaseModel):
     pairs: list[tuple[str, str]] = []
 
 
+def read_raw(path: Path) -> bytes:
+    """The bytes of a file; a file that cannot be read (permissions, gone, a device) is one `UserError` line."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise unreadable(path, exc) from None
+
+
+def file_size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError as exc:
+        raise unreadable(path, exc) from None
+
+
+def unreadable(path: Path, exc: OSError) -> UserError:
+    """One Chinese line for a file that cannot be read: the path, why, and what to do."""
+    reason = _READ_REASONS.get(exc.errno or 0, exc.strerror or type(exc).__name__)
+    return UserError(f"{path}：无法读取（{reason}），请检查文件权限后重试")
+
+
+def _common(ch: str) -> bool:
+    """A character of GB2312's punctuation or hanzi rows (not its kana, Greek, Cyrillic or box-drawing rows)."""
+    try:
+        lead = ch.encode("gb2312")[0]
+    except UnicodeEncodeError:
+        return False
+    return 0xA1 <= lead <= 0xA3 or 0xB0 <= lead <= 0xF7
+
+
+def _unless_big5(raw: bytes, text: str) -> str:
+    """`text` (the bytes read as GBK), or the bytes read as Big5 (cp950) when many of its characters are odd:
+    Big5 bytes read as GBK give kana, box drawing and rare hanzi; GBK text that Big5 cannot read stays GBK."""
+    wide = [ch for ch in text if ord(ch) > 127]
+    if not wide or sum(not _common(ch) for ch in wide) < BIG5_SUSPECT * len(wide):
+        return text
+    try:
+        return raw.decode("cp950")
+    except UnicodeDecodeError:
+        return text
+
+
 def decode(raw: bytes, path: Path) -> str:
-    """Decode bytes as UTF-8 (with or without BOM), else GB18030 (a superset of GBK), else best guess."""
+    """Decode bytes as UTF-8 (with or without BOM), else GB18030 (a superset of GBK) or Big5, else best guess."""
     for encoding in ("utf-8-sig", "gb18030"):
         try:
-            return raw.decode(encoding)
+            text = raw.decode(encoding)
         except UnicodeDecodeError:
             continue
+        return text if encoding == "utf-8-sig" else _unless_big5(raw, text)
     from charset_normalizer import from_bytes
 
     best = from_bytes(raw).best()
@@ -146,7 +193,7 @@ def load(path: Path, max_bytes: int) -> LoadedFile:
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise UserError(f"{path}：不支持的文件类型 {suffix or '（无扩展名）'}，支持 md/txt/docx/pdf/csv/xlsx")
-    size = path.stat().st_size
+    size = file_size(path)
     if size == 0:
         raise UserError(f"{path}：文件是空的，已跳过；请写入内容后重新导入")
     if size > max_bytes:
@@ -154,7 +201,7 @@ def load(path: Path, max_bytes: int) -> LoadedFile:
             f"{path}：文件过大（{size / 2**20:.1f} MB，上限 {max_bytes / 2**20:.0f} MB），已跳过；"
             "请拆分成小文件，或设置 AIGC_CS_MAX_FILE_MB 调高上限"
         )
-    raw = path.read_bytes()
+    raw = read_raw(path)
     if suffix in PAIR_SUFFIXES:
         return LoadedFile(path=path, pairs=_pairs(raw, path))
     if suffix == ".docx":

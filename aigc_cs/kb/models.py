@@ -3,7 +3,8 @@
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from aigc_cs.errors import UserError
 
@@ -30,6 +31,14 @@ class ShopInfo(BaseModel):
     category: str
 
 
+# The largest sane value of each numeric fact and its unit: a larger one is a typo (an extra 0) or an attack.
+FACT_LIMITS: dict[str, tuple[int, str]] = {
+    "no_reason_return_days": (365, "天"), "ship_within_hours": (720, "小时"), "refund_working_days": (365, "天"),
+    "quality_claim_days": (365, "天"), "aftersale_reply_minutes": (10080, "分钟"),
+    "free_shipping_threshold_yuan": (100000, "元"), "bargain_limit_yuan": (100000, "元"),
+}
+
+
 class PolicyFacts(BaseModel):
     """The machine-readable policy of one shop, read from the YAML front matter of its policy.md."""
 
@@ -48,6 +57,15 @@ class PolicyFacts(BaseModel):
     quality_claim_days: int = Field(ge=0)
     aftersale_reply_minutes: int = Field(gt=0)
     delay_compensation: str | None
+
+    @field_validator(*FACT_LIMITS)
+    @classmethod
+    def _within_limit(cls, value: float | None, info: ValidationInfo) -> float | None:
+        limit, unit = FACT_LIMITS[str(info.field_name)]
+        if value is not None and not value <= limit:  # `not <=` also refuses NaN
+            raise PydanticCustomError("fact_too_large", "应不超过 {limit} {unit}（多写了 0？）",
+                                      {"limit": limit, "unit": unit})
+        return value
 
 
 class ProductSection(BaseModel):

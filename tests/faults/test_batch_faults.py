@@ -42,8 +42,9 @@ def judge_env(server, key: str) -> dict[str, str]:
 
 
 def journal(out: Path) -> list[dict]:
+    """The journaled students (the first line is the setup the class was graded with)."""
     path = out.with_name(out.name + ".progress.jsonl")
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()[1:]]
 
 
 def sheet_rows(out: Path, sheet: int | str = 0) -> list[tuple]:
