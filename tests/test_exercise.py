@@ -149,3 +149,20 @@ def test_a_type_whose_task_is_missing_says_not_implemented(monkeypatch):
     monkeypatch.setattr(tasks, "TASKS", ("reply", "rewrite", "exercise"))
     with pytest.raises(UserError, match="练习类型 faq 尚未实现"):
         _task("faq")
+
+
+@pytest.mark.xfail(strict=True, reason="issue 11 item 4 not built: reference answers of the reply set lack empathy for a "
+                                      "hurried customer (doubt-removal, aftersale-return) and the demo-beauty apology "
+                                      "references lack the remedy; 13 of 60 scored below 80 on 2026-11-30")
+def test_every_reference_answer_reaches_the_top_band_of_its_own_rubric(cli):
+    """A student who copies the model answer must not lose points: each reference scores at least 80 of 100."""
+    low = []
+    for shop in ("demo-fashion", "demo-beauty"):
+        for kind in ("reply", "apology", "faq"):
+            for item in exercises(cli, shop, kind)["exercises"]:
+                result = cli("grade", item["reference"], "-r", item["rubric"], "-s", shop,
+                             "--scenario", item["customer"] or item["scenario"], "--json")
+                grade = json.loads(result.stdout)
+                if grade["total"] / grade["scale"] * 100 < 80:
+                    low.append((shop, kind, item["rubric"], item["customer"][:20], grade["total"]))
+    assert not low, low
