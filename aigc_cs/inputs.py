@@ -11,7 +11,7 @@ from aigc_cs.kb.loaders import TEXT_SUFFIXES, decode, docx_text, file_size, read
 STDIN = "-"
 STDIN_NAME = Path("标准输入")
 SUFFIXES = TEXT_SUFFIXES | {".docx"}
-MAX_TEXT_CHARS = 5000  # the cap grading puts on an answer (MAX_ANSWER_CHARS)
+MAX_TEXT_CHARS = 5000  # the longest answer `grade` and text `check` take
 BYTES_PER_CHAR = 4  # UTF-8 and GB18030 never take more: a text file larger than 4 × cap is too long unread
 
 

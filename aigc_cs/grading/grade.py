@@ -9,11 +9,11 @@ from aigc_cs.grading.improve import improve
 from aigc_cs.grading.models import Grade
 from aigc_cs.grading.rubric import Channel, Rubric, get_rubric
 from aigc_cs.grading.rules import grade_rules
+from aigc_cs.inputs import MAX_TEXT_CHARS, too_long
 from aigc_cs.tasks.context import Context
 
 Scorer = Literal["rules", "judge", "hybrid"]
 T = TypeVar("T")
-MAX_ANSWER_CHARS = 5000
 # What each context has computed per (kind, task or shop, scenario): a class shares one scenario, so a batch
 # writes its reference answer and looks up its shop passages once.
 _MEMO: "WeakKeyDictionary[Context, dict[tuple[str, str, str], object]]" = WeakKeyDictionary()
@@ -56,8 +56,8 @@ def grade(answer: str, rubric_id: str, shop_id: str, ctx: Context, scenario: str
           with_improved: bool = True, channel: Channel | None = None) -> Grade:
     if not answer.strip():
         raise UserError("学生答案是空的：请提供答案文字，或 @文件路径")
-    if len(answer) > MAX_ANSWER_CHARS:
-        raise UserError(f"答案太长（{len(answer)} 字，上限 {MAX_ANSWER_CHARS} 字），请检查是否贴错了内容")
+    if len(answer) > MAX_TEXT_CHARS:
+        raise too_long("答案", MAX_TEXT_CHARS, len(answer))
     rubric = get_rubric(rubric_id)
     shop = ctx.shop(shop_id)
     rules = grade_rules(answer, rubric, shop, scenario, channel, shop_passages(shop_id, scenario, ctx))

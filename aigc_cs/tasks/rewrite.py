@@ -7,36 +7,38 @@ own messages in order and answers them from the shop's facts and product files o
 """
 
 import re
-from functools import cache
-from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from aigc_cs.errors import UserError
 from aigc_cs.export import Document, Section
-from aigc_cs.guard.check import check_text, describe
-from aigc_cs.guard.claims import situation
-from aigc_cs.guard.lexicon import KIND_NAMES, scan
 from aigc_cs.kb.intents import SMALLTALK, detect
 from aigc_cs.kb.models import SHOP_DOC_TYPES, Citation, Passage, Product, Shop
 from aigc_cs.kb.products import mentioned
 from aigc_cs.kb.sizing import size_advice
 from aigc_cs.llm.engine import generate, spent
 from aigc_cs.llm.templates import render
-from aigc_cs.paths import corpus_yaml
 from aigc_cs.tasks.base import TaskResult, guard_warnings, unique
 from aigc_cs.tasks.context import Context
-from aigc_cs.tasks.doubts import Doubt, find_doubts, kinds, raised, synonyms
+from aigc_cs.tasks.diagnosis import (
+    KIND_ORDER,
+    Finding,
+    doubt_findings,
+    policy_cite,
+    policy_findings,
+    settings,
+    step_findings,
+    wording_findings,
+)
+from aigc_cs.tasks.doubts import find_doubts, kinds, raised
+from aigc_cs.tasks.relevance import MIN_HIT, overlap, relevant, sentences
 from aigc_cs.tasks.steps import StepCheck, StepId, detect_steps, missing_steps
 from aigc_cs.tasks.transcript import ROLE_LABEL, Role, Transcript, Turn
 from aigc_cs.text import normalize, pick
 
 PROMPT = "rewrite"
-REWRITE_FILE = "phrasebook/rewrite.yaml"
 PRODUCT_LABELS = {"material": "材质和成分", "size": "规格尺码", "suitable": "适合人群", "selling": "特点",
                   "care": "使用和保养", "related": "搭配"}
-FindingKind = Literal["step", "wording", "doubt", "policy"]
-KIND_ORDER = {"policy": 0, "doubt": 1, "wording": 2, "step": 3}
 _TURN = re.compile(r"^##(customer|agent)##(\w*)$", re.M)
 _QUESTION = re.compile(r"[？?]|吗|呢|什么|怎么|多少|几|哪|能不能|可不可以|有没有|是不是|会不会")
 
@@ -45,17 +47,6 @@ class RewriteInput(BaseModel):
     transcript: Transcript
     shop: str
     product: str | None = Field(default=None, description="商品名；不填时从对话里找")
-
-
-class Finding(BaseModel):
-    kind: FindingKind  # step: a pre-sale step missing or weak; wording: 禁用语/极限词/网络流行语;
-    # doubt: a doubt the rep never removed; policy: a claim that contradicts the shop's facts
-    label: str
-    line: int | None
-    quote: str
-    problem: str
-    advice: str
-    cite: Citation
 
 
 class ScriptTurn(BaseModel):
@@ -113,18 +104,13 @@ class Message(BaseModel):
     text: str
 
 
-@cache
-def settings() -> dict:
-    return corpus_yaml(REWRITE_FILE)
-
-
 def run(inp: RewriteInput, ctx: Context) -> RewriteOutput:
     shop = ctx.shop(inp.shop)
     turns = inp.transcript.turns
     product = _product(inp, shop)
     steps = detect_steps(turns)
-    diagnosis = (_policy_findings(turns, shop) + _doubt_findings(find_doubts(turns), shop)
-                 + _wording_findings(turns) + _step_findings(steps))
+    diagnosis = (policy_findings(turns, shop) + doubt_findings(find_doubts(turns), shop)
+                 + wording_findings(turns) + step_findings(steps))
     diagnosis.sort(key=lambda f: (f.line if f.line is not None else 10**9, KIND_ORDER[f.kind]))
     messages = _messages(turns)
     seed = "\n".join(m.text for m in messages)
@@ -172,55 +158,6 @@ def _product(inp: RewriteInput, shop: Shop) -> Product | None:
             if product := mentioned(turn.text, shop):
                 return product
     return shop.products[0] if len(shop.products) == 1 else None  # a one-product shop: that is what they ask about
-
-
-def _step_findings(steps: list[StepCheck]) -> list[Finding]:
-    word = {"weak": "不到位", "missing": "缺失"}
-    return [Finding(kind="step", label=f"{c.name}{word[c.status]}", line=c.line, quote=c.quote, problem=c.note,
-                    advice=c.advice, cite=c.cite) for c in steps if c.status != "ok"]
-
-
-def _wording_findings(turns: list[Turn]) -> list[Finding]:
-    cites = settings()["wording_cite"]
-    return [Finding(kind="wording", label=KIND_NAMES[h.kind], line=t.line, quote=h.quote, problem=h.why,
-                    advice=f"可以改成：{h.instead}", cite=Citation(**cites[h.kind]))
-            for t in turns if t.role == "agent" for h in scan(t.text)]
-
-
-def _doubt_findings(doubts: list[Doubt], shop: Shop) -> list[Finding]:
-    findings = []
-    for d in doubts:
-        if d.answered:
-            continue
-        facts = "；".join(describe(key, shop.facts) for key in d.kind.facts)
-        findings.append(Finding(
-            kind="doubt", label=f"{d.kind.name}顾虑未消除", line=d.turn.line, quote=d.turn.text,
-            problem=f"顾客提到“{d.word}”，有{d.kind.name}方面的顾虑，客服后面没有正面回应",
-            advice=f"先表示理解，再用事实回应：{facts}", cite=d.kind.cite))
-    return findings
-
-
-def _policy_findings(turns: list[Turn], shop: Shop) -> list[Finding]:
-    """Claims in the rep's lines that contradict the facts; the customer's line before gives the context
-    ("不合适的话运费谁出" makes "运费我们出" a claim about the buyer's own reason)."""
-    findings, asked = [], ""
-    for turn in turns:
-        if turn.role == "customer":
-            asked = situation(turn.text)
-            continue
-        said = normalize(turn.text)
-        prefix = asked + "\n" if asked else ""
-        for v in check_text(prefix + said, shop).violations:
-            if v.start >= len(prefix):
-                findings.append(Finding(kind="policy", label="政策错误", line=turn.line, quote=v.quote,
-                                        problem=f"“{v.quote}”与店铺政策不符", advice=f"按店铺政策说：本店{v.fact}",
-                                        cite=_policy_cite(shop, settings()["policy_sections"].get(v.key, []))))
-    return findings
-
-
-def _policy_cite(shop: Shop, words: list[str]) -> Citation:
-    heading = next((h for w in words for h in shop.policy_sections if w in h), "")
-    return Citation(source=shop.policy_source, section=heading)
 
 
 # ---- the script's plan: what each turn says, as data; prompts/offline/rewrite.j2 words it --------------------------
@@ -307,7 +244,7 @@ class Planner:
             elif intent.product:
                 topic.update(self.product_topic(intent.product, text, product))
             else:
-                self.cites.append(_policy_cite(self.shop, intent.cite))
+                self.cites.append(policy_cite(self.shop, intent.cite))
             topics.append(topic)
         for kind in doubts:
             if ids & {kind.topic, *kind.covered_by}:
@@ -316,7 +253,7 @@ class Planner:
                      "doubt": kind.id}
             if kind.topic in ("quality", "packaging"):
                 topic["sentences"] = self.evidence(kind.topic, text, product)
-            self.cites.append(_policy_cite(self.shop, kind.policy))
+            self.cites.append(policy_cite(self.shop, kind.policy))
             topics.append(topic)
             ids.add(kind.topic)
         if len(topics) > 1:  # a product question the script already answered needs no second answer
@@ -363,10 +300,10 @@ class Planner:
                 if s not in self.said]
         if kind == "packaging":
             pool = [(k, s) for k, s in pool if re.search(r"罐|瓶|软管|盒|袋|包装|塑封|密封|旋盖|滴管", s)]
-        pool = [(k, s) for k, s in pool if _overlap(question, s) >= MIN_HIT] or pool[:1]
+        pool = [(k, s) for k, s in pool if overlap(question, s) >= MIN_HIT] or pool[:1]
         kind_spec = next(k for k in kinds() if k.topic == kind)
         focus = " ".join(w for w in kind_spec.triggers if w in question)  # the doubt itself weighs most
-        best = sorted(pool, key=lambda item: (-_overlap(focus, item[1]), -_overlap(question, item[1])))[:2]
+        best = sorted(pool, key=lambda item: (-overlap(focus, item[1]), -overlap(question, item[1])))[:2]
         ranked = [item for item in pool if item in best]  # material before selling points before care
         for k in dict.fromkeys(k for k, _ in ranked):
             self.cites.append(Citation(source=product.source, section=product.sections[k].title))
@@ -379,7 +316,7 @@ class Planner:
         if product is None:
             def fit(p: Product) -> int:  # its names weigh most, then what it is, whom it suits and why they like it
                 about = [p.sections[k].text for k in ("suitable", "selling", "material") if k in p.sections]
-                return 8 * _overlap(asked, " ".join(p.names())) + sum(_overlap(asked, text) for text in about)
+                return 8 * overlap(asked, " ".join(p.names())) + sum(overlap(asked, text) for text in about)
 
             ranked = sorted(self.shop.products, key=lambda p: -fit(p))
             return {"main": None, "others": [self.item(p, asked) for p in ranked[:2]], "combo": None}
@@ -424,42 +361,6 @@ class Planner:
 def _greeting_only(text: str) -> bool:
     found = detect(text)
     return bool(found) and all(i.id == SMALLTALK for i in found) and len(re.sub(r"[\W_]", "", text)) <= 6
-
-
-# ---- sentences and sizes ---------------------------------------------------------------------------------------
-
-MIN_HIT = 2  # a sentence answers a question when it shares a character pair with it (or two characters)
-_SENTENCE = re.compile(r"[^。！？\n]+[。！？]?")
-_STOP = set("的了吗呢啊吧是我你么什怎能会要就都还也和在有不个这那一下给说多嘛呀哦啥款件条子买穿用想好很可以得着到天")
-
-
-def sentences(text: str) -> list[str]:
-    out = [s.strip() for s in _SENTENCE.findall(re.sub(r"^【[^】]*】\s*", "", text))]
-    return [s if s.endswith(("。", "！", "？")) else s + "。" for s in out if len(s) > 1]
-
-
-def _grams(text: str) -> set[str]:
-    chars = re.sub(r"[^\u4e00-\u9fff]", "", text)
-    return {c for c in chars if c not in _STOP} | {chars[i: i + 2] for i in range(len(chars) - 1)}
-
-
-def _overlap(question: str, sentence: str) -> int:
-    """How much a sentence shares with a question: 2 a shared character pair, 1 a shared character; the question
-    counts with the words that mean the same in a product file (doubts.yaml, `words`)."""
-    extra = [w for word, same in synonyms().items() if word in question for w in same]
-    asked, said = _grams(" ".join([question, *extra])), _grams(sentence)
-    return sum(2 if len(g) == 2 else 1 for g in asked & said)
-
-
-def relevant(text: str, question: str, n: int = 2, exclude: set[str] | frozenset[str] = frozenset()) -> list[str]:
-    """Up to `n` sentences of `text` that share words with the question, best first kept in their own order, leaving
-    out those in `exclude`; the first sentences when none shares anything. Empty when the only sentences that
-    share words with the question are excluded (they have been said already)."""
-    every = sentences(text)
-    hits = [s for s in every if _overlap(question, s) >= MIN_HIT]
-    pool = [s for s in (hits or every) if s not in exclude]
-    best = sorted(pool, key=lambda s: -_overlap(question, s))[:n]
-    return [s for s in pool if s in best]
 
 
 # ---- engine output -> script -----------------------------------------------------------------------------------
