@@ -9,11 +9,10 @@ from pydantic import BaseModel
 
 from aigc_cs.kb.models import SHOP_DOC_TYPES, Chunk
 from aigc_cs.kb.semantic import matcher
+from aigc_cs.kb.shops import BULLET, PAIR, as_sentence
 from aigc_cs.text import STOPWORDS, tokens
 
 MIN_CHARS = 6
-_BULLET = re.compile(r"^\s*(?:[-*•·]|\d+[.、)）])\s*")
-_PAIR = re.compile(r"^([^：:\s]{1,8})\s*[：:]\s*(.+)$")
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
 
 
@@ -21,18 +20,6 @@ class Found(BaseModel):
     chunk: Chunk
     sentence: str
     score: float
-
-
-def as_sentence(line: str) -> str:
-    """A line of a document as a sentence a rep can say: bullets dropped, `键：值` read out, a full stop at the end."""
-    from aigc_cs.kb.shops import _sentence
-
-    line = _BULLET.sub("", line).strip()
-    pair = _PAIR.match(line)
-    if pair:
-        return _sentence(pair.group(1), pair.group(2))
-    line = line.rstrip("；;，,")
-    return line if line.endswith(("。", "！", "？", "!", "?")) else line + "。"
 
 
 def sentences(text: str) -> list[str]:
@@ -44,10 +31,10 @@ def sentences(text: str) -> list[str]:
     for line in text.splitlines():
         if not line.strip() or line.lstrip().startswith("#"):
             continue
-        if _PAIR.match(_BULLET.sub("", line).strip()):
+        if PAIR.match(BULLET.sub("", line).strip()):
             out.append(as_sentence(line))
             continue
-        out.extend(as_sentence(s) for s in _SENTENCE.findall(_BULLET.sub("", line)) if len(s.strip()) >= MIN_CHARS)
+        out.extend(as_sentence(s) for s in _SENTENCE.findall(BULLET.sub("", line)) if len(s.strip()) >= MIN_CHARS)
     return [s for s in out if len(s) >= MIN_CHARS]
 
 

@@ -82,18 +82,23 @@ def _sentence(key: str, value: str) -> str:
     return f"{key}是{value}。"
 
 
+BULLET = re.compile(r"^\s*(?:[-*•·]|\d+[.、)）](?!\d))\s*")  # "- ", "1、", "2) "; not the "1." of "1.5kg"
+PAIR = re.compile(r"^([^：:\s]{1,8})\s*[：:]\s*(.+)$")
+
+
+def as_sentence(line: str) -> str:
+    """A line of a document as a sentence a rep can say: bullets dropped, `键：值` read out, a full stop at the end."""
+    line = BULLET.sub("", line).strip()
+    pair = PAIR.match(line)
+    if pair:
+        return _sentence(pair.group(1), pair.group(2))
+    line = line.rstrip("；;，,")
+    return line if line.endswith(("。", "！", "？", "!", "?", "：", ":")) else line + "。"
+
+
 def _sayable(content: str) -> str:
-    """A section's lines as sentences a rep can say: bullet markers dropped, `键：值` read out, a full stop at the end."""
-    lines = []
-    for line in content.splitlines():
-        line = re.sub(r"^\s*(?:[-*•·]|\d+[.、)）])\s+", "", line).strip()
-        if not line:
-            continue
-        pair = _KEY_LINE.match(line)
-        if pair and not PRICE.match(line):
-            line = _sentence(pair.group(1), pair.group(2))
-        lines.append(line if line.endswith(("。", "！", "？", "!", "?", "：", ":")) else line.rstrip("；;，,") + "。")
-    return "\n".join(lines)
+    """A section's lines as sentences a rep can say."""
+    return "\n".join(as_sentence(line) for line in content.splitlines() if BULLET.sub("", line).strip())
 
 
 def _line_sections(body: str) -> dict[str, ProductSection]:
