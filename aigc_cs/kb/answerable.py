@@ -10,7 +10,6 @@ from pydantic import BaseModel
 from aigc_cs.kb.models import SHOP_DOC_TYPES, Chunk
 from aigc_cs.kb.semantic import matcher
 from aigc_cs.kb.shops import BULLET, PAIR, as_sentence
-from aigc_cs.text import STOPWORDS, tokens
 
 MIN_CHARS = 6
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
@@ -84,12 +83,9 @@ def _repeats(sentence: str, said: str, share: float = 0.5) -> bool:
     return not pairs or len(pairs & _bigrams(said)) / len(pairs) >= share
 
 
-def detail(message: str, shop: str, chunks: list[Chunk], allow: Callable[[Chunk], bool], said: str) -> Found | None:
-    """A sentence of the answering section that takes up a word of the customer's own (到付, 批号, 冷藏…) and
-    that the reply does not say yet: the detail a rep would add after the rule itself."""
-    asked = {t for t in tokens(message) if len(t) > 1 and t not in STOPWORDS}
-    for found in ranked(message, shop, chunks, allow):
-        words = {t for t in tokens(found.sentence) if len(t) > 1}
-        if asked & words and not _repeats(found.sentence, said):
-            return found
-    return None
+def detail(message: str, shop: str, chunks: list[Chunk], allow: Callable[[Chunk], bool], said: str,
+           bar: float) -> Found | None:
+    """The sentence of the answering section nearest in meaning to the message (at least `bar`) that the reply
+    does not say yet: the detail a rep adds after the rule itself (运费6元 for 邮费多少, 不接受到付件 for 到付)."""
+    return next((found for found in ranked(message, shop, chunks, allow)
+                 if found.score >= bar and not _repeats(found.sentence, said)), None)

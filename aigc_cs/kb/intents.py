@@ -46,6 +46,7 @@ class Thresholds(BaseModel):
     answer: float = 0.945  # a shop sentence this close in meaning answers a message no intent covers
     product_match: float = 0.9  # …or tells which product a product question means when it names none
     product_sentence: float = 0.88  # a sentence of the named product's own file answers its question
+    detail: float = 0.84  # a further sentence of the answering section is this close to the message
     model: Params = Params()
 
 

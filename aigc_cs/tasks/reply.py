@@ -85,7 +85,7 @@ def _details(intents: list[Intent], citations: dict[str, Citation], message: str
         def allow(chunk, cite=cite, headings=headings) -> bool:
             return chunk.source == cite.source and ("" in headings or bool(headings & set(chunk.section.split(" > "))))
 
-        found = detail(message, shop.info.id, ctx.index.chunks(), allow, said)
+        found = detail(message, shop.info.id, ctx.index.chunks(), allow, said, thresholds().detail)
         if found is not None and all(found.sentence != f.sentence for f in out.values()) \
                 and (found.chunk.source != shop.policy_source or _agrees_with_facts(found.sentence, shop)):
             out[intent.id] = found
