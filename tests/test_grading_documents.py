@@ -1,6 +1,7 @@
 """Grading against the shop's own documents: a question narrower than its topic ("能发顺丰吗") is answered by the
 policy passage that covers it, a time that passage gives otherwise (客服18点下班 where it says 22点) is an error, and a blanket claim about who
-pays return shipping is checked against both cases."""
+pays return shipping is checked against both cases, and what a passage rules out (不开增值税专用发票) may not be
+offered."""
 
 import json
 import shutil
@@ -17,6 +18,10 @@ SHIPPING = """
 ## 客服时间
 
 客服每天9点到22点在线，晚上22点以后的留言第二天一早回复。
+
+## 发票说明
+
+本店开电子普通发票，不开增值税专用发票。已经发货的订单就不能再补开了。
 """
 
 
@@ -50,6 +55,17 @@ def test_a_time_the_shop_passage_gives_otherwise_is_an_error(tea_cli):
     wrong, faults = accuracy(tea_cli, "客服每天9点到18点在线，18点以后的留言第二天一早回复。", scenario)
     assert wrong == 0 and right > wrong
     assert any("18点" in f and "22点" in f for f in faults)
+
+
+def test_offering_what_the_shop_passage_rules_out_is_an_error(tea_cli):
+    scenario = "顾客问：能开增值税专用发票吗？"
+    right, _ = accuracy(tea_cli, "本店开电子普通发票，增值税专用发票开不了，请您谅解。", scenario)
+    wrong, faults = accuracy(tea_cli, "可以的，本店能开增值税专用发票，下单时备注抬头和税号就行。", scenario)
+    assert wrong == 0 and right > wrong
+    assert any("不开增值税专用发票" in f for f in faults)
+    # a denial under a condition (已经发货的…就不能再补开) does not rule out 补开 before shipping
+    _, faults = accuracy(tea_cli, "发货前可以帮您补开电子普通发票。", "顾客问：忘了选开票，还能补开吗？")
+    assert not any("补开" in f for f in faults)
 
 
 def test_a_blanket_claim_about_return_shipping_is_checked_for_both_cases(cli):

@@ -1,6 +1,7 @@
 """What the shop's own documents say about a scenario, for the accuracy checks: the passages that answer it, the
 content an answer shares with them, and the numbers an answer gives that the nearest passage sentence gives
-otherwise ("18点前付款当天发" where the policy says 16点).
+otherwise ("18点前付款当天发" where the policy says 16点), and what an answer offers that a passage rules out
+("能开增值税专用发票" where the policy says 不开增值税专用发票).
 
 A FAQ or pre-sale question is often narrower than its intent ("能发顺丰吗" is a delivery question whose answer is
 in the policy prose, not in a YAML fact): an answer built from the shop's own passage is on the facts."""
@@ -9,7 +10,7 @@ import re
 from functools import cache
 
 from aigc_cs.grading.models import Fault
-from aigc_cs.text import NUMBER, STOPWORDS, normalize, to_number
+from aigc_cs.text import NUMBER, STOPWORDS, normalize, to_number, tokens
 
 PASSAGES = 3  # the scenario's best shop passages (policy sections, product files, FAQ entries)
 _SENTENCE = re.compile(r"[^。！？!?\n；;]+")
@@ -17,6 +18,15 @@ _SENTENCE = re.compile(r"[^。！？!?\n；;]+")
 # by product and variant, so they are left to the policy facts and the product checks
 _MEASURE = re.compile(rf"({NUMBER})\s*(点|天|小时|个工作日|工作日|分钟)")
 _SAME_UNIT = {"个工作日": "工作日"}
+_CLAUSE = re.compile(r"[^，,。！？!?\n；;：:]+")
+# what a shop rules out: 不开增值税专用发票, 不能再补开, 不接受到付件, 暂时不能指定别的快递
+_DENIAL = re.compile(r"(?:不(?:能|可以|支持|接受|参与|参加|包括|再|(开|赠送|送|补|提供))|无法|没法|没办法|暂不|暂时不能)"
+                     r"\s*(?:再|给您|为您|帮您)?\s*([\u4e00-\u9fffA-Za-z]{2,12})")
+# a denial under a condition (拆封后就不支持无理由退货, 已经发货的订单不能改地址) does not rule the thing out
+_CONDITION = re.compile(r"就|以后|之后|已经|超过|如果|一旦|否则|的话")
+_NEGATED = re.compile(r"不(?!好意思|客气|用担心|用着急|便)|没|无法|未|别|非")
+_OFFERED = re.compile(r"可以|能|支持|没问题|随时|都行|就行|行的|提供|免费|给您|帮您|为您")
+_GENERIC = frozenset(["可以", "商品", "订单", "客服", "联系", "需要", "我们", "您", "本店", "店铺", "购买", "使用", "时间"])
 
 
 def scenario_passages(scenario: str, shop_id: str, ctx) -> list[str]:
@@ -83,4 +93,33 @@ def mismatches(text: str, documents: list[str], scenario: str = "", facts: set[f
                 right = "、".join(f"{v:g}{unit}" for v in sorted(theirs[unit]))
                 faults.append(Fault(kind="policy", quote=sentence.strip(),
                                     message=f"“{wrong[0]:g}{unit}”与店铺资料不符：资料写的是{right}"))
+    return faults
+
+
+def _ruled_out(documents: list[str]) -> list[tuple[str, frozenset[str], str]]:
+    """(the clause, its key words, the verb) of each thing the passages rule out without a condition: the content words
+    after a negation."""
+    out = []
+    for clause in (c for d in documents for c in _CLAUSE.findall(d)):
+        for m in _DENIAL.finditer(clause):
+            if _CONDITION.search(clause[: m.start()]):
+                continue
+            words = frozenset(w for w in tokens(m.group(2)) if len(w) > 1 and w not in STOPWORDS | _GENERIC)
+            if words:  # the verb of 不开/不送/不补 is part of what is ruled out (运费险 may still be bought)
+                out.append((clause.strip(" -*·•\t"), words, m.group(1) or ""))
+    return out
+
+
+def denials(text: str, documents: list[str]) -> list[Fault]:
+    """Clauses of the answer that offer, with no negation, what a passage rules out: every key word of the ruled-out
+    thing is there and an offering word (可以, 能, 随时, 帮您…) says it can be done."""
+    ruled = _ruled_out(documents)
+    faults = []
+    for clause in _CLAUSE.findall(text):
+        if _NEGATED.search(clause) or not _OFFERED.search(clause):
+            continue
+        said = set(tokens(clause))
+        hit = next((source for source, words, verb in ruled if words <= said and verb in clause), None)
+        if hit is not None:
+            faults.append(Fault(kind="policy", quote=clause.strip(), message=f"“{clause.strip()}”与店铺资料不符：资料写的是“{hit}”"))
     return faults

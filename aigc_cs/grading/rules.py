@@ -3,7 +3,7 @@
 import math
 import re
 
-from aigc_cs.grading.documents import mismatches, shared
+from aigc_cs.grading.documents import denials, mismatches, shared
 from aigc_cs.grading.models import CheckResult, CriterionScore, Fault, Grade
 from aigc_cs.grading.rubric import Channel, Check, Criterion, Rubric
 from aigc_cs.guard.check import check_text
@@ -82,7 +82,7 @@ class Context:
         self.guard = check_text(self.fixed, shop)
         self.documents = documents or []  # the shop passages that answer the scenario
         values = {float(v) for v in shop.facts.model_dump().values() if isinstance(v, int | float) and not isinstance(v, bool)}
-        self.mismatches = mismatches(self.fixed, self.documents, scenario, values)
+        self.mismatches = mismatches(self.fixed, self.documents, scenario, values) + denials(self.fixed, self.documents)
         # what the answer states (questions back to the customer state nothing) that the shop's passages say
         self.stated = "。".join(c for c in re.findall(r"[^，,。！？!?；;\n]+[，,。！？!?；;\n]?", self.fixed)
                                 if c.strip() and not _QUESTION.search(c))
