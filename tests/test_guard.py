@@ -360,6 +360,12 @@ def test_check_text_shop_without_free_shipping_accepts_no_free_shipping(shops):
 
 CAUGHT = [
     ("在的", "banned", "在的"),
+    ("我这边很忙，您长话短说。", "banned", "我这边很忙"),
+    ("您要是再闹，我们就把您拉黑了。", "banned", "拉黑"),
+    ("谁让您下单前不问清楚尺码呢。", "banned", "谁让您"),
+    ("这款营养品零副作用，老人小孩都可以放心吃。", "extreme", "零副作用"),
+    ("这件冲锋衣的防水性能在业界首屈一指。", "extreme", "首屈一指"),
+    ("这瓶香水的味道泰裤辣，很适合夏天。", "slang", "泰裤辣"),
     ("在的。", "banned", "在的"),
     ("在的~", "banned", "在的"),
     ("我也不知道", "banned", "我也不知道"),
@@ -417,6 +423,9 @@ NOT_CAUGHT = [
     "您也可以在订单页自己查看物流进度",
     "这款茶的最佳赏味期是开封后三个月内",
     "按狗狗胸围（前腿后面最粗的一圈）选码",  # where to measure, not a claim
+    "很抱歉，议价我做不了主，不过可以帮您申请一个小赠品",
+    "这款灯带是5米一卷，每隔10厘米有一个剪口标记",  # 厘米有 is no 米有
+    "您说孩子最爱吃这款海苔，我们也很开心",
 ]
 
 
@@ -446,7 +455,8 @@ def test_a_curated_homophone_typo_is_caught_with_the_right_word(text, quote, rig
 
 
 @pytest.mark.parametrize("text", ["点击这个连接就能下单", "处理结果明天告诉您", "签收后7天内可以退", "这款是纯棉的",
-                                  "可以退或换", "我们会尽快地处理", "定单已提交"])
+                                  "可以退或换", "我们会尽快地处理", "定单已提交",
+                                  "这款洗洁精可以用来洗碗和洗果蔬"])  # 洗碗: in jieba's dictionary, no misspelt 洗完
 def test_a_common_word_or_a_word_inside_another_is_no_typo(text):
     from aigc_cs.guard.typos import find_typos
 

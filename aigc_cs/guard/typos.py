@@ -174,15 +174,18 @@ def _channel_cost(written: str, meant: str, i: int) -> float | None:
 
 def _meant_words(text: str, start: int, end: int) -> set[tuple[str, int]]:
     """Real words that differ from the window text[start:end] in one character that may have been mistyped (see
-    `_may_be_mistyped`), with that character's position in the window."""
+    `_may_be_mistyped`), with that character's position in the window. A written word that jieba's dictionary holds
+    at all, however rarely (洗碗, 净度, 一格), is read only through the curated confusions (优惠卷 → 优惠券)."""
     conf = settings()
     written = text[start:end]
+    listed = word_frequency(written) > 0
     found = set()
     for i, char in enumerate(written):
         if not _may_be_mistyped(text, start, end, start + i):
             continue
         blank = written[:i] + "_" + written[i + 1:]
-        for right in homophones(char) | _confusions().get(char, frozenset()) | _index().get((i, blank), frozenset()):
+        sounds = frozenset() if listed else homophones(char) | _index().get((i, blank), frozenset())
+        for right in sounds | _confusions().get(char, frozenset()):
             word = written[:i] + right + written[i + 1:]
             if word in vocabulary() or word_frequency(word) >= conf.candidate_frequency:
                 found.add((word, i))
