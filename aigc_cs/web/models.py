@@ -1,0 +1,140 @@
+"""What the web app stores: teachers, classes and their students, assignments (an exercise set) and their questions,
+every submission a student made, and every score a teacher overrode. The schema itself is made by the Alembic
+migrations in ``migrations/``; a test checks that they and these models agree."""
+
+from datetime import datetime, timezone
+
+from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+STATUS_LABELS = {"pending": "评分中", "graded": "已评分", "failed": "待教师处理"}
+
+
+def utcnow() -> datetime:
+    """Stored times are UTC without a zone (SQLite keeps none); pages show them in local time."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Teacher(Base):
+    __tablename__ = "teachers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Classroom(Base):
+    __tablename__ = "classrooms"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    teacher_id: Mapped[int] = mapped_column(ForeignKey("teachers.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    students: Mapped[list["Student"]] = relationship(back_populates="classroom", order_by="Student.number")
+    assignments: Mapped[list["Assignment"]] = relationship(back_populates="classroom", order_by="Assignment.id")
+
+
+class Student(Base):
+    __tablename__ = "students"
+    __table_args__ = (UniqueConstraint("classroom_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    classroom_id: Mapped[int] = mapped_column(ForeignKey("classrooms.id"))
+    number: Mapped[str] = mapped_column(String(32))  # 学号
+    name: Mapped[str] = mapped_column(String(64))
+    password_hash: Mapped[str | None] = mapped_column(String(255))  # None: set on the next join (new, or reset)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    classroom: Mapped[Classroom] = relationship(back_populates="students")
+
+
+class Assignment(Base):
+    __tablename__ = "assignments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    classroom_id: Mapped[int] = mapped_column(ForeignKey("classrooms.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    shop: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))  # the exercise type: reply / apology / rewrite / faq
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    classroom: Mapped[Classroom] = relationship(back_populates="assignments")
+    questions: Mapped[list["Question"]] = relationship(back_populates="assignment", order_by="Question.no")
+
+
+class Question(Base):
+    """One exercise of the set, copied when the assignment is published, so later changes to the corpus do not
+    change what the class was asked."""
+
+    __tablename__ = "questions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"), index=True)
+    no: Mapped[int]
+    title: Mapped[str] = mapped_column(String(200))
+    scenario: Mapped[str] = mapped_column(Text)
+    persona: Mapped[str] = mapped_column(Text)
+    customer: Mapped[str] = mapped_column(Text)
+    task: Mapped[str] = mapped_column(Text)
+    rubric: Mapped[str] = mapped_column(String(64))
+    reference: Mapped[str] = mapped_column(Text)
+
+    assignment: Mapped[Assignment] = relationship(back_populates="questions")
+
+    @property
+    def grading_scenario(self) -> str:
+        """What the grader reads as the question: the customer's words (as `aigc-cs grade --scenario` is given)."""
+        return self.customer or self.scenario
+
+
+class Submission(Base):
+    """A student's answer, committed before it is graded: `status` is pending until the grade (or the failure,
+    then 待教师处理) is stored."""
+
+    __tablename__ = "submissions"
+    __table_args__ = (Index("ix_submissions_student_created", "student_id", "created_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id"))
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), index=True)
+    answer: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    total: Mapped[float | None] = mapped_column(Float)
+    scale: Mapped[float | None] = mapped_column(Float)
+    result: Mapped[str | None] = mapped_column(Text)  # the Grade as JSON
+    error: Mapped[str | None] = mapped_column(Text)  # why grading failed, for the teacher only
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    graded_at: Mapped[datetime | None]
+
+    student: Mapped[Student] = relationship()
+    question: Mapped[Question] = relationship()
+    overrides: Mapped[list["Override"]] = relationship(back_populates="submission", order_by="Override.id")
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def override(self) -> "Override | None":
+        return self.overrides[-1] if self.overrides else None
+
+    @property
+    def final(self) -> float | None:
+        """The score that counts: the teacher's latest override, else the grader's total."""
+        return self.override.score if self.override else self.total
+
+
+class Override(Base):
+    """A teacher's score for a submission, with the reason; never edited, so the table is the log."""
+
+    __tablename__ = "overrides"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
+    teacher_id: Mapped[int] = mapped_column(ForeignKey("teachers.id"))
+    score: Mapped[float] = mapped_column(Float)
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    submission: Mapped[Submission] = relationship(back_populates="overrides")
+    teacher: Mapped[Teacher] = relationship()
