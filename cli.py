@@ -9,6 +9,7 @@ import typer
 from aigc_cs.cli_eval import eval_app
 from aigc_cs.cli_grading import commands as grading_commands
 from aigc_cs.cli_grading import rubric_app
+from aigc_cs.cli_practice import commands as practice_commands
 from aigc_cs.cli_support import (
     CassettesOpt,
     ConcurrencyOpt,
@@ -28,6 +29,7 @@ from aigc_cs.cli_support import (
     run_ingest,
     shop_id,
 )
+from aigc_cs.cli_web import commands as web_commands
 
 app = typer.Typer(
     name="aigc-cs",
@@ -387,6 +389,8 @@ def apology(
 
 
 app.registered_commands += grading_commands.registered_commands  # rubrics, grade, grade-batch
+app.registered_commands += practice_commands.registered_commands  # practice
+app.registered_commands += web_commands.registered_commands  # serve
 
 
 def main() -> None:
