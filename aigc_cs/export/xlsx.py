@@ -30,6 +30,9 @@ def write_xlsx(document: Document, path: Path) -> None:
         ws = sheet(section.heading)
         for row in section.table:
             ws.append(row)
+            for cell in ws[ws.max_row]:  # openpyxl takes a text that starts with = for a formula ("=HYPERLINK(…)")
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for col in ws.columns:

@@ -31,14 +31,7 @@ def class_document(classroom: Classroom, submissions: list[Submission]) -> Docum
         ["时间", "教师", "作业", "题号", "学号", "姓名", "系统得分", "教师给分", "原因"],
         *([local_time(o.created_at), o.teacher.name, s.question.assignment.title, str(s.question.no), s.student.number,
            s.student.name, score(s.total), score(o.score), o.reason] for s in submissions for o in s.overrides)]))
-    for section in sections:
-        section.table = [section.table[0], *([_as_text(cell) for cell in row] for row in section.table[1:])]
     return Document(title=f"{classroom.name}（班级码 {classroom.code}）成绩", sections=sections)
-
-
-def _as_text(cell: str) -> str:
-    """openpyxl stores a string that starts with = as a formula: a student's "=HYPERLINK(…)" must stay text."""
-    return "'" + cell if cell.startswith("=") else cell
 
 
 def xlsx_bytes(document: Document) -> bytes:
