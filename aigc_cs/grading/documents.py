@@ -18,6 +18,7 @@ _SENTENCE = re.compile(r"[^。！？!?\n；;]+")
 # by product and variant, so they are left to the policy facts and the product checks
 _MEASURE = re.compile(rf"({NUMBER})\s*(点|天|小时|个工作日|工作日|分钟)")
 _SAME_UNIT = {"个工作日": "工作日"}
+_BREADCRUMB = re.compile(r"^【[^】]*】\s*")
 _CLAUSE = re.compile(r"[^，,。！？!?\n；;：:]+")
 # what a shop rules out: 不开增值税专用发票, 不能再补开, 不接受到付件, 暂时不能指定别的快递
 _DENIAL = re.compile(r"(?:不(?:能|可以|支持|接受|参与|参加|包括|再|(开|赠送|送|补|提供))|无法|没法|没办法|暂不|暂时不能)"
@@ -36,7 +37,7 @@ def scenario_passages(scenario: str, shop_id: str, ctx) -> list[str]:
     if not scenario.strip():
         return []
     hits = ctx.retriever.search(scenario, shop=shop_id, types=SHOP_DOC_TYPES, k=PASSAGES, customer=True)
-    return [normalize(hit.text) for hit in hits]
+    return [normalize(_BREADCRUMB.sub("", hit.text)) for hit in hits]  # the shop's name is no shared detail
 
 
 def pairs(text: str) -> set[str]:
