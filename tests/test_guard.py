@@ -102,6 +102,11 @@ def test_extract_a_negated_condition_is_not_a_claim(text):
     assert extract(text) == []
 
 
+@pytest.mark.parametrize("text", ["可以退换不", "7天内都能退不", "包邮没", "送不送运费险", "能便宜点吗"])
+def test_extract_a_typed_question_is_not_a_claim(text):
+    assert extract(text) == []
+
+
 def test_extract_condition_does_not_hide_the_claim_beside_it():
     assert claims_of("未满99元不包邮，满99元包邮") == [("free_shipping_threshold_yuan", 99.0)]
     assert claims_of("七天无理由退货的前提是吊牌完好") == [("no_reason_return_days", 7.0)]

@@ -100,7 +100,8 @@ def _conditional(sentence: str, match: re.Match[str]) -> bool:
 
 
 _CLAUSE = re.compile(r"[^，,；;。！？!?\n]+[？?]?")
-_QUESTION = re.compile(r"([\u4e00-\u9fff])[不没]\1|[吗么呢][^\u4e00-\u9fff]*$|[？?]$")
+# a question claims nothing: A不A, a final 吗/么/呢 or ？, and the typed question's final 不/没 ("可以退换不", "包邮没")
+_QUESTION = re.compile(r"([\u4e00-\u9fff])[不没]\1|[吗么呢][^\u4e00-\u9fff]*$|[？?]$|[\u4e00-\u9fff][不没][^\u4e00-\u9fff]*$")
 
 
 def _without_questions(text: str) -> str:
