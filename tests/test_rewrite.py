@@ -311,3 +311,9 @@ def test_llm_script_that_skips_a_step_or_a_question_is_not_clean(cli, openai_ser
     assert result.code == 1
     out = json.loads(result.stdout)
     assert any("售前五步不完整" in w for w in out["warnings"]) and any("漏掉了顾客" in w for w in out["warnings"])
+
+
+def test_a_silent_ellipsis_line_is_left_out_of_the_script(cli):
+    # "……" and "..." both normalise to dots: a customer line of only dots is no message to answer
+    out = rewrite(cli, "顾客：这条裙子会透吗\n客服：不会\n顾客：……\n顾客：...", "demo-fashion")
+    assert [t["text"] for t in out["script"] if t["role"] == "customer"] == ["这条裙子会透吗"]
