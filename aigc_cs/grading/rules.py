@@ -220,6 +220,8 @@ PRODUCT_SPECIFICS = 6  # content pairs shared with the product's file (beyond th
 DOCUMENT_SPECIFICS = 6  # …or with the shop passages that answer the scenario
 _SEQUENCE = re.compile(r"先|再|然后|之后|接着|最后|首先|其次")
 _QUESTION = re.compile(r"[吗呢么]\W*$|[？?]$|还是|请问|是否|要不要|可不可以")  # a clause that asks back
+# a yes/no answer given first (可以, 不能, 不建议, 需要的)
+_VERDICT = re.compile(r"^(?:不|没)?(?:可以|能|行|需要|用|建议|是|会|有|支持|包邮|适合|一样)(?:的|哦|呢)?(?:[，,。！!；;]|$)")
 _OPENERS = re.compile(r"^(?:您好|你好|亲|哈喽|感谢|谢谢|关于|针对|这个问题|嗯)")
 
 
@@ -236,11 +238,14 @@ def _structure(ctx: Context) -> tuple[float, list[Fault]]:
     one run 2/3, otherwise 1."""
     size = len(re.sub(r"[\W_]", "", ctx.text))
     numbered = len(_NUMBERED.findall(ctx.text)) >= 2
-    if not ctx.on_topic and not re.search(r"\d", ctx.text):  # "2天" is a bare answer, "这个要看情况" none
+    first = ctx.sentences[0] if ctx.sentences else ""
+    verdict = bool(_VERDICT.match(first))  # "不能，狗会咬碎吞下去": the answer comes first
+    if any(h.kind == "stall" for h in ctx.lexicon) and not ctx.claims and not ctx.from_documents:
+        return 0.0, [Fault(kind="missing", message="没有给出结论：只说要去核实、让顾客等，顾客还是不知道答案")]
+    if not ctx.on_topic and not verdict and not re.search(r"\d", ctx.text):  # "2天" is a bare answer too
         return 0.0, [Fault(kind="missing", message="没有给出结论，顾客看完还是不知道答案")]
     if size < 8:
-        return 1 / 3, [Fault(kind="missing", message="只有一个词，没有把结论和条件说成完整的一两句话")]
-    first = ctx.sentences[0] if ctx.sentences else ""
+        return (2 / 3 if verdict else 1 / 3), [Fault(kind="missing", message="太短，没有把结论和条件说成完整的一两句话")]
     if not numbered and size > 120 and _OPENERS.match(first):
         return 1 / 3, [Fault(kind="missing", message="结论埋在寒暄后面：第一句就给出答案")]
     clauses = [c for c in re.split(r"[，,。；;！!？?\n]", ctx.text) if len(c.strip()) >= 3]

@@ -73,7 +73,6 @@ _BARGAIN = re.compile(rf"(?:便宜|少收|让利|让|降价|降|抹|优惠)\s*(?
 _BARGAIN_ANY = re.compile(
     r"(?:可以|能|给您|给你|帮您|帮你)\s*(?:再)?\s*(?:便宜|少收|让|打个?折|优惠)(?!券)|打\s*个?\s*[\d一二三四五六七八九]\s*折"
 )
-_BARGAIN_NONE = re.compile(r"(?:不|不能|不可以|没法|没办法|无法)\s*(?:议价|讲价|还价|砍价|让价|改价)")
 # refund time: working days anywhere in a refund sentence; plain days only when tied to the money arriving
 _REFUND = re.compile(rf"{_RANGE}\s*(?:个)?\s*(?:工作日\s*(?:内|以内|之内)?|(?:天|日)\s*(?:内|以内|之内)?\s*(?:就|即可|会|能|可)?\s*(?:到账|退回|原路|退到|返还))")
 _INVOICE_NONE = re.compile(r"(?:不|无法|不能|没法|不可以)\s*(?:提供|开具?|开)\s*(?:具)?\s*发票|不开发票|没有发票")
@@ -204,8 +203,6 @@ def _sentence_claims(s: str, offset: int, whole: str) -> list[Claim]:
     for m in _BARGAIN.finditer(s):
         if "券" not in s[m.end(): m.end() + 4]:
             add("bargain_yuan", to_number(m.group(1)), m)
-    for m in _BARGAIN_NONE.finditer(s):
-        add("bargain_yuan", 0.0, m)  # no concession at all
     for m in _BARGAIN_ANY.finditer(s):
         if not re.search(r"不|没", s[max(0, m.start() - 3): m.start()]):
             add("bargain_yuan", -1.0, m)  # a concession without an amount

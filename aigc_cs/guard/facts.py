@@ -40,6 +40,11 @@ FACT_TOPICS = {
 }
 
 
+def refuses_bargain(text: str) -> bool:
+    """A refusal to bargain in any wording (不议价, 没办法便宜, 明码标价)."""
+    return bool(_REFUSES_BARGAIN.search(text))
+
+
 def _number_near_topic(value: float, topic: str, text: str) -> bool:
     """The fact's number appears in a sentence about its topic ("签收后15天内……可以无理由退货")."""
     for sentence in re.split(r"[。！？!?\n；;]", text):
@@ -82,7 +87,7 @@ def stated(key: str, text: str, shop: Shop, claims: list[Claim] | None = None,
         promised = any(c.key == key and c.value != "none" for c in claims)
         return not promised and (any(c.key == key for c in claims) or bool(_ESCALATES.search(text)))
     if key == "bargain_limit_yuan":
-        refuses = bool(_REFUSES_BARGAIN.search(text)) and "bargain_yuan" not in violations
+        refuses = refuses_bargain(text) and "bargain_yuan" not in violations
         conceded = any(c.key == "bargain_yuan" for c in claims) and "bargain_yuan" not in violations
         return refuses or (value > 0 and conceded)
     if key == "delay_compensation":

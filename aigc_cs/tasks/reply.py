@@ -103,9 +103,11 @@ def _agrees_with_facts(sentence: str, shop: Shop) -> bool:
     claim in it and every period it gives about a policy fact's topic (退货…7天, 48小时…发货) is one of those facts' values. Other numbers (快递2-4天到,
     顺丰补10元) are the shop's own details."""
     from aigc_cs.guard.claims import extract
-    from aigc_cs.guard.facts import FACT_TOPICS
+    from aigc_cs.guard.facts import FACT_TOPICS, refuses_bargain
 
     if extract(sentence):  # the facts come from the YAML: a prose sentence that restates one may say it otherwise
+        return False
+    if shop.facts.bargain_limit_yuan > 0 and refuses_bargain(sentence):
         return False
     facts = shop.facts.model_dump()
     for number, unit in _TIME_NUMBER.findall(sentence):
