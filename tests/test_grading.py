@@ -359,3 +359,17 @@ def test_a_journal_cut_inside_a_chinese_character_resumes(tmp_path):
     assert regraded == ["S2"]
     assert [r.grade and r.grade.total for r in results] == [12, None] and results[1].error == "重新评分"
     assert journal.read_text(encoding="utf-8").count("\n") == 3  # the setup, S1 and S2
+
+
+def faq_structure(cli, answer: str, scenario: str) -> float:
+    result = cli("grade", answer, "--rubric", "faq-answer", "--shop", "demo-beauty", "--scenario", scenario, "--json")
+    assert result.code == 0, result.output
+    return next(c["points"] for c in json.loads(result.stdout)["criteria"] if c["id"] == "structure")
+
+
+def test_faq_structure_a_verdict_first_is_a_conclusion_and_stalling_is_none(cli):
+    scenario = "顾客问：敏感肌能用这款面霜吗？"
+    verdict = faq_structure(cli, "可以，敏感肌也能用。", scenario)
+    fragment = faq_structure(cli, "看个人", scenario)
+    stalling = faq_structure(cli, "这个问题我需要跟主管确认一下，稍后再回复您，请您耐心等待。", scenario)
+    assert verdict > fragment and stalling == 0
