@@ -104,6 +104,12 @@ def eval_replies(
     for label, field, fmt in rows:
         table.add_row(label, *(fmt.format(getattr(s, field)) for s in summaries))
     console().print(table)
+    shops = Table("数据集", "店铺", "消息", "答对且事实齐全", "答错话题", "范围外如实", title="按店铺")
+    for s in summaries:
+        for line in s.by_shop:
+            shops.add_row(s.split, line.shop, str(line.messages), f"{line.right_facts:.1%}", f"{line.wrong_topic:.1%}",
+                          f"{line.honest:.1%}" if line.out_of_scope else "—")
+    console().print(shops)
     for s in summaries:
         if s.split != "dev":
             continue

@@ -533,3 +533,17 @@ def test_an_unknown_split_gets_one_chinese_line(cli, command):
     result = cli("eval", command, "--split", "prod")
     assert result.code != 0 and "Traceback" not in result.output
     assert result.stderr.strip() == "错误：--split 只能是 dev 或 test，收到“prod”"
+
+
+def test_reply_eval_figures_are_broken_down_by_shop():
+    from aigc_cs.evalkit.replies import Outcome, summarize
+
+    def outcome(n: int, shop: str, label: str, verdict: str) -> Outcome:
+        return Outcome(id=str(n), shop=shop, label=label, stage="presale", message="m", predicted=[], answered=True,
+                       verdict=verdict, reply="r")
+
+    summary = summarize("dev", [outcome(1, "a", "in_scope", "right"), outcome(2, "a", "in_scope", "wrong_topic"),
+                                outcome(3, "b", "in_scope", "right"), outcome(4, "b", "out_of_scope", "honest")])
+    assert summary.right_facts == round(2 / 3, 4)
+    assert [(s.shop, s.messages, s.right_facts, s.wrong_topic, s.honest) for s in summary.by_shop] == [
+        ("a", 2, 0.5, 0.5, 0.0), ("b", 2, 1.0, 0.0, 1.0)]

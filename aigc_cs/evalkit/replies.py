@@ -65,6 +65,8 @@ class Summary(BaseModel):
     smalltalk_ok: float
     contradicted: int = Field(description="replies that state a policy fact against the shop's facts")
     asked_to_order: int = Field(description="replies that ask a customer who already bought to place an order")
+    shop: str = Field(default="", description="the shop of a per-shop line; empty for the whole split")
+    by_shop: list["Summary"] = Field(default_factory=list, description="the same figures for each shop")
     outcomes: list[Outcome] = []
 
 
@@ -144,7 +146,7 @@ def judge(item: Message, ctx) -> Outcome:
     return Outcome(**base, verdict="missing_facts" if missing else "right", missing=missing)
 
 
-def summarize(split: str, outcomes: list[Outcome]) -> Summary:
+def summarize(split: str, outcomes: list[Outcome], shop: str = "") -> Summary:
     def share(label: str, verdicts: tuple[str, ...]) -> tuple[int, float]:
         group = [o for o in outcomes if o.label == label]
         return len(group), round(sum(o.verdict in verdicts for o in group) / len(group), 4) if group else 0.0
@@ -154,10 +156,14 @@ def summarize(split: str, outcomes: list[Outcome]) -> Summary:
     _, abstained = share("in_scope", ("abstained",))
     n_oos, honest = share("out_of_scope", ("honest",))
     n_small, small_ok = share("smalltalk", ("smalltalk_ok",))
+    shops = [] if shop else sorted({o.shop for o in outcomes})
     return Summary(split=split, messages=len(outcomes), in_scope=n_in, right_facts=right, wrong_topic=wrong,
                    abstained=abstained, out_of_scope=n_oos, honest=honest, smalltalk=n_small,
                    smalltalk_ok=small_ok, contradicted=sum(bool(o.contradicted) for o in outcomes),
-                   asked_to_order=sum(o.asked_to_order for o in outcomes), outcomes=outcomes)
+                   asked_to_order=sum(o.asked_to_order for o in outcomes), shop=shop,
+                   by_shop=[summarize(split, [o for o in outcomes if o.shop == s], s).model_copy(update={"outcomes": []})
+                            for s in shops] if len(shops) > 1 else [],
+                   outcomes=outcomes)
 
 
 def evaluate(ctx, split: Split, on_item=None) -> Summary:
