@@ -82,3 +82,19 @@ def test_reply_answers_from_a_plain_text_product_file(owner_cli):
     assert out["product"] == "滇红工夫茶"
     assert "奶茶" in out["text"] and out["answered"] is True, out["text"]
     assert any(c["source"].endswith("products/dianhong.txt") for c in out["citations"])
+
+
+@pytest.mark.parametrize(("message", "product"), [
+    ("裤子会不会短", "高腰直筒牛仔裤"),  # 裤 ends one product's name only
+    ("这个裙子透不透", "法式碎花连衣裙"),
+    ("被子能机洗吗", None),  # 被 ends no product's name
+    ("牛仔外套有吗", None),  # 套 is no word of its own here
+])
+def test_a_one_character_category_word_names_the_only_product_it_ends(message, product):
+    from aigc_cs.kb.products import mentioned
+    from aigc_cs.kb.shops import read_shop
+    from aigc_cs.paths import corpus_dir
+
+    shop, _ = read_shop(corpus_dir() / "shops" / "demo-fashion", corpus_dir(), 2**20)
+    found = mentioned(message, shop)
+    assert (found.name if found else None) == product

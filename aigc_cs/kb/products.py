@@ -27,11 +27,29 @@ def _matches(text: str, shop: Shop) -> list[tuple[int, Product]]:
 
 
 def mentioned(message: str, shop: Shop) -> Product | None:
-    """The product a customer's message names; when two products share the longest name, none of them."""
+    """The product a customer's message names; when two products share the longest name, none of them. A message
+    that names none may still say the one-character category word that ends one product's name only ("这个窝",
+    "绳子" for 反光牵引绳套装), as a word of its own."""
     found = _matches(message, shop)
-    if not found or (len(found) > 1 and found[0][0] == found[1][0]):
+    if not found:
+        return _by_category_char(message, shop)
+    if len(found) > 1 and found[0][0] == found[1][0]:
         return None
     return found[0][1]
+
+
+def _by_category_char(message: str, shop: Shop) -> Product | None:
+    from aigc_cs.kb.shops import base_name
+    from aigc_cs.text import word_spans
+
+    text = _key(message)
+    ends = [(base_name(p.name)[-1:], p) for p in shop.products if base_name(p.name)]
+    words = {text[b:e] for b, e in word_spans(text)}
+    for char, product in ends:
+        others = [p for p in shop.products if p is not product and any(char in n for n in p.names())]
+        if not others and '\u4e00' <= char <= '\u9fff' and words & {char, char + "子"}:
+            return product
+    return None
 
 
 def resolve(shop: Shop, name: str) -> Product:

@@ -141,6 +141,11 @@ def _sections(body: str) -> dict[str, ProductSection]:
 _PACKAGING = re.compile(r"(?:套装|套餐|礼盒装|礼盒|组合装|组合|盒装|袋装|罐装|家庭装|装)$")
 
 
+def base_name(name: str) -> str:
+    """A product name without its bracketed specs and packaging word (四季两用宠物窝, 反光牵引绳)."""
+    return _PACKAGING.sub("", _SPEC.sub("", name).strip())
+
+
 def _head_noun(part: str) -> str:
     """The category word a product name ends in: its last dictionary word, joined to the word before while it
     is a single character ("宠物窝" in 四季两用宠物窝, "猫粮" in 鲜鸡肉全价猫粮), packaging words dropped
