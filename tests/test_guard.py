@@ -243,6 +243,9 @@ BEAUTY_FACTS = {
 
 CONTRADICTIONS = [
     ("demo-fashion", "亲，本店支持30天无理由退货", "no_reason_return_days"),
+    ("demo-fashion", "签收一个月内都可以无理由退货", "no_reason_return_days"),  # a period in words
+    ("demo-fashion", "半个月内可以无理由退货", "no_reason_return_days"),
+    ("demo-fashion", "We accept 30 days no-reason returns", "no_reason_return_days"),  # English from an LLM
     ("demo-fashion", "本店不支持无理由退货", "no_reason_return_days"),
     ("demo-fashion", "全场包邮", "free_shipping_threshold_yuan"),
     ("demo-fashion", "满59元包邮", "free_shipping_threshold_yuan"),

@@ -7,6 +7,7 @@ that only names a condition ("拆封后不支持无理由退货") is a condition
 """
 
 import re
+from functools import cache
 from typing import Literal
 
 from pydantic import BaseModel
@@ -120,7 +121,22 @@ def _read_through(text: str) -> str:
     for spelling in sorted(readings, key=len, reverse=True):
         if len(readings[spelling]) == len(spelling):
             text = text.replace(spelling, readings[spelling])
+    for pattern, reading in _claim_readings():
+        text = pattern.sub(lambda m, reading=reading: _padded(m, reading), text)
     return text
+
+
+@cache
+def _claim_readings() -> list[tuple[re.Pattern[str], str]]:
+    from aigc_cs.guard.lexicon import lexicon_data
+
+    return [(re.compile(p), r) for p, r in (lexicon_data().get("claim_readings") or {}).items()]
+
+
+def _padded(m: re.Match[str], reading: str) -> str:
+    """The reading of a match, padded with spaces to the match's length (or the match itself if it is longer)."""
+    said = m.expand(reading)
+    return said + " " * (len(m.group(0)) - len(said)) if len(said) <= len(m.group(0)) else m.group(0)
 
 
 def extract(text: str) -> list[Claim]:
