@@ -92,3 +92,19 @@ def test_a_class_on_one_scenario_gets_one_reference_answer(demo_home: Path, monk
                for answer in ("在的。可以退。", "亲，支持7天无理由退换哦", "在的。可以退。")]
     assert written == ["衣服不合适可以退吗"]
     assert results[0].improved == results[2].improved and results[0].improved
+
+
+def test_the_vector_cache_keeps_the_most_recently_used_files(tmp_path):
+    import os
+
+    from aigc_cs.kb.vector_cache import prune
+
+    for n in range(20):
+        path = tmp_path / f"{n:02d}"[:1] / f"{n:02d}.f32"
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(b"\0" * 8)
+        os.utime(path, (1000 + n, 1000 + n))  # file n was used at time 1000 + n
+    assert prune(tmp_path, 30) == 0
+    assert prune(tmp_path, 10) == 11  # down to 90 % of the bound: the 9 most recently used stay
+    kept = sorted(p.name for p in tmp_path.rglob("*.f32"))
+    assert kept == [f"{n:02d}.f32" for n in range(11, 20)]
