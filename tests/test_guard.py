@@ -102,7 +102,8 @@ def test_extract_a_negated_condition_is_not_a_claim(text):
     assert extract(text) == []
 
 
-@pytest.mark.parametrize("text", ["可以退换不", "7天内都能退不", "包邮没", "送不送运费险", "能便宜点吗"])
+@pytest.mark.parametrize("text", ["可以退换不", "7天内都能退不", "包邮没", "送不送运费险", "能便宜点吗",
+                                  "可以换一种支付方式"])  # a payment method is no exchange of goods
 def test_extract_a_typed_question_is_not_a_claim(text):
     assert extract(text) == []
 
@@ -440,6 +441,11 @@ NOT_CAUGHT = [
 @pytest.mark.parametrize("text", NOT_CAUGHT)
 def test_scan_leaves_innocent_words_alone(text):
     assert scan(text) == []
+
+
+def test_naming_the_logistics_topic_blames_no_one():
+    assert scan("关于物流的问题，我们已经在跟进", ("blame",)) == []
+    assert [h.kind for h in scan("这是物流的问题，跟我们没关系", ("blame",))] == ["blame", "blame"]
 
 
 def test_scan_only_the_requested_kinds_in_order():
