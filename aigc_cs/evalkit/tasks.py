@@ -169,11 +169,16 @@ def resolve(name: str) -> Any:
 
 
 def make_input(task: Any, name: str, values: dict[str, Any]) -> Any:
-    """The task's input from a case's vars. A chat for ``rewrite`` may be written as text ("顾客：…" lines)."""
+    """The task's input from a case's vars. A chat for ``rewrite`` may be written as text ("顾客：…" lines); the
+    customers for ``revisit`` as a csv/xlsx path or csv text (``{file: inputs/customers.csv}``)."""
     if name == "rewrite" and isinstance(values.get("transcript"), str):
         from aigc_cs.tasks.transcript import read_transcript
 
         values = {**values, "transcript": read_transcript(values["transcript"])}
+    if name == "revisit" and isinstance(values.get("customers"), str):
+        from aigc_cs.tasks.customers import read_customers
+
+        values = {**values, "customers": read_customers(values["customers"])}
     return task.Input(**values)
 
 

@@ -15,7 +15,7 @@ from aigc_cs.paths import corpus_dir
 RUBRICS_DIR = "rubrics"
 CheckKind = Literal[
     "steps", "step_order", "contains_any", "contains_all", "forbids", "politeness", "empathy", "policy",
-    "mentions_fact", "typos", "length", "numbered", "sms", "repetition", "structure",
+    "mentions_fact", "typos", "length", "numbered", "sms", "repetition", "structure", "offers", "private",
 ]
 Channel = Literal["sms", "online"]
 LexiconKind = Literal["banned", "extreme", "slang", "blame", "pressure", "rhetorical", "stall"]
@@ -93,7 +93,7 @@ class Rubric(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
     title: str
-    task: Literal["reply", "faq", "apology", "rewrite"]
+    task: Literal["reply", "faq", "apology", "rewrite", "revisit", "remind", "review_reply"]
     scale: float = Field(gt=0)
     policy_cap: float | None = Field(default=None, description="the highest total an answer that contradicts the "
                                      "shop's policy can get (below a pass)")

@@ -7,7 +7,7 @@ derives from `aigc_cs.tasks.base.TaskResult`) and ``run(inp: Input, ctx: Context
 import importlib
 from types import ModuleType
 
-TASKS = ("reply", "rewrite", "exercise", "faq", "apology")
+TASKS = ("reply", "rewrite", "exercise", "faq", "apology", "revisit", "remind", "review_reply")
 
 
 def task_module(name: str) -> ModuleType:

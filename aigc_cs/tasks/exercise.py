@@ -9,6 +9,7 @@ A set exports as two documents: the student sheet (no answers) and the teacher s
 
 import hashlib
 import math
+from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -26,9 +27,13 @@ from aigc_cs.text import pick
 
 PROMPT = "exercise"  # no prompt of its own: every reference answer is written by the matching task
 EXERCISES_FILE = "phrasebook/exercises.yaml"
-ExerciseType = Literal["reply", "apology", "rewrite", "faq"]
-TYPE_NAMES = {"reply": "客服回复", "apology": "致歉消息", "rewrite": "对话诊断与改写", "faq": "FAQ 标准回复"}
-RUBRICS = {"apology": "apology-message", "faq": "faq-answer", "rewrite": "presale-reply"}
+ExerciseType = Literal["reply", "apology", "rewrite", "faq", "revisit", "remind-payment", "review-reply"]
+TYPE_NAMES = {"reply": "客服回复", "apology": "致歉消息", "rewrite": "对话诊断与改写", "faq": "FAQ 标准回复",
+              "revisit": "老客户回访", "remind-payment": "催付提醒", "review-reply": "中差评回复"}
+RUBRICS = {"apology": "apology-message", "faq": "faq-answer", "rewrite": "presale-reply", "revisit": "revisit-message",
+           "remind-payment": "payment-reminder", "review-reply": "review-reply"}
+TASK_OF = {"remind-payment": "remind", "review-reply": "review_reply"}  # types answered by a task of another name
+SAID = {"rewrite": "对话记录", "revisit": "顾客资料", "review-reply": "顾客的评价"}  # what the customer field holds
 MAX_EXERCISES = 50
 ANSWER_LINES = 6  # blank lines for the student's answer on the sheet
 TEACHER_SUFFIX = "-教师版"
@@ -105,8 +110,8 @@ class ExerciseOutput(TaskResult):
         return Document(title=f"{self.title()}（{who}）", sections=sections, student=not teacher)
 
     def _section(self, e: Exercise, teacher: bool) -> Section:
-        said = "对话记录：" if e.type == "rewrite" else "顾客说："
-        paragraphs = [f"情境：{e.scenario}", f"顾客：{e.persona}", said, *e.customer.split("\n"), f"任务：{e.task}"]
+        paragraphs = [f"情境：{e.scenario}", f"顾客：{e.persona}", f"{SAID.get(e.type, '顾客说')}：", *e.customer.split("\n"),
+                      f"任务：{e.task}"]
         if teacher:
             paragraphs += ["参考答案：", *e.reference.split("\n"), f"评分标准：{e.rubric}",
                            "依据：" + ("；".join(map(str, e.citations)) or "（无）")]
@@ -215,9 +220,9 @@ def _task(kind: str):
     """The task module that writes the reference answers; one clear line when it does not exist yet."""
     from aigc_cs.tasks import TASKS, task_module
 
-    name = kind  # each exercise type is answered by the task of the same name
+    name = TASK_OF.get(kind, kind)  # the other types are answered by the task of the same name
     if name not in TASKS:
-        ready = "、".join(t for t in ("reply", "apology", "rewrite", "faq") if t in TASKS)
+        ready = "、".join(t for t in TYPE_NAMES if TASK_OF.get(t, t) in TASKS)
         raise UserError(f"练习类型 {kind} 尚未实现：它的参考答案要由 {name} 任务生成，而 {name} 任务还没有加入本工具。"
                         f"目前可用的练习类型：{ready}")
     return task_module(name)
@@ -373,11 +378,90 @@ def _finish_rewrite(task, c: Candidate, persona: Persona, shop: Shop, ctx: Conte
                      RUBRICS["rewrite"], result, reference=reference)
 
 
+# ---- revisit ---------------------------------------------------------------------------------------------------
+
+def _revisit_candidates(shop: Shop, *_) -> list[Candidate]:
+    spec_book = book()["revisit"]
+    return [Candidate(id=f"revisit-{spec['id']}-{channel}-{product.name}", spec=f"{spec['id']}-{channel}",
+                      subject=product.name, title=f"{spec['title']} · {channel} · {product.name}",
+                      personas=spec["personas"], data={"spec": spec, "product": product, "channel": channel})
+            for spec in spec_book["specs"] for channel in spec_book["channels"] for product in shop.products
+            if product.price_yuan or "{price}" not in spec["amount"]]
+
+
+def _finish_revisit(task, c: Candidate, persona: Persona, shop: Shop, ctx: Context) -> Exercise:
+    from aigc_cs.tasks.customers import Customer, CustomerTable
+
+    spec, product, channel = c.data["spec"], c.data["product"], c.data["channel"]
+    words = _words(product)
+    as_of = date.fromisoformat(str(book()["revisit"]["as_of"]))
+    note = _fill(spec["note"], **words)
+    customer = Customer(row=2, name=persona.name, last_date=as_of - timedelta(days=spec["days"]), orders=spec["orders"],
+                        amount=float(_fill(spec["amount"], **words)), product=product.name, note=note)
+    result = task.run(task.Input(shop=shop.info.id, customers=CustomerTable(source=c.title, customers=[customer]),
+                                 channel=channel, as_of=as_of), ctx)
+    record = (f"回访渠道：{channel}｜客户：{persona.name}｜最近购买：{spec['days']}天前（{product.name}）｜"
+              f"购买{spec['orders']}次，累计{customer.amount:g}元｜备注：{note or '无'}")
+    form = ("一条回访短信：70字以内一条发完，开头署店铺名，结尾写明退订方式" if channel == "短信"
+            else "一条在线回访消息：200字以内，礼貌收尾")
+    task_text = (f"请以{shop.info.name}客服的身份为这位顾客写{form}。先关心上次的购买或感谢支持；利益点只用店铺政策里的"
+                 "服务保障（包邮、运费险、无理由退换、发货时效）或搭配、保养建议，不编优惠券和折扣，不施压。")
+    return _exercise(c, persona, _fill(spec["situation"], who=persona.name, channel=channel, **words), record,
+                     task_text, RUBRICS["revisit"], result, reference=result.customers[0].message)
+
+
+# ---- remind-payment --------------------------------------------------------------------------------------------
+
+def _remind_candidates(shop: Shop, *_) -> list[Candidate]:
+    return [Candidate(id=f"remind-payment-{spec['situation']}-{product.name}", spec=spec["situation"],
+                      subject=product.name, title=f"催付 · {spec['situation']} · {product.name}",
+                      personas=spec["personas"], data={"spec": spec, "product": product})
+            for spec in book()["remind"] for product in shop.products
+            if product.price_yuan or "{price}" not in spec["scene"]]
+
+
+def _finish_remind(task, c: Candidate, persona: Persona, shop: Shop, ctx: Context) -> Exercise:
+    spec, product = c.data["spec"], c.data["product"]
+    words = _words(product)
+    said = spec.get("said_skincare") if _shop_kind(shop) == "skincare" and spec.get("said_skincare") else spec["said"]
+    result = task.run(task.Input(shop=shop.info.id, situation=spec["situation"], product=product.name), ctx)
+    task_text = ("请写两条催付消息：第一次提醒和跟进提醒，各写明什么时候发。先问准顾客没付款的原因，用店铺和商品的真实信息"
+                 "消除顾虑；不施压、不编造库存或涨价，不给政策没有的优惠；最多两次，让顾客可以放心拒绝。")
+    return _exercise(c, persona, f"催付（{spec['situation']}）：" + _fill(spec["scene"], who=persona.name, **words),
+                     f"（{spec['situation']}）" + _fill(said, **words), task_text, RUBRICS["remind-payment"], result)
+
+
+# ---- review-reply ----------------------------------------------------------------------------------------------
+
+def _review_candidates(shop: Shop, *_) -> list[Candidate]:
+    kind = _shop_kind(shop)
+    return [Candidate(id=f"review-reply-{spec['id']}-{product.name}", spec=spec["id"], subject=product.name,
+                      title=f"{spec['rating']}星评价 · {product.name}", personas=spec["personas"],
+                      data={"spec": spec, "product": product})
+            for spec in book()["review"] if _fits(spec["kinds"], kind) for product in shop.products]
+
+
+def _finish_review(task, c: Candidate, persona: Persona, shop: Shop, ctx: Context) -> Exercise:
+    spec, product = c.data["spec"], c.data["product"]
+    words = _words(product)
+    review = _fill(spec["text"], **words)
+    result = task.run(task.Input(shop=shop.info.id, review=review, rating=spec["rating"]), ctx)
+    task_text = (f"请以{shop.info.name}客服的身份在评价区写一条公开回复：先感谢、道歉并主动担责，不争辩；按店铺政策说清"
+                 "解决办法和联系渠道；说明店铺会怎么改进；不写顾客的手机号、地址和订单号，也不要求顾客改评。")
+    return _exercise(c, persona, f"{persona.name}买了{words['name']}，在评价区给了{spec['rating']}星。",
+                     f"{spec['rating']}星：{review}", task_text, RUBRICS["review-reply"], result)
+
+
 # ---- shared ----------------------------------------------------------------------------------------------------
+
+def _type_of(candidate_id: str) -> str:
+    """The exercise type a candidate id starts with (remind-payment-…, review-reply-…, reply-…)."""
+    return next(t for t in TYPE_NAMES if candidate_id.startswith(f"{t}-"))
+
 
 def _exercise(c: Candidate, persona: Persona, scenario: str, customer: str, task_text: str, rubric: str,
               result: TaskResult, reference: str | None = None) -> Exercise:
-    return Exercise(no=0, id=c.id, type=c.id.split("-", 1)[0], title=c.title, scenario=scenario,  # type: ignore[arg-type]
+    return Exercise(no=0, id=c.id, type=_type_of(c.id), title=c.title, scenario=scenario,  # type: ignore[arg-type]
                     persona=str(persona), customer=customer, task=task_text, rubric=rubric,
                     reference=reference if reference is not None else result.text, engine=result.engine,
                     citations=result.citations, warnings=result.warnings)
@@ -386,7 +470,7 @@ def _exercise(c: Candidate, persona: Persona, scenario: str, customer: str, task
 def _text(exercises: list[Exercise]) -> str:
     blocks = []
     for e in exercises:
-        said = "对话记录" if e.type == "rewrite" else "顾客说"
+        said = SAID.get(e.type, "顾客说")
         blocks.append("\n".join([f"【练习{e.no}】{e.title}（评分标准：{e.rubric}）", f"情境：{e.scenario}",
                                  f"顾客：{e.persona}", f"{said}：", e.customer, f"任务：{e.task}", "参考答案：",
                                  e.reference]))
@@ -394,5 +478,7 @@ def _text(exercises: list[Exercise]) -> str:
 
 
 _CANDIDATES = {"reply": _reply_candidates, "apology": _apology_candidates, "faq": _faq_candidates,
-               "rewrite": _rewrite_candidates}
-_FINISH = {"reply": _finish_reply, "apology": _finish_apology, "faq": _finish_faq, "rewrite": _finish_rewrite}
+               "rewrite": _rewrite_candidates, "revisit": _revisit_candidates, "remind-payment": _remind_candidates,
+               "review-reply": _review_candidates}
+_FINISH = {"reply": _finish_reply, "apology": _finish_apology, "faq": _finish_faq, "rewrite": _finish_rewrite,
+           "revisit": _finish_revisit, "remind-payment": _finish_remind, "review-reply": _finish_review}
