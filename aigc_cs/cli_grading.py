@@ -16,6 +16,7 @@ from aigc_cs.cli_support import (
     context,
     friendly,
     print_json,
+    shop_id,
 )
 
 commands = typer.Typer()  # merged into the main app by cli.py
@@ -125,63 +126,116 @@ def grade(
 @commands.command("grade-batch")
 @friendly
 def grade_batch(
-    class_file: Annotated[Path, typer.Argument(help="班级答案 .xlsx/.csv：学号、姓名、答案（可选：情境）")],
-    rubric: Annotated[str, typer.Option("--rubric", "-r", help="评分标准 ID")],
-    shop: ShopOpt,
     out: Annotated[Path, typer.Option("--out", "-o", help="报告 .xlsx")],
+    class_file: Annotated[Path | None, typer.Argument(
+        help="班级答案 .xlsx/.csv（也可写成 --answers 文件）：学号、姓名、答案；按作业评分时每题一列，列名以题号开头")] = None,
+    rubric: Annotated[str | None, typer.Option("--rubric", "-r", help="评分标准 ID（单题评分时必填）")] = None,
+    shop: Annotated[str | None, typer.Option("--shop", "-s", callback=shop_id,
+                                             help="店铺 ID（单题评分时必填；按作业评分时用作业里的店铺）")] = None,
+    assignment_file: Annotated[Path | None, typer.Option(
+        "--assignment", help="作业文件（exercise --out 写的 *-作业.yaml）：每题用自己的评分标准和情境")] = None,
+    answers: Annotated[Path | None, typer.Option("--answers", help="填好的答题表 .xlsx/.csv（同位置参数）")] = None,
     html_out: Annotated[Path | None, typer.Option("--html", help="另存一份 HTML 报告")] = None,
+    slips: Annotated[Path | None, typer.Option("--slips", help="每个学生一份反馈单，存成 .docx（或 .md）")] = None,
     scenario: Annotated[str, typer.Option("--scenario", help="全班共同的题目情境（班级文件有“情境”列时以该列为准）")] = "",
     scorer: Annotated[str, typer.Option("--scorer", help="rules（默认）/ judge / hybrid")] = "rules",
     resume: Annotated[bool, typer.Option("--resume", help="接着上次中断的地方继续，已评的不重评")] = False,
     pseudonymize: Annotated[bool, typer.Option("--pseudonymize", help="用“学生001”代替姓名（报告和发给模型的内容里都不出现真名）")] = False,
+    concurrency: Annotated[int, typer.Option("--concurrency", min=1, max=32,
+                                             help="judge / hybrid 评分时同时评几份答案")] = 1,
     engine: EngineOpt = None,
     provider: ProviderOpt = None,
     model: ModelOpt = None,
     cassettes: CassettesOpt = None,
 ) -> None:
-    """批量评分：逐个写入进度（可 --resume 续评），生成班级报告（成绩、统计、常见问题、教师复核表）。"""
+    """批量评分：一题（-r 评分标准）或一份作业（--assignment，每题各用自己的评分标准和情境）；逐份写入进度（可
+    --resume 续评），生成班级报告（成绩、每题答案与反馈、统计、常见问题、教师复核表），可另出 HTML 报告和反馈单。"""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from aigc_cs.errors import UserError
+    from aigc_cs.export import write
     from aigc_cs.files import write_text_atomic
     from aigc_cs.grading import batch, overrides, report
     from aigc_cs.grading.grade import grade as run_grade
+    from aigc_cs.grading.handout import slips_document
     from aigc_cs.grading.rubric import get_rubric
 
+    sheet = _class_file(class_file, answers)
     if out.suffix.lower() != ".xlsx":
         raise UserError(f"{out}：报告请用 .xlsx 扩展名（HTML 用 --html）")
+    if slips is not None and slips.suffix.lower() not in (".docx", ".md"):
+        raise UserError(f"{slips}：反馈单请用 .docx（或 .md）扩展名")
     if scorer not in ("rules", "judge", "hybrid"):
         raise UserError(f"--scorer 的值“{scorer}”不可用，只能是 rules / judge / hybrid")
-    rubric_model = get_rubric(rubric)
+    assignment, setup = _assignment(assignment_file, rubric, shop, scenario)
     ctx = context(engine or ("llm" if scorer != "rules" else None), provider, model, cassettes=cassettes)
-    ctx.shop(shop)
-    students = batch.read_class(class_file)
+    shop_record = ctx.shop(assignment.shop)
+    students = batch.read_class(sheet, assignment.questions)
     if pseudonymize:
         students, codes = batch.pseudonymize(students)
         names = out.with_name(out.stem + ".姓名对照.csv")
         write_text_atomic(names, batch.pseudonym_table(codes), encoding="utf-8-sig")
         console(stderr=True).print(f"姓名对照表只保存在本机：{names}")
+    questions = {q.no: q for q in assignment.questions}
 
     def grade_one(student: batch.Student):
+        question = questions[student.question]
+        situation = student.scenario or question.grading_scenario
         if not student.answer.strip():
-            return batch.unanswered(rubric_model, shop, student.scenario or scenario, scorer)
-        return run_grade(student.answer, rubric, shop, ctx, scenario=student.scenario or scenario,
-                         scorer=scorer)  # type: ignore[arg-type]
+            return batch.unanswered(get_rubric(question.rubric), assignment.shop, situation, scorer)
+        return run_grade(student.answer, question.rubric, assignment.shop, ctx, scenario=situation,
+                         scorer=scorer, channel=question.channel)  # type: ignore[arg-type]
 
     with Progress(TextColumn("评分"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console(stderr=True), transient=True) as progress:
         task = progress.add_task("grade", total=len(students))
-        setup = batch.Setup(rubric=rubric, shop=shop, scenario=scenario)
         results = batch.grade_class(students, grade_one, batch.journal_path(out), setup, resume,
-                                    on_progress=lambda done, total: progress.update(task, completed=done))
+                                    on_progress=lambda done, total: progress.update(task, completed=done),
+                                    concurrency=concurrency if scorer != "rules" else 1)
     kept = overrides.sync(out, report.read_overrides(out))  # journaled before any report is written
-    report.write_xlsx(results, rubric_model, out, kept)
+    made = report.build(results, assignment, kept, f"{shop_record.info.name}（{assignment.shop}）", scorer)
+    report.write_xlsx(made, out)
     if html_out:
-        report.write_html(results, rubric_model, html_out, kept)
-    s = report.stats(results, rubric_model, kept)
+        report.write_html(made, html_out)
+    if slips:
+        write(slips_document(made), made, slips)
+    s = made.stats
     console().print(f"已评 {s.graded} 人（失败 {s.failed}），平均 {s.mean}，报告：{out}"
-                     + (f"，{html_out}" if html_out else "") + (f"；保留教师覆盖 {len(kept)} 条" if kept else ""))
+                     + "".join(f"，{p}" for p in (html_out, slips) if p) + (f"；保留教师覆盖 {len(kept)} 条" if kept else ""))
     failed = batch.failure_summary(results)
     if failed:
         console(stderr=True).print(f"[red]错误：[/red]{failed}")
         raise typer.Exit(1)
+
+
+def _class_file(positional: Path | None, answers: Path | None) -> Path:
+    """The class file, given as the argument or as --answers (not both)."""
+    from aigc_cs.errors import UserError
+
+    if positional and answers and positional != answers:
+        raise UserError(f"班级答案文件给了两个（{positional} 和 --answers {answers}），请只给一个")
+    if not (positional or answers):
+        raise UserError("请给出班级答案文件：aigc-cs grade-batch 班级.xlsx -r 评分标准 -s 店铺 -o 报告.xlsx，"
+                        "或 aigc-cs grade-batch --assignment 作业.yaml --answers 答题表.xlsx -o 报告.xlsx")
+    return positional or answers  # type: ignore[return-value]
+
+
+def _assignment(path: Path | None, rubric: str | None, shop: str | None, scenario: str):
+    """The assignment to grade and the setup its journal records: the file's, or one question from -r/-s/--scenario."""
+    from aigc_cs.errors import UserError
+    from aigc_cs.grading.assignment import load_assignment, single
+    from aigc_cs.grading.batch import Setup
+    from aigc_cs.grading.rubric import get_rubric
+
+    if path is None:
+        if rubric is None or shop is None:
+            raise UserError(f"缺少 {'--rubric' if rubric is None else '--shop'}：单题评分要给评分标准 ID 和店铺 ID；"
+                            "按作业评分请用 --assignment 作业文件")
+        assignment = single(rubric, shop, scenario, get_rubric(rubric).title)
+        return assignment, Setup(rubric=rubric, shop=shop, scenario=scenario)
+    assignment = load_assignment(path)
+    if rubric or scenario:
+        raise UserError(f"{path}：作业里每题已有自己的评分标准和情境，请去掉 {'--rubric' if rubric else '--scenario'}")
+    if shop and shop != assignment.shop:
+        raise UserError(f"{path}：这份作业是按店铺 {assignment.shop} 出的，与 --shop {shop} 不同；去掉 --shop 即可")
+    return assignment, Setup(rubric="", shop=assignment.shop, scenario="", assignment=assignment.fingerprint)

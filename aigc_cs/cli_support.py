@@ -26,7 +26,20 @@ def shop_id(value: str | None) -> str | None:
         fail(exc)
 
 
+def use_home(value: Path | None) -> Path | None:
+    """--home: the index folder of this run, over AIGC_CS_HOME and aigc-cs.toml (set as AIGC_CS_HOME, so every
+    setting and every process this run starts sees it)."""
+    if value is not None:
+        from aigc_cs.config import HOME_ENV
+
+        os.environ[HOME_ENV] = str(value.expanduser())
+    return value
+
+
 ShopOpt = Annotated[str, typer.Option("--shop", "-s", callback=shop_id, help="店铺 ID，见 aigc-cs shops")]
+HomeOpt = Annotated[Path | None, typer.Option(
+    "--home", callback=use_home, is_eager=True, show_default=False,
+    help="索引目录（放在命令名前面）；默认在用户数据目录，也可用环境变量 AIGC_CS_HOME 指定")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="输出 JSON")]
 OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="保存到文件：.md/.docx/.xlsx/.json（按扩展名）")]
 # Engine selection, shared by every task command; each overrides the same setting of aigc-cs.toml / AIGC_CS_*.

@@ -15,6 +15,8 @@ class Section(BaseModel):
     heading: str
     paragraphs: list[str] = []
     table: list[list[str]] = []  # first row is the header
+    level: int = 1  # 1 for a section, 2 and 3 for parts of the section above
+    new_page: bool = False  # starts a handout of its own (a student's feedback slip): a new page, numbered from 1
 
 
 class Document(BaseModel):

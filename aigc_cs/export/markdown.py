@@ -12,7 +12,7 @@ def _cell(text: str) -> str:
 def to_markdown(document: Document) -> str:
     lines = [f"# {document.title}", "", *([NAME_LINE, ""] if document.student else [])]
     for section in document.sections:
-        lines += [f"## {section.heading}", ""]
+        lines += [*(["---", ""] if section.new_page else []), f"{'#' * (section.level + 1)} {section.heading}", ""]
         for paragraph in section.paragraphs:
             lines += [paragraph, ""]
         if section.table:

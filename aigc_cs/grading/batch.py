@@ -1,50 +1,63 @@
-"""Batch grading of a class file (csv/xlsx with 学号, 姓名, 答案 and an optional 情境 column).
+"""Batch grading of a class file (csv/xlsx): 学号, 姓名 (optional 班级, 情境) and the answers — one 答案 column for a
+single question, or one column per question of an assignment, headed with its number (“1. 尺码咨询”, or a 问卷星-style
+“1、请回复顾客：…”). The header may sit below a title row or two, and common export names are read (学生学号, 学生姓名,
+“3、您的学号”).
 
-Each result is appended to a JSONL journal beside the report as soon as it is graded, so an interrupted
-run loses nothing and ``resume`` grades only the students without a grade in the journal. A student whose grading
-failed is journaled too, as retryable (``"retry": true``): ``resume`` grades them again. The journal's first line
-records what it was graded with (rubric, shop, scenario): ``resume`` with anything else is refused.
+Each answer is one unit of work (`Student`: one student's answer to one question). Its result is appended to a JSONL
+journal beside the report as soon as it is graded, so an interrupted run loses nothing and ``resume`` grades only the
+answers without a grade in the journal. An answer whose grading failed is journaled too, as retryable
+(``"retry": true``): ``resume`` grades it again. The journal's first line records what it was graded with (rubric,
+shop, scenario, assignment): ``resume`` with anything else is refused.
 """
 
 import csv
 import io
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from pydantic import BaseModel, computed_field
 
 from aigc_cs.errors import UserError
 from aigc_cs.files import cannot_write, read_jsonl, rewrite_jsonl
+from aigc_cs.grading.assignment import Question
 from aigc_cs.grading.models import CriterionScore, Fault, Grade
 from aigc_cs.grading.rubric import Rubric
-from aigc_cs.kb.loaders import column as find_column
 
-ID_COLUMNS = ("学号", "id", "student_id")
-NAME_COLUMNS = ("姓名", "name")
-ANSWER_COLUMNS = ("答案", "回答", "answer")
+ID_COLUMNS = ("学号", "学生学号", "学籍号", "id", "student_id", "studentid")
+NAME_COLUMNS = ("姓名", "学生姓名", "真实姓名", "名字", "name")
+CLASS_COLUMNS = ("班级", "班级名称", "所在班级", "class")
+ANSWER_COLUMNS = ("答案", "回答", "作答", "answer")
 SCENARIO_COLUMNS = ("情境", "题目", "scenario")
+HEADER_SCAN = 5  # rows searched for the header: an export may put a title or two above it
 UNANSWERED = "未作答"
+_NUMBERED = re.compile(r"^\s*(?:第|[Qq])?\s*(\d{1,3})\s*(?:题|[.．、:：)）])\s*")
+_NOISE = re.compile(r"[（(][^）)]*[）)]|[\s:：*＊]")
 
 
 class Student(BaseModel):
+    """One student's answer to one question (question 1 of a single-question class file)."""
     sid: str
     name: str
     answer: str
     scenario: str = ""
+    klass: str = ""
+    question: int = 1
 
 
 class StudentResult(BaseModel):
     sid: str
     name: str
+    question: int = 1
+    klass: str = ""
     grade: Grade | None = None
     error: str | None = None
 
     @computed_field
     @property
     def retry(self) -> bool:
-        """A failed student is graded again by the next ``--resume``."""
+        """A failed answer is graded again by the next ``--resume``."""
         return self.grade is None
 
 
@@ -53,13 +66,14 @@ class Setup(BaseModel):
     rubric: str
     shop: str
     scenario: str
+    assignment: str = ""
 
 
 class JournalHeader(BaseModel):
     setup: Setup
 
 
-SETUP_LABELS = {"rubric": "评分标准", "shop": "店铺", "scenario": "情境"}
+SETUP_LABELS = {"rubric": "评分标准", "shop": "店铺", "scenario": "情境", "assignment": "作业"}
 
 
 def _rows(path: Path) -> list[list[str]]:
@@ -72,22 +86,58 @@ def _rows(path: Path) -> list[list[str]]:
     return table_rows(path.read_bytes(), path)
 
 
-def read_class(path: Path) -> list[Student]:
+def _label(cell: str) -> str:
+    """A header cell as a column name: without a leading number, notes in brackets, spaces and colons
+    (“3、您的学号（必填）：” → “您的学号”)."""
+    return _NOISE.sub("", _NUMBERED.sub("", cell)).lower()
+
+
+def _find(header: list[str], names: tuple[str, ...]) -> int | None:
+    """The column named one of `names`, or else one whose name ends in the first of them (“您的学号”)."""
+    labels = [_label(cell) for cell in header]
+    exact = next((labels.index(n) for n in names if n in labels), None)
+    return exact if exact is not None else next((i for i, label in enumerate(labels) if label.endswith(names[0])), None)
+
+
+def _columns_help(questions: list[Question]) -> str:
+    answers = "答案" if len(questions) == 1 else f"每题一列（列名以题号开头，如“{questions[0].heading}”）"
+    return f"表头需要 学号、姓名、{answers}（可选：班级、情境）"
+
+
+def _answer_columns(header: list[str], taken: set[int], questions: list[Question], path: Path) -> dict[int, int]:
+    """Question number -> column: the 答案 column of a single question, else the columns headed with a number, in
+    order of their numbers (a questionnaire may number its 学号 and 姓名 items first)."""
+    single = _find(header, ANSWER_COLUMNS) if len(questions) == 1 else None
+    if single is not None:
+        return {questions[0].no: single}
+    numbered = sorted((int(m.group(1)), i) for i, cell in enumerate(header)
+                      if i not in taken and (m := _NUMBERED.match(cell)))
+    if len(numbered) == len(questions):
+        return {q.no: i for q, (_, i) in zip(sorted(questions, key=lambda q: q.no), numbered, strict=True)}
+    if len(questions) == 1:
+        raise UserError(f"{path}：缺少“答案”列；{_columns_help(questions)}")
+    found = "、".join(f"“{header[i]}”" for _, i in numbered) or "没有"
+    raise UserError(f"{path}：作业有 {len(questions)} 题，表头里的题目列有 {len(numbered)} 个（{found}）；"
+                    f"{_columns_help(questions)}")
+
+
+def read_class(path: Path, questions: list[Question]) -> list[Student]:
+    """Every student's answer to every question, in class order (a student's answers together)."""
     rows = _rows(path)
     if not rows:
         raise UserError(f"{path}：班级文件是空的")
-    header = rows[0]
-
-    def column(names: tuple[str, ...], required: bool) -> int | None:
-        index = find_column(header, names)
-        if index is None and required:
-            raise UserError(f"{path}：缺少“{names[0]}”列；第一行需要 学号、姓名、答案（可选：情境）")
-        return index
-
-    sid, name, answer = column(ID_COLUMNS, True), column(NAME_COLUMNS, True), column(ANSWER_COLUMNS, True)
-    scenario = column(SCENARIO_COLUMNS, False)
+    start = next((i for i, row in enumerate(rows[:HEADER_SCAN]) if _find(row, ID_COLUMNS) is not None), None)
+    if start is None:
+        raise UserError(f"{path}：前 {HEADER_SCAN} 行里找不到表头（没有“学号”列）；{_columns_help(questions)}")
+    header = rows[start]
+    sid, name = _find(header, ID_COLUMNS), _find(header, NAME_COLUMNS)
+    if name is None:
+        raise UserError(f"{path}：缺少“姓名”列；{_columns_help(questions)}")
+    klass, scenario = _find(header, CLASS_COLUMNS), _find(header, SCENARIO_COLUMNS)
+    taken = {i for i in (sid, name, klass, scenario) if i is not None}
+    answers = _answer_columns(header, taken, questions, path)
     students, seen = [], set()
-    for number, row in enumerate(rows[1:], 2):
+    for number, row in enumerate(rows[start + 1:], start + 2):
         cells = row + [""] * (len(header) - len(row))
         student_id = cells[sid].strip()  # type: ignore[index]
         if not student_id:
@@ -95,22 +145,27 @@ def read_class(path: Path) -> list[Student]:
         if student_id in seen:
             raise UserError(f"{path}：学号 {student_id} 重复（第 {number} 行）")
         seen.add(student_id)
-        students.append(Student(sid=student_id, name=cells[name].strip(), answer=cells[answer],  # type: ignore[index]
-                                scenario=cells[scenario].strip() if scenario is not None else ""))
+        students += [Student(sid=student_id, name=cells[name].strip(), answer=cells[column], question=no,
+                             klass=cells[klass].strip() if klass is not None else "",
+                             scenario=cells[scenario].strip() if scenario is not None else "")
+                     for no, column in answers.items()]
     return students
 
 
 def pseudonymize(students: list[Student]) -> tuple[list[Student], list[tuple[str, str, str]]]:
     """Give every student row its own code 学生001…, also where their name appears in an answer (another student's
     name becomes their code, or 某同学 when several share it); returns the rows (学号, 姓名, 代号) to keep locally."""
-    codes = [f"学生{i:03d}" for i in range(1, len(students) + 1)]
+    rows = list({s.sid: s.name for s in students}.items())  # one per student row, in class order
+    codes = {sid: f"学生{i:03d}" for i, (sid, _) in enumerate(rows, 1)}
     holders: dict[str, list[str]] = {}
-    for student, code in zip(students, codes, strict=True):
-        if student.name:
-            holders.setdefault(student.name, []).append(code)
+    for sid, name in rows:
+        if name:
+            holders.setdefault(name, []).append(codes[sid])
     names = re.compile("|".join(re.escape(n) for n in sorted(holders, key=len, reverse=True))) if holders else None
 
-    def masked(student: Student, code: str) -> Student:
+    def masked(student: Student) -> Student:
+        code = codes[student.sid]
+
         def alias(match: re.Match[str]) -> str:
             name = match.group()
             return code if name == student.name else holders[name][0] if len(holders[name]) == 1 else "某同学"
@@ -118,8 +173,7 @@ def pseudonymize(students: list[Student]) -> tuple[list[Student], list[tuple[str
         answer = names.sub(alias, student.answer) if names else student.answer
         return student.model_copy(update={"name": code, "answer": answer})
 
-    return ([masked(s, c) for s, c in zip(students, codes, strict=True)],
-            [(s.sid, s.name, c) for s, c in zip(students, codes, strict=True)])
+    return [masked(s) for s in students], [(sid, name, codes[sid]) for sid, name in rows]
 
 
 def pseudonym_table(rows: list[tuple[str, str, str]]) -> str:
@@ -141,57 +195,81 @@ def journal_path(out: Path) -> Path:
     return out.with_name(out.name + ".progress.jsonl")
 
 
-def load_journal(path: Path) -> dict[str, StudentResult]:
-    """The last journaled result of each student (a line cut by a kill is skipped: that student is graded again)."""
-    return {r.sid: r for r in read_jsonl(path, StudentResult)}
+def load_journal(path: Path) -> dict[tuple[str, int], StudentResult]:
+    """The last journaled result of each answer, by (学号, 题号); a line cut by a kill is skipped (that answer is
+    graded again)."""
+    return {(r.sid, r.question): r for r in read_jsonl(path, StudentResult)}
 
 
 def check_setup(journal: Path, setup: Setup) -> None:
-    """Refuse to resume a journal graded with another rubric, shop or scenario (or one that does not say)."""
+    """Refuse to resume a journal graded with another rubric, shop, scenario or assignment (or one that does not
+    say)."""
     if not journal.exists():
         return
     made = next(iter(read_jsonl(journal, JournalHeader)), None)
     if made is None:
         raise UserError(f"{journal}：进度文件没有记录评分设置，无法确认能否续评；请去掉 --resume 重新评分")
-    changed = [f"{SETUP_LABELS[k]}“{v}”→“{getattr(setup, k)}”" for k, v in made.setup if v != getattr(setup, k)]
+    changed = [f"{SETUP_LABELS[k]}“{v or '无'}”→“{getattr(setup, k) or '无'}”" for k, v in made.setup
+               if v != getattr(setup, k)]
     if changed:
         raise UserError(f"{journal}：进度是用另一套设置评的（{'，'.join(changed)}），不能续评；"
                         "请去掉 --resume 全部重评，或换一个 -o 报告文件")
 
 
 def grade_class(students: list[Student], grade_one: Callable[[Student], Grade], journal: Path, setup: Setup,
-                resume: bool, on_progress: Callable[[int, int], None] | None = None) -> list[StudentResult]:
-    """Grade everyone without a grade in the journal, appending each result as it is done; return all, in class
-    order. The journal is first rewritten with its setup and only the grades kept, which drops a cut line and the
-    failures."""
+                resume: bool, on_progress: Callable[[int, int], None] | None = None,
+                concurrency: int = 1) -> list[StudentResult]:
+    """Grade every answer without a grade in the journal, `concurrency` at a time (for a judge model), appending each
+    result as it is done; return all, in class order. The journal is first rewritten with its setup and only the
+    grades kept, which drops a cut line and the failures."""
     if resume:
         check_setup(journal, setup)
-    done = {sid: r for sid, r in load_journal(journal).items() if not r.retry} if resume else {}
+    done = {key: r for key, r in load_journal(journal).items() if not r.retry} if resume else {}
     rewrite_jsonl(journal, [JournalHeader(setup=setup), *done.values()])
+    todo = [s for s in students if (s.sid, s.question) not in done]
+
+    def graded(student: Student) -> StudentResult:
+        about = {"sid": student.sid, "name": student.name, "question": student.question, "klass": student.klass}
+        try:
+            return StudentResult(**about, grade=grade_one(student))
+        except UserError as exc:
+            return StudentResult(**about, error=exc.message)
+
     with journal.open("a", encoding="utf-8") as handle:
-        for count, student in enumerate(students, 1):
-            if student.sid not in done:
-                try:
-                    result = StudentResult(sid=student.sid, name=student.name, grade=grade_one(student))
-                except UserError as exc:
-                    result = StudentResult(sid=student.sid, name=student.name, error=exc.message)
-                try:
-                    handle.write(result.model_dump_json() + "\n")
-                    handle.flush()
-                except OSError as exc:
-                    raise cannot_write(journal, exc) from None
-                done[student.sid] = result
+        if on_progress:
+            on_progress(len(students) - len(todo), len(students))
+        for result in _mapped(graded, todo, concurrency):
+            try:
+                handle.write(result.model_dump_json() + "\n")
+                handle.flush()
+            except OSError as exc:
+                raise cannot_write(journal, exc) from None
+            done[(result.sid, result.question)] = result
             if on_progress:
-                on_progress(count, len(students))
-    return [done[s.sid] for s in students]
+                on_progress(len(done), len(students))
+    return [done[(s.sid, s.question)] for s in students]
+
+
+def _mapped(fn: Callable[[Student], StudentResult], items: list[Student], concurrency: int) -> Iterator[StudentResult]:
+    """`fn` over `items` in order, one by one or `concurrency` at a time, each result as soon as it (and the ones
+    before it) is ready."""
+    if concurrency <= 1:
+        yield from map(fn, items)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        yield from pool.map(fn, items)
 
 
 def failure_summary(results: list[StudentResult]) -> str | None:
-    """One Chinese line when any student failed: how many, who, the commonest reason and how to retry them."""
+    """One Chinese line when any answer failed: how many students, who, the commonest reason and how to retry."""
     failed = [r for r in results if r.retry]
     if not failed:
         return None
-    ids = "、".join(r.sid for r in failed[:5]) + ("等" if len(failed) > 5 else "")
+    students = list(dict.fromkeys(r.sid for r in failed))
+    ids = "、".join(students[:5]) + ("等" if len(students) > 5 else "")
+    answers = f"（共 {len(failed)} 份答案）" if len(failed) > len(students) else ""
     reason, count = Counter(r.error or "未知原因" for r in failed).most_common(1)[0]
-    return (f"{len(failed)} 名学生评分失败（{ids}），已记为待重试；最常见的原因（{count} 人）：{reason.rstrip('。')}。"
-            "解决后加 --resume 重跑同一命令，只重评这些学生")
+    return (f"{len(students)} 名学生评分失败（{ids}）{answers}，已记为待重试；最常见的原因（{count} 份）："
+            f"{reason.rstrip('。')}。解决后加 --resume 重跑同一命令，只重评这些答案")

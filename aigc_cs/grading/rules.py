@@ -2,6 +2,7 @@
 
 import math
 import re
+from functools import lru_cache
 
 from aigc_cs.grading.documents import denials, mismatches, shared
 from aigc_cs.grading.models import CheckResult, CriterionScore, Fault, Grade
@@ -11,6 +12,8 @@ from aigc_cs.guard.claims import extract
 from aigc_cs.guard.facts import stated
 from aigc_cs.guard.injection import find_injections, without_injections
 from aigc_cs.guard.lexicon import lexicon_data, scan
+from aigc_cs.guard.offers import invented_offers
+from aigc_cs.guard.private import private_data
 from aigc_cs.guard.typos import find_typos
 from aigc_cs.kb.intents import SMALLTALK, Intent, detect, keyword_hits, score
 from aigc_cs.kb.intents import intents as all_intents
@@ -38,6 +41,7 @@ def channel_of(scenario: str) -> Channel:
     return "sms" if "短信" in scenario or "sms" in scenario.lower() else "online"
 
 
+@lru_cache(maxsize=256)  # a class answers one scenario: its topics are found once
 def scenario_intents(scenario: str) -> list[Intent]:
     """The topics of a teacher's scenario (“双十一延迟发货 · 短信”). A scenario is a set task, never out of scope: when
     the customer-message classifier abstains, the trigger words decide, and then the classifier's most likely topic."""
@@ -206,6 +210,14 @@ def _score(check: Check, ctx: Context, result: CheckResult) -> None:
             result.score, result.faults = _structure(ctx)
         case "sms":
             result.score, result.faults = _sms(ctx)
+        case "offers":  # gifts, coupons, discounts the shop's facts do not back
+            result.faults = [Fault(kind="offer", quote=o.quote, start=o.start, end=o.end, message=o.message)
+                             for o in invented_offers(ctx.fixed, ctx.shop)]
+            result.score = 0.0 if result.faults else 1.0
+        case "private":  # a phone, an address, an order number in a message others can read
+            result.faults = [Fault(kind="private", quote=p.quote, start=p.start, end=p.end, message=p.message())
+                             for p in private_data(ctx.text)]
+            result.score = 0.0 if result.faults else 1.0
         case "repetition":
             seen: dict[str, str] = {}
             for sentence in ctx.sentences:

@@ -235,8 +235,10 @@ def _scored(text: str) -> list[tuple[float, Typo]]:
     return scored
 
 
+@lru_cache(maxsize=1024)  # grading reads the typos of an answer twice: for the score and for the improved version
 def find_typos(text: str) -> list[Typo]:
-    """The homophone typos of `text`, best first where two overlap, in the order of the text."""
+    """The homophone typos of `text`, best first where two overlap, in the order of the text (a shared list: do not
+    change it)."""
     conf = settings()
     found: list[Typo] = []
     for margin, typo in sorted(_scored(normalize(text)), key=lambda st: -st[0]):

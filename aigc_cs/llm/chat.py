@@ -209,8 +209,7 @@ def _invoke(json_llm: Any, conversation: list, endpoint: providers.Endpoint, con
         raise UserError(f"没有权限（HTTP 403）：环境变量 {env} 的 API Key 不能调用模型 {endpoint.model}，"
                         "请在服务商控制台开通该模型，或用 --model 换一个") from None
     except openai.NotFoundError:
-        raise UserError(f"接口或模型不存在（HTTP 404）：请检查模型名 {endpoint.model}（--model / AIGC_CS_MODEL）"
-                        f"和接口地址 {endpoint.base_url}（AIGC_CS_BASE_URL）") from None
+        raise UserError(providers.model_missing(endpoint)) from None
     except openai.RateLimitError:
         raise _Failed(f"大模型（{name}）限流（HTTP 429），{retried}；可稍后再试或调低 --concurrency") from None
     except openai.InternalServerError as exc:
