@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from aigc_cs.cli_aftercare import commands as aftercare_commands
 from aigc_cs.cli_eval import eval_app
 from aigc_cs.cli_grading import commands as grading_commands
 from aigc_cs.cli_grading import rubric_app
@@ -14,6 +15,7 @@ from aigc_cs.cli_support import (
     CassettesOpt,
     ConcurrencyOpt,
     EngineOpt,
+    HomeOpt,
     JsonOpt,
     ModelOpt,
     OutOpt,
@@ -53,8 +55,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                                help="显示版本号后退出")] = False) -> None:
-    """Options before the command: --version, and Typer's --install-completion / --show-completion."""
+                                                help="显示版本号后退出")] = False,
+          home: HomeOpt = None) -> None:
+    """Options before the command: --version, --home, and Typer's --install-completion / --show-completion."""
 
 @app.command()
 @friendly
@@ -131,14 +134,21 @@ def shops(as_json: JsonOpt = False) -> None:
 
 @app.command()
 @friendly
-def providers(as_json: JsonOpt = False) -> None:
-    """列出大模型服务商预设：接口地址、默认模型、密钥环境变量，以及密钥是否已设置（不显示密钥）。"""
+def providers(
+    as_json: JsonOpt = False,
+    check: Annotated[bool, typer.Option("--check", help="问接口的 /models：预设的模型还在不在（要联网；没设密钥的跳过）")] = False,
+    provider: Annotated[str | None, typer.Option("--provider", help="只检查这一个预设")] = None,
+) -> None:
+    """列出大模型服务商预设：接口地址、默认模型、密钥环境变量，以及密钥是否已设置（不显示密钥）；--check 检查模型是否可用。"""
     from pydantic import ValidationError
     from rich.table import Column, Table
 
     from aigc_cs.config import Settings
     from aigc_cs.llm.providers import PROVIDERS
 
+    if check or provider:
+        _check_providers(provider, as_json)
+        return
     try:
         current = Settings().provider
     except ValidationError:
@@ -157,6 +167,34 @@ def providers(as_json: JsonOpt = False) -> None:
     out.print(table)
     out.print("用法：aigc-cs reply 顾客消息 --shop ID --engine llm --provider deepseek [--model 模型名]；"
               "* 为当前配置（AIGC_CS_PROVIDER 或 aigc-cs.toml 的 provider）。")
+
+
+def _check_providers(only: str | None, as_json: bool) -> None:
+    """One line per preset: whether its endpoint serves its model; exit 1 when one checked does not."""
+    from rich.table import Column, Table
+
+    from aigc_cs.config import Settings
+    from aigc_cs.llm import providers as presets
+
+    settings = Settings()
+    results = []
+    for p in [presets.get(only)] if only else presets.PROVIDERS.values():
+        ours = p.id == settings.provider or only is not None  # AIGC_CS_MODEL / BASE_URL configure this one
+        reason = None if only else presets.unconfigured(p, ours, settings.base_url)
+        if reason:
+            results.append(presets.skipped(p, reason))
+            continue
+        endpoint = presets.resolve(p.id, settings.model if ours else None, settings.base_url if ours else None)
+        results.append(presets.check_model(endpoint, settings.timeout_s))
+    if as_json:
+        print_json([r.model_dump() for r in results])
+    else:
+        table = Table(*(Column(h, overflow="fold") for h in ("预设", "模型", "接口地址", "结果")))
+        for r in results:
+            table.add_row(r.provider, r.model or "—", r.base_url or "—", r.line)
+        console().print(table)
+    if any(r.failed for r in results):
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -302,11 +340,13 @@ def _print_diagnosis(result) -> None:
 @friendly
 def exercise(
     shop: ShopOpt,
-    kind: Annotated[str, typer.Option("--type", "-t", help="reply / apology / rewrite / faq：练习的题型")],
+    kind: Annotated[str, typer.Option(
+        "--type", "-t", help="reply / apology / rewrite / faq / revisit / remind-payment / review-reply：练习的题型")],
     n: Annotated[int, typer.Option("-n", min=1, max=50, help="练习题数")] = 10,
     as_json: JsonOpt = False,
     out: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="保存：.docx/.md/.xlsx 写两份（学生版，和同名加“-教师版”的教师版），.json 写一份")] = None,
+        "--out", "-o", help="保存：.docx/.md/.xlsx 写两份（学生版，和同名加“-教师版”的教师版），.json 写一份；"
+                            "旁边另写答题表（-答题表.xlsx）和评分用的作业文件（-作业.yaml）")] = None,
     engine: EngineOpt = None,
     provider: ProviderOpt = None,
     model: ModelOpt = None,
@@ -317,6 +357,7 @@ def exercise(
 ) -> None:
     """为教师出一组练习：情境、顾客画像、顾客的话（或对话记录）、参考答案和评分标准 ID；学生版不含答案。"""
     from aigc_cs.errors import UserError
+    from aigc_cs.grading.assignment import save_for_exercises
     from aigc_cs.tasks import exercise as task
 
     if kind not in task.TYPE_NAMES:
@@ -327,8 +368,11 @@ def exercise(
         emit(result, as_json, None, result.title(), result.notes)
         return
     saved = task.save(result, out)
+    assignment, sheet = save_for_exercises(result, out)
     console().print("已保存：" + "；".join(f"{p}（{'教师版' if i else '学生版'}）" if len(saved) > 1 else str(p)
                                          for i, p in enumerate(saved)) + f"（引擎：{result.engine}）")
+    console().print(f"答题表：{sheet}（发给学生填写）；作业文件：{assignment}（评分：aigc-cs grade-batch --assignment "
+                    f"{assignment} --answers 填好的答题表.xlsx -o 报告.xlsx）")
     err = console(stderr=True)
     for line in [*(f"[yellow]{note}[/yellow]" for note in result.notes), *(f"[red]检查未通过：[/red]{w}" for w in result.warnings)]:
         err.print(line)
@@ -391,6 +435,7 @@ def apology(
 app.registered_commands += grading_commands.registered_commands  # rubrics, grade, grade-batch
 app.registered_commands += practice_commands.registered_commands  # practice
 app.registered_commands += web_commands.registered_commands  # serve
+app.registered_commands += aftercare_commands.registered_commands  # revisit, remind-payment, review-reply
 
 
 def main() -> None:

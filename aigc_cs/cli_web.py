@@ -27,9 +27,9 @@ def serve(
     from aigc_cs.web.settings import WebSettings
 
     settings = WebSettings()
-    if workers > 1 and settings.embedding != "none":
-        raise UserError("多个工作进程不能共用内嵌的向量库（Chroma 不支持多进程同时打开）：请用 --workers 1，"
-                        "或设置 AIGC_CS_EMBEDDING=none 只用 BM25 检索")
+    if workers > 1 and settings.chroma_url is None and settings.embedding != "none":
+        raise UserError("多个工作进程不能共用内嵌的向量库（Chroma 不支持多进程同时打开）：请设置 AIGC_CS_CHROMA_URL "
+                        "指向 chroma run 启动的向量库服务器，或用 --workers 1，或设置 AIGC_CS_EMBEDDING=none 只用 BM25 检索")
     sessions = open_database(settings)
     if create_teacher is not None:
         _set_teacher(sessions, create_teacher)
@@ -51,10 +51,16 @@ def _set_teacher(sessions, name: str) -> None:
 
 
 def _prepare_index() -> None:
-    """Grading needs the knowledge base: ingest the bundled demo corpus when the index is empty."""
+    """Grading needs the knowledge base: ingest the bundled demo corpus when the index is empty, and fill a Chroma
+    server that lacks the index's vectors (newly set, or started on an empty folder)."""
     from aigc_cs.cli_support import context
+    from aigc_cs.kb.ingest import sync_vectors
 
-    context()
+    ctx = context()
+    if ctx.settings.chroma_url is not None:
+        embedded = sync_vectors(ctx.index)
+        if embedded:
+            console(stderr=True).print(f"已把 {embedded} 个片段的向量写入 Chroma 服务器 {ctx.settings.chroma_url}")
 
 
 def _seed_demo(sessions, settings) -> None:

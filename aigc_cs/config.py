@@ -1,11 +1,15 @@
-"""Settings: environment variables ``AIGC_CS_*`` and an optional ``aigc-cs.toml`` in the working directory."""
+"""Settings: environment variables ``AIGC_CS_*`` and an optional ``aigc-cs.toml`` in the working directory.
+
+The index lives in one folder per user (platformdirs' user data directory, e.g. ~/.local/share/aigc-cs), whatever the
+working directory, unless ``--home`` or ``AIGC_CS_HOME`` names another."""
 
 import os
 import re
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError
+from platformdirs import user_cache_dir, user_data_dir
+from pydantic import Field, HttpUrl, ValidationError
 from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
@@ -14,18 +18,24 @@ from aigc_cs.errors import UserError
 RetrievalMode = Literal["hybrid", "bm25", "dense"]
 TOML_FILE = "aigc-cs.toml"
 ENV_PREFIX = "AIGC_CS_"
+HOME_ENV = f"{ENV_PREFIX}HOME"
+APP_DIR = "aigc-cs"  # the folder name under the user's data and cache directories
 _REASONS = {"float_parsing": "应为数字", "int_parsing": "应为整数", "int_from_float": "应为整数",
             "bool_parsing": "应为 true 或 false", "greater_than": "应大于 {gt}", "greater_than_equal": "应不小于 {ge}",
-            "less_than_equal": "应不大于 {le}", "literal_error": "只能是 {expected}", "path_type": "应为路径"}
+            "less_than_equal": "应不大于 {le}", "literal_error": "只能是 {expected}", "path_type": "应为路径",
+            "url_parsing": "应为网址，例如 http://127.0.0.1:8001", "url_scheme": "应以 http:// 或 https:// 开头"}
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, toml_file=TOML_FILE, extra="ignore")
 
-    home: Path = Field(default=Path(".aigc-cs"), description="索引目录（Chroma + BM25 + 店铺事实）")
-    cache: Path = Field(default_factory=lambda: Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-                        / "aigc-cs", description="与索引无关、按内容寻址的缓存（例句向量），可随时删除")
+    home: Path = Field(default_factory=lambda: Path(user_data_dir(APP_DIR, appauthor=False)),
+                       description="索引目录（Chroma + BM25 + 店铺事实）；默认在用户数据目录，--home 或 AIGC_CS_HOME 另选")
+    cache: Path = Field(default_factory=lambda: Path(user_cache_dir(APP_DIR, appauthor=False)),
+                        description="与索引无关、按内容寻址的缓存（例句向量），可随时删除")
     embedding: Literal["e5", "none"] = Field(default="e5", description="e5 = 内置 multilingual-e5-small；none = 只用 BM25")
+    chroma_url: HttpUrl | None = Field(default=None, description="Chroma 服务器地址（chroma run 启动的），例如 "
+                                      "http://127.0.0.1:8001；不填用索引目录里的内嵌 Chroma（只能一个进程打开）")
     retrieval: RetrievalMode = Field(default="hybrid", description="检索方式")
     max_file_mb: float = Field(default=20.0, gt=0, le=1024, description="单个文件大小上限（MB），超过的文件跳过")
     chunk_chars: int = Field(default=300, ge=50, le=5000, description="切块长度（字符）")

@@ -9,13 +9,14 @@ import bench_grading
 import bench_llm
 import bench_replies
 import bench_rewrite_exercise
+import load
 from measure import Result, report
 
 
 def main() -> int:
     results: list[Result] = []
     failed: list[str] = []
-    for module in (bench_foundation, bench_replies, bench_grading, bench_llm, bench_rewrite_exercise):
+    for module in (bench_foundation, bench_replies, bench_grading, bench_llm, bench_rewrite_exercise, load):
         try:
             results += module.measure()
         except SystemExit as exc:  # run_cli exits with the failing command and its error

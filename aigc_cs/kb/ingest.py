@@ -245,6 +245,14 @@ def _check_policy_prose(shops: list[Shop], chunks: list[Chunk]) -> list[str]:
     return warnings
 
 
+def sync_vectors(index: Index) -> int:
+    """Embed into the vector store what the index has and the store lacks (a Chroma server newly set, or one that
+    lost its data), without reading any file again; the number of chunks embedded."""
+    with index.locked():
+        chunks = index.chunks()
+        return 0 if index.vectors_in_sync({c.id for c in chunks}) else _sync_vectors(index, chunks, None)
+
+
 def _sync_vectors(index: Index, chunks: list[Chunk], on_embed: Progress | None) -> int:
     """Embed only the chunks Chroma lacks, and delete the ones that left the index."""
     store = index.vectors

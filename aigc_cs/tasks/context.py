@@ -16,7 +16,7 @@ class Context:
 
     @cached_property
     def index(self) -> Index:
-        return Index(self.settings.home, self.settings.embedding)
+        return Index(self.settings.home, self.settings.embedding, self.settings.chroma_url)
 
     @cached_property
     def retriever(self):

@@ -1,28 +1,26 @@
 """A class's results as an Excel workbook, written by the toolkit's xlsx writer: one sheet per assignment (each
-student's latest attempt per question, final scores), every submission, and the log of teacher overrides."""
+student's latest attempt per question, final scores), the per-question statistics with the common faults (what the
+report page shows), every submission, and the log of teacher overrides."""
 
 import tempfile
 from pathlib import Path
+from urllib.parse import quote
+
+from fastapi.responses import Response
 
 from aigc_cs.export import Document, Section
 from aigc_cs.web.models import Classroom, Submission
 from aigc_cs.web.pages import local_time, score
-from aigc_cs.web.submissions import latest
+from aigc_cs.web.report import STATS_HEADER, class_report, stats_rows
+
+MEDIA_TYPES = {".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+               ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 
 
 def class_document(classroom: Classroom, submissions: list[Submission]) -> Document:
-    counting = latest(submissions)
-    sections = []
-    for a in classroom.assignments:
-        header = ["学号", "姓名", *(f"第{q.no}题" for q in a.questions), "合计", "待教师处理"]
-        rows = []
-        for st in classroom.students:
-            mine = [counting.get((st.id, q.id)) for q in a.questions]
-            finals = [s.final for s in mine if s is not None and s.final is not None]
-            rows.append([st.number, st.name, *(score(s.final) if s else "未提交" for s in mine),
-                         score(sum(finals)) if finals else "", str(sum(1 for s in mine if s and s.status != "graded"
-                                                                      and s.override is None))])
-        sections.append(Section(heading=a.title, table=[header, *rows]))
+    reports = class_report(classroom, submissions)
+    sections = [Section(heading=r.title, table=[r.header, *r.rows]) for r in reports]
+    sections.append(Section(heading="每题统计", table=[STATS_HEADER, *stats_rows(reports)]))
     sections.append(Section(heading="提交记录", table=[
         ["作业", "题号", "学号", "姓名", "提交时间", "状态", "系统得分", "最终得分", "答案"],
         *([s.question.assignment.title, str(s.question.no), s.student.number, s.student.name, local_time(s.created_at),
@@ -34,10 +32,15 @@ def class_document(classroom: Classroom, submissions: list[Submission]) -> Docum
     return Document(title=f"{classroom.name}（班级码 {classroom.code}）成绩", sections=sections)
 
 
-def xlsx_bytes(document: Document) -> bytes:
-    from aigc_cs.export.xlsx import write_xlsx
+def document_bytes(document: Document, suffix: str) -> bytes:
+    """The document as a .xlsx or .docx file's bytes, written by the toolkit's writers."""
+    from aigc_cs.export import write
 
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "成绩.xlsx"
-        write_xlsx(document, path)
-        return path.read_bytes()
+        return write(document, document, Path(folder) / f"document{suffix}").read_bytes()
+
+
+def download(document: Document, suffix: str, name: str) -> Response:
+    """The document as a file download named `name` + `suffix` (the Chinese name for browsers that take it)."""
+    return Response(document_bytes(document, suffix), media_type=MEDIA_TYPES[suffix], headers={
+        "Content-Disposition": f"attachment; filename=download{suffix}; filename*=UTF-8''{quote(name + suffix)}"})

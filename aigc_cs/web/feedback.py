@@ -9,7 +9,7 @@ from aigc_cs.grading.handout import FLAGS
 from aigc_cs.grading.models import Grade
 from aigc_cs.grading.rubric import get_rubric
 from aigc_cs.web.highlight import Piece, locate, pieces
-from aigc_cs.web.models import Submission
+from aigc_cs.web.models import PracticeAttempt, Submission
 
 DEFAULT_SCALE = 100.0
 
@@ -43,17 +43,17 @@ class Feedback(BaseModel):
     override_reason: str | None = None
 
 
-def full_marks(submission: Submission) -> float:
+def full_marks(submission: Submission | PracticeAttempt) -> float:
     """The grade's scale, or the rubric's for a submission that was not graded (100 when the rubric is gone)."""
     if submission.scale:
         return submission.scale
     try:
-        return get_rubric(submission.question.rubric).scale
+        return get_rubric(submission.rubric).scale
     except UserError:
         return DEFAULT_SCALE
 
 
-def feedback(submission: Submission) -> Feedback:
+def feedback(submission: Submission | PracticeAttempt) -> Feedback:
     base = Feedback(status=submission.status, status_label=submission.status_label,
                     answer=[Piece(text=submission.answer)], total=submission.total, scale=full_marks(submission),
                     final=submission.final, override_reason=submission.override.reason if submission.override else None)

@@ -1,5 +1,6 @@
 """What the web app stores: teachers, classes and their students, assignments (an exercise set) and their questions,
-every submission a student made, and every score a teacher overrode. The schema itself is made by the Alembic
+every submission a student made, every score a teacher overrode, a student's free-practice attempts, and failed
+sign-ins (for the login limit). The schema itself is made by the Alembic
 migrations in ``migrations/``; a test checks that they and these models agree."""
 
 from datetime import datetime, timezone
@@ -116,6 +117,18 @@ class Submission(Base):
         return STATUS_LABELS[self.status]
 
     @property
+    def rubric(self) -> str:
+        return self.question.rubric
+
+    @property
+    def shop(self) -> str:
+        return self.question.assignment.shop
+
+    @property
+    def grading_scenario(self) -> str:
+        return self.question.grading_scenario
+
+    @property
     def override(self) -> "Override | None":
         return self.overrides[-1] if self.overrides else None
 
@@ -138,3 +151,55 @@ class Override(Base):
 
     submission: Mapped[Submission] = relationship(back_populates="overrides")
     teacher: Mapped[Teacher] = relationship()
+
+
+class PracticeAttempt(Base):
+    """A free-practice answer: an exercise of the shop's set the student picked (copied here, like a question),
+    the answer, and its grade. Committed before it is graded, like a submission; no teacher overrides it."""
+
+    __tablename__ = "practice_attempts"
+    __table_args__ = (Index("ix_practice_student_created", "student_id", "created_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id"))
+    shop: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))
+    exercise_no: Mapped[int]
+    title: Mapped[str] = mapped_column(String(200))
+    scenario: Mapped[str] = mapped_column(Text)
+    customer: Mapped[str] = mapped_column(Text)
+    task: Mapped[str] = mapped_column(Text)
+    rubric: Mapped[str] = mapped_column(String(64))
+    answer: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    total: Mapped[float | None] = mapped_column(Float)
+    scale: Mapped[float | None] = mapped_column(Float)
+    result: Mapped[str | None] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    graded_at: Mapped[datetime | None]
+
+    override = None  # a practice attempt is never overridden
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def grading_scenario(self) -> str:
+        return self.customer or self.scenario
+
+    @property
+    def final(self) -> float | None:
+        return self.total
+
+
+class LoginFailure(Base):
+    """One failed sign-in: the account it named (e.g. student:DEMO26:1001) and the address it came from."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_account_created", "account", "created_at"),
+                      Index("ix_login_failures_address_created", "address", "created_at"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,4 +1,5 @@
-"""Pages for everyone: the start page, signing in (student or teacher), joining a class, signing out."""
+"""Pages for everyone: the start page, signing in (student or teacher, under the limit on failed sign-ins),
+joining a class, signing out."""
 
 from typing import Annotated
 
@@ -7,7 +8,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from aigc_cs.errors import UserError
-from aigc_cs.web import accounts
+from aigc_cs.web import accounts, logins
 from aigc_cs.web.auth import Viewer, check_csrf, load_viewer, sign_in, sign_out
 from aigc_cs.web.deps import get_db
 from aigc_cs.web.pages import redirect, render
@@ -16,6 +17,14 @@ router = APIRouter(dependencies=[Depends(check_csrf)])
 Db = Annotated[Session, Depends(get_db)]
 Field = Annotated[str, Form()]
 HOMES = {"teacher": "/teacher", "student": "/student"}
+
+
+def _address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _status(exc: UserError) -> int:
+    return 429 if isinstance(exc, logins.TooManyFailures) else 400
 
 
 @router.get("/")
@@ -33,9 +42,10 @@ def student_login_page(request: Request) -> Response:
 @router.post("/login")
 def student_login(request: Request, db: Db, code: Field = "", number: Field = "", password: Field = "") -> Response:
     try:
-        student = accounts.student_login(db, code, number, password)
+        student = logins.attempt(db, logins.student_account(code, number), _address(request),
+                                 lambda: accounts.student_login(db, code, number, password))
     except UserError as exc:
-        return render(request, "login.html", status_code=400, error=exc.message, code=code, number=number)
+        return render(request, "login.html", status_code=_status(exc), error=exc.message, code=code, number=number)
     sign_in(request, student)
     return redirect("/student")
 
@@ -64,9 +74,10 @@ def teacher_login_page(request: Request) -> Response:
 @router.post("/login/teacher")
 def teacher_login(request: Request, db: Db, name: Field = "", password: Field = "") -> Response:
     try:
-        teacher = accounts.teacher_login(db, name, password)
+        teacher = logins.attempt(db, logins.teacher_account(name), _address(request),
+                                 lambda: accounts.teacher_login(db, name, password))
     except UserError as exc:
-        return render(request, "teacher_login.html", status_code=400, error=exc.message, name=name)
+        return render(request, "teacher_login.html", status_code=_status(exc), error=exc.message, name=name)
     sign_in(request, teacher)
     return redirect("/teacher")
 

@@ -1,5 +1,6 @@
 """Student pages: the class's assignments, a question with its answer form, the feedback on an attempt, and the
-history of every attempt. A student reaches only their own class and their own submissions."""
+history of every attempt with the progress charts (free practice is in ``practice``). A student reaches only their
+own class and their own submissions."""
 
 from typing import Annotated
 
@@ -8,13 +9,13 @@ from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from aigc_cs.errors import UserError
 from aigc_cs.web import submissions
 from aigc_cs.web.auth import StudentViewer, check_csrf, require_student
+from aigc_cs.web.charts import progress
 from aigc_cs.web.deps import get_db, get_grader, get_settings
 from aigc_cs.web.feedback import feedback
 from aigc_cs.web.grader import Grader
-from aigc_cs.web.models import Assignment, Classroom, Question, Student, Submission
+from aigc_cs.web.models import Assignment, Classroom, PracticeAttempt, Question, Student, Submission
 from aigc_cs.web.pages import redirect, render
 from aigc_cs.web.settings import WebSettings
 
@@ -62,27 +63,25 @@ def answer(request: Request, viewer: StudentViewer, db: Db, grader: Annotated[Gr
            text: Annotated[str, Form()] = "") -> Response:
     question = _question(db, viewer, question_id)
     student = db.get(Student, viewer.id)
-    try:
-        submissions.check_answer(text)
-    except UserError as exc:
-        return _question_page(request, db, viewer, question, text, exc.message, 400)
-    wait = submissions.wait_seconds(db, student, settings.submit_per_minute)  # type: ignore[arg-type]
-    if wait:
-        return _question_page(request, db, viewer, question, text,
-                              f"提交得太快了：每分钟最多提交 {settings.submit_per_minute} 次，请 {wait} 秒后再提交（答案还在框里）", 429)
-    submission = submissions.submit(db, student, question, text, grader)  # type: ignore[arg-type]
+    refused = submissions.refusal(db, student, text, settings.submit_per_minute)  # type: ignore[arg-type]
+    if refused:
+        return _question_page(request, db, viewer, question, text, *refused)
+    submission = submissions.submit(db, Submission(student_id=viewer.id, question_id=question.id, answer=text,
+                                                   status="pending"), grader)
     return redirect(f"/student/submissions/{submission.id}")
 
 
 @router.get("/submissions/{submission_id}")
 def submission_page(request: Request, viewer: StudentViewer, db: Db, submission_id: int) -> Response:
-    submission = db.get(Submission, submission_id)
-    if submission is None or submission.student_id != viewer.id:
-        raise HTTPException(404)
+    submission = submissions.own(db, Submission, submission_id, viewer.id)
     return render(request, "submission.html", submission=submission, question=submission.question,
                   fb=feedback(submission))
 
 
 @router.get("/history")
 def history(request: Request, viewer: StudentViewer, db: Db) -> Response:
-    return render(request, "history.html", attempts=list(reversed(_mine(db, viewer))))
+    mine = _mine(db, viewer)
+    practice = list(db.scalars(select(PracticeAttempt).where(PracticeAttempt.student_id == viewer.id)
+                               .order_by(PracticeAttempt.id.desc())))
+    return render(request, "history.html", attempts=list(reversed(mine)), practice=practice,
+                  charts=progress([*mine, *practice]))

@@ -1,19 +1,23 @@
 """A student's answer: checked, committed, then graded. The row is in the database before the grader runs, so a
-grader that fails (or a process that dies) loses nothing: the submission stays, marked for the teacher."""
+grader that fails (or a process that dies) loses nothing: the submission stays, marked for the teacher. Free-practice
+attempts go the same way, and count towards the same submission limit."""
 
 import logging
 from datetime import timedelta
+from typing import TypeVar
 
+from fastapi import HTTPException
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from aigc_cs.errors import UserError
 from aigc_cs.inputs import MAX_TEXT_CHARS, too_long
 from aigc_cs.web.grader import Grader
-from aigc_cs.web.models import Assignment, Question, Student, Submission, utcnow
+from aigc_cs.web.models import Assignment, PracticeAttempt, Question, Student, Submission, utcnow
 
 log = logging.getLogger(__name__)
 WINDOW = timedelta(minutes=1)
+Attempt = TypeVar("Attempt", Submission, PracticeAttempt)
 
 
 def check_answer(answer: str) -> None:
@@ -28,26 +32,46 @@ def wait_seconds(db: Session, student: Student, per_minute: int) -> int:
     """How long the student must wait before the next submission (0: now). Counted in the database, so it holds
     across server processes."""
     now = utcnow()
-    recent = db.scalars(select(Submission.created_at).where(Submission.student_id == student.id,
-                                                             Submission.created_at > now - WINDOW)
-                        .order_by(Submission.created_at.desc()).limit(per_minute)).all()
+    recent = sorted((at for table in (Submission, PracticeAttempt) for at in db.scalars(
+        select(table.created_at).where(table.student_id == student.id, table.created_at > now - WINDOW)
+        .order_by(table.created_at.desc()).limit(per_minute))), reverse=True)[:per_minute]
     if len(recent) < per_minute:
         return 0
     return max(1, int((recent[-1] + WINDOW - now).total_seconds()) + 1)
 
 
-def submit(db: Session, student: Student, question: Question, answer: str, grader: Grader) -> Submission:
-    submission = Submission(student_id=student.id, question_id=question.id, answer=answer, status="pending")
-    db.add(submission)
+def refusal(db: Session, student: Student, answer: str, per_minute: int) -> tuple[str, int] | None:
+    """Why this answer cannot be taken now, with the page's status code; None when it can."""
+    try:
+        check_answer(answer)
+    except UserError as exc:
+        return exc.message, 400
+    wait = wait_seconds(db, student, per_minute)
+    if wait:
+        return f"提交得太快了：每分钟最多提交 {per_minute} 次，请 {wait} 秒后再提交（答案还在框里）", 429
+    return None
+
+
+def submit(db: Session, attempt: Attempt, grader: Grader) -> Attempt:
+    """Keep a new submission (or practice attempt), then grade it."""
+    db.add(attempt)
     db.commit()
-    grade(db, submission, grader)
-    return submission
+    grade(db, attempt, grader)
+    return attempt
 
 
-def grade(db: Session, submission: Submission, grader: Grader) -> None:
-    """Grade a stored submission and store the result; on failure mark it 待教师处理 with the reason."""
-    question = submission.question
-    job = (submission.answer, question.rubric, question.assignment.shop, question.grading_scenario)
+def own(db: Session, table: type[Attempt], row_id: int, student_id: int) -> Attempt:
+    """A student's own submission or practice attempt; anybody else's is a 404, like one that does not exist."""
+    found = db.get(table, row_id)
+    if found is None or found.student_id != student_id:
+        raise HTTPException(404)
+    return found
+
+
+def grade(db: Session, submission: Submission | PracticeAttempt, grader: Grader) -> None:
+    """Grade a stored submission (or practice attempt) and store the result; on failure mark it 待教师处理 with
+    the reason."""
+    job = (submission.answer, submission.rubric, submission.shop, submission.grading_scenario)
     db.commit()  # ends the read: no database connection is held while the grader works or waits for its turn
     try:
         result = grader.grade(*job)
@@ -71,3 +95,8 @@ def latest(submissions: list[Submission]) -> dict[tuple[int, int], Submission]:
 def of_class(db: Session, classroom_id: int) -> list[Submission]:
     return list(db.scalars(select(Submission).join(Question).join(Assignment)
                            .where(Assignment.classroom_id == classroom_id).order_by(Submission.id)))
+
+
+def of_assignment(db: Session, assignment: Assignment) -> list[Submission]:
+    return list(db.scalars(select(Submission).join(Question).where(Question.assignment_id == assignment.id)
+                           .order_by(Submission.id)))

@@ -3,42 +3,26 @@ override form, regrading, resetting a student's password, and the class's xlsx. 
 teacher role (router dependency), and a teacher reaches only their own classes."""
 
 from typing import Annotated
-from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from aigc_cs.errors import UserError
-from aigc_cs.web import classes, export, submissions
+from aigc_cs.web import classes, export, owned, submissions
 from aigc_cs.web.accounts import reset_student_password
 from aigc_cs.web.auth import TeacherViewer, check_csrf, require_teacher
 from aigc_cs.web.deps import get_db, get_grader
 from aigc_cs.web.feedback import feedback, full_marks
 from aigc_cs.web.grader import Grader
-from aigc_cs.web.models import Assignment, Classroom, Override, Student, Submission
+from aigc_cs.web.models import Classroom, Override, Submission
 from aigc_cs.web.pages import redirect, render
 
 router = APIRouter(prefix="/teacher", dependencies=[Depends(require_teacher), Depends(check_csrf)])
 Db = Annotated[Session, Depends(get_db)]
 GraderDep = Annotated[Grader, Depends(get_grader)]
 MAX_REASON = 500
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _classroom(db: Session, viewer: TeacherViewer, classroom_id: int) -> Classroom:
-    classroom = db.get(Classroom, classroom_id)
-    if classroom is None or classroom.teacher_id != viewer.id:
-        raise HTTPException(404)
-    return classroom
-
-
-def _submission(db: Session, viewer: TeacherViewer, submission_id: int) -> Submission:
-    submission = db.get(Submission, submission_id)
-    if submission is None or submission.question.assignment.classroom.teacher_id != viewer.id:
-        raise HTTPException(404)
-    return submission
 
 
 @router.get("")
@@ -61,14 +45,14 @@ def _class_page(request: Request, classroom: Classroom, grader: Grader, error: s
 
 @router.get("/classes/{classroom_id}")
 def class_page(request: Request, viewer: TeacherViewer, db: Db, grader: GraderDep, classroom_id: int) -> Response:
-    return _class_page(request, _classroom(db, viewer, classroom_id), grader)
+    return _class_page(request, owned.classroom(db, viewer, classroom_id), grader)
 
 
 @router.post("/classes/{classroom_id}/assignments")
 def publish(request: Request, viewer: TeacherViewer, db: Db, grader: GraderDep, classroom_id: int,
             title: Annotated[str, Form()] = "", shop: Annotated[str, Form()] = "",
             kind: Annotated[str, Form()] = "reply", n: Annotated[int, Form()] = 3) -> Response:
-    classroom = _classroom(db, viewer, classroom_id)
+    classroom = owned.classroom(db, viewer, classroom_id)
     try:
         assignment = classes.publish(db, classroom, title, shop, kind, n, grader)
     except UserError as exc:
@@ -78,28 +62,22 @@ def publish(request: Request, viewer: TeacherViewer, db: Db, grader: GraderDep, 
 
 @router.get("/classes/{classroom_id}/export.xlsx")
 def export_xlsx(viewer: TeacherViewer, db: Db, classroom_id: int) -> Response:
-    classroom = _classroom(db, viewer, classroom_id)
-    data = export.xlsx_bytes(export.class_document(classroom, submissions.of_class(db, classroom.id)))
-    name = quote(f"{classroom.name}-成绩.xlsx")
-    return Response(data, media_type=XLSX,
-                    headers={"Content-Disposition": f"attachment; filename=results.xlsx; filename*=UTF-8''{name}"})
+    classroom = owned.classroom(db, viewer, classroom_id)
+    return export.download(export.class_document(classroom, submissions.of_class(db, classroom.id)), ".xlsx",
+                           f"{classroom.name}-成绩")
 
 
 @router.post("/students/{student_id}/reset-password")
 def reset_password(viewer: TeacherViewer, db: Db, student_id: int) -> Response:
-    student = db.get(Student, student_id)
-    if student is None or student.classroom.teacher_id != viewer.id:
-        raise HTTPException(404)
+    student = owned.student(db, viewer, student_id)
     reset_student_password(db, student)
     return redirect(f"/teacher/classes/{student.classroom_id}")
 
 
 @router.get("/assignments/{assignment_id}")
 def assignment_page(request: Request, viewer: TeacherViewer, db: Db, assignment_id: int) -> Response:
-    assignment = db.get(Assignment, assignment_id)
-    if assignment is None or assignment.classroom.teacher_id != viewer.id:
-        raise HTTPException(404)
-    every = [s for s in submissions.of_class(db, assignment.classroom_id) if s.question.assignment_id == assignment.id]
+    assignment = owned.assignment(db, viewer, assignment_id)
+    every = submissions.of_assignment(db, assignment)
     return render(request, "assignment.html", assignment=assignment, classroom=assignment.classroom,
                   latest=submissions.latest(every), submissions=list(reversed(every)))
 
@@ -112,13 +90,13 @@ def _submission_page(request: Request, submission: Submission, error: str | None
 
 @router.get("/submissions/{submission_id}")
 def submission_page(request: Request, viewer: TeacherViewer, db: Db, submission_id: int) -> Response:
-    return _submission_page(request, _submission(db, viewer, submission_id))
+    return _submission_page(request, owned.submission(db, viewer, submission_id))
 
 
 @router.post("/submissions/{submission_id}/override")
 def override(request: Request, viewer: TeacherViewer, db: Db, submission_id: int,
              score: Annotated[str, Form()] = "", reason: Annotated[str, Form()] = "") -> Response:
-    submission = _submission(db, viewer, submission_id)
+    submission = owned.submission(db, viewer, submission_id)
     scale = full_marks(submission)
     try:
         value = float(score)
@@ -135,6 +113,6 @@ def override(request: Request, viewer: TeacherViewer, db: Db, submission_id: int
 
 @router.post("/submissions/{submission_id}/regrade")
 def regrade(viewer: TeacherViewer, db: Db, grader: GraderDep, submission_id: int) -> Response:
-    submission = _submission(db, viewer, submission_id)
+    submission = owned.submission(db, viewer, submission_id)
     submissions.grade(db, submission, grader)
     return redirect(f"/teacher/submissions/{submission.id}")

@@ -75,9 +75,11 @@ def test_a_class_period(app, teacher):
     response = teacher.client.get(f"/teacher/classes/{classroom_id}/export.xlsx")
     assert response.status_code == 200 and response.headers["content-type"].startswith("application/vnd.openxml")
     book = load_workbook(io.BytesIO(response.content))
-    scores, log, overrides = (book[name] for name in book.sheetnames)
+    scores, stats, log, overrides = (book[name] for name in book.sheetnames)
     rows = {row[0]: row for row in scores.iter_rows(min_row=2, values_only=True)}
     assert set(rows) == {"240101", "240102", "240103"}
     assert rows["240103"][2] == "未提交" and float(rows["240103"][3]) >= 60
+    assert [(str(r[1]), str(r[3])) for r in stats.iter_rows(min_row=2, values_only=True)] == [("1", "2"), ("2", "1"),
+                                                                                            ("3", "0")]
     assert log.max_row == 1 + 4
     assert [c.value for c in overrides[2]][-1] == "政策天数说错了，但接待流程完整，酌情给分"

@@ -1,11 +1,6 @@
 """`aigc-cs serve`: --create-teacher sets a password the login page accepts (from the environment or a hidden
 prompt), bad input is one line, and the real command serves the app under uvicorn."""
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -14,6 +9,7 @@ import pytest
 from aigc_cs.web.app import create_app
 from tests.conftest import assert_one_error_line
 from tests.web.conftest import Visitor, web_settings
+from tests.web.server import serving
 
 
 @pytest.fixture
@@ -55,38 +51,14 @@ def test_bad_serve_input_is_one_line(cli, db_env):
                           "AIGC_CS_DATABASE_URL 不可用")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_serve_runs_the_app_with_the_demo_class(own_home, tmp_path):
     """The real command: `aigc-cs serve --demo` answers on loopback, and the demo class code lets a student in."""
-    port = free_port()
-    exe = Path(sys.executable).with_name("aigc-cs")
-    env = {**os.environ, "AIGC_CS_HOME": str(own_home), "COLUMNS": "200"}
-    server = subprocess.Popen([str(exe), "serve", "--demo", "--port", str(port)], env=env, cwd=tmp_path,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                if httpx.get(f"{base}/", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert server.poll() is None and time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.5)
-        with httpx.Client(base_url=base) as browser:
-            page = browser.get("/join").text
-            token = page.split('name="csrf_token" value="')[1].split('"')[0]
-            joined = browser.post("/join", data={"csrf_token": token, "code": "demo26", "number": "1", "name": "试用",
-                                                 "password": "abcdef", "confirm": "abcdef"}, follow_redirects=True)
-            assert "示例班级" in joined.text and joined.text.count('href="/student/questions/') == 3
-        assert (own_home / "web.db").exists() and (own_home / "web-secret").stat().st_mode & 0o777 == 0o600
-    finally:
-        server.terminate()
-        output = server.communicate(timeout=30)[0]
-    assert "示例班级：班级码 DEMO26；教师 demo，密码 demo-teacher" in output
+    with serving({"AIGC_CS_HOME": str(own_home)}, tmp_path, "--demo") as server, \
+            httpx.Client(base_url=server.base) as browser:
+        page = browser.get("/join").text
+        token = page.split('name="csrf_token" value="')[1].split('"')[0]
+        joined = browser.post("/join", data={"csrf_token": token, "code": "demo26", "number": "1", "name": "试用",
+                                             "password": "abcdef", "confirm": "abcdef"}, follow_redirects=True)
+        assert "示例班级" in joined.text and joined.text.count('href="/student/questions/') == 3
+    assert (own_home / "web.db").exists() and (own_home / "web-secret").stat().st_mode & 0o777 == 0o600
+    assert "示例班级：班级码 DEMO26；教师 demo，密码 demo-teacher" in server.output
