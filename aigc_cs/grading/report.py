@@ -106,7 +106,7 @@ class ClassReport(BaseModel):
                           median=round(statistics.median(finals), 1) if finals else 0.0,
                           stdev=round(statistics.pstdev(finals), 1) if finals else 0.0,
                           bands={label: bands.get(label, 0) for label in BAND_LABELS}, question_means=questions,
-                          criterion_means=criteria, top_faults=faults.most_common(10))
+                          criterion_means=criteria, top_faults=ranked_faults(faults, 10))
 
 
 def _mean(values) -> float:
@@ -123,6 +123,12 @@ def build(results: list[StudentResult], assignment: Assignment, overrides: Overr
         students.setdefault(r.sid, StudentAnswers(sid=r.sid, name=r.name, klass=r.klass, answers=[])).answers.append(r)
     return ClassReport(assignment=assignment, students=list(students.values()), overrides=overrides, shop=shop,
                        scorer=scorer, day=date.today().isoformat())
+
+
+def ranked_faults(counts: Counter[str], n: int) -> list[tuple[str, int]]:
+    """The `n` most frequent faults; on a tie policy errors first, then by label, so a report never depends on the
+    order the answers were read in."""
+    return sorted(counts.items(), key=lambda item: (-item[1], not item[0].startswith("政策不符"), item[0]))[:n]
 
 
 def fault_label(kind: str, message: str) -> str:

@@ -8,7 +8,7 @@ from collections import Counter
 from pydantic import BaseModel
 
 from aigc_cs.grading.models import Grade
-from aigc_cs.grading.report import fault_label
+from aigc_cs.grading.report import fault_label, ranked_faults
 from aigc_cs.web.feedback import full_marks
 from aigc_cs.web.models import Assignment, Classroom, Student, Submission
 from aigc_cs.web.pages import score
@@ -65,7 +65,7 @@ def _stats(no: int, title: str, rubric: str, scale: float, attempts: list[Submis
                           waiting=sum(1 for s in attempts if s.status != "graded" and s.override is None),
                           criteria=[CriterionMean(name=n, mean=round(statistics.fmean(p), 1), max_points=tops[n])
                                     for n, p in points.items()],
-                          faults=faults.most_common(TOP_FAULTS))
+                          faults=ranked_faults(faults, TOP_FAULTS))
     if finals:
         found = found.model_copy(update={"mean": round(statistics.fmean(finals), 1),
                                          "median": round(statistics.median(finals), 1),

@@ -81,12 +81,20 @@ class Browser:
         self._leave(self.driver.find_element("partial link text", text))
 
     def _leave(self, element) -> None:
+        from selenium.common.exceptions import WebDriverException
         from selenium.webdriver.support import expected_conditions
         from selenium.webdriver.support.ui import WebDriverWait
 
         old = self.driver.find_element("tag name", "html")
         element.click()
-        WebDriverWait(self.driver, PAGE_LOAD_S).until(expected_conditions.staleness_of(old))
+
+        def gone(_driver) -> bool:  # the old page's root is stale, or Chromium already dropped its node mid-check
+            try:
+                return expected_conditions.staleness_of(old)(_driver)
+            except WebDriverException:
+                return True
+
+        WebDriverWait(self.driver, PAGE_LOAD_S).until(gone)
         WebDriverWait(self.driver, PAGE_LOAD_S).until(
             lambda driver: driver.execute_script("return document.readyState") == "complete")
 
