@@ -21,6 +21,8 @@ PRODUCT_LABELS = {"material": "材质和成分", "size": "规格尺码", "suitab
                   "care": "使用和保养方法", "related": "搭配推荐"}
 CONDITION_WORDS = re.compile(r"拆|用过|用了|穿过|穿了|洗过|洗了|吊牌|剪|试用|开了|打开|开封|开过|喝过|喝了|吃过|吃了")
 DISCOMFORT_WORDS = re.compile(r"过敏|泛红|刺痛|起疹|疹子|发痒|痒|不适|红肿")
+# what the customer feels besides the question (换位思考): in a hurry, or worried about the product
+CONCERNS = {"urgent": re.compile(r"急|赶时间|等着用|马上要用"), "worry": re.compile(r"怕|担心|会不会|不放心|敏感|刺激|泛红|过敏")}
 APPAREL = {"女装", "男装", "童装", "服饰", "服装", "鞋靴", "内衣"}
 SIZE_CHARS = 260  # a size chart is read whole, not cut after its first line
 
@@ -207,6 +209,7 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
                 lead=next((i.id for i in intents if i.empathy), intents[0].id if intents else ""),
                 conditional=bool(CONDITION_WORDS.search(message)), apparel=shop.info.category in APPAREL,
                 discomfort=bool(DISCOMFORT_WORDS.search(message)),
+                concern=next((k for k, words in CONCERNS.items() if words.search(message)), "after" if after else ""),
                 passage={"label": _passage_label(passage, shop), "text": passage.sentence} if passage else None,
                 pick=choose,
             )
