@@ -60,3 +60,9 @@ def test_presets_name_the_providers_current_models(cli):
     assert rows["deepseek"]["default_model"] == "deepseek-v4-flash" and "deepseek-v4-pro" in rows["deepseek"]["note"]
     retired = {"gpt-4o-mini", "deepseek-chat", "moonshot-v1-8k", "doubao-1-5-pro-32k-250115", "glm-4-flash"}
     assert not retired & {r["default_model"] for r in rows.values()}
+
+
+def test_checking_an_unknown_preset_is_one_line_naming_the_known_ones(cli):
+    result = cli("providers", "--check", "--provider", "nope")
+    assert_one_error_line(result, "未知的大模型服务商“nope”")
+    assert "deepseek" in result.stderr
