@@ -4,7 +4,8 @@
   evals/gold/dev/blind/, answers written and scored blind by two raters in the test split's format): the split the
   rules may be tuned on. Reference: the teacher file, or the mean of the two blind raters; human baseline: teacher vs
   rater2 and rater1 vs rater2.
-- ``test`` (evals/gold/test/answers.yaml, rater1.yaml, rater2.yaml): written and scored blind by two raters, frozen
+- ``test`` (evals/gold/test/answers.yaml, rater1.yaml, rater2.yaml, and the same three files in each folder
+  inside it): written and scored blind by two raters, frozen
   (evals/FROZEN.sha256). Reference: the mean of the two raters; human baseline: rater1 vs rater2. Per-answer
   results of the test split are never reported, only the summary figures.
 """
@@ -102,17 +103,24 @@ def _mean(a: RaterScores, b: RaterScores) -> RaterScores:
 
 def load_test(rubric_id: str, folder: Path | None = None
               ) -> tuple[list[GoldAnswer], dict[str, RaterScores], dict[str, RaterScores]]:
-    """The blind split: (answers with the raters' mean as scores, rater1, rater2), for one rubric."""
+    """The blind split: (answers with the raters' mean as scores, rater1, rater2), for one rubric. A blind set is a
+    folder with answers.yaml, rater1.yaml and rater2.yaml: the split's own folder and each folder inside it (a set
+    written later, for rubrics added later, e.g. evals/gold/test/aftercare/)."""
     folder = folder or gold_dir("test")
-    if not (folder / "answers.yaml").exists():
-        return [], {}, {}
-    answers = [a for a in _load(folder / "answers.yaml", GoldAnswer) if a.rubric == rubric_id]
-    first, second = ({r.id: r for r in _load(folder / f"rater{i}.yaml", RaterScores)} for i in (1, 2))
-    scored = []
-    for item in answers:
-        if item.id in first and item.id in second:
-            mean = _mean(first[item.id], second[item.id])
-            scored.append(item.model_copy(update={"scores": mean.scores, "total": mean.total}))
+    scored: list[GoldAnswer] = []
+    first: dict[str, RaterScores] = {}
+    second: dict[str, RaterScores] = {}
+    for where in [folder, *sorted(p for p in folder.iterdir() if p.is_dir())] if folder.is_dir() else []:
+        if not (where / "answers.yaml").exists():
+            continue
+        answers = [a for a in _load(where / "answers.yaml", GoldAnswer) if a.rubric == rubric_id]
+        one, two = ({r.id: r for r in _load(where / f"rater{i}.yaml", RaterScores)} for i in (1, 2))
+        first |= one
+        second |= two
+        for item in answers:
+            if item.id in one and item.id in two:
+                mean = _mean(one[item.id], two[item.id])
+                scored.append(item.model_copy(update={"scores": mean.scores, "total": mean.total}))
     return scored, first, second
 
 
