@@ -73,7 +73,7 @@ def _policy_citation(intent: Intent, shop: Shop, ctx: Context, message: str) -> 
 
 
 def _details(intents: list[Intent], citations: dict[str, Citation], message: str, shop: Shop, ctx: Context,
-             said: str) -> dict[str, Found]:
+             said: str) -> dict[str, str]:
     """For each answered intent, a sentence of its own section that takes up the customer's words."""
     out: dict[str, Found] = {}
     for intent in intents:
@@ -87,10 +87,13 @@ def _details(intents: list[Intent], citations: dict[str, Citation], message: str
         def allow(chunk, cite=cite, headings=headings) -> bool:
             return chunk.source == cite.source and ("" in headings or bool(headings & set(chunk.section.split(" > "))))
 
-        found = detail(message, shop.info.id, ctx.index.chunks(), allow, said, thresholds().detail)
-        if found is not None and all(found.sentence != f.sentence for f in out.values()) \
-                and (found.chunk.source != shop.policy_source or _agrees_with_facts(found.sentence, shop)):
-            out[intent.id] = found
+        for _ in range(2):
+            found = detail(message, shop.info.id, ctx.index.chunks(), allow, said, thresholds().detail)
+            if found is None or any(found.sentence in f for f in out.values()) \
+                    or (found.chunk.source == shop.policy_source and not _agrees_with_facts(found.sentence, shop)):
+                break
+            out[intent.id] = out.get(intent.id, "") + found.sentence
+            said += found.sentence
     return out
 
 
@@ -104,10 +107,10 @@ def _agrees_with_facts(sentence: str, shop: Shop) -> bool:
     where the rep may concede 20元): a prose sentence is repeated to a customer only when the guard reads no policy
     claim in it and every period it gives about a policy fact's topic (退货…7天, 48小时…发货) is one of those facts' values. Other numbers (快递2-4天到,
     顺丰补10元) are the shop's own details."""
-    from aigc_cs.guard.claims import extract
+    from aigc_cs.guard.check import check_text
     from aigc_cs.guard.facts import FACT_TOPICS, refuses_bargain
 
-    if extract(sentence):  # the facts come from the YAML: a prose sentence that restates one may say it otherwise
+    if check_text(sentence, shop).violations:  # prose that lags behind the YAML's facts
         return False
     if shop.facts.bargain_limit_yuan > 0 and refuses_bargain(sentence):
         return False
@@ -219,7 +222,7 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
         if not extras:
             return ReplyDraft(text=base)
         for a in answers:
-            a["detail"] = extras[a["id"]].sentence if a["id"] in extras else ""
+            a["detail"] = extras.get(a["id"], "")
         return ReplyDraft(text=draft())
 
     variables = {"message": message, "shop": shop, "product": product,
