@@ -237,7 +237,7 @@ def fit(ctx, split: Split = "dev") -> Fitted:
             answer, gain = round(float(candidate), 3), hits
     t = t.model_copy(update={"answer": answer, "product_match": _fit_product_match(items, ectx, chunks),
                              "product_sentence": thresholds().product_sentence,
-                             "detail": thresholds().detail})
+                             "detail": thresholds().detail, "clause_extra": thresholds().clause_extra})
     return Fitted(thresholds=t.model_dump(), objective=round(value, 4), messages=len(items))
 
 

@@ -16,6 +16,7 @@ RUBRICS_DIR = "rubrics"
 CheckKind = Literal[
     "steps", "step_order", "contains_any", "contains_all", "forbids", "politeness", "empathy", "policy",
     "mentions_fact", "typos", "length", "numbered", "sms", "repetition", "structure", "offers", "private",
+    "addresses_customer", "asks_experience", "language_faults",
 ]
 Channel = Literal["sms", "online"]
 LexiconKind = Literal["banned", "extreme", "slang", "blame", "pressure", "rhetorical", "stall"]
@@ -28,10 +29,15 @@ class Check(BaseModel):
     kind: CheckKind
     steps: list[str] = []  # steps / step_order: 迎接问好、解答疑问、商品推荐、促成订单、礼貌告别
     phrases: list[str] = []  # contains_any / contains_all / forbids
+    patterns: list[str] = []  # contains_any: regular expressions that count like phrases ("以后…会" for a commitment)
     lexicon: list[LexiconKind] = []  # forbids
     claims: list[str] = []  # forbids: policy claims that are offers the rep may not make here (bargain_yuan)
     facts: list[str] = []  # mentions_fact: policy keys the answer should state (correctly)
     documents: bool = False  # mentions_fact: the details of the shop passage that answers the question count too
+    or_product: int = 0  # contains_any: also met by this many specifics from the scenario product's own file (a care tip)
+    # contains_any: also met by taking up the scenario's situation or the customer's quoted words, these words of the
+    # task itself left out (催付: 拍下、未付款 say nothing about why)
+    or_situation: list[str] = []
     channels: list[Channel] = []  # only for these channels of a message (empty: every channel)
     with_substance: bool = False  # counts only when the answer also offers a concrete step or a correct fact
     min: int | None = None  # steps: how many suffice; politeness: markers; length: characters; numbered: lines (always required)

@@ -4,7 +4,7 @@ import math
 import re
 from functools import lru_cache
 
-from aigc_cs.grading.documents import denials, mismatches, shared
+from aigc_cs.grading.documents import denials, mismatches, pairs, shared
 from aigc_cs.grading.models import CheckResult, CriterionScore, Fault, Grade
 from aigc_cs.grading.rubric import Channel, Check, Criterion, Rubric
 from aigc_cs.guard.check import check_text
@@ -138,6 +138,11 @@ def _score(check: Check, ctx: Context, result: CheckResult) -> None:
             result.score = 1.0 if lines == sorted(lines) else 0.0
         case "contains_any":
             hits = [p for p in check.phrases if normalize(p) in text]
+            hits += [m.group(0) for p in check.patterns if (m := re.search(p, text))]
+            if not hits and check.or_product and len(found := product_specifics(ctx)) >= check.or_product:
+                hits = found[:5]
+            if not hits and check.or_situation:
+                hits = sorted(situation_pairs(ctx.scenario) - pairs(" ".join(check.or_situation)) & pairs(text))
             result.score, result.evidence = (1.0 if hits else 0.0), hits
         case "contains_all":
             hits = [p for p in check.phrases if normalize(p) in text]
@@ -218,6 +223,18 @@ def _score(check: Check, ctx: Context, result: CheckResult) -> None:
             result.faults = [Fault(kind="private", quote=p.quote, start=p.start, end=p.end, message=p.message())
                              for p in private_data(ctx.text)]
             result.score = 0.0 if result.faults else 1.0
+        case "addresses_customer":  # the customer's 称呼 or the product they bought (from the scenario), or a phrase
+            names = [*_addressee(ctx.scenario), *([ctx.product.name, *ctx.product.aliases] if ctx.product else [])]
+            result.evidence = [n for n in [*names, *check.phrases] if normalize(n) in text]
+            result.score = 1.0 if result.evidence else 0.0
+        case "asks_experience":  # a question about how the customer gets on ("喝着还合口吗", not a sales question), or a phrase
+            result.evidence = [s for s in ctx.sentences if _QUESTION.search(s) and not _SALES.search(s)]
+            result.evidence += [p for p in check.phrases if normalize(p) in text]
+            result.score = 1.0 if result.evidence else 0.0
+        case "language_faults":  # each wording problem (slang, extreme word, typo…) costs a third: three or more, nothing
+            result.faults = _faults_from_lexicon(ctx, list(check.lexicon)) + [
+                Fault(kind="typo", quote=t.quote, start=t.start, end=t.end, message=t.message()) for t in ctx.typos]
+            result.score = max(0.0, 1.0 - len({f.quote for f in result.faults}) / 3)
         case "repetition":
             seen: dict[str, str] = {}
             for sentence in ctx.sentences:
@@ -235,6 +252,25 @@ _QUESTION = re.compile(r"[吗呢么]\W*$|[？?]$|还是|请问|是否|要不要|
 # a yes/no answer given first (可以, 不能, 不建议, 需要的)
 _VERDICT = re.compile(r"^(?:不|没)?(?:可以|能|行|需要|用|建议|是|会|有|支持|包邮|适合|一样)(?:的|哦|呢)?(?:[，,。！!；;]|$)")
 _OPENERS = re.compile(r"^(?:您好|你好|亲|哈喽|感谢|谢谢|关于|针对|这个问题|嗯)")
+
+
+_SALES = re.compile(r"下单|拍下|回购|再来|还要|要不要|需要.{0,6}[吗么]|考虑|看看|库存|活动|优惠")
+# "沉睡客户回访 · 短信：赵阿姨，275天前买过针织开衫" → 赵阿姨
+_ADDRESSEE = re.compile(r"[：:]\s*([^，,：:\s]{2,8})[，,]")
+
+
+def _addressee(scenario: str) -> list[str]:
+    return _ADDRESSEE.findall(scenario)[:1]
+
+
+_QUOTED = re.compile(r"[“\"「]([^”\"」]+)[”\"」]")
+
+
+def situation_pairs(scenario: str) -> set[str]:
+    """The content pairs of what the scenario says happened ("价格犹豫 · 在线消息：…问过“能不能便宜点”" → 价格, 犹豫,
+    便宜…): the part before " · " and the customer's quoted words, numbers left out."""
+    said = [scenario.split("·", 1)[0], *_QUOTED.findall(scenario)] if "·" in scenario else _QUOTED.findall(scenario)
+    return {p for p in pairs(" ".join(said)) if not p.isdigit()}
 
 
 def product_specifics(ctx: Context) -> list[str]:

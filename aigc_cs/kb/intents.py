@@ -43,6 +43,7 @@ class Thresholds(BaseModel):
     accept: float = 0.5  # probability of the message's top class that names it
     corroborated: float = 0.5  # …when one of its trigger words occurs, or a product question names a product
     clause_accept: float = 0.6  # a part of the message ("…，还有…") names a further intent at this probability
+    clause_extra: float = 0.6  # …when the whole message already names one ("滴管断了 退回去运费你们出吧")
     answer: float = 0.945  # a shop sentence this close in meaning answers a message no intent covers
     product_match: float = 0.9  # …or tells which product a product question means when it names none
     product_sentence: float = 0.88  # a sentence of the named product's own file answers its question
@@ -206,6 +207,8 @@ def decide(scored: Scored, t: Thresholds, product_named: bool = False) -> list[s
     for unit, hits in zip(scored.units[1:], scored.unit_keywords[1:], strict=False):
         best = max(unit, key=unit.__getitem__)
         bar = min(t.clause_accept, t.corroborated) if best in hits else t.clause_accept
+        if any(i != SMALLTALK for i in chosen):  # answered already: a part of it adds a further question at a lower bar
+            bar = min(bar, t.clause_extra)
         if best not in (OUT_OF_SCOPE, SMALLTALK) and unit[best] >= bar and best not in chosen:
             chosen.append(best)
     if any(i != SMALLTALK for i in chosen):
