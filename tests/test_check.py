@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 
 def test_thirty_day_promise_is_reported_and_exits_non_zero(cli):
     result = cli("check", "亲，我们支持30天无理由退货哦", "--shop", "demo-fashion")
@@ -39,3 +41,21 @@ def test_missing_file_and_unknown_shop_get_one_line(cli, tmp_path):
     assert missing.code == 2 and "文件不存在" in missing.stderr
     unknown = cli("check", "七天无理由", "--shop", "no-such-shop")
     assert unknown.code == 2 and "no-such-shop" in unknown.stderr and "Traceback" not in unknown.output
+
+
+@pytest.mark.parametrize(
+    ("text", "shop", "wrong"),
+    [
+        ("签收一个月内不想要了都能退", "demo-fashion", "一个月内不想要"),  # 7-day shop: a no-reason return in other words
+        ("退货的话邮费都不用您出", "demo-beauty", "邮费都不用您出"),  # buyer pays for their own reason
+        ("来回运费全部我们出，什么原因都行", "demo-beauty", "运费全部我们出"),
+    ],
+)
+def test_a_policy_error_in_other_words_is_caught(cli, text, shop, wrong):
+    result = cli("check", text, "--shop", shop)
+    assert result.code == 1 and f"“{wrong}”与店铺政策不符" in result.stdout
+
+
+def test_the_same_paraphrase_with_the_shops_own_numbers_passes(cli):
+    result = cli("check", "签收7天内不合适都可以退，质量问题的话邮费都不用您出", "--shop", "demo-fashion")
+    assert result.code == 0 and "政策不符" not in result.stdout

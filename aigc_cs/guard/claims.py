@@ -50,7 +50,7 @@ _RETURN_WINDOW = re.compile(rf"({N})\s*天\s*(?:内|以内|之内)?\s*(?:都|均
 _SHOP_PAYS = [
     re.compile(r"(?:我们|我方|店铺|本店|小店|商家|卖家|店里)\s*(?:来|会|将|都|负责)?\s*(?:承担|负责|出|包|报销|补贴)\s*"
                r"(?:来回|往返|双向|退货|寄回|退回)?\s*(?:的)?\s*运费"),
-    re.compile(r"运费\s*(?:由|是|都由|全由)?\s*(?:我们|我方|店铺|本店|小店|商家|卖家)\s*(?:来|会|都)?\s*(?:承担|负责|出)"),
+    re.compile(r"运费\s*(?:由|是|都由|全由|全部|全都|都)?\s*(?:我们|我方|店铺|本店|小店|商家|卖家)\s*(?:来|会|都)?\s*(?:承担|负责|出)"),
     re.compile(r"(?:退货|退换货?|换货)\s*(?:都)?\s*包\s*(?:来回|往返)?\s*运费|包来回运费|免费退换|运费全免"),
 ]
 _BUYER_PAYS = [
@@ -178,11 +178,10 @@ def _sentence_claims(s: str, offset: int, whole: str) -> list[Claim]:
             add(window, to_number(m.group(1)), m)
 
     if "运费" in s or "退换" in s:
-        cases = _shipping_cases(s, whole)
         for pattern, payer in [*((p, "shop") for p in _SHOP_PAYS), *((p, "buyer") for p in _BUYER_PAYS)]:
             for m in pattern.finditer(s):
                 if not any(m.start() < e and m.end() > b for b, e in taken):
-                    for case in cases:
+                    for case in _shipping_cases(_clause_at(s, m), s, whole):
                         add(case, payer, m, also=True)
 
     for m in _INSURANCE_NEG.finditer(s):
@@ -252,13 +251,21 @@ def situation(text: str) -> str:
     return "、".join(dict.fromkeys(words)) + "。" if words else ""
 
 
-_EVERY_CASE = re.compile(r"都由|一律|全部由|所有|任何|无论|不管|都是(?:我们|店铺|本店|您|你|买家)")
+_EVERY_CASE = re.compile(r"都由|一律|全部|所有|任何|无论|不管|不论|(?:什么|啥)原因都|都是(?:我们|店铺|本店|您|你|买家)")
 
 
-def _shipping_cases(sentence: str, whole: str) -> list[ClaimKey]:
-    """Which return-shipping facts a payer claim is about: quality problems, the buyer's own reason, both when it
-    says so for every return ("退货运费都由本店承担"), or unclear."""
-    for text in (sentence, whole):
+def _clause_at(sentence: str, m: re.Match[str]) -> str:
+    """The comma-delimited part of the sentence that holds the match ("质量问题的话邮费都不用您出")."""
+    start = max(sentence.rfind(c, 0, m.start()) for c in "，,") + 1
+    ends = [i for c in "，," if (i := sentence.find(c, m.end())) >= 0]
+    return sentence[start: min(ends) if ends else len(sentence)]
+
+
+def _shipping_cases(clause: str, sentence: str, whole: str) -> list[ClaimKey]:
+    """Which return-shipping facts a payer claim is about: quality problems, the buyer's own reason (read in the
+    claim's own clause first, then its sentence, then the whole text), both when it says so for every return
+    ("退货运费都由本店承担"), or unclear."""
+    for text in (clause, sentence, whole):
         quality, buyer = bool(_QUALITY.search(text)), bool(_BUYER.search(text))
         if quality != buyer:
             return ["return_shipping_quality_issue" if quality else "return_shipping_buyer_reason"]
