@@ -21,7 +21,7 @@ def serve(
         "--create-teacher", metavar="教师名", help=f"设置（或重设）这位教师的密码后退出；密码从隐藏输入或环境变量 {PASSWORD_ENV} 读取")] = None,
     demo: Annotated[bool, typer.Option("--demo", help="启动前准备示例班级：教师 demo、班级码 DEMO26、一份 demo-fashion 作业")] = False,
 ) -> None:
-    """运行课堂网页版：学生加入班级、作答并马上看到反馈；教师建班级、布置作业、看提交、改分、导出成绩。"""
+    """运行课堂网页版：学生加入班级、作答并马上看到反馈、和模拟顾客做角色扮演练习；教师建班级、布置作业、看提交和练习、改分、导出成绩。"""
     from aigc_cs.errors import UserError
     from aigc_cs.web.db import open_database
     from aigc_cs.web.settings import WebSettings

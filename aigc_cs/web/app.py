@@ -21,7 +21,7 @@ HEADERS = {"Content-Security-Policy": "default-src 'self'; frame-ancestors 'none
 
 
 def create_app(settings: WebSettings | None = None) -> FastAPI:
-    from aigc_cs.web import practice, public, student, teacher, teacher_reports, teacher_shops
+    from aigc_cs.web import practice, public, student, student_roleplay, teacher, teacher_reports, teacher_shops
 
     settings = settings or WebSettings()
     app = FastAPI(title="aigc-cs 课堂", docs_url=None, redoc_url=None, openapi_url=None)
@@ -40,7 +40,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     install_error_pages(app)
-    for routes in (public.router, student.router, practice.router, teacher.router, teacher_reports.router,
-                   teacher_shops.router):
+    for routes in (public.router, student.router, practice.router, student_roleplay.router, teacher.router,
+                   teacher_reports.router, teacher_shops.router):
         app.include_router(routes)
     return app

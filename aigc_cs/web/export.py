@@ -14,7 +14,8 @@ from aigc_cs.web.pages import local_time, score
 from aigc_cs.web.report import STATS_HEADER, class_report, stats_rows
 
 MEDIA_TYPES = {".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-               ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+               ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+               ".md": "text/markdown; charset=utf-8"}
 
 
 def class_document(classroom: Classroom, submissions: list[Submission]) -> Document:
@@ -33,7 +34,7 @@ def class_document(classroom: Classroom, submissions: list[Submission]) -> Docum
 
 
 def document_bytes(document: Document, suffix: str) -> bytes:
-    """The document as a .xlsx or .docx file's bytes, written by the toolkit's writers."""
+    """The document as a .xlsx, .docx or .md file's bytes, written by the toolkit's writers."""
     from aigc_cs.export import write
 
     with tempfile.TemporaryDirectory() as folder:

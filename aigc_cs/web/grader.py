@@ -1,17 +1,41 @@
 """The toolkit's context (index, retriever, engine), built once per process from the settings, and the calls the web
-app makes into it: write an exercise set, grade an answer with the rules scorer, and ingest an uploaded shop. They
-run one at a time in a process: the context's caches are not made for threads, and the work is CPU-bound anyway."""
+app makes into it: write an exercise set, grade an answer with the rules scorer, ingest an uploaded shop, and (through
+`context`) drive a role-play session. They run one at a time in a process: the context's caches are not made for
+threads, and the work is CPU-bound anyway.
+
+Every job first checks that the index is still the one the context was built from (`index_version`: a few file
+stats). After an ingest by any process (a worker that took an upload, or `aigc-cs ingest`) the context is built anew,
+so that nothing made from the old index is used again: the retriever, the reference answers and shop passages the
+grader keeps per context, the free-practice sets."""
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from aigc_cs.grading.models import Grade
+from aigc_cs.kb.index import Index
 from aigc_cs.kb.ingest import IngestReport
 from aigc_cs.tasks.context import Context
 from aigc_cs.tasks.exercise import ExerciseOutput
 from aigc_cs.web.settings import WebSettings
 
 PRACTICE_SET = 8  # exercises offered per shop and type on the free-practice page
+Version = tuple[tuple[str, int, int, int], ...]
+
+
+def index_version(index: Index) -> Version:
+    """What every ingest that changes the index changes: the chunk file, and each shop's facts (a shop uploaded again
+    may change only its facts). Files are replaced whole, so a new file is a new inode and modification time."""
+    files = [index.chunks_file, *sorted((index.home / "shops").glob("*.json"))]
+    found = []
+    for path in files:
+        try:
+            stat = path.stat()
+        except FileNotFoundError:  # removed since the listing: the next check sees it gone
+            continue
+        found.append((path.name, stat.st_ino, stat.st_mtime_ns, stat.st_size))
+    return tuple(found)
 
 
 class Grader:
@@ -20,50 +44,50 @@ class Grader:
         self.ctx = Context(settings)  # opens nothing until first used
         self._lock = threading.Lock()
         self._practice: dict[tuple[str, str], ExerciseOutput] = {}
-        self._index_version: int | None = None
+        self._index_version = index_version(self.ctx.index)
 
     def shops(self) -> list[str]:
         return self.ctx.index.shop_ids()
 
-    def exercises(self, shop: str, kind: str, n: int) -> ExerciseOutput:
-        from aigc_cs.tasks.exercise import ExerciseInput, run
-
+    @contextmanager
+    def context(self) -> Iterator[Context]:
+        """The context for one job, on the index as it is now; other jobs of this process wait their turn."""
         with self._lock:
-            self._follow_index()
-            return run(ExerciseInput(shop=shop, type=kind, n=n), self.ctx)  # type: ignore[arg-type]
+            version = index_version(self.ctx.index)
+            if version != self._index_version:
+                self.ctx = Context(self.settings)
+                self._practice.clear()
+                self._index_version = version
+            yield self.ctx
+
+    def exercises(self, shop: str, kind: str, n: int) -> ExerciseOutput:
+        with self.context() as ctx:
+            return _exercise_set(ctx, shop, kind, n)
 
     def practice_set(self, shop: str, kind: str) -> ExerciseOutput:
-        """The free-practice exercises of a shop and type: written once per process, then kept."""
-        if (shop, kind) not in self._practice:
-            self._practice[(shop, kind)] = self.exercises(shop, kind, PRACTICE_SET)
-        return self._practice[(shop, kind)]
+        """The free-practice exercises of a shop and type: written once per index, then kept."""
+        with self.context() as ctx:
+            if (shop, kind) not in self._practice:
+                self._practice[(shop, kind)] = _exercise_set(ctx, shop, kind, PRACTICE_SET)
+            return self._practice[(shop, kind)]
 
     def grade(self, answer: str, rubric: str, shop: str, scenario: str) -> Grade:
         from aigc_cs.grading.grade import grade
 
-        with self._lock:
-            self._follow_index()
-            return grade(answer, rubric, shop, self.ctx, scenario=scenario, scorer="rules")
-
-    def _follow_index(self) -> None:
-        """After an ingest by another process (a worker that took an upload, or `aigc-cs ingest`), read the index
-        anew: the retriever and the practice sets were made from the old one."""
-        try:
-            version = self.ctx.index.chunks_file.stat().st_mtime_ns
-        except FileNotFoundError:
-            version = None
-        if version != self._index_version:
-            self.ctx.__dict__.pop("retriever", None)
-            self._practice.clear()
-            self._index_version = version
+        with self.context() as ctx:
+            return grade(answer, rubric, shop, ctx, scenario=scenario, scorer="rules")
 
     def ingest(self, folder: Path) -> IngestReport:
-        """Ingest a shop folder as `aigc-cs ingest` does; the retriever and the practice sets are made anew."""
+        """Ingest a shop folder as `aigc-cs ingest` does; the next job of every process sees the new index."""
         from aigc_cs.kb.ingest import ingest
 
         settings = self.settings
-        with self._lock:
-            report = ingest(self.ctx.index, [folder], max_bytes=int(settings.max_file_mb * 2**20),
-                            chunk_chars=settings.chunk_chars)
-            self._follow_index()
-        return report
+        with self.context() as ctx:
+            return ingest(ctx.index, [folder], max_bytes=int(settings.max_file_mb * 2**20),
+                          chunk_chars=settings.chunk_chars)
+
+
+def _exercise_set(ctx: Context, shop: str, kind: str, n: int) -> ExerciseOutput:
+    from aigc_cs.tasks.exercise import ExerciseInput, run
+
+    return run(ExerciseInput(shop=shop, type=kind, n=n), ctx)  # type: ignore[arg-type]

@@ -1,11 +1,13 @@
 """What the web app stores: teachers, classes and their students, assignments (an exercise set) and their questions,
-every submission a student made, every score a teacher overrode, a student's free-practice attempts, and failed
-sign-ins (for the login limit). The schema itself is made by the Alembic
+every submission a student made, every score a teacher overrode, a student's free-practice attempts, their role-play
+sessions and every line they typed in them, and failed sign-ins (for the login limit). The schema itself is made by the
+Alembic
 migrations in ``migrations/``; a test checks that they and these models agree."""
 
 from datetime import datetime, timezone
+from typing import ClassVar
 
-from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 STATUS_LABELS = {"pending": "评分中", "graded": "已评分", "failed": "待教师处理"}
@@ -191,6 +193,50 @@ class PracticeAttempt(Base):
     @property
     def final(self) -> float | None:
         return self.total
+
+
+class RolePlay(Base):
+    """A role-play session (the tool plays the customer): the engine's state as JSON, which is everything it needs to
+    go on in any worker after any restart, and once the session is over its summary as JSON. `version` goes up with
+    every change: two replies to the same state (two tabs, two workers) cannot both be taken."""
+
+    __tablename__ = "roleplays"
+    __table_args__ = (Index("ix_roleplays_student_created", "student_id", "created_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id"))
+    shop: Mapped[str] = mapped_column(String(64))
+    persona: Mapped[str] = mapped_column(String(64))  # the persona's id
+    persona_name: Mapped[str] = mapped_column(String(64))  # as it was at the start, for the lists
+    type_name: Mapped[str] = mapped_column(String(32))
+    exam: Mapped[bool] = mapped_column(Boolean)
+    state: Mapped[str] = mapped_column(Text)  # practice.models.SessionState as JSON
+    replies: Mapped[int] = mapped_column(default=0)  # the student's lines taken so far
+    done: Mapped[bool] = mapped_column(Boolean, default=False)
+    outcome: Mapped[str | None] = mapped_column(String(16))  # deal / lost / review, once the customer decided
+    summary: Mapped[str | None] = mapped_column(Text)  # practice.summary.PracticeSummary as JSON, made when it is over
+    total: Mapped[float | None] = mapped_column(Float)  # the dialogue grade, with the summary
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    student: Mapped[Student] = relationship()
+    __mapper_args__: ClassVar[dict] = {"version_id_col": version}
+
+
+class RolePlayReply(Base):
+    """A line the student typed in a role-play, committed before the engine reads it: `taken` when it is in the
+    session, `refused` (too long, too late) or `failed` (the engine broke) with the reason. So nothing typed is lost,
+    and the limit on replies per minute is counted here, across server processes."""
+
+    __tablename__ = "roleplay_replies"
+    __table_args__ = (Index("ix_roleplay_replies_student_created", "student_id", "created_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    roleplay_id: Mapped[int] = mapped_column(ForeignKey("roleplays.id"), index=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id"))
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class LoginFailure(Base):

@@ -41,10 +41,12 @@ def _common(request: Request) -> dict:
 def templates() -> Jinja2Templates:
     import jinja2
 
+    from aigc_cs.practice.personas import judge_settings
+
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True,
                              lstrip_blocks=True, undefined=jinja2.StrictUndefined)
     env.filters.update(local=local_time, score=score)
-    env.globals["KINDS"] = TYPE_NAMES
+    env.globals.update(KINDS=TYPE_NAMES, OUTCOMES=judge_settings().outcomes)
     return Jinja2Templates(env=env, context_processors=[_common])
 
 

@@ -16,6 +16,8 @@ class WebSettings(Settings):
     secret_key: SecretStr | None = Field(default=None, description="会话签名密钥；不填时自动生成并保存在 <home>/web-secret")
     cookie_secure: bool = Field(default=False, description="只通过 HTTPS 发送会话 Cookie（在 HTTPS 反向代理后面时打开）")
     submit_per_minute: int = Field(default=10, ge=1, le=1000, description="每个学生每分钟最多提交几次答案")
+    chat_per_minute: int = Field(default=15, ge=1, le=1000,
+                                 description="每个学生每分钟在角色扮演里最多发几句回复（开始一次练习也算一句）")
 
     @property
     def db_url(self) -> str:

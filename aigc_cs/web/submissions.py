@@ -13,11 +13,22 @@ from sqlalchemy.orm import Session
 from aigc_cs.errors import UserError
 from aigc_cs.inputs import MAX_TEXT_CHARS, too_long
 from aigc_cs.web.grader import Grader
-from aigc_cs.web.models import Assignment, PracticeAttempt, Question, Student, Submission, utcnow
+from aigc_cs.web.models import (
+    Assignment,
+    PracticeAttempt,
+    Question,
+    RolePlay,
+    RolePlayReply,
+    Student,
+    Submission,
+    utcnow,
+)
 
 log = logging.getLogger(__name__)
 WINDOW = timedelta(minutes=1)
 Attempt = TypeVar("Attempt", Submission, PracticeAttempt)
+Owned = TypeVar("Owned", Submission, PracticeAttempt, RolePlay)
+Counted = Submission | PracticeAttempt | RolePlay | RolePlayReply
 
 
 def check_answer(answer: str) -> None:
@@ -28,12 +39,13 @@ def check_answer(answer: str) -> None:
         raise too_long("答案", MAX_TEXT_CHARS, len(answer))
 
 
-def wait_seconds(db: Session, student: Student, per_minute: int) -> int:
-    """How long the student must wait before the next submission (0: now). Counted in the database, so it holds
-    across server processes."""
+def wait_seconds(db: Session, student_id: int, per_minute: int,
+                 tables: tuple[type[Counted], ...] = (Submission, PracticeAttempt)) -> int:
+    """How long the student must wait before the next row of `tables` (0: now): answers by default. Counted in the
+    database, so it holds across server processes."""
     now = utcnow()
-    recent = sorted((at for table in (Submission, PracticeAttempt) for at in db.scalars(
-        select(table.created_at).where(table.student_id == student.id, table.created_at > now - WINDOW)
+    recent = sorted((at for table in tables for at in db.scalars(
+        select(table.created_at).where(table.student_id == student_id, table.created_at > now - WINDOW)
         .order_by(table.created_at.desc()).limit(per_minute))), reverse=True)[:per_minute]
     if len(recent) < per_minute:
         return 0
@@ -46,7 +58,7 @@ def refusal(db: Session, student: Student, answer: str, per_minute: int) -> tupl
         check_answer(answer)
     except UserError as exc:
         return exc.message, 400
-    wait = wait_seconds(db, student, per_minute)
+    wait = wait_seconds(db, student.id, per_minute)
     if wait:
         return f"提交得太快了：每分钟最多提交 {per_minute} 次，请 {wait} 秒后再提交（答案还在框里）", 429
     return None
@@ -60,8 +72,9 @@ def submit(db: Session, attempt: Attempt, grader: Grader) -> Attempt:
     return attempt
 
 
-def own(db: Session, table: type[Attempt], row_id: int, student_id: int) -> Attempt:
-    """A student's own submission or practice attempt; anybody else's is a 404, like one that does not exist."""
+def own(db: Session, table: type[Owned], row_id: int, student_id: int) -> Owned:
+    """A student's own submission, practice attempt or role-play; anybody else's is a 404, like one that does not
+    exist."""
     found = db.get(table, row_id)
     if found is None or found.student_id != student_id:
         raise HTTPException(404)

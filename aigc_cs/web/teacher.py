@@ -1,6 +1,6 @@
-"""Teacher pages: classes, publishing an assignment, the submissions of an assignment, one submission with its
-override form, regrading, resetting a student's password, and the class's xlsx. Every route here checks the
-teacher role (router dependency), and a teacher reaches only their own classes."""
+"""Teacher pages: classes (with the students' role-play sessions), publishing an assignment, the submissions of an
+assignment, one submission with its override form, regrading, resetting a student's password, and the class's xlsx.
+Every route here checks the teacher role (router dependency), and a teacher reaches only their own classes."""
 
 from typing import Annotated
 
@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from aigc_cs.errors import UserError
-from aigc_cs.web import classes, export, owned, submissions
+from aigc_cs.web import classes, export, owned, roleplays, submissions
 from aigc_cs.web.accounts import reset_student_password
 from aigc_cs.web.auth import TeacherViewer, check_csrf, require_teacher
 from aigc_cs.web.deps import get_db, get_grader
@@ -37,15 +37,15 @@ def create_class(request: Request, viewer: TeacherViewer, db: Db, name: Annotate
     return redirect(f"/teacher/classes/{classroom.id}")
 
 
-def _class_page(request: Request, classroom: Classroom, grader: Grader, error: str | None = None,
+def _class_page(request: Request, db: Session, classroom: Classroom, grader: Grader, error: str | None = None,
                 status_code: int = 200) -> Response:
     return render(request, "class.html", status_code=status_code, classroom=classroom, shops=grader.shops(),
-                  max_questions=classes.MAX_QUESTIONS, error=error)
+                  max_questions=classes.MAX_QUESTIONS, roleplays=roleplays.of_class(db, classroom.id), error=error)
 
 
 @router.get("/classes/{classroom_id}")
 def class_page(request: Request, viewer: TeacherViewer, db: Db, grader: GraderDep, classroom_id: int) -> Response:
-    return _class_page(request, owned.classroom(db, viewer, classroom_id), grader)
+    return _class_page(request, db, owned.classroom(db, viewer, classroom_id), grader)
 
 
 @router.post("/classes/{classroom_id}/assignments")
@@ -56,7 +56,7 @@ def publish(request: Request, viewer: TeacherViewer, db: Db, grader: GraderDep, 
     try:
         assignment = classes.publish(db, classroom, title, shop, kind, n, grader)
     except UserError as exc:
-        return _class_page(request, classroom, grader, exc.message, 400)
+        return _class_page(request, db, classroom, grader, exc.message, 400)
     return redirect(f"/teacher/assignments/{assignment.id}")
 
 

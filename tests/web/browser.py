@@ -60,33 +60,51 @@ class Browser:
         return self.driver.find_elements("css selector", css)
 
     def fill(self, **fields: str) -> None:
-        """Type into the inputs, selects and text areas named by the keywords."""
+        """Type into the inputs, selects and text areas named by the keywords; a radio button or check box named so
+        is picked by its value."""
         from selenium.webdriver.support.ui import Select
 
         for name, value in fields.items():
             element = self.driver.find_element("css selector", f"[name='{name}']")
-            if element.tag_name == "select":
+            if element.get_attribute("type") in ("radio", "checkbox"):
+                self.driver.find_element("css selector", f"[name='{name}'][value='{value}']").click()
+            elif element.tag_name == "select":
                 Select(element).select_by_value(value)
             else:
                 element.clear()
                 element.send_keys(value)
 
-    def submit(self, form: str = "main form", **fields: str) -> None:
-        """Fill the fields and press the form's submit button; wait until the next page is there."""
+    def submit(self, form: str = "main form", dialog: bool = False, **fields: str) -> None:
+        """Fill the fields and press the form's submit button (and OK in the page's confirm dialog, with `dialog`);
+        wait until the next page is there."""
         self.fill(**fields)
-        self._leave(self.driver.find_element("css selector", f"{form} button[type=submit]"))
+        self._leave(self.driver.find_element("css selector", f"{form} button[type=submit]"), dialog)
+
+    def send(self, form: str, grows: str, **fields: str) -> bool:
+        """Fill the fields and press the button of a form the page's script posts in the background; wait until the
+        page shows more elements `grows` than before. True when the page was changed in place, not loaded anew."""
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        before = len(self.find(grows))
+        self.driver.execute_script("window.stayed = true")
+        self.fill(**fields)
+        self.driver.find_element("css selector", f"{form} button[type=submit]").click()
+        WebDriverWait(self.driver, PAGE_LOAD_S).until(lambda _driver: len(self.find(grows)) > before)
+        return self.driver.execute_script("return window.stayed === true")
 
     def click(self, text: str) -> None:
         """Follow the link with this text; wait until the next page is there."""
         self._leave(self.driver.find_element("partial link text", text))
 
-    def _leave(self, element) -> None:
+    def _leave(self, element, dialog: bool = False) -> None:
         from selenium.common.exceptions import WebDriverException
         from selenium.webdriver.support import expected_conditions
         from selenium.webdriver.support.ui import WebDriverWait
 
         old = self.driver.find_element("tag name", "html")
         element.click()
+        if dialog:
+            WebDriverWait(self.driver, PAGE_LOAD_S).until(expected_conditions.alert_is_present()).accept()
 
         def gone(_driver) -> bool:  # the old page's root is stale, or Chromium already dropped its node mid-check
             try:

@@ -34,11 +34,13 @@ def classroom(app, teacher):
     question = question_ids(first)[0]
     answer(first, question, "您好，欢迎光临！请问有什么可以帮您？")
     submission = int(first.client.get("/student/history").text.split('href="/student/submissions/')[1].split('"')[0])
+    first.submit("/student/roleplay", "/student/roleplay", shop="demo-fashion", persona="hesitant-dress")
+    roleplay = int(first.page.split('action="/student/roleplay/')[1].split('"')[0])
     with app.state.sessions() as db:
         student = db.query(Student).filter_by(number="1001").one().id
     ids = {"classroom_id": classroom_id, "assignment_id": assignment_id, "question_id": question,
            "submission_id": submission, "student_id": student, "shop": "demo-fashion", "kind": "reply", "no": 1,
-           "attempt_id": 1}
+           "attempt_id": 1, "roleplay_id": roleplay, "fmt": "md"}
     return {"ids": ids, "first": first, "second": second, "code": code}
 
 
@@ -91,6 +93,12 @@ def test_a_student_sees_only_their_own_work(app, classroom):
     assert response.status_code == 404 and "欢迎光临" not in response.text
     second.get("/student/history")
     assert "还没有提交过答案" in second.page
+    roleplay = f"/student/roleplay/{classroom['ids']['roleplay_id']}"
+    assert classroom["first"].get(roleplay).status_code == 200
+    for path in (roleplay, f"{roleplay}/transcript.md"):
+        assert second.get(path).status_code == 404, path
+    second.get("/student/roleplay")
+    assert "我的角色扮演" not in second.page
 
 
 def test_a_teacher_sees_only_their_own_classes(app, classroom):
