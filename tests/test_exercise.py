@@ -151,10 +151,6 @@ def test_a_type_whose_task_is_missing_says_not_implemented(monkeypatch):
         _task("faq")
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11 item 4 not built: two demo-beauty delay apologies (one stalls with 有结果再"
-                                      "联系, one does not say the shop has no fixed compensation), one FAQ size chart runs "
-                                      "past 180 characters, and three reply references miss empathy or the closing step; "
-                                      "6 of 60 scored below 80 on 2026-11-30 (13 before this session's fixes)")
 def test_every_reference_answer_reaches_the_top_band_of_its_own_rubric(cli):
     """A student who copies the model answer must not lose points: each reference scores at least 80 of 100."""
     low = []

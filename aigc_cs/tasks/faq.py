@@ -224,8 +224,18 @@ class _Job:
 
 
 def _flat(text: str) -> str:
-    """Template or section lines as one paragraph."""
-    return re.sub(r"\n|[ \t]{2,}", "", text)
+    """Template or section lines as one paragraph; a numbered row ("1. S码…") keeps its own line."""
+    return re.sub(r"\n(?!\d+\. )|[ \t]{2,}", "", text).strip()
+
+
+_SIZE_ROW = re.compile(r"^(?:[^：:]{0,12}[：:])?((?:[A-Z]{1,3}|\d{2,3}|均)码[^；;。]*\d+\s*[–\-~至到]\s*\d+[^；;。]*)")
+
+
+def size_rows(text: str) -> list[str]:
+    """The rows of a size chart written as one run ("尺码参考：S码适合…；M码适合…"), one per size with its ranges; []
+    when the section has fewer than two."""
+    rows = [m.group(1) for part in re.split(r"[；;。\n]", text) if (m := _SIZE_ROW.match(part.strip()))]
+    return rows if len(rows) >= 2 else []
 
 
 def _points(product: Product | None) -> list[str]:
@@ -263,6 +273,7 @@ def run(inp: FaqInput, ctx: Context) -> FaqOutput:
 
         answer = render(f"offline/{PROMPT}.j2", item=item_id, kind=kind, shop=shop.info, f=shop.facts,
                         product=product, noun=noun, sec=sec, points=_points(product), others=others, pick=choose,
+                        rows=size_rows(product.sections["size"].text) if product and "size" in product.sections else [],
                         exchange=shop.facts.no_reason_exchange)
         return FaqDraft(question=question, answer=_flat(answer))
 

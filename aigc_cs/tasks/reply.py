@@ -13,7 +13,8 @@ from aigc_cs.llm.engine import generate, spent
 from aigc_cs.llm.templates import render
 from aigc_cs.tasks.base import TaskResult, guard_warnings, unique
 from aigc_cs.tasks.context import Context
-from aigc_cs.text import NUMBER, pick, to_number
+from aigc_cs.tasks.doubts import raised
+from aigc_cs.text import NUMBER, normalize, pick, to_number
 
 PROMPT = "reply"
 MAX_MESSAGE_CHARS = 2000
@@ -24,6 +25,7 @@ DISCOMFORT_WORDS = re.compile(r"过敏|泛红|刺痛|起疹|疹子|发痒|痒|�
 # what the customer feels besides the question (换位思考): in a hurry, or worried about the product
 CONCERNS = {"urgent": re.compile(r"急|赶时间|等着用|马上要用"), "worry": re.compile(r"怕|担心|会不会|不放心|敏感|刺激|泛红|过敏")}
 APPAREL = {"女装", "男装", "童装", "服饰", "服装", "鞋靴", "内衣"}
+WORRIES = ("quality", "packaging")  # doubt kinds whose word a reply names back ("您担心缩水，这很正常")
 SIZE_CHARS = 260  # a size chart is read whole, not cut after its first line
 
 
@@ -213,6 +215,7 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
                 conditional=bool(CONDITION_WORDS.search(message)), apparel=shop.info.category in APPAREL,
                 discomfort=bool(DISCOMFORT_WORDS.search(message)),
                 concern=next((k for k, words in CONCERNS.items() if words.search(message)), "after" if after else ""),
+                worry=_worry(message),
                 passage={"label": _passage_label(passage, shop), "text": passage.sentence} if passage else None,
                 pick=choose,
             )
@@ -236,6 +239,12 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
                        stage="aftersale" if after else "presale",
                        citations=unique(citations), engine=gen.engine, usage=spent([gen.usage]),
                        warnings=gen.warnings + guard_warnings(text, shop))
+
+
+def _worry(message: str) -> str:
+    """The word of a quality or packaging doubt the customer used (缩水, 刺激, 压坏), to name it back to them."""
+    text = normalize(message)
+    return next((w for k in raised(message) if k.id in WORRIES and (w := k.trigger(text))), "")
 
 
 def _prompt_passages(message: str, shop: Shop, ctx: Context) -> list[Passage]:
