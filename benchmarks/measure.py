@@ -7,6 +7,7 @@ name in benchmarks/results.json: a list of {name, value, unit, budget, met, load
 
 import json
 import operator
+import resource
 import subprocess
 import sys
 import time
@@ -63,6 +64,15 @@ def run_cli(args: list[str], env: dict[str, str], codes: tuple[int, ...] = (0,))
     if proc.returncode not in codes:
         sys.exit(f"aigc-cs {' '.join(args)} failed ({proc.returncode}): {proc.stderr}")
     return elapsed, proc
+
+
+def timed(args: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(wall seconds, CPU seconds (user + system)) of one whole `aigc-cs ARGS` process; CPU time is less sensitive
+    to the machine's load than wall time on 2 shared cores."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall = run_cli(args, env)[0]
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def _number(value: float) -> str:

