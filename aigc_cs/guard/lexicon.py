@@ -41,6 +41,12 @@ def in_name(start: int, end: int, names: list[tuple[int, int]]) -> bool:
     return any(b <= start and end <= e for b, e in names)
 
 
+@cache
+def compiled(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """A lexicon pattern compiled once per process (there are more than `re`'s own cache keeps: it would recompile)."""
+    return re.compile(pattern, flags)
+
+
 class Term(BaseModel):
     term: str
     pattern: str | None = None
@@ -51,7 +57,7 @@ class Term(BaseModel):
     instead: str
 
     def regex(self) -> re.Pattern[str]:
-        return re.compile(self.pattern or re.escape(self.term), re.MULTILINE)
+        return compiled(self.pattern or re.escape(self.term), re.MULTILINE)
 
     def excused(self, text: str, start: int, end: int, spans: list[tuple[int, int]]) -> bool:
         """No fault: the match cuts a word, its context says so, or it is quoted (广告法禁止使用“最”: a mention)."""
@@ -59,9 +65,9 @@ class Term(BaseModel):
             return True
         if start > 0 and end < len(text) and _QUOTES.get(text[start - 1]) == text[end]:
             return True
-        if self.unless and re.search(self.unless, _around(text, start, end, _CLAUSE_END)):
+        if self.unless and compiled(self.unless).search(_around(text, start, end, _CLAUSE_END)):
             return True
-        return bool(self.unless_sentence and re.search(self.unless_sentence, _around(text, start, end, _SENTENCE_END)))
+        return bool(self.unless_sentence and compiled(self.unless_sentence).search(_around(text, start, end, _SENTENCE_END)))
 
 
 class Hit(BaseModel):
