@@ -24,7 +24,6 @@ def prompts_dir() -> Path:
 def corpus_yaml(name: str):
     """A YAML file of the bundled corpus (``phrasebook/lexicon.yaml``), parsed with libyaml when it is there:
     the phrase books are read on every CLI call, and the pure-Python parser takes most of a second for them."""
-    import yaml
+    from aigc_cs.yaml_safe import safe_load
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load((corpus_dir() / name).read_text(encoding="utf-8"), Loader=loader)
+    return safe_load((corpus_dir() / name).read_text(encoding="utf-8"))

@@ -4,13 +4,13 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from aigc_cs.config import Settings
+from aigc_cs.config import HOME_ENV, Settings
 from aigc_cs.kb.index import Index
 from aigc_cs.kb.ingest import ingest
 from aigc_cs.paths import corpus_dir
@@ -25,6 +25,16 @@ def build_index(home: Path, roots: list[Path] | None = None) -> Index:
     ingest(index, roots or [corpus_dir()], max_bytes=int(settings.max_file_mb * 2**20),
            chunk_chars=settings.chunk_chars)
     return index
+
+
+@pytest.fixture(scope="session", autouse=True)
+def default_home(tmp_path_factory) -> Iterator[Path]:
+    """AIGC_CS_HOME for whatever a test runs without naming a home: a fresh folder of this test process (each xdist
+    worker has its own), never the repo's .aigc-cs, where `make test` runs the eval suites at the same time."""
+    home = tmp_path_factory.mktemp("default-home")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(HOME_ENV, str(home))
+        yield home
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from aigc_cs.errors import UserError
 from aigc_cs.paths import data_dir
+from aigc_cs.yaml_safe import safe_load
 
 Kind = Literal["typo", "extreme", "slang", "banned"]
 KINDS: tuple[str, ...] = ("typo", "extreme", "slang", "banned")
@@ -68,7 +69,7 @@ def language_dir(split: str) -> Path:
 
 def load_planted(path: Path) -> list[Planted]:
     try:
-        return [Planted.model_validate(item) for item in yaml.safe_load(path.read_text(encoding="utf-8")) or []]
+        return [Planted.model_validate(item) for item in safe_load(path.read_text(encoding="utf-8")) or []]
     except (yaml.YAMLError, ValidationError, TypeError) as exc:
         raise UserError(f"{path}：埋错样本格式有误（{type(exc).__name__}）") from None
 

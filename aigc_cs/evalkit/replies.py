@@ -18,6 +18,7 @@ from aigc_cs.errors import UserError
 from aigc_cs.kb.models import PolicyFacts
 from aigc_cs.paths import corpus_dir, data_dir
 from aigc_cs.text import normalize
+from aigc_cs.yaml_safe import safe_load
 
 Split = Literal["dev", "test"]
 Label = Literal["in_scope", "smalltalk", "out_of_scope"]
@@ -79,7 +80,7 @@ def load_messages(split: str) -> list[Message]:
     items: list[Message] = []
     for path in sorted(folder.glob("*.yaml")):
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+            data = safe_load(path.read_text(encoding="utf-8")) or []
             items.extend(Message.model_validate(item) for item in data)
         except (yaml.YAMLError, ValidationError) as exc:
             raise UserError(f"{path}：标注消息格式有误（{type(exc).__name__}），格式见 evals/replies/README.md") from None
@@ -90,14 +91,18 @@ def load_messages(split: str) -> list[Message]:
 
 def eval_context(ctx):
     """A context on ``<home>/eval-index``: the bundled corpus plus the shops of evals/shops (ingested once;
-    later runs only re-read what changed)."""
+    later runs only re-read what changed). Kept on `ctx`, so that the suites of one run share its index and retriever."""
     from aigc_cs.kb.ingest import ingest
     from aigc_cs.tasks.context import Context
 
+    kept = ctx.__dict__.get("_eval_index_context")
+    if kept is not None:
+        return kept
     settings = ctx.settings.model_copy(update={"home": ctx.settings.home / "eval-index", "engine": "offline"})
     other = Context(settings)
     ingest(other.index, [corpus_dir(), data_dir("evals") / "shops"], max_bytes=int(settings.max_file_mb * 2**20),
            chunk_chars=settings.chunk_chars)
+    ctx.__dict__["_eval_index_context"] = other
     return other
 
 

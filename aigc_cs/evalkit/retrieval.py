@@ -14,6 +14,7 @@ from aigc_cs.errors import UserError
 from aigc_cs.kb.models import SHOP_DOC_TYPES
 from aigc_cs.kb.retrieve import Retriever
 from aigc_cs.paths import data_dir
+from aigc_cs.yaml_safe import safe_load
 
 CORPUS_PREFIX = "corpus/"
 SEARCH_DEPTH = 10
@@ -60,7 +61,7 @@ def load_questions(split: str = "dev", folder: Path | None = None) -> list[Quest
     items: list[Question] = []
     for path in sorted(folder.glob("*.yaml")):
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+            data = safe_load(path.read_text(encoding="utf-8")) or []
             items.extend(_question(item) for item in data)
         except (yaml.YAMLError, ValueError, KeyError) as exc:
             raise UserError(f"{path}：标注问题格式有误（{type(exc).__name__}），每条需要问题和出处") from None

@@ -34,6 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from aigc_cs.errors import UserError
 from aigc_cs.evalkit.assertions import FIELD_PART, KINDS, LIST_KINDS
 from aigc_cs.paths import data_dir
+from aigc_cs.yaml_safe import safe_load
 
 MODIFIERS = ("not", "field", "name")
 CASE_KEYS = ("id", "description", "vars", "assert", "default_assert")
@@ -230,7 +231,7 @@ def _cell(kind: str, cell: str) -> Any:
     if cell.lower() in TRUE_CELLS:
         return True
     try:
-        value = yaml.safe_load(cell)
+        value = safe_load(cell)
     except yaml.YAMLError:
         return cell
     return value if value is not None else cell
@@ -272,7 +273,7 @@ def load_suite(path: Path) -> Suite:
     """Read and validate one suite file; every problem is a `UserError` naming the file, the case and the field."""
     where = _Where(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = safe_load(path.read_text(encoding="utf-8"))
     except OSError:
         raise UserError(f"{display(path)}：读不到套件文件") from None
     except yaml.YAMLError as exc:

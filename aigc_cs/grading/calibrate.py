@@ -21,6 +21,7 @@ from aigc_cs.grading.agreement import Agreement, agreement, band
 from aigc_cs.grading.rubric import Channel, Rubric, all_rubrics, get_rubric
 from aigc_cs.paths import data_dir
 from aigc_cs.tasks.context import Context
+from aigc_cs.yaml_safe import safe_load
 
 POOLED = "全部"
 BANDS = 5
@@ -77,7 +78,7 @@ def gold_dir(split: Split = "dev") -> Path:
 
 def _load(path: Path, model: type[BaseModel]) -> list:
     try:
-        items = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        items = safe_load(path.read_text(encoding="utf-8")) or []
         return [model.model_validate(item) for item in items]
     except yaml.YAMLError:
         raise UserError(f"{path}：YAML 格式有误") from None
