@@ -99,9 +99,21 @@ def train(examples: dict[str, list[str]], vectors: np.ndarray | None, hits: list
     return model
 
 
+def _code_version() -> str:
+    """The feature code a model was trained with: this module, the text normaliser and the keyword matcher
+    (a change to any of them changes the features, so a model cached before it must not be reused)."""
+    from importlib.metadata import version
+
+    from aigc_cs import text
+    from aigc_cs.kb import intents
+
+    sources = b"".join(Path(module.__file__).read_bytes() for module in (text, intents) if module.__file__)
+    return hashlib.sha1(Path(__file__).read_bytes() + sources + version("scikit-learn").encode()).hexdigest()
+
+
 def digest(examples: dict[str, list[str]], keywords: dict[str, list[str]], params: Params, embedded: bool) -> str:
     from aigc_cs.kb.index import MODEL_NAME
 
-    blob = json.dumps([MODEL_NAME if embedded else "none", examples, keywords, params.model_dump()],
+    blob = json.dumps([MODEL_NAME if embedded else "none", _code_version(), examples, keywords, params.model_dump()],
                       ensure_ascii=False, sort_keys=True)
     return hashlib.sha1(blob.encode()).hexdigest()[:16]
