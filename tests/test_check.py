@@ -49,11 +49,20 @@ def test_missing_file_and_unknown_shop_get_one_line(cli, tmp_path):
         ("签收一个月内不想要了都能退", "demo-fashion", "一个月内不想要"),  # 7-day shop: a no-reason return in other words
         ("退货的话邮费都不用您出", "demo-beauty", "邮费都不用您出"),  # buyer pays for their own reason
         ("来回运费全部我们出，什么原因都行", "demo-beauty", "运费全部我们出"),
+        ("收到一个月内随便退", "demo-fashion", "一个月内随便退"),  # 随便退: a no-reason return with no conditions
+        ("不喜欢的话两周内都能退", "demo-fashion", "两周内都能"),  # 两周 read as 14 days
+        ("尺码不合适可以随便换", "demo-beauty", "随便换"),  # the beauty shop exchanges nothing for no reason
     ],
 )
 def test_a_policy_error_in_other_words_is_caught(cli, text, shop, wrong):
     result = cli("check", text, "--shop", shop)
     assert result.code == 1 and f"“{wrong}”与店铺政策不符" in result.stdout
+
+
+@pytest.mark.parametrize("text", ["拆封后就不能随便退了哦", "商品不是随便退的，需要吊牌完好", "7天内不满意随便退"])
+def test_conditions_on_returns_are_no_policy_error(cli, text):
+    result = cli("check", text, "--shop", "demo-fashion")
+    assert result.code == 0 and "政策不符" not in result.stdout
 
 
 def test_the_same_paraphrase_with_the_shops_own_numbers_passes(cli):
