@@ -10,28 +10,18 @@ from aigc_cs.cli_aftercare import commands as aftercare_commands
 from aigc_cs.cli_eval import eval_app
 from aigc_cs.cli_grading import commands as grading_commands
 from aigc_cs.cli_grading import rubric_app
-from aigc_cs.cli_practice import commands as practice_commands
-from aigc_cs.cli_providers import commands as provider_commands
-from aigc_cs.cli_support import (
-    CassettesOpt,
-    ConcurrencyOpt,
-    EngineOpt,
+from aigc_cs.cli_options import (
+    EngineOptions,
     HomeOpt,
     JsonOpt,
-    ModelOpt,
     OutOpt,
-    ProviderOpt,
-    RecordOpt,
     ShopOpt,
-    StrictOpt,
-    console,
-    context,
-    emit,
-    friendly,
-    print_json,
-    run_ingest,
     shop_id,
+    with_engine_options,
 )
+from aigc_cs.cli_practice import commands as practice_commands
+from aigc_cs.cli_providers import commands as provider_commands
+from aigc_cs.cli_support import console, context, emit, friendly, print_json, run_ingest
 from aigc_cs.cli_web import commands as web_commands
 
 app = typer.Typer(
@@ -173,16 +163,13 @@ def search(
 
 @app.command()
 @friendly
+@with_engine_options()
 def reply(
     message: Annotated[str, typer.Argument(help="顾客的消息")],
     shop: ShopOpt,
     as_json: JsonOpt = False,
-    engine: EngineOpt = None,
-    provider: ProviderOpt = None,
-    model: ModelOpt = None,
-    strict: StrictOpt = False,
-    record: RecordOpt = None,
-    cassettes: CassettesOpt = None,
+    *,
+    engine_options: EngineOptions,
 ) -> None:
     """为顾客消息生成一条有出处、符合店铺政策的客服回复（默认离线引擎，可用 --engine llm 接入大模型）。"""
     from aigc_cs.errors import UserError
@@ -190,7 +177,7 @@ def reply(
 
     if not message.strip():
         raise UserError("顾客消息是空的：请在命令后写上顾客的话，例如 aigc-cs reply \"能便宜点吗\" --shop demo-fashion")
-    ctx = context(engine, provider, model, strict, record, cassettes)
+    ctx = engine_options.context()
     result = task.run(task.ReplyInput(message=message, shop=shop), ctx)
     notes = [] if result.answered else ["知识库里没有找到答案，回复已如实说明并承诺核实。"]
     emit(result, as_json, None, "回复", notes)
@@ -233,6 +220,7 @@ def check(
 
 @app.command()
 @friendly
+@with_engine_options()
 def rewrite(
     transcript: Annotated[str, typer.Argument(help="未成交的对话记录：文件（txt/md/docx/csv/xlsx，可为 GBK）或直接写对话，"
                                                    "每句以“顾客：”“客服：”开头")],
@@ -240,19 +228,15 @@ def rewrite(
     product: Annotated[str | None, typer.Option("--product", "-p", help="对话里的商品；不填时从对话里找")] = None,
     as_json: JsonOpt = False,
     out: OutOpt = None,
-    engine: EngineOpt = None,
-    provider: ProviderOpt = None,
-    model: ModelOpt = None,
-    strict: StrictOpt = False,
-    record: RecordOpt = None,
-    cassettes: CassettesOpt = None,
+    *,
+    engine_options: EngineOptions,
 ) -> None:
     """诊断一段未成交的对话（售前五步、禁用语、没消除的顾虑、政策错误，逐条标出行号），再改写成高转化话术。"""
     from aigc_cs.tasks import rewrite as task
     from aigc_cs.tasks.transcript import read_transcript
 
     conversation = read_transcript(transcript)
-    ctx = context(engine, provider, model, strict, record, cassettes)
+    ctx = engine_options.context()
     result = task.run(task.RewriteInput(transcript=conversation, shop=shop, product=product), ctx)
     if not as_json and out is None:
         _print_diagnosis(result)
@@ -275,6 +259,7 @@ def _print_diagnosis(result) -> None:
 
 @app.command()
 @friendly
+@with_engine_options(concurrency=True)
 def exercise(
     shop: ShopOpt,
     kind: Annotated[str, typer.Option(
@@ -284,13 +269,8 @@ def exercise(
     out: Annotated[Path | None, typer.Option(
         "--out", "-o", help="保存：.docx/.md/.xlsx 写两份（学生版，和同名加“-教师版”的教师版），.json 写一份；"
                             "旁边另写答题表（-答题表.xlsx）和评分用的作业文件（-作业.yaml）")] = None,
-    engine: EngineOpt = None,
-    provider: ProviderOpt = None,
-    model: ModelOpt = None,
-    strict: StrictOpt = False,
-    record: RecordOpt = None,
-    cassettes: CassettesOpt = None,
-    concurrency: ConcurrencyOpt = 1,
+    *,
+    engine_options: EngineOptions,
 ) -> None:
     """为教师出一组练习：情境、顾客画像、顾客的话（或对话记录）、参考答案和评分标准 ID；学生版不含答案。"""
     from aigc_cs.errors import UserError
@@ -299,7 +279,7 @@ def exercise(
 
     if kind not in task.TYPE_NAMES:
         raise UserError(f"--type 的值“{kind}”不可用，只能是 {' / '.join(task.TYPE_NAMES)}")
-    ctx = context(engine, provider, model, strict, record, cassettes, concurrency)
+    ctx = engine_options.context()
     result = task.run(task.ExerciseInput(shop=shop, type=kind, n=n), ctx)
     if out is None:
         emit(result, as_json, None, result.title(), result.notes)
@@ -319,6 +299,7 @@ def exercise(
 
 @app.command()
 @friendly
+@with_engine_options(concurrency=True)
 def faq(
     shop: ShopOpt,
     product: Annotated[str | None, typer.Option("--product", "-p", help="商品名或别名，例如 保湿面霜")] = None,
@@ -326,24 +307,20 @@ def faq(
     topic: Annotated[str | None, typer.Option("--topic", help="改为政策话题的标准回复，例如 七天无理由退货、发货、发票、运费")] = None,
     as_json: JsonOpt = False,
     out: OutOpt = None,
-    engine: EngineOpt = None,
-    provider: ProviderOpt = None,
-    model: ModelOpt = None,
-    strict: StrictOpt = False,
-    record: RecordOpt = None,
-    cassettes: CassettesOpt = None,
-    concurrency: ConcurrencyOpt = 1,
+    *,
+    engine_options: EngineOptions,
 ) -> None:
     """为一款商品（或一项政策）生成顾客常问的问题和可直接发送的标准回复，每条注明依据。"""
     from aigc_cs.tasks import faq as task
 
-    ctx = context(engine, provider, model, strict, record, cassettes, concurrency)
+    ctx = engine_options.context()
     result = task.run(task.FaqInput(shop=shop, product=product, topic=topic, n=n), ctx)
     emit(result, as_json, out, result.title(), result.notes)
 
 
 @app.command()
 @friendly
+@with_engine_options()
 def apology(
     shop: ShopOpt,
     scenario: Annotated[str, typer.Option("--scenario", help="延迟发货 / 发错货 / 缺货 / 商品破损 / 物流丢件 / 质量问题")],
@@ -352,19 +329,15 @@ def apology(
     order_facts: Annotated[str | None, typer.Option("--order-facts", help="订单情况，会写进消息，例如“订单号 1234，已延迟3天”")] = None,
     as_json: JsonOpt = False,
     out: OutOpt = None,
-    engine: EngineOpt = None,
-    provider: ProviderOpt = None,
-    model: ModelOpt = None,
-    strict: StrictOpt = False,
-    record: RecordOpt = None,
-    cassettes: CassettesOpt = None,
+    *,
+    engine_options: EngineOptions,
 ) -> None:
     """写一条致歉消息：承认问题、真诚道歉、简要说明、只给政策允许的补救，并说清下一步和时间。"""
     from aigc_cs.tasks import apology as task
 
     inp = task.ApologyInput(shop=shop, scenario=scenario, channel=channel, tone=tone, order_facts=order_facts)
     task.validate(inp)
-    result = task.run(inp, context(engine, provider, model, strict, record, cassettes))
+    result = task.run(inp, engine_options.context())
     notes = [f"共{result.chars}字，按{result.sms_segments}条短信发送"] if result.sms_segments else []
     emit(result, as_json, out, result.title(), notes)
 

@@ -5,17 +5,8 @@ from typing import Annotated
 
 import typer
 
-from aigc_cs.cli_support import (
-    CassettesOpt,
-    JsonOpt,
-    ModelOpt,
-    ProviderOpt,
-    RecordOpt,
-    console,
-    context,
-    friendly,
-    print_json,
-)
+from aigc_cs.cli_options import CassettesOpt, JsonOpt, ModelOpt, ProviderOpt, RecordOpt
+from aigc_cs.cli_support import console, context, friendly, print_json
 
 eval_app = typer.Typer(help="离线评测。", no_args_is_help=True)
 

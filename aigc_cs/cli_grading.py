@@ -5,19 +5,8 @@ from typing import Annotated
 
 import typer
 
-from aigc_cs.cli_support import (
-    CassettesOpt,
-    EngineOpt,
-    JsonOpt,
-    ModelOpt,
-    ProviderOpt,
-    ShopOpt,
-    console,
-    context,
-    friendly,
-    print_json,
-    shop_id,
-)
+from aigc_cs.cli_options import CassettesOpt, EngineOpt, JsonOpt, ModelOpt, ProviderOpt, ShopOpt, shop_id
+from aigc_cs.cli_support import console, context, friendly, print_json
 
 commands = typer.Typer()  # merged into the main app by cli.py
 rubric_app = typer.Typer(help="评分标准。", no_args_is_help=True)

@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from aigc_cs.cli_support import CassettesOpt, ModelOpt, ProviderOpt, ShopOpt, console, context, friendly
+from aigc_cs.cli_options import CassettesOpt, ModelOpt, ProviderOpt, ShopOpt
+from aigc_cs.cli_support import console, context, friendly
 
 commands = typer.Typer()  # merged into the main app by cli.py
 END_WORDS = ("结束", "/结束", "退出")

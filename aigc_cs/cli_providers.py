@@ -4,7 +4,8 @@ from typing import Annotated
 
 import typer
 
-from aigc_cs.cli_support import JsonOpt, console, friendly, print_json
+from aigc_cs.cli_options import JsonOpt
+from aigc_cs.cli_support import console, friendly, print_json
 
 commands = typer.Typer()  # merged into the main app by cli.py
 

@@ -1,11 +1,11 @@
-"""What every command of the aigc-cs CLI shares: the option types, printing, the one-line error wrapper and the
-task context (which ingests the demo corpus on first use)."""
+"""What every command of the aigc-cs CLI shares: printing, the one-line error wrapper and the task context (which
+ingests the demo corpus on first use). The shared options are in `aigc_cs.cli_options`."""
 
 import functools
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import typer
 
@@ -13,43 +13,6 @@ if TYPE_CHECKING:
     from aigc_cs.errors import UserError
 
 F = TypeVar("F", bound=Callable)
-
-
-def shop_id(value: str | None) -> str | None:
-    """Every --shop/-s option is checked here, before the command runs: an id is never a path."""
-    from aigc_cs.errors import UserError
-    from aigc_cs.kb.models import valid_shop_id
-
-    try:
-        return None if value is None else valid_shop_id(value)
-    except UserError as exc:
-        fail(exc)
-
-
-def use_home(value: Path | None) -> Path | None:
-    """--home: the index folder of this run, over AIGC_CS_HOME and aigc-cs.toml (set as AIGC_CS_HOME, so every
-    setting and every process this run starts sees it)."""
-    if value is not None:
-        from aigc_cs.config import HOME_ENV
-
-        os.environ[HOME_ENV] = str(value.expanduser())
-    return value
-
-
-ShopOpt = Annotated[str, typer.Option("--shop", "-s", callback=shop_id, help="店铺 ID，见 aigc-cs shops")]
-HomeOpt = Annotated[Path | None, typer.Option(
-    "--home", callback=use_home, is_eager=True, show_default=False,
-    help="索引目录（放在命令名前面）；默认在用户数据目录，也可用环境变量 AIGC_CS_HOME 指定")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="输出 JSON")]
-OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="保存到文件：.md/.docx/.xlsx/.json（按扩展名）")]
-# Engine selection, shared by every task command; each overrides the same setting of aigc-cs.toml / AIGC_CS_*.
-EngineOpt = Annotated[str | None, typer.Option("--engine", help="offline（默认）/ llm / replay")]
-ProviderOpt = Annotated[str | None, typer.Option("--provider", help="大模型服务商预设，见 aigc-cs providers")]
-ModelOpt = Annotated[str | None, typer.Option("--model", help="模型名，不填用预设默认模型")]
-StrictOpt = Annotated[bool, typer.Option("--strict", help="大模型输出无效时直接报错，不退回离线引擎")]
-RecordOpt = Annotated[Path | None, typer.Option("--record", help="把大模型问答录制成 JSONL 到该目录")]
-CassettesOpt = Annotated[Path | None, typer.Option("--cassettes", help="replay 引擎读取的录制目录")]
-ConcurrencyOpt = Annotated[int, typer.Option("--concurrency", min=1, max=32, help="批量生成时的并发数")]
 
 
 def console(stderr: bool = False):

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from aigc_cs.evalkit.replies import Split
 from aigc_cs.evalkit.retrieval import RetrievalResult
 from aigc_cs.tasks.base import TaskResult
 
@@ -44,7 +45,7 @@ def run_check(inp: CheckInput, ctx) -> CheckOutput:
 class RetrievalInput(BaseModel):
     mode: Literal["hybrid", "bm25", "dense"] = "hybrid"
     k: int = Field(default=3, ge=1, le=10)
-    split: Literal["dev", "test"] = "dev"
+    split: Split = "dev"
 
 
 class RetrievalOutput(RetrievalResult):
@@ -65,7 +66,7 @@ def run_retrieval(inp: RetrievalInput, ctx) -> RetrievalOutput:
 class CalibrationInput(BaseModel):
     rubric: str | None = None  # None: every rubric, pooled
     scorer: Literal["rules"] = "rules"  # judge and hybrid need a model or recordings
-    split: Literal["dev", "test"] = "dev"
+    split: Split = "dev"
 
 
 class CalibrationOutput(BaseModel):
@@ -119,7 +120,7 @@ def run_pair(inp: PairInput, ctx) -> PairOutput:
 
 
 class RepliesInput(BaseModel):
-    split: Literal["dev", "test"] = "dev"
+    split: Split = "dev"
 
 
 class RepliesOutput(BaseModel):

@@ -1,4 +1,9 @@
-"""What every task result shares: text, citations, engine, warnings; and the guard pass every output takes."""
+"""What every task result shares: text, citations, engine, warnings; the guard pass every output takes; and the
+reader of a task's phrase book."""
+
+from collections.abc import Callable
+from functools import cache
+from typing import TypeVar
 
 from pydantic import BaseModel, Field, computed_field
 
@@ -7,6 +12,9 @@ from aigc_cs.guard.check import check_text
 from aigc_cs.guard.lexicon import scan
 from aigc_cs.kb.models import Citation, Shop
 from aigc_cs.llm.engine import Usage
+from aigc_cs.paths import corpus_yaml
+
+B = TypeVar("B", bound=BaseModel)
 
 
 class TaskResult(BaseModel):
@@ -41,3 +49,9 @@ def guard_warnings(text: str, shop: Shop) -> list[str]:
 
 def unique(citations: list[Citation]) -> list[Citation]:
     return list(dict.fromkeys(citations))
+
+
+def phrase_book(model: type[B], name: str) -> Callable[[], B]:
+    """The reader of a task's phrase book, a YAML file of the corpus (``phrasebook/remind.yaml``) checked as `model`;
+    it reads the file once, on first use."""
+    return cache(lambda: model.model_validate(corpus_yaml(name)))

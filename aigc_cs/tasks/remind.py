@@ -7,7 +7,6 @@ Situations, timings and the forbidden words are data (corpus/phrasebook/remind.y
 """
 
 import re
-from functools import cache
 
 from pydantic import BaseModel, Field
 
@@ -15,7 +14,6 @@ from aigc_cs.export import Document, Section
 from aigc_cs.kb.models import Citation, Product, Shop
 from aigc_cs.kb.products import resolve
 from aigc_cs.llm.engine import generate, spent
-from aigc_cs.paths import corpus_yaml
 from aigc_cs.tasks.aftercare import (
     AftercareOutput,
     choice,
@@ -26,7 +24,7 @@ from aigc_cs.tasks.aftercare import (
     selling_points,
     short_name,
 )
-from aigc_cs.tasks.base import unique
+from aigc_cs.tasks.base import phrase_book, unique
 from aigc_cs.tasks.context import Context
 from aigc_cs.tasks.faq import cite_policy, shop_kind
 
@@ -52,9 +50,7 @@ class RemindBook(BaseModel):
     scarcity: list[str]
 
 
-@cache
-def book() -> RemindBook:
-    return RemindBook.model_validate(corpus_yaml(BOOK_FILE))
+book = phrase_book(RemindBook, BOOK_FILE)
 
 
 class RemindInput(BaseModel):

@@ -7,7 +7,6 @@ are data (corpus/phrasebook/review_reply.yaml); the wording is prompts/offline/r
 """
 
 import re
-from functools import cache
 
 from pydantic import BaseModel, Field
 
@@ -17,7 +16,6 @@ from aigc_cs.guard.private import mask, private_data
 from aigc_cs.kb.models import Citation, Shop
 from aigc_cs.kb.products import mentioned
 from aigc_cs.llm.engine import generate, spent
-from aigc_cs.paths import corpus_yaml
 from aigc_cs.tasks.aftercare import (
     AftercareOutput,
     message_warnings,
@@ -27,7 +25,7 @@ from aigc_cs.tasks.aftercare import (
     prompt_variables,
     short_name,
 )
-from aigc_cs.tasks.base import unique
+from aigc_cs.tasks.base import phrase_book, unique
 from aigc_cs.tasks.context import Context
 from aigc_cs.tasks.faq import cite_policy, shop_kind
 from aigc_cs.text import normalize
@@ -55,9 +53,7 @@ class ReviewBook(BaseModel):
     cite_course: list[Citation]
 
 
-@cache
-def book() -> ReviewBook:
-    return ReviewBook.model_validate(corpus_yaml(BOOK_FILE))
+book = phrase_book(ReviewBook, BOOK_FILE)
 
 
 class ReviewReplyInput(BaseModel):
