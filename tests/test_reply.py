@@ -180,3 +180,26 @@ def test_empty_message_gets_one_clear_line(cli):
     result = cli("reply", "   ", "--shop", "demo-fashion")
     assert result.code == 2
     assert "顾客消息是空的" in result.stderr and "Traceback" not in result.output
+
+
+def test_a_specific_the_shop_never_wrote_down_is_checked_not_answered(cli):
+    out = reply_json(cli, "孕妇能用这个面霜吗", "demo-beauty")
+    assert out["intents"] == ["product_suitable"] and out["answered"] is False
+    assert "“孕妇”，店铺资料里没有写明" in out["text"] and "核实" in out["text"]
+    assert "下单" not in out["text"]  # no order push while a question is open
+    future = reply_json(cli, "双十一会不会更便宜", "demo-fashion")  # no shop can settle a future price
+    assert future["answered"] is False and "“双十一”" in future["text"] and "不超过20元" in future["text"]  # the price rule still stated
+
+
+def test_the_same_specific_is_answered_once_the_shop_writes_it_down(cli_own, tmp_path):
+    from aigc_cs.paths import corpus_dir
+
+    shop = tmp_path / "demo-beauty"
+    shutil.copytree(corpus_dir() / "shops" / "demo-beauty", shop)
+    cream = shop / "products" / "moisturizing-cream.md"
+    text = cream.read_text(encoding="utf-8")
+    cream.write_text(text.replace("## 适合人群\n", "## 适合人群\n\n孕妇和哺乳期妈妈也可以用，配方不含香精和酒精。\n", 1),
+                     encoding="utf-8")
+    assert cli_own("ingest", str(shop)).code == 0
+    out = json.loads(cli_own("reply", "孕妇能用这个面霜吗", "--shop", "demo-beauty", "--json").stdout)
+    assert out["answered"] is True and "没有写明" not in out["text"]

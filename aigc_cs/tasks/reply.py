@@ -9,6 +9,7 @@ from aigc_cs.kb.intents import SMALLTALK, Intent, after_sale, detect, smalltalk_
 from aigc_cs.kb.models import SHOP_DOC_TYPES, Citation, Passage, Product, Shop
 from aigc_cs.kb.products import mentioned
 from aigc_cs.kb.sizing import size_advice
+from aigc_cs.kb.unconfirmed import shop_text, unconfirmed
 from aigc_cs.llm.engine import generate, spent
 from aigc_cs.llm.templates import render
 from aigc_cs.tasks.base import TaskResult, guard_warnings, unique
@@ -189,6 +190,7 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
         elif intent.cite:
             by_intent[intent.id] = _policy_citation(intent, shop, ctx, message)
     citations = list(by_intent.values())
+    unsure = unconfirmed(message, shop_text(shop.info.id, ctx.index.chunks())) if intents else []
     passage = None if intents or smalltalk else _passage_answer(message, shop, ctx)
     if passage is not None:
         citations.append(Citation(source=passage.chunk.source, section=passage.chunk.section))
@@ -215,7 +217,7 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
                 conditional=bool(CONDITION_WORDS.search(message)), apparel=shop.info.category in APPAREL,
                 discomfort=bool(DISCOMFORT_WORDS.search(message)),
                 concern=next((k for k, words in CONCERNS.items() if words.search(message)), "after" if after else ""),
-                worry=_worry(message),
+                worry=_worry(message), unconfirmed=unsure,
                 passage={"label": _passage_label(passage, shop), "text": passage.sentence} if passage else None,
                 pick=choose,
             )
@@ -235,7 +237,7 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
     return ReplyOutput(message=message, shop=shop.info.id, text=text,
                        intents=[SMALLTALK] if smalltalk else [i.id for i in intents],
                        product=product.name if product else None,
-                       answered=bool(passage or smalltalk or _answered(intents, product, found)),
+                       answered=bool(passage or smalltalk or (_answered(intents, product, found) and not unsure)),
                        stage="aftersale" if after else "presale",
                        citations=unique(citations), engine=gen.engine, usage=spent([gen.usage]),
                        warnings=gen.warnings + guard_warnings(text, shop))
