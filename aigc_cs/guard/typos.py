@@ -210,6 +210,12 @@ def _may_be_mistyped(text: str, start: int, end: int, at: int) -> bool:
     return True
 
 
+def _in_number(text: str, start: int, end: int) -> bool:
+    """The window begins or ends inside a run of numerals (从零零零试到: 零试 is part of 000, no misspelt 零食)."""
+    return ((start > 0 and text[start] in _NUMERALS and text[start - 1] in _NUMERALS)
+            or (end < len(text) and text[end - 1] in _NUMERALS and text[end] in _NUMERALS))
+
+
 def _scored(text: str) -> list[tuple[float, Typo]]:
     """Every candidate typo of `text` (normalised) with its margin over the written text."""
     conf = settings()
@@ -222,7 +228,7 @@ def _scored(text: str) -> list[tuple[float, Typo]]:
             for end in range(start + conf.min_length, min(start + conf.max_length, clause.end()) + 1):
                 written = text[start:end]
                 if (not _CJK_RUN.fullmatch(written) or is_word(written) or in_name(start, end, names)
-                        or cuts_a_word(text, start, end, words)):
+                        or cuts_a_word(text, start, end, words) or _in_number(text, start, end)):
                     continue
                 for word, i in _meant_words(text, start, end):
                     cost = _channel_cost(written, word, i)

@@ -1,0 +1,43 @@
+"""Specifics a message asks about that the shop's own material never mentions (a test report, shipping to
+Singapore, whether a neutered cat may eat it, next month's price): the reply answers the topic and says it
+will check these instead of answering them (data: corpus/phrasebook/unconfirmed.yaml)."""
+
+import re
+from functools import cache
+
+from pydantic import BaseModel
+
+from aigc_cs.kb.models import SHOP_DOC_TYPES, Chunk
+from aigc_cs.paths import corpus_yaml
+from aigc_cs.text import normalize
+
+FILE = "phrasebook/unconfirmed.yaml"
+
+
+class Kind(BaseModel):
+    pattern: str
+    always: bool = False  # no shop material settles it ahead of time (a future price)
+
+
+@cache
+def _kinds() -> list[tuple[re.Pattern[str], bool]]:
+    kinds = {k: Kind.model_validate(v) for k, v in (corpus_yaml(FILE).get("kinds") or {}).items()}
+    return [(re.compile(k.pattern, re.IGNORECASE), k.always) for k in kinds.values()]
+
+
+def shop_text(shop: str, chunks: list[Chunk]) -> str:
+    """Everything the shop has written (policy, product files, FAQ), normalised and lower-cased."""
+    return normalize("".join(c.text for c in chunks if c.shop == shop and c.doc_type in SHOP_DOC_TYPES)).lower()
+
+
+def unconfirmed(message: str, written: str) -> list[str]:
+    """The specifics of `message` (in its order, each once) that `written` — the shop's own text — never
+    mentions, or that no shop text can settle."""
+    text = normalize(message)
+    found: list[tuple[int, str]] = []
+    for pattern, always in _kinds():
+        for m in pattern.finditer(text):
+            word = m.group(1) if pattern.groups and m.group(1) else m.group(0)
+            if always or word.lower() not in written:
+                found.append((m.start(), word))
+    return list(dict.fromkeys(word for _, word in sorted(found)))
