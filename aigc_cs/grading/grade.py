@@ -60,7 +60,8 @@ def grade(answer: str, rubric_id: str, shop_id: str, ctx: Context, scenario: str
         raise too_long("答案", MAX_TEXT_CHARS, len(answer))
     rubric = get_rubric(rubric_id)
     shop = ctx.shop(shop_id)
-    rules = grade_rules(answer, rubric, shop, scenario, channel, shop_passages(shop_id, scenario, ctx))
+    rules = grade_rules(answer, rubric, shop, scenario, channel, shop_passages(shop_id, scenario, ctx),
+                        semantic=ctx.settings.embedding != "none")
     if scorer == "rules":
         result = rules
     else:

@@ -4,7 +4,7 @@ criterion and the field."""
 
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -19,6 +19,8 @@ CheckKind = Literal[
     "addresses_customer", "asks_experience", "language_faults",
 ]
 Channel = Literal["sms", "online"]
+# checks that look for something said: an answer sentence close in meaning to a criterion's "meets" example says it
+SAYS: tuple[str, ...] = ("contains_any", "contains_all", "steps", "empathy", "asks_experience", "addresses_customer")
 LexiconKind = Literal["banned", "extreme", "slang", "blame", "pressure", "rhetorical", "stall"]
 
 
@@ -40,11 +42,21 @@ class Check(BaseModel):
     or_situation: list[str] = []
     channels: list[Channel] = []  # only for these channels of a message (empty: every channel)
     with_substance: bool = False  # counts only when the answer also offers a concrete step or a correct fact
+    # also judged by meaning, against the criterion's `examples`: met by an answer sentence close to a "meets" example
+    # (contains_*, steps, empathy…), broken by one close to a "misses" example (forbids); words found only inside a
+    # sentence close to a "misses" example earn nothing
+    by_meaning: bool = False
     min: int | None = None  # steps: how many suffice; politeness: markers; length: characters; numbered: lines (always required)
     max: int | None = None  # length
     weight: float = 1.0
     hard: bool = False
     advice: str = Field(default="", description="what to tell the student when the check fails")
+
+    @model_validator(mode="after")
+    def _meaning_fits(self) -> "Check":
+        if self.by_meaning and self.kind not in (*SAYS, "forbids"):
+            raise ValueError(f"by_meaning 只能用在 {'、'.join(SAYS)} 和 forbids 上")
+        return self
 
     @property
     def needs_scenario(self) -> bool:
@@ -57,6 +69,21 @@ class Level(BaseModel):
     points: float = Field(ge=0)
     descriptor: str = Field(min_length=1)
     anchor: str = Field(min_length=1, description="an example answer at this level")
+
+
+class Examples(BaseModel):
+    """Sentences, in a rep's words and for any shop, that meet the criterion or that look close but miss it
+    (stalling, blame, pressure…): the answer's sentences are compared with them by meaning."""
+
+    model_config = ConfigDict(extra="forbid")
+    meets: list[Annotated[str, Field(min_length=2)]] = []
+    misses: list[Annotated[str, Field(min_length=2)]] = []
+
+    @model_validator(mode="after")
+    def _some(self) -> "Examples":
+        if not self.meets and not self.misses:
+            raise ValueError("meets 和 misses 至少要写一组例句")
+        return self
 
 
 class CourseRef(BaseModel):
@@ -77,6 +104,13 @@ class Criterion(BaseModel):
     checks: list[Check] = Field(min_length=1)
     cites: CourseRef
     human_review: bool = False
+    examples: Examples | None = None
+
+    @model_validator(mode="after")
+    def _examples_for_meaning(self) -> "Criterion":
+        if self.examples is None and any(c.by_meaning for c in self.checks):
+            raise ValueError("有检查写了 by_meaning: true，但这个评分项没有 examples（meets / misses 例句）")
+        return self
 
     @model_validator(mode="after")
     def _levels_rise(self) -> "Criterion":
@@ -130,8 +164,18 @@ def _explain(exc: ValidationError, path: Path, data: dict) -> str:
         return f"{path}：{where}字段 {field} 缺失，请补上"
     if error["type"] == "extra_forbidden":
         return f"{path}：{where}字段 {field} 不认识（拼写错误？）"
-    message = error["msg"].removeprefix("Value error, ")
+    known = _MESSAGES.get(error["type"])
+    message = known.format(**error.get("ctx", {})) if known else error["msg"].removeprefix("Value error, ")
     return f"{path}：{where}字段 {field} 有误：{message}"
+
+
+# pydantic's wording of the usual mistakes, in Chinese ({…}: the error's own details)
+_MESSAGES = {
+    "model_type": "应是“字段: 值”的形式", "dict_type": "应是“字段: 值”的形式", "list_type": "应是列表（每项一行“- …”）",
+    "string_type": "应是一段文字", "string_too_short": "太短，至少 {min_length} 个字", "too_short": "至少要有 {min_length} 项",
+    "bool_type": "应是 true 或 false", "bool_parsing": "应是 true 或 false", "float_parsing": "应是数字",
+    "int_parsing": "应是整数",
+}
 
 
 def load_rubric_file(path: Path) -> Rubric:
@@ -158,7 +202,7 @@ def rubrics_dir() -> Path:
 @cache
 def all_rubrics(folder: Path | None = None) -> dict[str, Rubric]:
     found = {}
-    for path in sorted((folder or rubrics_dir()).glob("*.yaml")):
+    for path in sorted((folder or rubrics_dir()).glob("[!_]*.yaml")):  # _semantic.yaml holds thresholds, no rubric
         rubric = load_rubric_file(path)
         found[rubric.id] = rubric
     return found

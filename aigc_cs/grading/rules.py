@@ -2,11 +2,14 @@
 
 import math
 import re
-from functools import lru_cache
+from functools import cached_property, lru_cache
+
+import numpy as np
 
 from aigc_cs.grading.documents import denials, mismatches, pairs, shared
 from aigc_cs.grading.models import CheckResult, CriterionScore, Fault, Grade
 from aigc_cs.grading.rubric import Channel, Check, Criterion, Rubric
+from aigc_cs.grading.semantic import SENTENCE, Evidence, evidence, units, weigh
 from aigc_cs.guard.check import check_text
 from aigc_cs.guard.claims import extract
 from aigc_cs.guard.facts import stated
@@ -26,14 +29,13 @@ POLITE = ("您", "请", "谢谢", "感谢", "抱歉", "不好意思", "麻烦")
 EMPATHY = ("理解", "抱歉", "不好意思", "着急", "不便", "辛苦", "久等", "担心", "放心", "体谅", "心情")
 _NUMBERED = re.compile(r"(?m)^\s*(?:\d+[.、．)]|[①②③④⑤]|第[一二三四五]、?)")
 HANDLING = ("blame", "pressure", "rhetorical", "stall")  # how a case is handled: cost points where a rubric says so
-_SENTENCE = re.compile(r"[^。！？!?\n；;]+")
 SMS_SEGMENT = 70  # characters in one SMS segment
 SMS_SEGMENTS = 2
 _SIGNATURE = re.compile(r"^\s*【([^】]{2,20})】")
 
 
 def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE.findall(text) if len(s.strip()) >= 4]
+    return [s.strip() for s in SENTENCE.findall(text) if len(s.strip()) >= 4]
 
 
 def channel_of(scenario: str) -> Channel:
@@ -64,8 +66,9 @@ class Context:
     """What the checks of one answer share: the cleaned text, the shop and the scenario's intents."""
 
     def __init__(self, answer: str, shop: Shop, scenario: str, rubric_id: str = "", channel: Channel | None = None,
-                 documents: list[str] | None = None) -> None:
+                 documents: list[str] | None = None, semantic: bool = True) -> None:
         self.raw = answer
+        self.semantic = semantic
         self.text = normalize(without_injections(answer))
         self.shop = shop
         self.scenario = scenario
@@ -101,6 +104,18 @@ class Context:
         asked = set(re.findall(r"[\u4e00-\u9fff]", scenario)) - STOPWORDS
         self.on_topic = self.substance or len(asked & set(self.text)) >= 2
 
+    @cached_property
+    def units(self) -> list[str]:
+        """The parts of the answer compared with a rubric's example sentences."""
+        return units(self.text)
+
+    @cached_property
+    def vectors(self) -> np.ndarray | None:
+        """The parts embedded by the bundled model, or None (switched off, or no model)."""
+        from aigc_cs.kb.semantic import embed
+
+        return embed(self.units) if self.semantic and self.units else None
+
 
 def _fact_stated(key: str, ctx: Context) -> bool:
     return stated(key, ctx.fixed, ctx.shop, ctx.claims, {v.key for v in ctx.guard.violations})
@@ -111,12 +126,15 @@ def _faults_from_lexicon(ctx: Context, kinds: list[str]) -> list[Fault]:
             for h in ctx.lexicon if h.kind in kinds]
 
 
-def run_check(check: Check, ctx: Context) -> CheckResult:
+def run_check(check: Check, ctx: Context, near: Evidence | None = None) -> CheckResult:
+    """One check's result; `near`: the criterion's sentences that meet or miss it by meaning (for `by_meaning`)."""
     result = CheckResult(kind=check.kind, score=1.0, weight=check.weight, hard=check.hard, advice=check.advice)
     if check.channels and ctx.channel not in check.channels:
         result.applicable = False
         return result
     _score(check, ctx, result)
+    if check.by_meaning and near is not None and result.applicable:
+        weigh(check, result, near, ctx.text)
     if check.with_substance and not ctx.substance and result.score > 0:
         result.score = 0.0
         result.faults.append(Fault(kind="missing", message="只有道歉或客套话，没有具体的解决办法：先说清怎么处理、谁来做、什么时候"))
@@ -326,7 +344,8 @@ FAULT_KINDS = ("policy", "typo", "banned", "extreme", "slang", "phrase", "offer"
 
 
 def score_criterion(criterion: Criterion, ctx: Context) -> CriterionScore:
-    results = [run_check(check, ctx) for check in criterion.checks]
+    near = evidence(criterion, ctx.units, ctx.vectors) if criterion.examples else None
+    results = [run_check(check, ctx, near) for check in criterion.checks]
     counted = [r for r in results if r.applicable]
     graded = [r for r in counted if not r.hard]  # hard checks are gates: they cap, they earn nothing
     weight = sum(r.weight for r in graded)
@@ -363,8 +382,9 @@ def feedback(criterion: Criterion, level: int, advice: list[str], faults: list[F
 
 
 def grade_rules(answer: str, rubric: Rubric, shop: Shop, scenario: str = "", channel: Channel | None = None,
-                documents: list[str] | None = None) -> Grade:
-    ctx = Context(answer, shop, scenario, rubric.id, channel, documents)
+                documents: list[str] | None = None, semantic: bool = True) -> Grade:
+    """`semantic`: also weigh the rubric's example sentences by meaning (when the embedding model is there)."""
+    ctx = Context(answer, shop, scenario, rubric.id, channel, documents, semantic)
     graded = [c for c in rubric.criteria if scenario.strip() or not c.needs_scenario]
     skipped = [c for c in rubric.criteria if c not in graded]
     criteria = [score_criterion(c, ctx) for c in graded]
