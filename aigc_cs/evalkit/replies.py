@@ -242,7 +242,8 @@ def fit(ctx, split: Split = "dev") -> Fitted:
             answer, gain = round(float(candidate), 3), hits
     t = t.model_copy(update={"answer": answer, "product_match": _fit_product_match(items, ectx, chunks),
                              "product_sentence": thresholds().product_sentence,
-                             "detail": thresholds().detail, "clause_extra": thresholds().clause_extra})
+                             "detail": thresholds().detail, "clause_extra": thresholds().clause_extra,
+                             "confirmed": thresholds().confirmed})
     return Fitted(thresholds=t.model_dump(), objective=round(value, 4), messages=len(items))
 
 

@@ -42,6 +42,7 @@ class Thresholds(BaseModel):
 
     accept: float = 0.5  # probability of the message's top class that names it
     corroborated: float = 0.5  # …when one of its trigger words occurs, or a product question names a product
+    confirmed: float = 0.3  # …when both do (牛仔裤洗了会掉色吗: 牛仔裤 named, 掉色吗 a product_care trigger)
     clause_accept: float = 0.6  # a part of the message ("…，还有…") names a further intent at this probability
     clause_extra: float = 0.6  # …when the whole message already names one ("滴管断了 退回去运费你们出吧")
     answer: float = 0.945  # a shop sentence this close in meaning answers a message no intent covers
@@ -198,8 +199,10 @@ def decide(scored: Scored, t: Thresholds, product_named: bool = False) -> list[s
     top = max(whole, key=whole.__getitem__)
     if top == OUT_OF_SCOPE and whole[top] >= t.accept:
         return []
-    backed = top in scored.keywords or (product_named and top.startswith("product_"))
-    bar = min(t.accept, t.corroborated) if backed else t.accept
+    by_word, by_product = top in scored.keywords, product_named and top.startswith("product_")
+    bar = min(t.accept, t.corroborated) if by_word or by_product else t.accept
+    if by_word and by_product:
+        bar = min(bar, t.confirmed)
     chosen = [top] if whole[top] >= bar and top != OUT_OF_SCOPE else []
     for intent_id in scored.keywords:  # a trigger word backs a second reading the classifier also finds likely
         if chosen and intent_id not in chosen and whole.get(intent_id, 0.0) >= t.corroborated:

@@ -47,9 +47,14 @@ def _by_category_char(message: str, shop: Shop) -> Product | None:
     words = {text[b:e] for b, e in word_spans(text)}
     for char, product in ends:
         others = [p for p in shop.products if p is not product and any(char in n for n in p.names())]
-        if not others and '\u4e00' <= char <= '\u9fff' and words & {char, char + "子"}:
+        said = {char, char + "子"} | {g + char for g in _BEFORE} | {char + g for g in _AFTER}  # 这窝, 窝能 (jieba's cut)
+        if not others and '\u4e00' <= char <= '\u9fff' and words & said:
             return product
     return None
+
+
+_BEFORE = "这那此该个"  # a demonstrative or measure word jieba joins to the category character
+_AFTER = "能会是要可也还都就"  # a verb or adverb jieba joins to it
 
 
 def resolve(shop: Shop, name: str) -> Product:

@@ -86,6 +86,8 @@ def _details(intents: list[Intent], citations: dict[str, Citation], message: str
         headings = {cite.section.split(" > ")[-1]}
         if cite.source == shop.policy_source:  # every section the intent's words name (发货时间, 快递与时效)
             headings |= {h for h in shop.policy_sections if any(word in h for word in intent.cite)}
+        elif intent.product:  # a product file's own headings vary (滤芯, 开袋以后): any part of the file may add to it
+            headings = {""}
 
         def allow(chunk, cite=cite, headings=headings) -> bool:
             return chunk.source == cite.source and ("" in headings or bool(headings & set(chunk.section.split(" > "))))
