@@ -203,3 +203,10 @@ def test_the_same_specific_is_answered_once_the_shop_writes_it_down(cli_own, tmp
     assert cli_own("ingest", str(shop)).code == 0
     out = json.loads(cli_own("reply", "孕妇能用这个面霜吗", "--shop", "demo-beauty", "--json").stdout)
     assert out["answered"] is True and "没有写明" not in out["text"]
+
+
+def test_a_price_drop_after_buying_is_checked_unless_the_shop_states_price_protection(cli):
+    out = reply_json(cli, "刚买就降价了 能补差价吗", "demo-beauty")
+    assert out["answered"] is False and "“刚买就降价”，店铺资料里没有写明" in out["text"]
+    assert "包邮" not in out["text"]  # no sales line to a customer who already paid
+    assert not re.search(r"现在就?可以下单|直接拍下|看中了", out["text"])

@@ -17,12 +17,14 @@ FILE = "phrasebook/unconfirmed.yaml"
 class Kind(BaseModel):
     pattern: str
     always: bool = False  # no shop material settles it ahead of time (a future price)
+    needs: str = ""  # written down only when the shop's text matches this (价保), not merely the customer's words
 
 
 @cache
-def _kinds() -> list[tuple[re.Pattern[str], bool]]:
+def _kinds() -> list[tuple[re.Pattern[str], bool, re.Pattern[str] | None]]:
     kinds = {k: Kind.model_validate(v) for k, v in (corpus_yaml(FILE).get("kinds") or {}).items()}
-    return [(re.compile(k.pattern, re.IGNORECASE), k.always) for k in kinds.values()]
+    return [(re.compile(k.pattern, re.IGNORECASE), k.always, re.compile(k.needs) if k.needs else None)
+            for k in kinds.values()]
 
 
 def shop_text(shop: str, chunks: list[Chunk]) -> str:
@@ -35,9 +37,10 @@ def unconfirmed(message: str, written: str) -> list[str]:
     mentions, or that no shop text can settle."""
     text = normalize(message)
     found: list[tuple[int, str]] = []
-    for pattern, always in _kinds():
+    for pattern, always, needs in _kinds():
         for m in pattern.finditer(text):
             word = m.group(1) if pattern.groups and m.group(1) else m.group(0)
-            if always or word.lower() not in written:
+            documented = bool(needs.search(written)) if needs else word.lower() in written
+            if always or not documented:
                 found.append((m.start(), word))
     return list(dict.fromkeys(word for _, word in sorted(found)))
