@@ -210,3 +210,10 @@ def test_a_price_drop_after_buying_is_checked_unless_the_shop_states_price_prote
     assert out["answered"] is False and "“刚买就降价”，店铺资料里没有写明" in out["text"]
     assert "包邮" not in out["text"]  # no sales line to a customer who already paid
     assert not re.search(r"现在就?可以下单|直接拍下|看中了", out["text"])
+
+
+@pytest.mark.parametrize("label", ["顾客问：", "买家：", "顾客: "])
+def test_a_pasted_speaker_label_does_not_change_what_is_asked(cli, label):
+    plain = reply_json(cli, "敏感肌能用这个精华吗", "demo-beauty")
+    labelled = reply_json(cli, f"{label}敏感肌能用这个精华吗", "demo-beauty")
+    assert labelled["intents"] == plain["intents"] == ["product_suitable"]

@@ -156,11 +156,15 @@ class Scored(BaseModel):
     chatter: bool = False  # a few characters with a small-talk word, or no letters at all ("好的呀", "？？", "166")
 
 
+# a speaker label before a pasted chat line or a teacher's scenario ("顾客问：…", "买家：…"): not part of the question
+_SPEAKER = re.compile(r"^\s*(?:顾客|客户|买家|客人|亲)(?:问|说)?\s*[：:]\s*")
+
+
 def score(message: str, model: Model | None = None) -> Scored:
     from aigc_cs.kb.e5 import encoder
     from aigc_cs.kb.semantic import embed
 
-    text = normalize(message).lower()
+    text = _SPEAKER.sub("", normalize(message)).lower()
     hits = keyword_hits(text)
     chatter = _chatter(text)
     model = (model or _model()) if encoder() is not None else None
