@@ -47,7 +47,11 @@ def rubric_show(rubric_id: Annotated[str, typer.Argument(help="评分标准 ID")
         out.rule(f"{c.name}（{c.id}，{c.weight:g} 分）· 出处 {c.cites}")
         for level in c.levels:
             out.print(f"  {level.points:>4g} 分：{level.descriptor}  例：{level.anchor}")
-        out.print("  [dim]规则：" + "；".join(f"{k.kind}{'（硬性）' if k.hard else ''}" for k in c.checks) + "[/dim]")
+        out.print("  [dim]规则：" + "；".join(f"{k.kind}{'（硬性）' if k.hard else ''}{'（也按意思）' if k.by_meaning else ''}"
+                                          for k in c.checks) + "[/dim]")
+        if c.examples:  # sentences that meet or miss the criterion by meaning (grading/semantic.py)
+            out.print("  [dim]按意思认的例句——算数：" + " / ".join(c.examples.meets) + "[/dim]")
+            out.print("  [dim]按意思认的例句——不算（拖延、推责、施压）：" + " / ".join(c.examples.misses) + "[/dim]")
 
 
 @commands.command()

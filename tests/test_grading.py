@@ -34,6 +34,8 @@ def test_rubrics_are_listed_and_shown(cli):
     assert "迎接问好" in shown.stdout and "corpus/course/04-售前接待五步流程.md" in shown.stdout
     missing = cli("rubric", "show", "nope")
     assert missing.code == 2 and "nope" in missing.stderr
+    faq = cli("rubric", "show", "faq-answer").stdout  # a criterion with example sentences lists them
+    assert "forbids（也按意思）" in faq and "按意思认的例句——不算" in faq and "按意思认的例句" not in shown.stdout
 
 
 def test_a_good_answer_scores_high_and_a_weak_one_low(cli):
