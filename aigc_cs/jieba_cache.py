@@ -35,6 +35,7 @@ def _import_jieba():
 
 
 jieba = _import_jieba()
+BLOCKS = jieba.re_han_default  # jieba cuts each run of these characters (and each stretch between them) on its own
 
 
 def cache_file(folder: Path) -> Path:
@@ -107,7 +108,8 @@ class BucketTokenizer(jieba.Tokenizer):
 
     def get_FREQ(self, k: str, d: int | None = None) -> int | None:
         """The frequency of word `k` (jieba's module-level get_FREQ, for this tokenizer)."""
-        self._load(k)
+        if k[:1] not in self._loaded:  # a word is in its first character's bucket (the course's words, added, too)
+            self._load(k[:1])
         return self.FREQ.get(k, d)
 
     def add_word(self, word: str, freq: int | None = None, tag: str | None = None) -> None:

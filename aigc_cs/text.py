@@ -1,9 +1,10 @@
 """Chinese text helpers: normalisation, numerals, tokens and stable variety."""
 
 import hashlib
+import os
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 _SPACE = re.compile(r"[ \t\u3000\xa0]+")
 _CN_DIGITS = "零〇一二两三四五六七八九十百千万"
@@ -39,6 +40,7 @@ def visible(text: str) -> str:
     return _IGNORABLE.sub("", text)
 
 
+@lru_cache(maxsize=4096)  # the same answer, phrase or passage is normalised by many checks
 def normalize(text: str) -> str:
     """Invisible code points removed, full-width to half-width (NFKC), traditional to simplified, collapse spaces,
     Chinese punctuation. Every check reads text through this."""
@@ -51,12 +53,52 @@ def to_number(token: str) -> float | None:
     """'七' -> 7, '四十八' -> 48, '99' -> 99, '1.5' -> 1.5; None when it is not a number."""
     if re.fullmatch(r"\d+(?:\.\d+)?", token):
         return float(token)
+    known = _numerals()
+    return known[token] if token in known else _cn2an(token)
+
+
+def _cn2an(token: str) -> float | None:
     import cn2an
 
     try:
         return float(cn2an.cn2an(token, "smart"))
     except (ValueError, KeyError, IndexError):
         return None
+
+
+NUMERALS_FORMAT = "cn2an-smart-1"
+NUMERALS_LENGTH = 3  # 七, 四十八, 九十九: the numerals a policy or an answer says
+
+
+@cache
+def _numerals() -> dict[str, float | None]:
+    """cn2an's reading of every string of up to NUMERALS_LENGTH Chinese digits, worked out once per machine and kept
+    in ``<cache>/numerals`` (importing cn2an takes a quarter of a second of every call that reads one); a longer
+    numeral, or one cn2an fails on otherwise, is read by cn2an itself. A cache that cannot be read or written only
+    means working them out again."""
+    import contextlib
+    import importlib.util
+    import json
+    from itertools import product
+
+    from aigc_cs.config import Settings
+    from aigc_cs.errors import UserError
+    from aigc_cs.files import write_text_atomic
+
+    spec = importlib.util.find_spec("cn2an")
+    stat = os.stat(spec.origin) if spec and spec.origin else None
+    key = f"{NUMERALS_FORMAT}|{spec and spec.origin}|{stat and stat.st_size}|{stat and stat.st_mtime_ns}"
+    path = Settings().cache / "numerals" / f"{hashlib.sha1(key.encode()).hexdigest()[:16]}.json"
+    with contextlib.suppress(OSError, ValueError):
+        return json.loads(path.read_text(encoding="utf-8"))
+    table = {}
+    for size in range(1, NUMERALS_LENGTH + 1):
+        for token in map("".join, product(_CN_DIGITS, repeat=size)):
+            with contextlib.suppress(Exception):  # what cn2an raises besides is raised again when the token is read
+                table[token] = _cn2an(token)
+    with contextlib.suppress(UserError):
+        write_text_atomic(path, json.dumps(table, ensure_ascii=False))
+    return table
 
 
 def pick(options: list[str] | tuple[str, ...], *keys: str) -> str:
@@ -71,6 +113,7 @@ _DROP = re.compile(r"^[\W_]+$")
 _CJK = re.compile(r"[^\u4e00-\u9fff]+")
 STOPWORDS = frozenset(["的", "了", "吗", "呢", "啊", "吧", "是", "我", "你", "么", "什么", "怎么", "能", "会", "要", "就", "都", "还", "也", "和", "在", "有", "不", "个", "这", "那", "一", "下", "给", "说", "多", "嘛", "呀", "哦"])
 TOKENIZER_VERSION = "jieba-search+stop+bigram-1"
+COURSE_WORDS = ("无理由", "运费险", "包邮", "吊牌", "发票", "退款", "退货", "换货", "工作日", "极限词", "禁用语")
 
 
 @cache
@@ -83,7 +126,7 @@ def _jieba():
 
     jieba.setLogLevel(logging.WARNING)
     tokenizer = BucketTokenizer(cache_file(Settings().cache / "jieba"))
-    for word in ("无理由", "运费险", "包邮", "吊牌", "发票", "退款", "退货", "换货", "工作日", "极限词", "禁用语"):
+    for word in COURSE_WORDS:
         tokenizer.add_word(word)
     return tokenizer
 
@@ -104,12 +147,26 @@ def search_tokens(text: str) -> list[str]:
 
 def word_spans(text: str, search: bool = False) -> list[tuple[int, int]]:
     """(start, end) of each jieba word of `text`, in order; offsets refer to `text` as given. Accurate mode, or
-    with `search` also the dictionary words inside long words (处理结果 → 处理, 结果, 处理结果)."""
-    return [(start, end) for _, start, end in _jieba().tokenize(text, mode="search" if search else "default")]
+    with `search` also the dictionary words inside long words (处理结果 → 处理, 结果, 处理结果). jieba cuts each
+    block of text (a run of word characters, or a stretch between two) on its own, so a block is cut once."""
+    from aigc_cs.jieba_cache import BLOCKS
+
+    spans, at = [], 0
+    for block in BLOCKS.split(text):
+        spans += [(at + start, at + end) for start, end in _block_spans(block, search)]
+        at += len(block)
+    return spans
 
 
+@lru_cache(maxsize=65536)  # a class writes the same clauses again and again
+def _block_spans(block: str, search: bool) -> tuple[tuple[int, int], ...]:
+    return tuple((start, end) for _, start, end in _jieba().tokenize(block, mode="search" if search else "default"))
+
+
+@lru_cache(maxsize=1 << 16)  # the typo check asks for the same windows of text again and again
 def word_frequency(word: str) -> int:
-    """How often jieba's dictionary saw `word` (0 for a word it does not know): how common a word is."""
+    """How often jieba's dictionary saw `word` (0 for a word it does not know): how common a word is. The dictionary
+    is fixed once the course's words are added, so an answer may be kept."""
     return _jieba().get_FREQ(word) or 0
 
 

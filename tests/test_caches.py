@@ -108,3 +108,41 @@ def test_the_vector_cache_keeps_the_most_recently_used_files(tmp_path):
     assert prune(tmp_path, 10) == 11  # down to 90 % of the bound: the 9 most recently used stay
     kept = sorted(p.name for p in tmp_path.rglob("*.f32"))
     assert kept == [f"{n:02d}.f32" for n in range(11, 20)]
+
+
+def test_the_numeral_table_reads_every_numeral_as_cn2an_does():
+    import cn2an
+
+    from aigc_cs.text import _numerals
+
+    table = _numerals()
+    assert len(table) > 4000 and table["四十八"] == 48 and table["十五"] == 15
+    for token, value in table.items():
+        try:
+            expected = float(cn2an.cn2an(token, "smart"))
+        except (ValueError, KeyError, IndexError):
+            expected = None
+        assert value == expected, token
+
+
+def test_document_word_counts_from_the_disk_cache_equal_a_fresh_count(tmp_path, monkeypatch):
+    from collections import Counter
+
+    from aigc_cs.guard import typos
+    from aigc_cs.text import normalize, word_spans
+
+    monkeypatch.setenv("AIGC_CS_CACHE", str(tmp_path))
+    typos._document_words.cache_clear()
+    try:
+        stored = typos._document_words()  # counted now and written to the empty cache
+        assert list((tmp_path / "typos").glob("words-*.json"))
+        typos._document_words.cache_clear()
+        assert typos._document_words() == stored  # read back from the file
+    finally:
+        typos._document_words.cache_clear()
+    fresh: Counter[str] = Counter()
+    for pattern in typos.settings().sources:
+        for path in sorted(corpus_dir().glob(pattern)):
+            text = normalize(path.read_text(encoding="utf-8"))
+            fresh.update(w for b, e in word_spans(text) if typos._CJK_RUN.fullmatch(w := text[b:e]))
+    assert stored.counts == dict(fresh)

@@ -7,7 +7,7 @@ A FAQ or pre-sale question is often narrower than its intent ("能发顺丰吗" 
 in the policy prose, not in a YAML fact): an answer built from the shop's own passage is on the facts."""
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from aigc_cs.grading.models import Fault
 from aigc_cs.text import NUMBER, STOPWORDS, normalize, to_number, tokens
@@ -40,10 +40,11 @@ def scenario_passages(scenario: str, shop_id: str, ctx) -> list[str]:
     return [normalize(_BREADCRUMB.sub("", hit.text)) for hit in hits]  # the shop's name is no shared detail
 
 
-def pairs(text: str) -> set[str]:
+@lru_cache(maxsize=16384)  # the passages of a class's scenario are compared with every answer
+def pairs(text: str) -> frozenset[str]:
     """Content character pairs and numbers of a text (the units a shop's detail is checked with)."""
     found = {run[i:i + 2] for run in re.findall(r"[\u4e00-\u9fff]+", text) for i in range(len(run) - 1)}
-    return {p for p in found if not set(p) <= STOPWORDS} | set(re.findall(r"\d+(?:\.\d+)?", text))
+    return frozenset({p for p in found if not set(p) <= STOPWORDS} | set(re.findall(r"\d+(?:\.\d+)?", text)))
 
 
 @cache
@@ -97,7 +98,8 @@ def mismatches(text: str, documents: list[str], scenario: str = "", facts: set[f
     return faults
 
 
-def _ruled_out(documents: list[str]) -> list[tuple[str, frozenset[str], str]]:
+@lru_cache(maxsize=256)  # the same passages for a whole class
+def _ruled_out(documents: tuple[str, ...]) -> list[tuple[str, frozenset[str], str]]:
     """(the clause, its key words, the verb) of each thing the passages rule out without a condition: the content words
     after a negation."""
     out = []
@@ -114,7 +116,7 @@ def _ruled_out(documents: list[str]) -> list[tuple[str, frozenset[str], str]]:
 def denials(text: str, documents: list[str]) -> list[Fault]:
     """Clauses of the answer that offer, with no negation, what a passage rules out: every key word of the ruled-out
     thing is there and an offering word (可以, 能, 随时, 帮您…) says it can be done."""
-    ruled = _ruled_out(documents)
+    ruled = _ruled_out(tuple(documents))
     faults = []
     for clause in _CLAUSE.findall(text):
         if _NEGATED.search(clause) or not _OFFERED.search(clause):

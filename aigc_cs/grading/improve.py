@@ -7,6 +7,7 @@ an injection attempt, and with homophone typos corrected. What the grade found m
 """
 
 import re
+from functools import lru_cache
 
 from aigc_cs.grading.models import Grade
 from aigc_cs.guard.claims import extract
@@ -23,6 +24,7 @@ def _sentences(text: str) -> list[str]:
     return [m.group(0).strip() for m in _SENTENCE.finditer(text) if m.group(0).strip()]
 
 
+@lru_cache(maxsize=256)  # a class's reference answer is the same for every student
 def _done(text: str) -> dict[str, str]:
     """The steps a text does well, each with the line that shows it."""
     return {c.name: c.quote for c in detect_steps_in_text(text) if c.status == "ok"}

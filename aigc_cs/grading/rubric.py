@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from aigc_cs.errors import UserError
 from aigc_cs.paths import corpus_dir
+from aigc_cs.yaml_safe import safe_load
 
 RUBRICS_DIR = "rubrics"
 CheckKind = Literal[
@@ -180,7 +181,7 @@ _MESSAGES = {
 
 def load_rubric_file(path: Path) -> Rubric:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = safe_load(path.read_text(encoding="utf-8"))  # libyaml when it is there: rubrics are read on every call
     except (OSError, UnicodeDecodeError) as exc:
         raise UserError(f"{path}：无法读取评分标准文件（{type(exc).__name__}）") from None
     except yaml.YAMLError as exc:

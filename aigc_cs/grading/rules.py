@@ -128,7 +128,8 @@ def _faults_from_lexicon(ctx: Context, kinds: list[str]) -> list[Fault]:
 
 def run_check(check: Check, ctx: Context, near: Evidence | None = None) -> CheckResult:
     """One check's result; `near`: the criterion's sentences that meet or miss it by meaning (for `by_meaning`)."""
-    result = CheckResult(kind=check.kind, score=1.0, weight=check.weight, hard=check.hard, advice=check.advice)
+    result = CheckResult(kind=check.kind, score=1.0, weight=check.weight, hard=check.hard, advice=check.advice,
+                         evidence=[], faults=[])  # given, not defaulted: pydantic deep-copies a default list
     if check.channels and ctx.channel not in check.channels:
         result.applicable = False
         return result

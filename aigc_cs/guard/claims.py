@@ -7,7 +7,7 @@ that only names a condition ("拆封后不支持无理由退货") is a condition
 """
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal
 
 from pydantic import BaseModel
@@ -141,12 +141,17 @@ def _padded(m: re.Match[str], reading: str) -> str:
 
 def extract(text: str) -> list[Claim]:
     """All policy claims in `text`, in order; offsets refer to the normalised text."""
+    return list(_extract(text))
+
+
+@lru_cache(maxsize=4096)  # one answer is read by the checker, the scorer and the improver; a reference every time
+def _extract(text: str) -> tuple[Claim, ...]:
     original = normalize(text)
     text = _without_questions(_read_through(original))
     claims: list[Claim] = []
     for sentence_match in _SENTENCE.finditer(text):
         claims.extend(_sentence_claims(sentence_match.group(0), sentence_match.start(), text))
-    return [c.model_copy(update={"quote": original[c.start:c.end].strip()}) for c in claims]  # the words as written
+    return tuple(c.model_copy(update={"quote": original[c.start:c.end].strip()}) for c in claims)  # the words as written
 
 
 def _sentence_claims(s: str, offset: int, whole: str) -> list[Claim]:

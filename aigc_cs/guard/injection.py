@@ -10,6 +10,7 @@ import base64
 import binascii
 import re
 import unicodedata
+from functools import lru_cache
 from urllib.parse import unquote
 
 from pydantic import BaseModel
@@ -134,11 +135,16 @@ class _Sentences:
 def find_injections(text: str) -> list[Injection]:
     """Runs of sentences of `text` (invisible characters removed; offsets refer to that) that try to instruct the
     grader, whole sentences or an instruction spread over several short lines."""
+    return list(_injections(text))
+
+
+@lru_cache(maxsize=1024)  # grading reads an answer's injections three times: to flag, to grade and to improve it
+def _injections(text: str) -> tuple[Injection, ...]:
     text = visible(text)
     sentences = _Sentences(text)
     found: list[Injection] = []
     if not sentences.spans or not sentences.flagged(0, len(sentences.spans) - 1):
-        return found  # nothing anywhere: no run needs reading (the whole text reads as every run of it does)
+        return ()  # nothing anywhere: no run needs reading (the whole text reads as every run of it does)
     i = 0
     while i < len(sentences.spans):
         j = sentences.run_end(i)
@@ -150,7 +156,7 @@ def find_injections(text: str) -> list[Injection]:
         start, end = sentences.spans[i][0], sentences.spans[j][1]
         found.append(Injection(quote=text[start:end].strip(), start=start, end=end))
         i = j + 1
-    return found
+    return tuple(found)
 
 
 def without_injections(text: str) -> str:

@@ -2,13 +2,14 @@
 name (a shop called 居家好物) are not the agent's wording and never count."""
 
 import re
+from collections.abc import Sequence
 from functools import cache
 from typing import Literal
 
 from pydantic import BaseModel
 
 from aigc_cs.paths import corpus_yaml
-from aigc_cs.text import cuts_a_word, normalize, word_spans
+from aigc_cs.text import cuts_a_word, normalize
 
 TermKind = Literal["banned", "extreme", "slang", "blame", "pressure", "rhetorical", "stall"]
 KIND_NAMES: dict[str, str] = {"banned": "禁用语", "extreme": "极限词", "slang": "网络流行语", "blame": "推卸责任",
@@ -37,7 +38,7 @@ def name_spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _NAMES.finditer(text)]
 
 
-def in_name(start: int, end: int, names: list[tuple[int, int]]) -> bool:
+def in_name(start: int, end: int, names: Sequence[tuple[int, int]]) -> bool:
     return any(b <= start and end <= e for b, e in names)
 
 
@@ -59,9 +60,9 @@ class Term(BaseModel):
     def regex(self) -> re.Pattern[str]:
         return compiled(self.pattern or re.escape(self.term), re.MULTILINE)
 
-    def excused(self, text: str, start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    def excused(self, text: str, start: int, end: int) -> bool:
         """No fault: the match cuts a word, its context says so, or it is quoted (广告法禁止使用“最”: a mention)."""
-        if self.boundary and cuts_a_word(text, start, end, spans):
+        if self.boundary and cuts_a_word(text, start, end):
             return True
         if start > 0 and end < len(text) and _QUOTES.get(text[start - 1]) == text[end]:
             return True
@@ -98,7 +99,6 @@ def lexicon() -> dict[str, list[Term]]:
 def scan(text: str, kinds: tuple[str, ...] = LANGUAGE_KINDS) -> list[Hit]:
     """Every lexicon hit in `text` (normalised), ordered by position."""
     text = normalize(text)
-    spans = word_spans(text)
     names = name_spans(text)
     hits = []
     for kind in kinds:
@@ -106,7 +106,7 @@ def scan(text: str, kinds: tuple[str, ...] = LANGUAGE_KINDS) -> list[Hit]:
             for match in term.regex().finditer(text):
                 quote = match.group(0).strip("。！？.~～\n ")
                 if (quote and not in_name(match.start(), match.end(), names)
-                        and not term.excused(text, match.start(), match.end(), spans)):
+                        and not term.excused(text, match.start(), match.end())):
                     hits.append(Hit(kind=kind, term=term.term, quote=quote, start=match.start(), end=match.end(),
                                     why=term.why, instead=term.instead))
     return sorted(hits, key=lambda h: h.start)

@@ -19,21 +19,27 @@ channel's costs: a near sound costs more than the same sound, and a written char
 input method offers it late) costs more again. A domain word needs a smaller margin than a general one: the course
 checks those words first. So 先在 (先 + 在, two common words) is no misspelt 现在, while 解绝 is 解决."""
 
+import contextlib
+import hashlib
 import math
 import re
 from collections import Counter
 from functools import cache, lru_cache
+from pathlib import Path
 
 from pydantic import BaseModel
 
+from aigc_cs.errors import UserError
+from aigc_cs.files import write_text_atomic
 from aigc_cs.guard.lexicon import in_name, lexicon_data, name_spans
 from aigc_cs.guard.sound import fold, homophones, is_common, readings, word_sounds
 from aigc_cs.paths import corpus_dir
-from aigc_cs.text import cuts_a_word, dictionary_size, normalize, word_frequency, word_spans
+from aigc_cs.text import COURSE_WORDS, dictionary_size, normalize, word_frequency, word_spans
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _CLAUSE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]+")
 _NUMERALS = "零一二两三四五六七八九十百千万亿半几每"
+WORDS_FORMAT = "typo-words-1"  # bump when the way `_document_words` counts or weighs changes
 
 
 class Typo(BaseModel):
@@ -70,15 +76,63 @@ def settings() -> TypoSettings:
     return TypoSettings.model_validate(lexicon_data().get("typo_check") or {})
 
 
+class DocumentWords(BaseModel):
+    counts: dict[str, int]  # how often each word (jieba's cut, new words too) occurs in the documents
+    typical: list[str]  # the words typical of them: the domain words the documents bring
+
+
+@cache
+def _document_words() -> DocumentWords:
+    """The words of the course and shop documents. Cutting them and weighing each word takes about a second, so they
+    are kept in ``<cache>/typos`` under a digest of everything they depend on (the documents' text, the settings,
+    jieba's dictionary, the course's own words, OpenCC); a cache that cannot be read or written only means
+    counting again."""
+    texts = [path.read_text(encoding="utf-8") for pattern in settings().sources
+             for path in sorted(corpus_dir().glob(pattern))]
+    path = _words_file(texts)
+    with contextlib.suppress(OSError, ValueError):
+        return DocumentWords.model_validate_json(path.read_bytes())
+    counts: Counter[str] = Counter()
+    for raw in texts:
+        text = normalize(raw)
+        counts.update(w for b, e in word_spans(text) if _CJK_RUN.fullmatch(w := text[b:e]))
+    found = DocumentWords(counts=counts, typical=_typical(counts))
+    with contextlib.suppress(UserError):
+        write_text_atomic(path, found.model_dump_json())
+    return found
+
+
+def _typical(counts: Counter[str]) -> list[str]:
+    """The words used often in the documents and much more often there than in jieba's dictionary."""
+    conf = settings()
+    total, general = sum(counts.values()), dictionary_size()
+
+    def typical(word: str, count: int) -> bool:
+        frequency = word_frequency(word)
+        return (frequency > 0 and count >= conf.min_count and conf.min_length <= len(word) <= conf.max_length
+                and math.log((count / total) / ((frequency + 1) / general)) >= conf.min_keyness)
+
+    return [w for w, n in counts.items() if typical(w, n)]
+
+
+def _words_file(texts: list[str]) -> Path:
+    import opencc
+
+    from aigc_cs.config import Settings
+    from aigc_cs.jieba_cache import cache_file
+
+    digest = hashlib.sha1()
+    parts = (WORDS_FORMAT, settings().model_dump_json(), cache_file(Path()).name, opencc.__version__, *COURSE_WORDS,
+             *texts)
+    for part in parts:
+        digest.update(part.encode("utf-8") + b"\x1f")
+    return Settings().cache / "typos" / f"words-{digest.hexdigest()[:16]}.json"
+
+
 @cache
 def document_counts() -> Counter[str]:
     """How often each word (jieba's cut, new words too) occurs in the course and shop documents."""
-    counts: Counter[str] = Counter()
-    for pattern in settings().sources:
-        for path in sorted(corpus_dir().glob(pattern)):
-            text = normalize(path.read_text(encoding="utf-8"))
-            counts.update(w for b, e in word_spans(text) if _CJK_RUN.fullmatch(w := text[b:e]))
-    return counts
+    return Counter(_document_words().counts)
 
 
 @cache
@@ -90,16 +144,7 @@ def _document_scale() -> float:
 @cache
 def vocabulary() -> frozenset[str]:
     """The domain words: typical words of the course and shop documents, and the curated terms."""
-    conf = settings()
-    counts = document_counts()
-    total, general = sum(counts.values()), dictionary_size()
-
-    def typical(word: str, count: int) -> bool:
-        frequency = word_frequency(word)
-        return (frequency > 0 and count >= conf.min_count and conf.min_length <= len(word) <= conf.max_length
-                and math.log((count / total) / ((frequency + 1) / general)) >= conf.min_keyness)
-
-    return frozenset([w for w, n in counts.items() if typical(w, n)]) | _curated("domain_terms")
+    return frozenset(_document_words().typical) | _curated("domain_terms")
 
 
 @cache
@@ -108,6 +153,7 @@ def _curated(key: str) -> frozenset[str]:
     return frozenset(lexicon_data().get(key) or [])
 
 
+@lru_cache(maxsize=1 << 16)
 def is_word(text: str) -> bool:
     """A real word, never a typo: common in jieba's dictionary, used in the documents, or curated."""
     conf = settings()
@@ -172,42 +218,55 @@ def _channel_cost(written: str, meant: str, i: int) -> float | None:
     return rare + (0.0 if same else conf.near_sound_cost)
 
 
-def _meant_words(text: str, start: int, end: int) -> set[tuple[str, int]]:
-    """Real words that differ from the window text[start:end] in one character that may have been mistyped (see
-    `_may_be_mistyped`), with that character's position in the window. A written word that jieba's dictionary holds
-    at all, however rarely (洗碗, 净度, 一格), is read only through the curated confusions (优惠卷 → 优惠券)."""
-    conf = settings()
-    written = text[start:end]
-    listed = word_frequency(written) > 0
+def _meant_words(clause: str, start: int, end: int, elsewhere: frozenset[str], known: list[list[tuple[int, int]]]
+                 ) -> set[tuple[str, int]]:
+    """Real words that differ from the window clause[start:end] in one character that may have been mistyped (see
+    `_may_be_mistyped`), with that character's position in the window."""
     found = set()
-    for i, char in enumerate(written):
-        if not _may_be_mistyped(text, start, end, start + i):
-            continue
-        blank = written[:i] + "_" + written[i + 1:]
-        sounds = frozenset() if listed else homophones(char) | _index().get((i, blank), frozenset())
-        for right in sounds | _confusions().get(char, frozenset()):
-            word = written[:i] + right + written[i + 1:]
-            if word in vocabulary() or word_frequency(word) >= conf.candidate_frequency:
-                found.add((word, i))
+    for i in range(end - start):
+        if _may_be_mistyped(clause, start, end, start + i, elsewhere, known):
+            found.update((word, i) for word in _replacements(clause[start:end], i))
     return found
 
 
-def _may_be_mistyped(text: str, start: int, end: int, at: int) -> bool:
-    """Whether the character at `at` of the window text[start:end] may be the mistyped one. Not a numeral (numbers
-    are typed on purpose), not one of the commonest function words (有 in 这款包有两色 is no misspelt 邮), not one
-    the writer uses again elsewhere in the text (绒 in 羽绒被 … 含绒量: the topic, chosen on purpose), and not one
-    that makes a dictionary word with its neighbours other than the window (停止食用 holds 食用)."""
-    char = text[at]
-    if (char in _NUMERALS or word_frequency(char) >= settings().function_char_frequency
-            or char in text[:start] + text[end:]):
-        return False
+@lru_cache(maxsize=1 << 16)
+def _replacements(written: str, i: int) -> tuple[str, ...]:
+    """The real words `written` becomes with its character at `i` swapped for a common character of the same or a near
+    sound, for the character a domain word has there, or for the right character of a curated confusion. A written
+    word that jieba's dictionary holds at all, however rarely (洗碗, 净度, 一格), is read only through the curated
+    confusions (优惠卷 → 优惠券)."""
+    char, blank = written[i], written[:i] + "_" + written[i + 1:]
+    sounds = frozenset() if word_frequency(written) > 0 else homophones(char) | _index().get((i, blank), frozenset())
+    words = (written[:i] + right + written[i + 1:] for right in sounds | _confusions().get(char, frozenset()))
+    return tuple(w for w in words if w in vocabulary() or word_frequency(w) >= settings().candidate_frequency)
+
+
+def _known_pieces(clause: str) -> list[list[tuple[int, int]]]:
+    """For each position of the clause, the pieces (start, end) of 2 to `max_length` Chinese characters around it
+    that are dictionary words or real words."""
     longest = settings().max_length
-    for b in range(max(0, at - longest + 1), at + 1):
-        for e in range(max(b + 2, at + 1), min(len(text), b + longest) + 1):
-            piece = text[b:e]
-            if (b, e) != (start, end) and _CJK_RUN.fullmatch(piece) and (word_frequency(piece) or is_word(piece)):
-                return False
-    return True
+    covering: list[list[tuple[int, int]]] = [[] for _ in clause]
+    for b in range(len(clause)):
+        for e in range(b + 2, min(len(clause), b + longest) + 1):
+            piece = clause[b:e]
+            if _CJK_RUN.fullmatch(piece) and (word_frequency(piece) or is_word(piece)):
+                for at in range(b, e):
+                    covering[at].append((b, e))
+    return covering
+
+
+def _may_be_mistyped(clause: str, start: int, end: int, at: int, elsewhere: frozenset[str],
+                     known: list[list[tuple[int, int]]]) -> bool:
+    """Whether the character at `at` of the window clause[start:end] may be the mistyped one. Not a numeral (numbers
+    are typed on purpose), not one of the commonest function words (有 in 这款包有两色 is no misspelt 邮), not one
+    the writer uses again elsewhere in the text (`elsewhere`: the clause's characters that the rest of the text
+    holds; 绒 in 羽绒被 … 含绒量: the topic, chosen on purpose), and not one that makes a dictionary word with its
+    neighbours other than the window (停止食用 holds 食用; `known`: see `_known_pieces`)."""
+    char = clause[at]
+    if (char in _NUMERALS or word_frequency(char) >= settings().function_char_frequency
+            or char in elsewhere or char in clause[:start] + clause[end:]):
+        return False
+    return all(piece == (start, end) for piece in known[at])
 
 
 def _in_number(text: str, start: int, end: int) -> bool:
@@ -216,28 +275,56 @@ def _in_number(text: str, start: int, end: int) -> bool:
             or (end < len(text) and text[end - 1] in _NUMERALS and text[end] in _NUMERALS))
 
 
+Spans = tuple[tuple[int, int], ...]
+
+
+@lru_cache(maxsize=65536)  # a class writes the same clauses (您好, 感谢您的耐心) again and again
+def _clause_candidates(clause: str, elsewhere: frozenset[str], cuts: Spans, names: Spans
+                       ) -> tuple[tuple[float, int, int, str], ...]:
+    """(margin over the written clause, start, end, meant word) of every candidate typo of one clause. All that a
+    candidate depends on lies in its clause but for what the rest of the text brings, given here in the clause's
+    offsets: `elsewhere`, the clause's characters that the rest of the text holds; `cuts`, the dictionary words of the
+    text (jieba's search-mode cut) that a window must not cut through; `names`, the names a window may lie in. So a
+    clause in the same surroundings is scored once per process."""
+    conf = settings()
+    known = _known_pieces(clause)
+    base: float | None = None
+    found = []
+    for start in range(len(clause)):
+        for end in range(start + conf.min_length, min(start + conf.max_length, len(clause)) + 1):
+            written = clause[start:end]
+            if (not _CJK_RUN.fullmatch(written) or is_word(written) or in_name(start, end, names)
+                    or any(b < start < e or b < end < e for b, e in cuts) or _in_number(clause, start, end)):
+                continue
+            for word, i in _meant_words(clause, start, end, elsewhere, known):
+                cost = _channel_cost(written, word, i)
+                if cost is None:
+                    continue
+                base = _logprob(clause) if base is None else base
+                corrected = clause[:start] + word + clause[end:]
+                found.append((_logprob(corrected) - base - cost, start, end, word))
+    return tuple(found)
+
+
+def _within(spans: list[tuple[int, int]], start: int, end: int) -> Spans:
+    """The spans that overlap text[start:end], in its offsets."""
+    return tuple((b - start, e - start) for b, e in spans if b < end and e > start)
+
+
 def _scored(text: str) -> list[tuple[float, Typo]]:
     """Every candidate typo of `text` (normalised) with its margin over the written text."""
-    conf = settings()
-    words = word_spans(text, search=True)
+    # the dictionary words a window must not cut through (as `cuts_a_word` reads them)
+    cuts = [(b, e) for b, e in word_spans(text, search=True) if e - b > 1 and word_frequency(text[b:e]) >= 1]
     names = name_spans(text)
+    counts = Counter(text)
     scored = []
     for clause in _CLAUSE.finditer(text):
-        base: float | None = None
-        for start in range(clause.start(), clause.end()):
-            for end in range(start + conf.min_length, min(start + conf.max_length, clause.end()) + 1):
-                written = text[start:end]
-                if (not _CJK_RUN.fullmatch(written) or is_word(written) or in_name(start, end, names)
-                        or cuts_a_word(text, start, end, words) or _in_number(text, start, end)):
-                    continue
-                for word, i in _meant_words(text, start, end):
-                    cost = _channel_cost(written, word, i)
-                    if cost is None:
-                        continue
-                    base = _logprob(clause.group()) if base is None else base
-                    corrected = text[clause.start():start] + word + text[end:clause.end()]
-                    scored.append((_logprob(corrected) - base - cost,
-                                   Typo(quote=written, suggestion=word, start=start, end=end)))
+        at = clause.start()
+        elsewhere = frozenset(c for c, n in Counter(clause.group()).items() if counts[c] > n)
+        around = _within(cuts, *clause.span()), _within(names, *clause.span())
+        for margin, start, end, word in _clause_candidates(clause.group(), elsewhere, *around):
+            typo = Typo(quote=text[at + start:at + end], suggestion=word, start=at + start, end=at + end)
+            scored.append((margin, typo))
     return scored
 
 
