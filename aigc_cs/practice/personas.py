@@ -1,8 +1,12 @@
 """Load the role-play data of ``corpus/personas/``: the persona types (``_types.yaml``), each shop's personas
 (``<shop>.yaml``) and the judge's settings (``_judge.yaml``). Files whose names start with ``_`` are shared settings;
-every other file holds one shop's personas. A bad file gets one Chinese line naming the file, persona and field."""
+every other file holds one shop's personas. A bad file gets one Chinese line naming the file, persona and field.
 
-from functools import cache
+A shop added to one index (a teacher's upload on the web page) keeps its personas beside that index, in
+``<home>/personas/<shop>.yaml``, in the same format: read when the bundled corpus has none for the shop, and again
+whenever the file changes (another worker may have written it)."""
+
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -13,7 +17,7 @@ from aigc_cs.kb.models import PolicyFacts, Product, Shop
 from aigc_cs.paths import corpus_dir, corpus_yaml
 from aigc_cs.practice.models import JudgeSettings, Persona, PersonaFile, PersonaType
 
-PERSONAS_DIR = "personas"
+PERSONAS_DIR = "personas"  # in the corpus, and under an index's home
 # the fact keys a persona's doubt may name: PolicyFacts fields and the combined keys of guard.check.describe
 COMBINED_FACTS = {"bargain_yuan": ("bargain_limit_yuan",),
                   "return_shipping": ("return_shipping_quality_issue", "return_shipping_buyer_reason")}
@@ -25,13 +29,28 @@ def fact_fields(key: str) -> tuple[str, ...]:
     return COMBINED_FACTS.get(key, (key,))
 
 
+# pydantic's wording of the usual mistakes in a persona file, in Chinese ({…}: the error's own details)
+REASONS = {"missing": "缺少这个字段", "extra_forbidden": "不是可用的字段（拼写错误？）", "literal_error": "只能是 {expected}",
+           "too_short": "至少要有 {min_length} 项", "too_long": "最多 {max_length} 项", "list_type": "应是列表（[…] 或每项一行“- …”）",
+           "string_pattern_mismatch": "只能用小写字母、数字和 -", "string_type": "应是一段文字", "int_parsing": "应是整数",
+           "model_type": "应是“字段: 值”的形式", "dict_type": "应是“字段: 值”的形式"}
+
+
 def validated(model: type[M], data: object, path: str) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         error = exc.errors()[0]
-        where = ".".join(str(p) for p in error["loc"]) or "（整体）"
-        raise UserError(f"{path}：字段 {where} 有误（{error['msg']}），请对照 corpus/personas/_types.yaml 开头的说明修改") from None
+        loc, who = list(error["loc"]), ""
+        if len(loc) >= 2 and loc[0] == "personas" and isinstance(loc[1], int):  # name the persona by its id
+            entry = (data.get("personas") or [])[loc[1]] if isinstance(data, dict) else None
+            who = f"顾客 {entry['id']} 的" if isinstance(entry, dict) and entry.get("id") else f"第 {loc[1] + 1} 位顾客的"
+            loc = loc[2:]
+        where = ".".join(str(p) for p in loc) or "（整体）"
+        known = REASONS.get(error["type"])
+        details = {k: str(v).replace("'", "").replace(" or ", "、").replace(", ", "、") for k, v in error.get("ctx", {}).items()}
+        reason = known.format(**details) if known else f"有误（{error['msg']}）"
+        raise UserError(f"{path}：{who}字段 {where} {reason}，请对照 corpus/personas/_types.yaml 开头的说明修改") from None
 
 
 def _read(name: str) -> object:
@@ -74,14 +93,52 @@ def _files() -> list[Path]:
 
 @cache
 def all_personas() -> dict[str, list[Persona]]:
-    """Every shop's personas, by shop id, in file order."""
+    """Every shop's personas in the corpus, by shop id, in file order."""
     found: dict[str, list[Persona]] = {}
     for path in _files():
-        where = f"corpus/{PERSONAS_DIR}/{path.name}"
-        data = validated(PersonaFile, _read(path.name), where)
-        for entry in data.personas:
-            found.setdefault(data.shop, []).append(_resolve(entry.model_dump(), data.shop, where))
+        for persona in read_personas(_read(path.name), f"corpus/{PERSONAS_DIR}/{path.name}"):
+            found.setdefault(persona.shop, []).append(persona)
     return found
+
+
+def read_personas(data: object, where: str, shop: Shop | None = None) -> list[Persona]:
+    """The personas of one persona file (parsed YAML), validated; given the shop, also that the file is this shop's
+    and that each persona wants one of its products. Anything wrong is one Chinese line naming `where`."""
+    file = validated(PersonaFile, data, where)
+    if shop is not None and file.shop != shop.info.id:
+        raise UserError(f"{where}：字段 shop 是“{file.shop}”，应是这个店铺的 ID“{shop.info.id}”")
+    personas = [_resolve(entry.model_dump(), file.shop, where) for entry in file.personas]
+    for persona in personas if shop is not None else []:
+        persona_product(persona, shop, where)  # type: ignore[arg-type]
+    return personas
+
+
+def home_file(home: Path, shop_id: str) -> Path:
+    """Where an index keeps the personas of a shop added to it."""
+    return home / PERSONAS_DIR / f"{shop_id}.yaml"
+
+
+def _home_personas(home: Path, shop_id: str) -> list[Persona]:
+    path = home_file(home, shop_id)
+    try:
+        stat = path.stat()
+    except OSError:
+        return []
+    return _read_home(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=64)
+def _read_home(path: Path, _mtime_ns: int, _size: int) -> list[Persona]:
+    """A home persona file as it is now (the stat in the key: a file written since is read again)."""
+    import yaml
+
+    from aigc_cs.yaml_safe import safe_load
+
+    where = f"{PERSONAS_DIR}/{path.name}"
+    try:
+        return read_personas(safe_load(path.read_text(encoding="utf-8")), where)
+    except yaml.YAMLError as exc:
+        raise UserError(f"{where} 不是合法的 YAML：{str(exc).splitlines()[0]}") from None
 
 
 def _resolve(entry: dict, shop: str, where: str) -> Persona:
@@ -102,8 +159,18 @@ def _resolve(entry: dict, shop: str, where: str) -> Persona:
     return Persona.model_validate(merged)
 
 
-def shop_personas(shop_id: str) -> list[Persona]:
-    personas = all_personas().get(shop_id)
+def offered(shop_id: str, home: Path) -> list[Persona]:
+    """The shop's personas: the corpus's, else those the index at `home` keeps for it; [] when it has none."""
+    return all_personas().get(shop_id) or _home_personas(home, shop_id)
+
+
+def shop_personas(shop_id: str, home: Path | None = None) -> list[Persona]:
+    """The shop's personas (see `offered`; `home` defaults to the configured index)."""
+    if home is None:
+        from aigc_cs.config import Settings
+
+        home = Settings().home
+    personas = offered(shop_id, home)
     if not personas:
         known = "、".join(all_personas()) or "（没有）"
         raise UserError(f"店铺 {shop_id} 还没有练习用的顾客画像：请在 corpus/{PERSONAS_DIR}/{shop_id}.yaml 里添加"
@@ -111,9 +178,9 @@ def shop_personas(shop_id: str) -> list[Persona]:
     return personas
 
 
-def find_persona(shop_id: str, key: str | None, seed: int) -> Persona:
+def find_persona(shop_id: str, key: str | None, seed: int, home: Path | None = None) -> Persona:
     """The persona `key` names (its id, or its type: hesitant / 犹豫型); the seed picks one when `key` is None."""
-    personas = shop_personas(shop_id)
+    personas = shop_personas(shop_id, home)
     if key is None:
         return personas[seed % len(personas)]
     matches = [p for p in personas if key in (p.id, p.type, p.type_name)]
@@ -123,9 +190,10 @@ def find_persona(shop_id: str, key: str | None, seed: int) -> Persona:
     return matches[seed % len(matches)]
 
 
-def persona_product(persona: Persona, shop: Shop) -> Product:
+def persona_product(persona: Persona, shop: Shop, where: str | None = None) -> Product:
     product = shop.product(persona.product)
     if product is None:
-        raise UserError(f"corpus/{PERSONAS_DIR}/{persona.shop}.yaml：顾客 {persona.id} 想买的“{persona.product}”"
-                        f"不在店铺 {shop.info.id} 的商品里，可用：{'、'.join(p.name for p in shop.products)}")
+        where = where or f"corpus/{PERSONAS_DIR}/{persona.shop}.yaml"
+        raise UserError(f"{where}：顾客 {persona.id} 想买的“{persona.product}”不在店铺 {shop.info.id} 的商品里，"
+                        f"可用：{'、'.join(p.name for p in shop.products) or '（没有商品资料）'}")
     return product

@@ -44,7 +44,7 @@ class Session:
         """A new session; without a seed one is drawn (and kept in the state, so the session can be replayed)."""
         seed = random.SystemRandom().randrange(1, 100_000) if seed is None else seed
         shop = ctx.shop(shop_id)
-        chosen = find_persona(shop_id, persona, seed)
+        chosen = find_persona(shop_id, persona, seed, ctx.settings.home)
         product = persona_product(chosen, shop)
         state = SessionState(shop=shop_id, persona=chosen.id, seed=seed, exam=exam, engine=ctx.engine.kind,
                              patience=chosen.patience)
@@ -54,7 +54,7 @@ class Session:
 
     @classmethod
     def restore(cls, state: SessionState, ctx: Context) -> "Session":
-        persona = find_persona(state.shop, state.persona, state.seed)
+        persona = find_persona(state.shop, state.persona, state.seed, ctx.settings.home)
         shop = ctx.shop(state.shop)
         return cls(state, persona, shop, persona_product(persona, shop), ctx)
 

@@ -10,7 +10,8 @@ asking, and the role checks), ``logins`` (the limit on failed sign-ins), ``owned
 ``accounts`` (teachers and students), ``classes`` (classes and publishing), ``submissions`` (keep the text, then grade
 it), ``feedback`` and ``highlight`` (a graded answer on a page), ``roleplays`` and ``roleplay_view`` (role-play
 sessions kept in the database, and on a page), ``charts`` (a student's progress), ``report`` (a class's statistics),
-``slips`` (feedback slips), ``export`` (xlsx, docx and md downloads), ``uploads`` (a shop's .zip), ``demo`` (the demo
-class), ``pages`` (templates and error pages), and the routes by audience: ``public``, ``student``, ``practice`` and
-``student_roleplay``, ``teacher``, ``teacher_reports`` and ``teacher_shops``. ``app.create_app`` puts them together.
+``slips`` (feedback slips), ``export`` (xlsx, docx and md downloads), ``uploads`` (a shop's .zip) and
+``shop_personas`` (its role-play customers), ``demo`` (the demo class), ``pages`` (templates and error pages), and the
+routes by audience: ``public``, ``student``, ``practice`` and ``student_roleplay``, ``teacher``, ``teacher_reports``
+and ``teacher_shops``. ``app.create_app`` puts them together.
 """

@@ -75,7 +75,7 @@ def load_viewer(request: Request, db: Annotated[Session, Depends(get_db)]) -> Vi
 
 
 def _require(role: Role):
-    def dependency(viewer: Annotated[Viewer | None, Depends(load_viewer)]) -> Viewer:
+    async def dependency(viewer: Annotated[Viewer | None, Depends(load_viewer)]) -> Viewer:  # no I/O: in the loop
         if viewer is None:
             raise LoginRequired(role)
         if viewer.role != role:

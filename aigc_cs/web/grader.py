@@ -6,9 +6,13 @@ threads, and the work is CPU-bound anyway.
 Every job first checks that the index is still the one the context was built from (`index_version`: a few file
 stats). After an ingest by any process (a worker that took an upload, or `aigc-cs ingest`) the context is built anew,
 so that nothing made from the old index is used again: the retriever, the reference answers and shop passages the
-grader keeps per context, the free-practice sets."""
+grader keeps per context, the free-practice sets.
+
+`warm` does at a worker's start what the first grading would otherwise do while a student waits (seconds): load the
+embedding model, open the retriever, read every rubric and vectorise its example sentences."""
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,6 +25,8 @@ from aigc_cs.tasks.exercise import ExerciseOutput
 from aigc_cs.web.settings import WebSettings
 
 PRACTICE_SET = 8  # exercises offered per shop and type on the free-practice page
+WARM_ANSWER = "您好，欢迎光临！这款支持七天无理由退换，请问您平时穿什么尺码？"  # graded once per rubric at start
+WARM_SCENARIO = "这件衣服不合适可以退吗"
 Version = tuple[tuple[str, int, int, int], ...]
 
 
@@ -59,6 +65,19 @@ class Grader:
                 self._practice.clear()
                 self._index_version = version
             yield self.ctx
+
+    def warm(self) -> float | None:
+        """Grade a short answer once with every rubric, on the first shop of the index: the seconds it took, or None
+        when the index has no shop yet (nothing to grade against)."""
+        from aigc_cs.grading.rubric import all_rubrics
+
+        shops = self.shops()
+        if not shops:
+            return None
+        start = time.perf_counter()
+        for rubric in all_rubrics():
+            self.grade(WARM_ANSWER, rubric, shops[0], WARM_SCENARIO)
+        return time.perf_counter() - start
 
     def exercises(self, shop: str, kind: str, n: int) -> ExerciseOutput:
         with self.context() as ctx:

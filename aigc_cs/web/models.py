@@ -112,7 +112,9 @@ class Submission(Base):
 
     student: Mapped[Student] = relationship()
     question: Mapped[Question] = relationship()
-    overrides: Mapped[list["Override"]] = relationship(back_populates="submission", order_by="Override.id")
+    # loaded with the submissions in one query: every list of submissions shows their final scores
+    overrides: Mapped[list["Override"]] = relationship(back_populates="submission", order_by="Override.id",
+                                                       lazy="selectin")
 
     @property
     def status_label(self) -> str:

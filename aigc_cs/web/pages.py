@@ -50,6 +50,13 @@ def templates() -> Jinja2Templates:
     return Jinja2Templates(env=env, context_processors=[_common])
 
 
+def compile_templates() -> None:
+    """Compile every page template now (at a worker's start), not when its first visitor asks for it."""
+    env = templates().env
+    for name in env.list_templates():
+        env.get_template(name)
+
+
 def render(request: Request, template: str, status_code: int = 200, **context) -> Response:
     return templates().TemplateResponse(request, template, context, status_code=status_code)
 

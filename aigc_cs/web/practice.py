@@ -16,7 +16,7 @@ from aigc_cs.web.auth import StudentViewer, check_csrf, require_student
 from aigc_cs.web.deps import get_db, get_grader, get_settings
 from aigc_cs.web.feedback import feedback
 from aigc_cs.web.grader import Grader
-from aigc_cs.web.models import PracticeAttempt, Student
+from aigc_cs.web.models import PracticeAttempt
 from aigc_cs.web.pages import redirect, render
 from aigc_cs.web.settings import WebSettings
 
@@ -75,7 +75,7 @@ def answer(request: Request, viewer: StudentViewer, db: Db, grader: GraderDep,
            settings: Annotated[WebSettings, Depends(get_settings)], shop: str, kind: str, no: int,
            text: Annotated[str, Form()] = "") -> Response:
     exercise = _exercise(grader, shop, kind, no)
-    refused = submissions.refusal(db, db.get(Student, viewer.id), text, settings.submit_per_minute)  # type: ignore[arg-type]
+    refused = submissions.refusal(db, viewer.id, text, settings.submit_per_minute)
     if refused:
         return _exercise_page(request, shop, kind, exercise, text, *refused)
     attempt = submissions.submit(db, PracticeAttempt(

@@ -46,7 +46,7 @@ def page(request: Request, db: Session, grader: Grader, roleplay: RolePlay, base
     state = roleplays.state(roleplay)
     summary = roleplays.finished_summary(db, grader, roleplay) if roleplay.done else None
     return render(request, "roleplay.html", status_code=status_code, roleplay=roleplay, state=state,
-                  persona=roleplays.persona(roleplay), shop_name=grader.ctx.shop(roleplay.shop).info.name,
+                  persona=roleplays.persona(grader, roleplay), shop_name=grader.ctx.shop(roleplay.shop).info.name,
                   lines=lines(state, teacher or roleplay.done or not roleplay.exam), summary=summary,
                   step_status=STATUS, base=base, teacher=teacher, text=text, error=error,
                   max_chars=judge_settings().max_reply_chars)

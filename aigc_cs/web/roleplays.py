@@ -32,21 +32,22 @@ class Refused(UserError):
 
 
 def shops(grader: Grader) -> dict[str, list[Persona]]:
-    """The shops a student can role-play with: those in the index that have personas, with their personas."""
-    from aigc_cs.practice.personas import all_personas
+    """The shops a student can role-play with: those in the index that have personas (in the corpus, or kept with an
+    uploaded shop), with their personas."""
+    from aigc_cs.practice.personas import offered
 
-    personas = all_personas()
-    return {shop: personas[shop] for shop in grader.shops() if shop in personas}
+    found = {shop: offered(shop, grader.settings.home) for shop in grader.shops()}
+    return {shop: personas for shop, personas in found.items() if personas}
 
 
 def state(roleplay: RolePlay) -> SessionState:
     return SessionState.model_validate_json(roleplay.state)
 
 
-def persona(roleplay: RolePlay) -> Persona:
+def persona(grader: Grader, roleplay: RolePlay) -> Persona:
     from aigc_cs.practice.personas import find_persona
 
-    return find_persona(roleplay.shop, roleplay.persona, state(roleplay).seed)
+    return find_persona(roleplay.shop, roleplay.persona, state(roleplay).seed, grader.settings.home)
 
 
 def _check_rate(db: Session, student_id: int, per_minute: int) -> None:

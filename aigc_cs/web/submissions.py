@@ -9,6 +9,7 @@ from typing import TypeVar
 from fastapi import HTTPException
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.interfaces import ORMOption
 
 from aigc_cs.errors import UserError
 from aigc_cs.inputs import MAX_TEXT_CHARS, too_long
@@ -19,7 +20,6 @@ from aigc_cs.web.models import (
     Question,
     RolePlay,
     RolePlayReply,
-    Student,
     Submission,
     utcnow,
 )
@@ -52,13 +52,13 @@ def wait_seconds(db: Session, student_id: int, per_minute: int,
     return max(1, int((recent[-1] + WINDOW - now).total_seconds()) + 1)
 
 
-def refusal(db: Session, student: Student, answer: str, per_minute: int) -> tuple[str, int] | None:
+def refusal(db: Session, student_id: int, answer: str, per_minute: int) -> tuple[str, int] | None:
     """Why this answer cannot be taken now, with the page's status code; None when it can."""
     try:
         check_answer(answer)
     except UserError as exc:
         return exc.message, 400
-    wait = wait_seconds(db, student.id, per_minute)
+    wait = wait_seconds(db, student_id, per_minute)
     if wait:
         return f"提交得太快了：每分钟最多提交 {per_minute} 次，请 {wait} 秒后再提交（答案还在框里）", 429
     return None
@@ -72,10 +72,10 @@ def submit(db: Session, attempt: Attempt, grader: Grader) -> Attempt:
     return attempt
 
 
-def own(db: Session, table: type[Owned], row_id: int, student_id: int) -> Owned:
-    """A student's own submission, practice attempt or role-play; anybody else's is a 404, like one that does not
-    exist."""
-    found = db.get(table, row_id)
+def own(db: Session, table: type[Owned], row_id: int, student_id: int, *options: ORMOption) -> Owned:
+    """A student's own submission, practice attempt or role-play (loaded with `options`, e.g. what its page shows);
+    anybody else's is a 404, like one that does not exist."""
+    found = db.get(table, row_id, options=options)
     if found is None or found.student_id != student_id:
         raise HTTPException(404)
     return found

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from aigc_cs.errors import UserError
 from aigc_cs.kb.loaders import SUFFIXES
 from aigc_cs.kb.shops import POLICY_FILE, read_shop
+from aigc_cs.web import shop_personas
 from aigc_cs.web.grader import Grader
 
 MAX_ZIP_MB = 20
@@ -40,6 +41,7 @@ class Uploaded(BaseModel):
     chunks: int
     skipped: list[str] = []  # files left out of the archive (not a shop file, or outside the shop folder)
     notes: list[str] = []  # what the ingest said: files it could not read, policy prose that disagrees with the facts
+    personas: shop_personas.ShopPersonas | None = None  # the role-play customers, None when it can have none
 
 
 def _name(info: zipfile.ZipInfo) -> str:
@@ -89,11 +91,14 @@ def _shop_root(paths: list[PurePosixPath]) -> PurePosixPath:
     return policies[0].parent
 
 
-def _unpack(archive: zipfile.ZipFile, members: dict[PurePosixPath, zipfile.ZipInfo], target: Path) -> list[str]:
-    """Write the shop's files under `target`; the names of the files left out."""
-    root = _shop_root(list(members))
+def _unpack(archive: zipfile.ZipFile, members: dict[PurePosixPath, zipfile.ZipInfo], root: PurePosixPath,
+            target: Path) -> list[str]:
+    """Write the shop's files under `target` (all but its personas.yaml, which is no document to ingest); the names of
+    the files left out."""
     skipped = []
     for path, info in sorted(members.items()):
+        if shop_personas.is_persona_file(path, root):
+            continue
         if root not in path.parents or path.suffix.lower() not in SUFFIXES:
             skipped.append(str(path))
             continue
@@ -141,8 +146,9 @@ def ingest_zip(data: bytes, grader: Grader) -> Uploaded:
         if problems:
             raise Problems(problems)
         incoming = Path(temp) / "shop"
+        root = _shop_root(list(members))
         try:
-            skipped = _unpack(archive, members, incoming)
+            skipped = _unpack(archive, members, root, incoming)
             shop, shop_problems = read_shop(incoming, incoming.parent, int(grader.settings.max_file_mb * 2**20))
         except UserError as exc:
             raise UserError(_plain(exc.message, incoming)) from None
@@ -150,12 +156,16 @@ def ingest_zip(data: bytes, grader: Grader) -> Uploaded:
             raise UserError(f"压缩包解不开（{type(exc).__name__}），可能已损坏，请重新压缩后上传") from None
         if shop_problems:
             raise Problems([_plain(p, incoming) for p in shop_problems])
+        own = next(((p, i) for p, i in members.items() if shop_personas.is_persona_file(p, root)), None)
+        personas = shop_personas.personas_for(archive, own, shop)
         target = uploads / shop.info.id
         elsewhere = grader.ctx.index.shop_origins().get(shop.info.id)
         if elsewhere is not None and elsewhere.resolve() != target.resolve():
             raise UserError(f"店铺 ID“{shop.info.id}”已被另一个店铺使用：请把 {POLICY_FILE} 里 shop.id 改成别的名字后重新上传")
         _replace(incoming, target)
     report = grader.ingest(target)
+    shop_personas.keep(home, shop.info.id, personas)
+    notes = [_plain(line, target) for line in report.issues + report.warnings]
     return Uploaded(shop=shop.info.id, name=shop.info.name, files=report.files,
                     chunks=sum(1 for c in grader.ctx.index.chunks() if c.shop == shop.info.id), skipped=skipped,
-                    notes=[_plain(line, target) for line in report.issues + report.warnings])
+                    notes=notes + ([] if personas else [shop_personas.NO_PRODUCTS]), personas=personas)

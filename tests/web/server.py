@@ -1,7 +1,6 @@
 """The real `aigc-cs serve` as a process on a free loopback port, for the tests that need a live server."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -10,6 +9,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+
+from tests.web.conftest import Visitor
+from tests.web.services import free_port
 
 START_S = 120  # the first start may build caches; the machine is shared
 
@@ -20,10 +22,12 @@ class Server:
         self.output = ""  # what the server printed, once it stopped
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+class RemoteVisitor(Visitor):
+    """A browser against a real server: its own cookies, the page's CSRF token with each form."""
+
+    def __init__(self, base_url: str) -> None:
+        self.client = httpx.Client(base_url=base_url, timeout=120)  # type: ignore[assignment]
+        self.page = ""
 
 
 @contextmanager

@@ -1,22 +1,15 @@
 """Scale-out: the index on a Chroma server (`chroma run`), the web app on PostgreSQL, and `aigc-cs serve --workers 2`
 on both, with many students submitting at once and nothing lost. Each server is a real process on loopback, started
-here: a throwaway PostgreSQL cluster (Debian's postgresql package) and Chroma's own server from the chromadb package."""
+here (tests/web/services.py): a throwaway PostgreSQL cluster (Debian's postgresql package) and Chroma's own server
+from the chromadb package."""
 
 import json
-import os
-import pwd
 import re
 import shutil
-import subprocess
-import sys
-import tempfile
-import time
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
-import httpx
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -31,9 +24,9 @@ from aigc_cs.web.db import MIGRATIONS, open_database
 from aigc_cs.web.models import Base, Student, Submission
 from aigc_cs.web.settings import WebSettings
 from tests.conftest import assert_one_error_line
+from tests.web import services
 from tests.web.conftest import (
     STUDENT_PASSWORD,
-    Visitor,
     answer,
     join,
     new_class,
@@ -41,100 +34,23 @@ from tests.web.conftest import (
     question_ids,
     sign_in_teacher,
 )
-from tests.web.server import free_port, serving
+from tests.web.server import RemoteVisitor, serving
+from tests.web.services import ChromaServer, free_port, new_database
 
-PG_PACKAGE = "needs Debian's postgresql package (initdb, pg_ctl and the postgres user): apt-get install -y postgresql"
 SCORE = re.compile(r"得分 <strong>([0-9.]+)</strong>")
 ANSWERS = ["亲，您好！签收后7天内支持无理由退换，吊牌要完好哦。个人原因退换的运费由您承担，有问题随时找我。",
            "在的亲，衣服不合适可以退，7天内在订单页申请售后就行，感谢您的耐心！",
            "您好，我理解您的担心。这款面料偏薄，建议按平时尺码选，不合适7天内可以换。"]
 
 
-def pg_tool(name: str) -> str | None:
-    """Debian keeps initdb and pg_ctl in /usr/lib/postgresql/<version>/bin, off the PATH."""
-    found = [str(p) for p in sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"))]
-    return shutil.which(name) or (found[-1] if found else None)
-
-
-def wait_until_up(url: str, server: subprocess.Popen, seconds: float = 120) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        assert server.poll() is None, f"the server stopped: {server.args}"
-        assert time.monotonic() < deadline, f"{url} did not answer within {seconds} s"
-        time.sleep(0.3)
-
-
-def has_user(name: str) -> bool:
-    try:
-        pwd.getpwnam(name)
-    except KeyError:
-        return False
-    return True
-
-
-def run(*args: str) -> None:
-    done = subprocess.run(args, capture_output=True, text=True)
-    assert done.returncode == 0, f"{' '.join(args)}: {done.stderr}"
-
-
 @pytest.fixture(scope="module")
 def postgres() -> Iterator[str]:
-    """A throwaway PostgreSQL cluster on loopback, deleted afterwards: the server's URL, without a database."""
-    initdb, pg_ctl = pg_tool("initdb"), pg_tool("pg_ctl")
-    as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []  # PostgreSQL will not run as root
-    if not (initdb and pg_ctl and (not as_postgres or has_user("postgres"))):
-        pytest.skip(PG_PACKAGE)
-    folder = Path(tempfile.mkdtemp(prefix="aigc-cs-pg-"))
-    if as_postgres:
-        shutil.chown(folder, "postgres")
-    data, port = str(folder / "data"), free_port()
-    options = f"-c listen_addresses=127.0.0.1 -p {port} -k {folder} -c fsync=off"
+    """A throwaway PostgreSQL cluster for this module: the server's URL, without a database."""
     try:
-        run(*as_postgres, initdb, "-D", data, "-A", "trust", "-U", "aigc", "-E", "UTF8", "--no-sync")
-        run(*as_postgres, pg_ctl, "-D", data, "-l", str(folder / "log"), "-o", options, "-w", "start")
-        yield f"postgresql+psycopg://aigc@127.0.0.1:{port}"
-    finally:
-        subprocess.run([*as_postgres, pg_ctl, "-D", data, "-m", "immediate", "-w", "stop"], capture_output=True)
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def new_database(server: str, name: str) -> str:
-    engine = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    return f"{server}/{name}"
-
-
-class ChromaServer:
-    """`chroma run` on loopback, from the chromadb package's own command, on a folder of its own."""
-
-    def __init__(self, folder: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process = subprocess.Popen([str(Path(sys.executable).with_name("chroma")), "run", "--path", str(folder),
-                                         "--host", "127.0.0.1", "--port", str(self.port)],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            wait_until_up(f"{self.url}/api/v2/heartbeat", self.process)
-        except AssertionError:
-            self.stop()
-            raise
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=30)
-
-    def collections(self) -> dict[str, int]:
-        import chromadb
-
-        client = chromadb.HttpClient(host="127.0.0.1", port=self.port)
-        return {c.name: c.count() for c in client.list_collections()}
+        with services.postgres() as cluster:
+            yield cluster.url
+    except services.Missing as missing:
+        pytest.skip(str(missing))
 
 
 @pytest.fixture(scope="module")
@@ -236,17 +152,9 @@ def test_a_database_server_that_is_down_is_one_line(cli):
     assert_one_error_line(cli("serve", env={"AIGC_CS_DATABASE_URL": url}), "无法打开网页版数据库（connection failed")
 
 
-class Browser(Visitor):
-    """A student's browser against a real server: its own cookies, the page's CSRF token with each form."""
-
-    def __init__(self, base_url: str) -> None:
-        self.client = httpx.Client(base_url=base_url, timeout=120)
-        self.page = ""
-
-
 def student_session(base_url: str, number: str, answers: int) -> list[tuple[str, str, float]]:
     """Join the demo class and submit `answers` answers in turn over its questions: (学号, answer, score shown)."""
-    browser = Browser(base_url)
+    browser = RemoteVisitor(base_url)
     joined = browser.submit("/join", "/join", code="DEMO26", number=number, name=f"学生{number}",
                             password=STUDENT_PASSWORD, confirm=STUDENT_PASSWORD)
     assert joined.url.path == "/student", browser.page
