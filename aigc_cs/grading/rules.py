@@ -7,6 +7,7 @@ from functools import cached_property, lru_cache
 import numpy as np
 
 from aigc_cs.grading.documents import denials, mismatches, pairs, shared
+from aigc_cs.grading.form import numbered_points, sms, structure
 from aigc_cs.grading.models import CheckResult, CriterionScore, Fault, Grade
 from aigc_cs.grading.rubric import Channel, Check, Criterion, Rubric
 from aigc_cs.grading.semantic import SENTENCE, Evidence, evidence, units, weigh
@@ -27,11 +28,7 @@ from aigc_cs.text import STOPWORDS, normalize
 
 POLITE = ("您", "请", "谢谢", "感谢", "抱歉", "不好意思", "麻烦")
 EMPATHY = ("理解", "抱歉", "不好意思", "着急", "不便", "辛苦", "久等", "担心", "放心", "体谅", "心情")
-_NUMBERED = re.compile(r"(?m)^\s*(?:\d+[.、．)]|[①②③④⑤]|第[一二三四五]、?)")
 HANDLING = ("blame", "pressure", "rhetorical", "stall")  # how a case is handled: cost points where a rubric says so
-SMS_SEGMENT = 70  # characters in one SMS segment
-SMS_SEGMENTS = 2
-_SIGNATURE = re.compile(r"^\s*【([^】]{2,20})】")
 
 
 def sentences(text: str) -> list[str]:
@@ -229,11 +226,11 @@ def _score(check: Check, ctx: Context, result: CheckResult) -> None:
             if check.min is None and len(ctx.intents) < 2:
                 result.applicable = False
             else:
-                result.score = 1.0 if len(_NUMBERED.findall(text)) >= (check.min or 2) else 0.0
+                result.score = 1.0 if numbered_points(text) >= (check.min or 2) else 0.0
         case "structure":
-            result.score, result.faults = _structure(ctx)
+            result.score, result.faults = structure(ctx)
         case "sms":
-            result.score, result.faults = _sms(ctx)
+            result.score, result.faults = sms(ctx)
         case "offers":  # gifts, coupons, discounts the shop's facts do not back
             result.faults = [Fault(kind="offer", quote=o.quote, start=o.start, end=o.end, message=o.message)
                              for o in invented_offers(ctx.fixed, ctx.shop)]
@@ -266,11 +263,7 @@ def _score(check: Check, ctx: Context, result: CheckResult) -> None:
 
 PRODUCT_SPECIFICS = 6  # content pairs shared with the product's file (beyond the question's own words): a full answer
 DOCUMENT_SPECIFICS = 6  # …or with the shop passages that answer the scenario
-_SEQUENCE = re.compile(r"先|再|然后|之后|接着|最后|首先|其次")
 _QUESTION = re.compile(r"[吗呢么]\W*$|[？?]$|还是|请问|是否|要不要|可不可以")  # a clause that asks back
-# a yes/no answer given first (可以, 不能, 不建议, 需要的)
-_VERDICT = re.compile(r"^(?:不|没)?(?:可以|能|行|需要|用|建议|是|会|有|支持|包邮|适合|一样)(?:的|哦|呢)?(?:[，,。！!；;]|$)")
-_OPENERS = re.compile(r"^(?:您好|你好|亲|哈喽|感谢|谢谢|关于|针对|这个问题|嗯)")
 
 
 _SALES = re.compile(r"下单|拍下|回购|再来|还要|要不要|需要.{0,6}[吗么]|考虑|看看|库存|活动|优惠")
@@ -297,44 +290,6 @@ def product_specifics(ctx: Context) -> list[str]:
     if ctx.product is None:
         return []
     return shared(ctx.stated, [" ".join(s.text for s in ctx.product.sections.values())], ctx.scenario)
-
-
-def _structure(ctx: Context) -> tuple[float, list[Fault]]:
-    """Conclusion first; several points or steps numbered; a simple question answered in a sentence or two.
-    Levels (of 3): nothing said 0, a bare fragment or a conclusion buried under small talk 1/3, several steps in
-    one run 2/3, otherwise 1."""
-    size = len(re.sub(r"[\W_]", "", ctx.text))
-    numbered = len(_NUMBERED.findall(ctx.text)) >= 2
-    first = ctx.sentences[0] if ctx.sentences else ""
-    verdict = bool(_VERDICT.match(first))  # "不能，狗会咬碎吞下去": the answer comes first
-    if any(h.kind == "stall" for h in ctx.lexicon) and not ctx.claims and not ctx.from_documents:
-        return 0.0, [Fault(kind="missing", message="没有给出结论：只说要去核实、让顾客等，顾客还是不知道答案")]
-    if not ctx.on_topic and not verdict and not re.search(r"\d", ctx.text):  # "2天" is a bare answer too
-        return 0.0, [Fault(kind="missing", message="没有给出结论，顾客看完还是不知道答案")]
-    if size < 8:
-        return (2 / 3 if verdict else 1 / 3), [Fault(kind="missing", message="太短，没有把结论和条件说成完整的一两句话")]
-    if not numbered and size > 120 and _OPENERS.match(first):
-        return 1 / 3, [Fault(kind="missing", message="结论埋在寒暄后面：第一句就给出答案")]
-    clauses = [c for c in re.split(r"[，,。；;！!？?\n]", ctx.text) if len(c.strip()) >= 3]
-    steps = sum(1 for c in clauses if _SEQUENCE.search(c))
-    if not numbered and len(clauses) >= 5 and (steps >= 1 or size > 100):
-        return 2 / 3, [Fault(kind="missing", message="几个要点或步骤写在一段里：用1、2、3分条")]
-    return 1.0, []
-
-
-def _sms(ctx: Context) -> tuple[float, list[Fault]]:
-    """An SMS: signed 【店名】 at the start, and at most two segments of 70 characters."""
-    faults = []
-    signature = _SIGNATURE.match(ctx.text)
-    name = ctx.shop.info.name
-    if not signature or not (signature.group(1) in name or name in signature.group(1)
-                             or len(set(signature.group(1)) & set(name)) >= 2):
-        faults.append(Fault(kind="sms", message=f"短信开头要署店铺名，例如“【{name}】”"))
-    size = len(re.sub(r"\s", "", ctx.text))
-    if size > SMS_SEGMENT * SMS_SEGMENTS:
-        faults.append(Fault(kind="sms", message=f"共{size}字，会拆成{-(-size // SMS_SEGMENT)}条短信（每条{SMS_SEGMENT}字），"
-                                                f"最多{SMS_SEGMENTS}条"))
-    return 1.0 - len(faults) / 2, faults
 
 
 def _describe_key(key: str) -> str:
