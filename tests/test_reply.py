@@ -217,3 +217,16 @@ def test_a_pasted_speaker_label_does_not_change_what_is_asked(cli, label):
     plain = reply_json(cli, "敏感肌能用这个精华吗", "demo-beauty")
     labelled = reply_json(cli, f"{label}敏感肌能用这个精华吗", "demo-beauty")
     assert labelled["intents"] == plain["intents"] == ["product_suitable"]
+
+
+def test_a_broken_unconfirmed_list_gets_one_line_naming_the_file(cli, monkeypatch):
+    from aigc_cs.kb import unconfirmed
+
+    monkeypatch.setattr(unconfirmed, "corpus_yaml", lambda name: {"kinds": {"proof": {"pattern": "检测报告(", "always": 1}}})
+    unconfirmed._kinds.cache_clear()
+    try:
+        result = cli("reply", "有检测报告吗 这个面霜", "--shop", "demo-beauty")
+    finally:
+        unconfirmed._kinds.cache_clear()
+    assert result.code == 2 and "unconfirmed.yaml：kinds 下每一项要有 pattern" in result.stderr
+    assert "Traceback" not in result.output

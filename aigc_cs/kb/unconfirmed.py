@@ -5,10 +5,11 @@ will check these instead of answering them (data: corpus/phrasebook/unconfirmed.
 import re
 from functools import cache
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
+from aigc_cs.errors import UserError
 from aigc_cs.kb.models import SHOP_DOC_TYPES, Chunk
-from aigc_cs.paths import corpus_yaml
+from aigc_cs.paths import corpus_dir, corpus_yaml
 from aigc_cs.text import normalize
 
 FILE = "phrasebook/unconfirmed.yaml"
@@ -22,9 +23,12 @@ class Kind(BaseModel):
 
 @cache
 def _kinds() -> list[tuple[re.Pattern[str], bool, re.Pattern[str] | None]]:
-    kinds = {k: Kind.model_validate(v) for k, v in (corpus_yaml(FILE).get("kinds") or {}).items()}
-    return [(re.compile(k.pattern, re.IGNORECASE), k.always, re.compile(k.needs) if k.needs else None)
-            for k in kinds.values()]
+    try:
+        kinds = {k: Kind.model_validate(v) for k, v in (corpus_yaml(FILE).get("kinds") or {}).items()}
+        return [(re.compile(k.pattern, re.IGNORECASE), k.always, re.compile(k.needs) if k.needs else None)
+                for k in kinds.values()]
+    except (AttributeError, ValidationError, re.error) as e:
+        raise UserError(f"{corpus_dir() / FILE}：kinds 下每一项要有 pattern（正则表达式），可选 always、needs（{e}）") from None
 
 
 def shop_text(shop: str, chunks: list[Chunk]) -> str:
