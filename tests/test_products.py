@@ -98,3 +98,26 @@ def test_a_one_character_category_word_names_the_only_product_it_ends(message, p
     shop, _ = read_shop(corpus_dir() / "shops" / "demo-fashion", corpus_dir(), 2**20)
     found = mentioned(message, shop)
     assert (found.name if found else None) == product
+
+
+@pytest.mark.parametrize(("message", "product"), [
+    ("250克的送人体面吗", "信阳毛尖礼盒（250克）"),  # only the gift box comes in 250克
+    ("200g那罐是散装的吗", "茉莉花茶（罐装200克）"),
+    ("1250克有吗", None),  # not 250克
+    ("500克的有没有", None),  # no product comes in 500克
+])
+def test_a_size_only_one_product_comes_in_names_that_product(message, product):
+    from aigc_cs.kb.products import mentioned
+    from aigc_cs.kb.shops import read_shop
+
+    shop, _ = read_shop(SHOP, SHOP.parent, 2**20)
+    found = mentioned(message, shop)
+    assert (found.name if found else None) == product
+
+
+def test_a_colon_list_is_one_sentence_so_no_item_is_dropped():
+    from aigc_cs.kb.answerable import sentences
+
+    said = sentences("## 快递\n- 发出后时效（以实际派送为准）：江浙沪1-2天；其他省份2-4天；偏远5-7天\n"
+                     "- 默认发中通；想发顺丰要补差价")
+    assert said == ["发出后时效（以实际派送为准）：江浙沪1-2天；其他省份2-4天；偏远5-7天。", "默认发中通。", "想发顺丰要补差价。"]

@@ -13,6 +13,9 @@ from aigc_cs.kb.shops import BULLET, PAIR, as_sentence
 
 MIN_CHARS = 6
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
+_WHOLE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
+# "时效：江浙沪1-2天；其他省份2-4天；偏远地区5-7天": the items after a colon belong to it, one sentence
+_ENUMERATION = re.compile(r"^[^；;。]{2,40}[：:][^；;]+[；;]")
 
 
 class Found(BaseModel):
@@ -33,7 +36,9 @@ def sentences(text: str) -> list[str]:
         if PAIR.match(BULLET.sub("", line).strip()):
             out.append(as_sentence(line))
             continue
-        out.extend(as_sentence(s) for s in _SENTENCE.findall(BULLET.sub("", line)) if len(s.strip()) >= MIN_CHARS)
+        line = BULLET.sub("", line)
+        pattern = _WHOLE if _ENUMERATION.match(line.strip()) else _SENTENCE
+        out.extend(as_sentence(s) for s in pattern.findall(line) if len(s.strip()) >= MIN_CHARS)
     return [s for s in out if len(s) >= MIN_CHARS]
 
 
@@ -63,7 +68,32 @@ def ranked(message: str, shop: str, chunks: list[Chunk], allow: Callable[[Chunk]
         chunk = mine[cid]
         if allow is None or allow(chunk):
             out.append(Found(chunk=chunk, sentence=sentences(chunk.text)[int(n)], score=float(table[0, j])))
-    return sorted(out, key=lambda f: -f.score)
+    return _numbers_first(message, sorted(out, key=lambda f: -f.score))
+
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_RANGE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:-|–|~|～|到|至)\s*(\d+(?:\.\d+)?)")
+NUMBER_MARGIN = 0.02  # e5's scores of one file's sentences lie close together (0.886–0.901 for 胸围48 选啥码)
+
+
+def _gives(sentence: str, numbers: set[float], units: set[str]) -> bool:
+    """The sentence has a range the customer's number falls in (胸围48 → 40-55厘米), or the same number with
+    the same unit (5公斤 → 5公斤约70克)."""
+    if any(lo <= n <= hi for a, b in _RANGE.findall(sentence) for lo, hi in [(float(a), float(b))] for n in numbers):
+        return True
+    return any(unit in sentence for unit in units)
+
+
+def _numbers_first(message: str, found: list[Found]) -> list[Found]:
+    """A customer who gives a measurement (身高165, 胸围48, 5公斤) asks for the sentence that covers it: among
+    the sentences about as near in meaning as the best, those that do come first."""
+    numbers = {float(n) for n in _NUMBER.findall(message)}
+    if not numbers or not found:
+        return found
+    units = {m.group(0) for m in re.finditer(r"\d+(?:\.\d+)?\s*[\u4e00-\u9fffa-zA-Z]{1,2}", message)}
+    close = [f for f in found if f.score >= found[0].score - NUMBER_MARGIN]
+    first = [f for f in close if _gives(f.sentence, numbers, units)]
+    return first + [f for f in found if f not in first]
 
 
 def nearest(message: str, shop: str, chunks: list[Chunk], sources: set[str] | None = None) -> Found | None:

@@ -1,5 +1,7 @@
 """Which product a customer or a teacher means: by name, alias or substring, else by meaning."""
 
+import re
+
 from aigc_cs.errors import UserError
 from aigc_cs.kb.models import Product, Shop
 from aigc_cs.text import normalize
@@ -32,10 +34,25 @@ def mentioned(message: str, shop: Shop) -> Product | None:
     "绳子" for 反光牵引绳套装), as a word of its own."""
     found = _matches(message, shop)
     if not found:
-        return _by_category_char(message, shop)
+        return _by_spec(message, shop) or _by_category_char(message, shop)
     if len(found) > 1 and found[0][0] == found[1][0]:
         return None
     return found[0][1]
+
+
+_SPEC = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(kg|g|ml|l|cm|千克|公斤|克|毫升|升|斤|厘米)(?![a-z])")
+_UNITS = {"千克": "kg", "公斤": "kg", "克": "g", "毫升": "ml", "升": "l", "厘米": "cm"}
+
+
+def _specs(text: str) -> set[str]:
+    return {f"{float(n):g}{_UNITS.get(unit, unit)}" for n, unit in _SPEC.findall(_key(text))}
+
+
+def _by_spec(message: str, shop: Shop) -> Product | None:
+    """A size only one product's name gives ("4kg的是一整袋吗" for 鲜鸡肉全价猫粮（1.5kg / 4kg）)."""
+    said = _specs(message)
+    owners = [p for p in shop.products if said & _specs(p.name)] if said else []
+    return owners[0] if len(owners) == 1 else None
 
 
 def _by_category_char(message: str, shop: Shop) -> Product | None:
