@@ -7,8 +7,8 @@ import unicodedata
 from functools import cache, lru_cache
 
 _SPACE = re.compile(r"[ \t\u3000\xa0]+")
-_CN_DIGITS = "零〇一二两三四五六七八九十百千万"
-NUMBER = rf"(?:\d+(?:\.\d+)?|[{_CN_DIGITS}]+)"
+CN_DIGITS = "零〇一二两三四五六七八九十百千万"
+NUMBER = rf"(?:\d+(?:\.\d+)?|[{CN_DIGITS}]+)"
 
 
 @cache
@@ -93,7 +93,7 @@ def _numerals() -> dict[str, float | None]:
         return json.loads(path.read_text(encoding="utf-8"))
     table = {}
     for size in range(1, NUMERALS_LENGTH + 1):
-        for token in map("".join, product(_CN_DIGITS, repeat=size)):
+        for token in map("".join, product(CN_DIGITS, repeat=size)):
             with contextlib.suppress(Exception):  # what cn2an raises besides is raised again when the token is read
                 table[token] = _cn2an(token)
     with contextlib.suppress(UserError):

@@ -147,7 +147,29 @@ def run_replies(inp: RepliesInput, ctx) -> RepliesOutput:
                          asked_to_order=round(s.asked_to_order / after, 4))
 
 
+class ClaimsInput(BaseModel):
+    split: Split = "dev"
+
+
+class ClaimsOutput(BaseModel):
+    text: str
+    engine: str = "offline"
+    wrong_flagged: float = Field(description="wrong periods flagged (fixed readings and readings by meaning)")
+    right_flagged: float = Field(description="right periods flagged: false alarms")
+    none_flagged: float = Field(description="sentences stating no policy flagged: false alarms")
+
+
+def run_claims(inp: ClaimsInput, ctx) -> ClaimsOutput:
+    from aigc_cs.evalkit.claims import measure
+
+    r = measure(ctx, inp.split)
+    text = (f"{inp.split}：{r.items} 句，其中说错时限 {r.wrong} 句；抓到 {r.meaning.wrong_flagged:.1%}（只用固定读法 "
+            f"{r.fixed.wrong_flagged:.1%}），说对的误报 {r.meaning.right_flagged:.1%}，不是政策的误报 {r.meaning.none_flagged:.1%}")
+    return ClaimsOutput(text=text, **r.meaning.model_dump())
+
+
 PSEUDO_TASKS: dict[str, Any] = {
+    "claims": SimpleNamespace(Input=ClaimsInput, Output=ClaimsOutput, run=run_claims, PROMPT=None),
     "replies": SimpleNamespace(Input=RepliesInput, Output=RepliesOutput, run=run_replies, PROMPT=None),
     "calibration": SimpleNamespace(Input=CalibrationInput, Output=CalibrationOutput, run=run_calibration,
                                    PROMPT=None),

@@ -102,9 +102,14 @@ def _compensation_contradicts(claimed: str, fact: str | None) -> bool:
     return claimed != "some" and to_number(claimed.removesuffix("元")) not in amounts
 
 
-def check_text(text: str, shop: Shop) -> GuardReport:
-    """Every claim in `text` and the ones that contradict the shop's facts, each naming the correct fact."""
+def check_text(text: str, shop: Shop, by_meaning: bool = True) -> GuardReport:
+    """Every claim in `text` and the ones that contradict the shop's facts, each naming the correct fact; periods
+    in words the fixed readings do not know are read by meaning too (`by_meaning`, with the embedding model)."""
+    from aigc_cs.guard import meaning
+
     claims = extract(text)
+    if by_meaning:
+        claims += meaning.claims(text, claims)
     violations = [
         Violation(
             key=c.key, quote=c.quote, start=c.start, end=c.end, fact=describe(c.key, shop.facts),

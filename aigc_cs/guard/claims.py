@@ -45,7 +45,7 @@ _NO_REASON = [
 ]
 _EXCHANGE = re.compile(r"(?<=无理由)退换|(?:可以|能|支持|都能|都可以|免费|包)\s*(?:申请)?\s*(?:换货|换码|换尺码|换颜色|换个|换一(?:个|件|款|双|条|套|瓶|支|盒|号|码)|调换|退换)")
 _EXCHANGE_NEG = re.compile(r"(?:不支持|不能|不可以|不提供|无法|不)\s*(?:直接)?\s*(?:换货|调换|换)")
-_ORDER_SPECIFIC = re.compile(r"您(?:的|这)?(?:这)?(?:单|个订单|笔订单|订单|包裹)|这单|这个订单")
+ORDER_SPECIFIC = re.compile(r"您(?:的|这)?(?:这)?(?:单|个订单|笔订单|订单|包裹)|这单|这个订单")
 _RETURN_WINDOW = re.compile(rf"({N})\s*天\s*(?:内|以内|之内)?\s*(?:都|均)\s*(?:可以|能|行|可)")
 _SHOP_PAYS = [
     re.compile(r"(?:我们|我方|店铺|本店|小店|商家|卖家|店里)\s*(?:来|会|将|都|负责)?\s*(?:承担|负责|出|包|报销|补贴)\s*"
@@ -201,7 +201,7 @@ def _sentence_claims(s: str, offset: int, whole: str) -> list[Claim]:
             if amount is not None:
                 add("ship_within_hours", amount if "小时" in unit else amount * 24, m)
     for m in _SHIP_SAME_DAY.finditer(s):
-        if not _ORDER_SPECIFIC.search(s):  # "您这单今天就能发出" is about one order, not the shop's promise
+        if not ORDER_SPECIFIC.search(s):  # "您这单今天就能发出" is about one order, not the shop's promise
             add("ship_within_hours", 24.0, m)
 
     for m in _FREE_THRESHOLD.finditer(s):
