@@ -5,6 +5,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from aigc_cs.kb.models import Product
 from aigc_cs.tasks.transcript import Role
 
 DoubtId = Literal["price", "quality", "packaging", "logistics", "aftersale"]
@@ -111,6 +112,14 @@ class Persona(BaseModel):
     buy: Lines
     leave: Lines
     review_lines: Lines
+
+
+class PersonaSnapshot(BaseModel):
+    """The customer a session started with, as it was then: kept with the session, so that it goes on (and its
+    summary is made) with the same customer after the shop's persona file or products change."""
+
+    persona: Persona
+    product: Product
 
 
 class Evidence(Strict):

@@ -10,21 +10,44 @@ The engine is transport-free: the CLI drives it from a terminal, a web chat page
     summary = session.summary()                # outcome, steps, doubts, policy errors, grade, improved transcript
 
 After the customer has decided, the student has one closing reply (礼貌告别); then the session is done.
+
+A reply is two steps, which a server can run apart: `hear` judges it and decides what the customer does (the knowledge
+base's work), `answer` lets the customer say it (with the LLM engine, the model's HTTP call). `begin` and `say` split
+`start` the same way. `snapshot` is the customer the session started with; `restore` goes on with it, whatever the
+shop's persona file or products have become since.
 """
 
 import random
+
+from pydantic import BaseModel
 
 from aigc_cs.errors import UserError
 from aigc_cs.grading.documents import PASSAGES
 from aigc_cs.kb.models import Product, Shop
 from aigc_cs.practice.customer import OfflineCustomer, Spoken, details_left
 from aigc_cs.practice.judge import judge
-from aigc_cs.practice.models import Judgement, Move, Outcome, Persona, PracticeTurn, SessionState, TurnResult
+from aigc_cs.practice.models import (
+    Judgement,
+    Move,
+    Outcome,
+    Persona,
+    PersonaSnapshot,
+    PracticeTurn,
+    SessionState,
+    TurnResult,
+)
 from aigc_cs.practice.personas import find_persona, judge_settings, persona_product
 from aigc_cs.practice.summary import PracticeSummary, summarize
 from aigc_cs.tasks.context import Context
 from aigc_cs.tasks.transcript import Turn
 from aigc_cs.text import normalize
+
+
+class Heard(BaseModel):
+    """A reply taken by `Session.hear`: the judge's verdict, and the customer's move still to be said."""
+
+    judgement: Judgement
+    move: Move | None
 
 
 class Session:
@@ -42,6 +65,14 @@ class Session:
     def start(cls, shop_id: str, ctx: Context, persona: str | None = None, seed: int | None = None,
               exam: bool = False) -> "Session":
         """A new session; without a seed one is drawn (and kept in the state, so the session can be replayed)."""
+        session, opening = cls.begin(shop_id, ctx, persona, seed, exam)
+        session.say(opening)
+        return session
+
+    @classmethod
+    def begin(cls, shop_id: str, ctx: Context, persona: str | None = None, seed: int | None = None,
+              exam: bool = False) -> tuple["Session", Move]:
+        """`start` without the customer's first line: the session and the move that opens it, for `say`."""
         seed = random.SystemRandom().randrange(1, 100_000) if seed is None else seed
         shop = ctx.shop(shop_id)
         chosen = find_persona(shop_id, persona, seed, ctx.settings.home)
@@ -49,14 +80,19 @@ class Session:
         state = SessionState(shop=shop_id, persona=chosen.id, seed=seed, exam=exam, engine=ctx.engine.kind,
                              patience=chosen.patience)
         session = cls(state, chosen, shop, product, ctx)
-        session._say(Move(kind="open", doubt=None if chosen.quiet else session._reveal()))
-        return session
+        return session, Move(kind="open", doubt=None if chosen.quiet else session._reveal())
 
     @classmethod
-    def restore(cls, state: SessionState, ctx: Context) -> "Session":
-        persona = find_persona(state.shop, state.persona, state.seed, ctx.settings.home)
+    def restore(cls, state: SessionState, ctx: Context, snapshot: PersonaSnapshot | None = None) -> "Session":
+        """The session of `state`, with the customer of `snapshot` (else the persona its id names now)."""
         shop = ctx.shop(state.shop)
+        if snapshot is not None:
+            return cls(state, snapshot.persona, shop, snapshot.product, ctx)
+        persona = find_persona(state.shop, state.persona, state.seed, ctx.settings.home)
         return cls(state, persona, shop, persona_product(persona, shop), ctx)
+
+    def snapshot(self) -> PersonaSnapshot:
+        return PersonaSnapshot(persona=self.persona, product=self.product)
 
     @property
     def opening(self) -> str:
@@ -68,6 +104,10 @@ class Session:
 
     def reply(self, text: str) -> TurnResult:
         """Judge the student's reply and let the customer answer it."""
+        return self.answer(self.hear(text))
+
+    def hear(self, text: str) -> Heard:
+        """Take the student's reply: judge it and decide the customer's move (None after the closing reply)."""
         s, state = judge_settings(), self.state
         text = text.strip()
         if state.done:
@@ -82,12 +122,19 @@ class Session:
                         lambda: self._policy_passages(asked), first=state.replies() == 0,
                         closing=closing)
         state.turns.append(PracticeTurn(role="agent", text=text, judgement=verdict))
-        shown = {"judgement": None} if state.exam else {"judgement": verdict, "hints": verdict.hints}
         if closing:
             state.done = True
-            return TurnResult(**shown, customer=None, outcome=state.outcome, done=True)
-        spoken = self._say(self._decide(verdict))
-        return TurnResult(**shown, customer=spoken.text, note=spoken.note, outcome=state.outcome)
+            return Heard(judgement=verdict, move=None)
+        return Heard(judgement=verdict, move=self._decide(verdict))
+
+    def answer(self, heard: Heard) -> TurnResult:
+        """The customer says the move `hear` decided; the verdict and hints as the mode shows them."""
+        shown = {"judgement": None} if self.state.exam else {"judgement": heard.judgement,
+                                                               "hints": heard.judgement.hints}
+        if heard.move is None:
+            return TurnResult(**shown, customer=None, outcome=self.state.outcome, done=True)
+        spoken = self.say(heard.move)
+        return TurnResult(**shown, customer=spoken.text, note=spoken.note, outcome=self.state.outcome)
 
     def _policy_passages(self, asked: str) -> list[str]:
         """The shop's policy and FAQ passages that answer the customer's line (the product file is judged apart),
@@ -147,7 +194,8 @@ class Session:
         self.state.outcome = outcome
         return Move(kind=outcome)
 
-    def _say(self, move: Move) -> Spoken:
+    def say(self, move: Move) -> Spoken:
+        """The customer words `move` and it joins the chat."""
         spoken = self.customer.speak(move, self.state)
         if spoken.engine != "offline":
             self.state.engine = spoken.engine

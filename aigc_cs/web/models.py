@@ -198,8 +198,9 @@ class PracticeAttempt(Base):
 
 
 class RolePlay(Base):
-    """A role-play session (the tool plays the customer): the engine's state as JSON, which is everything it needs to
-    go on in any worker after any restart, and once the session is over its summary as JSON. `version` goes up with
+    """A role-play session (the tool plays the customer): the engine's state and the customer it started with, as
+    JSON, which is everything it needs to go on in any worker after any restart (also after the shop's personas
+    changed), and once the session is over its summary as JSON. `version` goes up with
     every change: two replies to the same state (two tabs, two workers) cannot both be taken."""
 
     __tablename__ = "roleplays"
@@ -212,6 +213,8 @@ class RolePlay(Base):
     type_name: Mapped[str] = mapped_column(String(32))
     exam: Mapped[bool] = mapped_column(Boolean)
     state: Mapped[str] = mapped_column(Text)  # practice.models.SessionState as JSON
+    # practice.models.PersonaSnapshot as JSON: the customer as it was at the start (None in sessions from before 0004)
+    persona_snapshot: Mapped[str | None] = mapped_column(Text)
     replies: Mapped[int] = mapped_column(default=0)  # the student's lines taken so far
     done: Mapped[bool] = mapped_column(Boolean, default=False)
     outcome: Mapped[str | None] = mapped_column(String(16))  # deal / lost / review, once the customer decided

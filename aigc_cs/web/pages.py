@@ -43,8 +43,9 @@ def templates() -> Jinja2Templates:
 
     from aigc_cs.practice.personas import judge_settings
 
+    # auto_reload off: the templates ship with the package, so no page stats its template files again
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True,
-                             lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+                             lstrip_blocks=True, undefined=jinja2.StrictUndefined, auto_reload=False)
     env.filters.update(local=local_time, score=score)
     env.globals.update(KINDS=TYPE_NAMES, OUTCOMES=judge_settings().outcomes)
     return Jinja2Templates(env=env, context_processors=[_common])

@@ -4,7 +4,12 @@ database (its `SessionState` as JSON), so any worker, after any restart, goes on
 
 A reply is committed as typed before the engine reads it (`RolePlayReply`), then the new state is stored in one step
 with the reply marked taken. Two replies to the same state (a second tab, a double post) cannot both be taken: the
-form carries the version it answers, and the row's version is checked again when the state is written."""
+form carries the version it answers, and the row's version is checked again when the state is written.
+
+The customer a session starts with is kept with it (`RolePlay.persona_snapshot`): a teacher who uploads the shop again
+without that customer, or with other products, ends nobody's practice. Only the engine's knowledge-base work (judging a
+reply, choosing what the customer does) takes the grader's turn; the customer's line is said after it, so with a model
+playing the customer its HTTP call holds up nobody else's grading."""
 
 import logging
 
@@ -13,7 +18,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from aigc_cs.errors import UserError
-from aigc_cs.practice.models import Persona, SessionState
+from aigc_cs.practice.models import Persona, PersonaSnapshot, SessionState
 from aigc_cs.practice.summary import PracticeSummary
 from aigc_cs.web.grader import Grader
 from aigc_cs.web.models import RolePlay, RolePlayReply, Student, utcnow
@@ -44,9 +49,17 @@ def state(roleplay: RolePlay) -> SessionState:
     return SessionState.model_validate_json(roleplay.state)
 
 
+def snapshot(roleplay: RolePlay) -> PersonaSnapshot | None:
+    """The customer the session started with; None for a session from before they were kept."""
+    return PersonaSnapshot.model_validate_json(roleplay.persona_snapshot) if roleplay.persona_snapshot else None
+
+
 def persona(grader: Grader, roleplay: RolePlay) -> Persona:
     from aigc_cs.practice.personas import find_persona
 
+    kept = snapshot(roleplay)
+    if kept is not None:
+        return kept.persona
     return find_persona(roleplay.shop, roleplay.persona, state(roleplay).seed, grader.settings.home)
 
 
@@ -64,9 +77,11 @@ def start(db: Session, grader: Grader, student_id: int, shop: str, persona_key: 
 
     _check_rate(db, student_id, per_minute)
     with grader.context() as ctx:
-        engine = Engine.start(shop, ctx, persona=persona_key, exam=exam)
+        engine, opening = Engine.begin(shop, ctx, persona=persona_key, exam=exam)
+    engine.say(opening)  # with a model: its HTTP call, while other jobs of this process run
     roleplay = RolePlay(student_id=student_id, shop=shop, persona=engine.persona.id, persona_name=engine.persona.name,
-                        type_name=engine.persona.type_name, exam=exam, state=engine.state.model_dump_json())
+                        type_name=engine.persona.type_name, exam=exam, state=engine.state.model_dump_json(),
+                        persona_snapshot=engine.snapshot().model_dump_json())
     db.add(roleplay)
     db.commit()
     return roleplay
@@ -89,8 +104,9 @@ def reply(db: Session, grader: Grader, roleplay: RolePlay, text: str, version: i
         if version != roleplay.version:
             raise Refused(MOVED_ON, 409)
         with grader.context() as ctx:
-            engine = Engine.restore(state(roleplay), ctx)
-            engine.reply(text)
+            engine = Engine.restore(state(roleplay), ctx, snapshot(roleplay))
+            heard = engine.hear(text)
+        engine.answer(heard)  # with a model: its HTTP call, while other jobs of this process run
     except UserError as exc:
         _not_taken(db, typed, "refused", exc.message)
         raise exc if isinstance(exc, Refused) else Refused(exc.message, 400) from None
@@ -99,6 +115,7 @@ def reply(db: Session, grader: Grader, roleplay: RolePlay, text: str, version: i
         _not_taken(db, typed, "failed", f"内部错误：{type(exc).__name__}")
         raise Refused("这句回复已经保存，但顾客没能接着说（服务器出错，已记录）：请稍后再发一次；你写的话还在框里", 500) from None
     _store(roleplay, engine.state)
+    roleplay.persona_snapshot = roleplay.persona_snapshot or engine.snapshot().model_dump_json()  # an older session
     typed.status = "taken"
     try:
         db.commit()
@@ -129,7 +146,7 @@ def finished_summary(db: Session, grader: Grader, roleplay: RolePlay) -> Practic
     if roleplay.summary:
         return PracticeSummary.model_validate_json(roleplay.summary)
     with grader.context() as ctx:
-        made = Engine.restore(state(roleplay), ctx).summary()
+        made = Engine.restore(state(roleplay), ctx, snapshot(roleplay)).summary()
     roleplay.summary, roleplay.total = made.model_dump_json(), made.grade.total
     try:
         db.commit()

@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import TypeVar
 
 from fastapi import HTTPException
-from sqlalchemy import select
+from sqlalchemy import select, union_all
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.interfaces import ORMOption
 
@@ -44,12 +44,14 @@ def wait_seconds(db: Session, student_id: int, per_minute: int,
     """How long the student must wait before the next row of `tables` (0: now): answers by default. Counted in the
     database, so it holds across server processes."""
     now = utcnow()
-    recent = sorted((at for table in tables for at in db.scalars(
-        select(table.created_at).where(table.student_id == student_id, table.created_at > now - WINDOW)
-        .order_by(table.created_at.desc()).limit(per_minute))), reverse=True)[:per_minute]
-    if len(recent) < per_minute:
+    recent = union_all(*(select(table.created_at.label("at")).where(table.student_id == student_id,
+                                                                    table.created_at > now - WINDOW)
+                         for table in tables)).subquery()
+    # one query for all the tables: the oldest of the student's latest `per_minute` rows, if there are that many
+    oldest = db.scalars(select(recent.c.at).order_by(recent.c.at.desc()).offset(per_minute - 1).limit(1)).first()
+    if oldest is None:
         return 0
-    return max(1, int((recent[-1] + WINDOW - now).total_seconds()) + 1)
+    return max(1, int((oldest + WINDOW - now).total_seconds()) + 1)
 
 
 def refusal(db: Session, student_id: int, answer: str, per_minute: int) -> tuple[str, int] | None:

@@ -3,11 +3,13 @@ chats, one form post per reply; hints after each reply unless in exam mode; at t
 the doubts, the policy errors, the dialogue grade, the improved transcript and the transcript as Word or Markdown.
 The session lives in the database: another worker (or the server after a restart) goes on with the same chat, and a
 reply that is not taken is still kept. Teachers see their students' sessions in the class view; a student sees only
-their own; replies are rate-limited and shown as text."""
+their own; replies are rate-limited and shown as text. While a model words one customer's line, the other students'
+answers are graded."""
 
 import io
 import json
 import re
+import threading
 from pathlib import Path
 
 import pytest
@@ -22,7 +24,7 @@ from aigc_cs.web.app import create_app
 from aigc_cs.web.models import RolePlay, RolePlayReply
 from tests.test_llm import FAKE_KEY
 from tests.test_practice import WRONG, strong_reply
-from tests.web.conftest import Visitor, join, new_class, sign_in_teacher, web_settings
+from tests.web.conftest import Visitor, answer, join, new_class, publish, question_ids, sign_in_teacher, web_settings
 
 VERSION = re.compile(r'name="version" value="(\d+)"')
 GREETING = "您好，欢迎光临衣见倾心女装，我是客服小林，请问您想了解哪方面呢？"
@@ -211,3 +213,37 @@ def test_with_a_model_the_customer_is_played_by_it_and_kept_in_role(demo_home, t
     assert said[-1][0] == "customer" and "本店支持" not in said[-1][1] and "7天" not in said[-1][1]
     assert "不像顾客说的话" in student.page and "离线顾客" in student.page
     assert "<<<" in openai_server.requests[-1].prompt and FAKE_KEY not in student.page
+
+
+def test_while_a_slow_model_words_a_customer_another_students_answer_is_graded(demo_home, tmp_path, openai_server,
+                                                                              monkeypatch):
+    """The grader takes one job at a time in a process; the model's HTTP call for a customer's line is not one of
+    them. The loopback model holds its answer until the other student's graded feedback page has come back."""
+    monkeypatch.setenv("AIGC_CS_API_KEY", FAKE_KEY)
+    offline = create_app(web_settings(demo_home, tmp_path))  # the assignment, with offline reference answers
+    teacher = sign_in_teacher(offline, "王老师")
+    classroom_id, code = new_class(teacher)
+    publish(teacher, classroom_id, n=1)
+    app = create_app(web_settings(demo_home, tmp_path, engine="llm", provider="custom", model="test-model",
+                                  base_url=openai_server.url, llm_cache=False, timeout_s=30, max_retries=0))
+    chatting, answering = join(app, code, "1001", "甲同学"), join(app, code, "1002", "乙同学")
+    openai_server.reply(json.dumps({"text": "你好 碎花裙浅色的会透吗"}, ensure_ascii=False))
+    chat = start(chatting)
+    asked, graded = threading.Event(), threading.Event()
+
+    def slow_model(_request):
+        asked.set()
+        graded.wait(20)
+        return openai_server.Reply(json.dumps({"text": "哦 那我再看看尺码"}, ensure_ascii=False))
+
+    openai_server.responder = slow_model
+    replying = threading.Thread(target=send, args=(chatting, chat, GREETING))
+    replying.start()
+    assert asked.wait(20), "the reply never reached the model"
+    response = answer(answering, question_ids(answering)[0], "您好，支持七天无理由退换，请放心购买。")
+    still_waiting = replying.is_alive()
+    graded.set()
+    replying.join(30)
+    assert response.url.path.startswith("/student/submissions/") and "逐项得分" in answering.page, answering.page
+    assert still_waiting, "the answer was graded only after the model had answered the other student"
+    assert bubbles(chatting.page)[-2:] == [("agent", GREETING), ("customer", "哦 那我再看看尺码")]

@@ -1,7 +1,8 @@
 """Role-play with a shop a teacher uploaded: without a personas.yaml in the zip the shop gets four default customers
 made from its products (every worker offers them at once), a strong student closes the deal with each and a careless
 one loses them; with a personas.yaml the teacher's own customers are used, checked like the bundled ones, and a wrong
-file is one Chinese line naming it and the field, with nothing imported."""
+file is one Chinese line naming it and the field, with nothing imported. A practice keeps its customer when the shop
+is uploaded again without it."""
 
 import re
 from pathlib import Path
@@ -14,6 +15,7 @@ from aigc_cs.practice.session import Session
 from aigc_cs.tasks.context import Context
 from aigc_cs.tasks.doubts import raised
 from aigc_cs.web.app import create_app
+from aigc_cs.web.models import RolePlay
 from tests.test_practice import COLD, play, states_a_fact, strong_reply
 from tests.web.conftest import Visitor, join, new_class, sign_in_teacher, web_settings
 from tests.web.test_roleplay import bubbles, engine, send, start
@@ -29,6 +31,8 @@ OOLONG = """# 铁观音乌龙茶
 ## 冲泡
 用95度以上的开水冲泡，可以泡七八次。
 """
+GREETING = "您好，欢迎光临，请问您想了解哪款茶呢？"
+LATER = "我们的绿茶是今年的春茶，高山茶园手工炒制，请问您平时喜欢喝浓一点还是淡一点的？"
 TWO_PRODUCTS = {**GOOD, "my-tea/products/oolong.md": OOLONG}
 OWN = """shop: my-tea
 personas:
@@ -139,3 +143,31 @@ def test_a_shop_without_products_is_imported_but_offers_no_role_play(school, own
     student = join(app, code, "1001", "甲同学")
     assert "小林" not in offered(student) and "店铺“my-tea”没有角色扮演用的顾客" in student.page
     assert '<option value="my-tea"' not in student.page and '<option value="demo-fashion"' in student.page
+
+
+def test_practices_with_a_customer_the_shop_no_longer_has_go_on_and_reopen(school):
+    """The teacher uploads the shop again without the customer a student is practising with (and another student
+    finished with): the chat goes on with the same customer, both reopen with their summaries. A session stored before
+    customers were kept with it goes on by its persona's id, and keeps the customer from its next reply on."""
+    app, teacher, code = school
+    upload(teacher, shop_zip({**GOOD, "my-tea/personas.yaml": OWN}))
+    student = join(app, code, "1001", "甲同学")
+    going, finished, older = (start(student, persona="tea-fan", shop="my-tea") for _ in range(3))
+    student.submit(finished, f"{finished}/end")
+    with app.state.sessions() as db:  # as a session from before the snapshot column
+        db.get(RolePlay, int(older.rsplit("/", 1)[1])).persona_snapshot = None
+        db.commit()
+    assert send(student, older, GREETING).status_code == 200 and ("agent", GREETING) in bubbles(student.page)
+
+    upload(teacher, shop_zip(GOOD))  # again, without personas.yaml: tea-fan is gone
+    assert "老茶客" not in offered(student)
+    for chat in (going, older):
+        assert send(student, chat, LATER).status_code == 200, student.page
+        said = bubbles(student.page)
+        assert said[-2] == ("agent", LATER) and said[-1][0] == "customer" and "老茶客（挑剔型）" in student.page
+        student.submit(chat, f"{chat}/end")
+        assert "对话评分" in student.page and "改进后的话术" in student.page, student.page
+    for chat in (going, finished, older):
+        assert student.get(chat).status_code == 200 and "老茶客（挑剔型）" in student.page and "对话评分" in student.page
+        assert student.client.get(f"{chat}/transcript.md").status_code == 200
+        assert teacher.get(f"/teacher/roleplays/{chat.rsplit('/', 1)[1]}").status_code == 200
