@@ -179,6 +179,13 @@ def grade_batch(
         return run_grade(student.answer, question.rubric, assignment.shop, ctx, scenario=situation,
                          scorer=scorer, channel=question.channel)  # type: ignore[arg-type]
 
+    if scorer != "rules":
+        from contextlib import suppress
+
+        from aigc_cs.grading.judge import prepare
+
+        with suppress(UserError):  # a missing key fails each answer, journaled for --resume, as it always did
+            prepare(ctx)  # the model client and its imports, once, before the first answers are sent together
     with Progress(TextColumn("评分"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console(stderr=True), transient=True) as progress:
         task = progress.add_task("grade", total=len(students))

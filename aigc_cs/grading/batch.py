@@ -14,7 +14,7 @@ import csv
 import io
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 from pydantic import BaseModel, computed_field
@@ -24,6 +24,7 @@ from aigc_cs.files import cannot_write, read_jsonl, rewrite_jsonl
 from aigc_cs.grading.assignment import Question
 from aigc_cs.grading.models import CriterionScore, Fault, Grade
 from aigc_cs.grading.rubric import Rubric
+from aigc_cs.llm.batch import imap_concurrent
 
 ID_COLUMNS = ("学号", "学生学号", "学籍号", "id", "student_id", "studentid")
 NAME_COLUMNS = ("姓名", "学生姓名", "真实姓名", "名字", "name")
@@ -238,7 +239,7 @@ def grade_class(students: list[Student], grade_one: Callable[[Student], Grade], 
     with journal.open("a", encoding="utf-8") as handle:
         if on_progress:
             on_progress(len(students) - len(todo), len(students))
-        for result in _mapped(graded, todo, concurrency):
+        for result in imap_concurrent(graded, todo, concurrency):
             try:
                 handle.write(result.model_dump_json() + "\n")
                 handle.flush()
@@ -248,18 +249,6 @@ def grade_class(students: list[Student], grade_one: Callable[[Student], Grade], 
             if on_progress:
                 on_progress(len(done), len(students))
     return [done[(s.sid, s.question)] for s in students]
-
-
-def _mapped(fn: Callable[[Student], StudentResult], items: list[Student], concurrency: int) -> Iterator[StudentResult]:
-    """`fn` over `items` in order, one by one or `concurrency` at a time, each result as soon as it (and the ones
-    before it) is ready."""
-    if concurrency <= 1:
-        yield from map(fn, items)
-        return
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        yield from pool.map(fn, items)
 
 
 def failure_summary(results: list[StudentResult]) -> str | None:

@@ -21,7 +21,8 @@ from aigc_cs.grading.rubric import Rubric
 from aigc_cs.grading.rules import feedback
 from aigc_cs.guard.injection import MARKER, datamark, find_injections, without_injections
 from aigc_cs.kb.models import Shop
-from aigc_cs.llm.engine import generate
+from aigc_cs.llm.engine import EngineConfig, generate
+from aigc_cs.llm.engine import prepare as prepare_engine
 from aigc_cs.tasks.context import Context
 from aigc_cs.text import normalize
 
@@ -50,6 +51,15 @@ def _squashed(text: str) -> str:
     return re.sub(r"\s+", "", normalize(text.replace(MARKER, "")))
 
 
+def _config(ctx: Context) -> EngineConfig:
+    return ctx.engine.model_copy(update={"temperature": 0.0})
+
+
+def prepare(ctx: Context) -> None:
+    """Ready the judge model's client before a class is graded (`aigc_cs.llm.engine.prepare`)."""
+    prepare_engine(PROMPT, _config(ctx))
+
+
 def judge(answer: str, rubric: Rubric, shop: Shop, scenario: str, ctx: Context, *, rules: Grade,
           bounded: bool) -> Grade:
     graded = without_injections(answer)
@@ -61,8 +71,7 @@ def judge(answer: str, rubric: Rubric, shop: Shop, scenario: str, ctx: Context, 
     marked = datamark(graded)
     variables = {"rubric": rubric, "shop": shop, "scenario": scenario, "answer": marked, "marker": MARKER,
                  "nonce": nonce(marked, rubric.id)}
-    config = ctx.engine.model_copy(update={"temperature": 0.0})
-    gen = generate(PROMPT, variables, JudgeVerdict, offline, config)
+    gen = generate(PROMPT, variables, JudgeVerdict, offline, _config(ctx))
     verdicts = {v.id: v for v in gen.output.criteria}
     text = _squashed(graded)
     warnings = list(gen.warnings)

@@ -11,12 +11,15 @@ configuration problems: always a `UserError`, one line, naming the env var or se
 
 Every exchange goes through `aigc_cs.llm.cassettes.ExchangeCache` (LangChain's cache interface): the on-disk cache, the
 ``--record`` recorder and the ``replay`` engine. The only shared state is a small table of chat clients (one per task,
-endpoint and settings) behind a lock; clients and caches are stateless per call, so tasks may call `complete()` from
-many threads at once (`aigc_cs.llm.batch.map_concurrent`).
+endpoint and settings) behind a lock, all sending through one HTTP connection pool per process (`aigc_cs.llm.http`);
+clients and caches are stateless per call, so tasks may call `complete()` from many threads at once
+(`aigc_cs.llm.batch.map_concurrent`). `prepare()` builds a task's client and compiles its prompts before a batch
+starts, so that its first calls do not wait behind one another's imports.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import threading
@@ -124,6 +127,42 @@ def _client(task: str, endpoint: providers.Endpoint, any_model: bool, config: En
                 _CLIENTS.clear()
             found = _CLIENTS[ident] = (llm.bind(response_format={"type": "json_object"}), cache)
         return found
+
+
+def prepare(task: str, config: EngineConfig) -> None:
+    """Do now what the first call of `task` would do once: import the client libraries, build the chat model and
+    compile the prompts. A missing key or an unknown provider is reported here, before any work is done."""
+    from jinja2 import TemplateNotFound
+    from langchain_core.messages import HumanMessage  # noqa: F401  (imported by every call)
+    from langchain_core.utils.json import parse_json_markdown  # noqa: F401
+
+    from aigc_cs.llm.templates import environment
+
+    endpoint, any_model = _endpoint(config)
+    json_llm, _ = _client(task, endpoint, any_model, config)
+    for name in (f"{task}.system.j2", f"{task}.user.j2", "_repair.j2"):
+        with contextlib.suppress(TemplateNotFound):  # a missing prompt is reported by the call, in its words
+            environment().get_template(name)
+    if config.kind == "llm":
+        _rehearse(json_llm, endpoint)
+
+
+def _rehearse(json_llm: Any, endpoint: providers.Endpoint) -> None:
+    """One call through the whole client stack, answered in memory and never cached: the first call's one-off work
+    (LangChain's callbacks, openai's request and response types) is done here, not by every call of a batch's first
+    round at once."""
+    import openai
+    from langchain_core.messages import HumanMessage, SystemMessage
+
+    from aigc_cs.llm.http import answering
+
+    answer = {"id": "rehearsal", "object": "chat.completion", "created": 0, "model": endpoint.model,
+              "choices": [{"index": 0, "message": {"role": "assistant", "content": "{}"}, "finish_reason": "stop"}],
+              "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}
+    root = openai.OpenAI(base_url=endpoint.base_url, api_key="rehearsal", max_retries=0,
+                         http_client=answering(answer))
+    model = json_llm.bound.model_copy(update={"cache": False, "root_client": root, "client": root.chat.completions})
+    model.bind(**json_llm.kwargs).invoke([SystemMessage(content="JSON"), HumanMessage(content="{}")])
 
 
 def complete(task: str, variables: dict[str, Any], schema: type[T], offline: Callable[[], T],

@@ -5,6 +5,8 @@
   OpenAI-compatible model for JSON matching `schema`, validates, repairs once, then falls back to ``offline()``
   with a visible warning (or fails under ``strict``).
 - ``replay``: like ``llm``, answered from recorded cassettes; a missing recording is an error, never a call.
+
+A batch calls `prepare(task, config)` once before it starts its calls (see `aigc_cs.llm.chat.prepare`).
 """
 
 from collections.abc import Callable
@@ -64,3 +66,12 @@ def generate(task: str, variables: dict[str, Any], schema: type[T], offline: Cal
     from aigc_cs.llm.chat import complete
 
     return complete(task, variables, schema, offline, config)
+
+
+def prepare(task: str, config: EngineConfig) -> None:
+    """Ready `task`'s model client before a batch of `generate` calls; nothing to do offline."""
+    if config.kind == "offline":
+        return
+    from aigc_cs.llm.chat import prepare as prepare_client
+
+    prepare_client(task, config)

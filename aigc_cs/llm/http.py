@@ -5,12 +5,16 @@ most the time left, a body that trickles in is cut when the time is up, a server
 and an attempt that starts too late fails at once (`openai.APITimeoutError`, which the client does not retry).
 A 200 answer to a chat completion whose body is not an OpenAI completion (an HTML page from a proxy, a cut-off body,
 no choices) raises `UnusableResponse` instead of reaching LangChain.
+
+`client()` is one HTTP client per process: every chat model of every task sends through its connection pool, so a
+batch keeps its connections open from one call to the next instead of connecting (and, over TLS, shaking hands) again.
 """
 
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import cache
 
 import httpx2 as httpx  # the HTTP library of the openai client (its fork of httpx)
 import openai
@@ -46,9 +50,15 @@ def deadline(seconds: float) -> Iterator[None]:
         _DEADLINE.reset(token)
 
 
+@cache
 def client() -> httpx.Client:
-    """openai's default HTTP client, sending through the deadline and body checks."""
+    """openai's default HTTP client, sending through the deadline and body checks; one per process (see above)."""
     return openai.DefaultHttpxClient(transport=_Transport(httpx.HTTPTransport()))
+
+
+def answering(body: dict) -> httpx.Client:
+    """An HTTP client that never connects: it answers every request with `body` (HTTP 200), in memory."""
+    return openai.DefaultHttpxClient(transport=httpx.MockTransport(lambda request: httpx.Response(200, json=body)))
 
 
 def _left(request: httpx.Request) -> float | None:
