@@ -375,3 +375,23 @@ def test_faq_structure_a_verdict_first_is_a_conclusion_and_stalling_is_none(cli)
     fragment = faq_structure(cli, "看个人", scenario)
     stalling = faq_structure(cli, "这个问题我需要跟主管确认一下，稍后再回复您，请您耐心等待。", scenario)
     assert verdict > fragment and stalling == 0
+
+
+@pytest.mark.parametrize(("casual", "why"), [
+    ("您好呀，本店付款后48小时内发货哦，周末也正常发~", "口头语"),  # a chat with one customer, not a question-bank answer
+    ("48小时内发。", "只回几个字"),  # curt
+])
+def test_a_faq_answer_in_chat_tone_or_a_few_words_loses_points_a_plain_one_keeps(cli, casual, why):
+    plain = "本店订单付款后48小时内发货，周末和节假日照常发货，发出后可在订单详情里查看物流。"
+
+    def points(answer: str) -> dict:
+        result = cli("grade", answer, "--rubric", "faq-answer", "--shop", "demo-fashion",
+                     "--scenario", "顾客问：多久发货？", "--json")
+        assert result.code == 0, result.output
+        return json.loads(result.stdout)
+
+    good, bad = points(plain), points(casual)
+    language = {g["id"]: g for g in bad["criteria"]}["language"]
+    assert {g["id"]: g["points"] for g in good["criteria"]}["language"] == 20
+    assert language["points"] < 20 and why in json.dumps(language, ensure_ascii=False)
+    assert bad["total"] < good["total"]

@@ -32,7 +32,7 @@ class Check(BaseModel):
     kind: CheckKind
     steps: list[str] = []  # steps / step_order: 迎接问好、解答疑问、商品推荐、促成订单、礼貌告别
     phrases: list[str] = []  # contains_any / contains_all / forbids
-    patterns: list[str] = []  # contains_any: regular expressions that count like phrases ("以后…会" for a commitment)
+    patterns: list[str] = []  # contains_any / forbids: regular expressions that count like phrases ("以后…会")
     lexicon: list[LexiconKind] = []  # forbids
     claims: list[str] = []  # forbids: policy claims that are offers the rep may not make here (bargain_yuan)
     facts: list[str] = []  # mentions_fact: policy keys the answer should state (correctly)

@@ -170,6 +170,11 @@ def _score(check: Check, ctx: Context, result: CheckResult) -> None:
                 if start >= 0:
                     faults.append(Fault(kind="phrase", quote=phrase, start=start, end=start + len(phrase),
                                         message=f"“{phrase}”：{check.advice or '不宜使用'}"))
+            for pattern in check.patterns:  # e.g. chat particles at the end of a clause ("哦" in 发货哦, not 哈 in 哈尔滨)
+                found = re.search(pattern, text)
+                if found:
+                    faults.append(Fault(kind="phrase", quote=found.group(0), start=found.start(), end=found.end(),
+                                        message=f"“{found.group(0)}”：{check.advice or '不宜使用'}"))
             faults += [Fault(kind="offer", quote=c.quote, start=c.start, end=c.end,
                              message=f"“{c.quote}”：店铺政策没有授权这项优惠，不能自己答应，需要时先请示主管")
                        for c in ctx.claims if c.key in check.claims]
