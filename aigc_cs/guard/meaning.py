@@ -21,6 +21,9 @@ _SENTENCE = re.compile(r"[^。！？!?\n；;]+")
 _CLAUSE = re.compile(r"[^，,]+[，,]?")
 # one order's arrangement ("您这单三天内寄出", "给您补发的三天内寄出"), not the shop's policy
 _ONE_ORDER = re.compile(ORDER_SPECIFIC.pattern + r"|为您|给您安排|给您补|帮您")
+# a step of its own after the period in the same clause: the period is that step's (验货, 审核, 送达, 安装…)
+_OTHER_STEP = re.compile(r"验货|检查|质检|审核|核实|送达|到达|运到|补货|到货|生产|制作|做好|安装|上门|回访|inspect|deliver|arriv",
+                         re.IGNORECASE)
 _EXCEEDS = re.compile(r"超过|超出|过了|晚了|延迟|迟了|more than|over|after", re.IGNORECASE)
 _QUESTION = re.compile(r"[吗么嘛]\s*$|^\s*(?:能不能|可不可以|是不是|有没有)")
 _EN_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -77,6 +80,8 @@ def _periods(text: str, sentence: re.Match[str]) -> list[_Period]:
         if _EXCEEDS.search(text[max(0, at - 3):at]):  # "超过24小时没发货的…补偿": a condition, no window
             continue
         i = next((n for n, (b, e) in enumerate(clauses) if b <= at < e), 0)
+        if _OTHER_STEP.search(text[sentence.start() + found.end():clauses[i][1]]):
+            continue  # "收到后1-2天内验货，验货通过就退款": the period is the inspection's, not the refund's
         word = found.group(1).lower()
         if word == "半":
             number = 0.5
