@@ -395,3 +395,18 @@ def test_a_faq_answer_in_chat_tone_or_a_few_words_loses_points_a_plain_one_keeps
     assert {g["id"]: g["points"] for g in good["criteria"]}["language"] == 20
     assert language["points"] < 20 and why in json.dumps(language, ensure_ascii=False)
     assert bad["total"] < good["total"]
+
+
+def test_the_scenario_decides_whose_return_shipping_a_claim_is_about(cli):
+    answer = "您好，理解您。没穿没洗、吊牌完好的7天内可以退，退货运费由我们店铺承担，您在订单页申请就行。"
+
+    def graded(scenario: str) -> dict:
+        result = cli("grade", answer, "--rubric", "aftersale-return", "--shop", "demo-fashion", "--scenario", scenario,
+                     "--json")
+        assert result.code == 0, result.output
+        return {c["id"]: c for c in json.loads(result.stdout)["criteria"]}
+
+    bought_too_many = graded("顾客：连衣裙拍多了一条，想退一条，运费谁出？")["rules"]
+    assert bought_too_many["points"] == 0 and "个人原因退换的运费由买家承担" in json.dumps(bought_too_many, ensure_ascii=False)
+    damaged = graded("顾客：连衣裙收到就破损了，想退，运费谁出？")["rules"]
+    assert damaged["points"] > 0

@@ -11,7 +11,7 @@ from aigc_cs.grading.form import numbered_points, sms, structure
 from aigc_cs.grading.models import CheckResult, CriterionScore, Fault, Grade
 from aigc_cs.grading.rubric import Channel, Check, Criterion, Rubric
 from aigc_cs.grading.semantic import SENTENCE, Evidence, evidence, units, weigh
-from aigc_cs.guard.check import check_text
+from aigc_cs.guard.check import check_in_context
 from aigc_cs.guard.claims import extract
 from aigc_cs.guard.facts import stated
 from aigc_cs.guard.injection import find_injections, without_injections
@@ -83,7 +83,7 @@ class Context:
         for typo in sorted(self.typos, key=lambda t: -t.start):
             self.fixed = self.fixed[: typo.start] + typo.suggestion + self.fixed[typo.end:]
         self.claims = extract(self.fixed)
-        self.guard = check_text(self.fixed, shop)
+        self.guard = check_in_context(self.fixed, shop, scenario)  # "拍多了想退": whose return shipping a claim is about
         self.documents = documents or []  # the shop passages that answer the scenario
         values = {float(v) for v in shop.facts.model_dump().values() if isinstance(v, int | float) and not isinstance(v, bool)}
         self.mismatches = mismatches(self.fixed, self.documents, scenario, values) + denials(self.fixed, self.documents)

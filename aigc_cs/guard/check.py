@@ -120,3 +120,24 @@ def check_text(text: str, shop: Shop, by_meaning: bool = True) -> GuardReport:
         if _contradicts(c, shop.facts)
     ]
     return GuardReport(shop=shop.info.id, claims=claims, violations=violations)
+
+
+def check_in_context(text: str, shop: Shop, context: str) -> GuardReport:
+    """`check_text` for a reply to `context` (the customer's line, a teacher's scenario): the situation it states
+    decides which fact a claim is about ("拍多了想退" makes "退货运费由店铺承担" a claim about the buyer's own
+    reason). Offsets refer to `text`, normalised."""
+    from aigc_cs.guard.claims import situation
+    from aigc_cs.text import normalize
+
+    said = normalize(text)
+    prefix = situation(context) + "\n" if context and situation(context) else ""
+    report = check_text(prefix + said, shop)
+    if not prefix:
+        return report
+    shift = len(prefix)
+
+    def moved(items):
+        return [i.model_copy(update={"start": i.start - shift, "end": i.end - shift}) for i in items if i.start >= shift]
+
+    return GuardReport(shop=report.shop, claims=moved(report.claims), violations=moved(report.violations))
+

@@ -6,15 +6,13 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from aigc_cs.guard.check import check_text, describe
-from aigc_cs.guard.claims import situation
+from aigc_cs.guard.check import check_in_context, describe
 from aigc_cs.guard.lexicon import KIND_NAMES, scan
 from aigc_cs.kb.models import Citation, Shop
 from aigc_cs.paths import corpus_yaml
 from aigc_cs.tasks.doubts import Doubt
 from aigc_cs.tasks.steps import StepCheck
 from aigc_cs.tasks.transcript import Turn
-from aigc_cs.text import normalize
 
 REWRITE_FILE = "phrasebook/rewrite.yaml"
 FindingKind = Literal["step", "wording", "doubt", "policy"]
@@ -70,15 +68,12 @@ def policy_findings(turns: list[Turn], shop: Shop) -> list[Finding]:
     findings, asked = [], ""
     for turn in turns:
         if turn.role == "customer":
-            asked = situation(turn.text)
+            asked = turn.text
             continue
-        said = normalize(turn.text)
-        prefix = asked + "\n" if asked else ""
-        for v in check_text(prefix + said, shop).violations:
-            if v.start >= len(prefix):
-                findings.append(Finding(kind="policy", label="政策错误", line=turn.line, quote=v.quote,
-                                        problem=f"“{v.quote}”与店铺政策不符", advice=f"按店铺政策说：本店{v.fact}",
-                                        cite=policy_cite(shop, settings()["policy_sections"].get(v.key, []))))
+        for v in check_in_context(turn.text, shop, asked).violations:
+            findings.append(Finding(kind="policy", label="政策错误", line=turn.line, quote=v.quote,
+                                    problem=f"“{v.quote}”与店铺政策不符", advice=f"按店铺政策说：本店{v.fact}",
+                                    cite=policy_cite(shop, settings()["policy_sections"].get(v.key, []))))
     return findings
 
 
