@@ -410,3 +410,15 @@ def test_the_scenario_decides_whose_return_shipping_a_claim_is_about(cli):
     assert bought_too_many["points"] == 0 and "个人原因退换的运费由买家承担" in json.dumps(bought_too_many, ensure_ascii=False)
     damaged = graded("顾客：连衣裙收到就破损了，想退，运费谁出？")["rules"]
     assert damaged["points"] > 0
+
+
+def test_a_bare_verdict_is_the_vague_level_and_a_wrong_rule_still_nothing(cli):
+    def rules(answer: str) -> float:
+        result = cli("grade", answer, "--rubric", "aftersale-return", "--shop", "demo-fashion",
+                     "--scenario", "顾客：连衣裙没穿过，吊牌还在，签收第3天想退", "--json")
+        assert result.code == 0, result.output
+        return {c["id"]: c for c in json.loads(result.stdout)["criteria"]}["rules"]["points"]
+
+    assert rules("可以退，您在订单页申请售后就行。") == 12  # 只笼统地说“可以退”
+    assert rules("您好，理解您，30天内都可以无理由退，您申请售后就行。") == 0  # contradicts the 7 days
+    assert rules("您好，理解您。") == 0  # says nothing about the rules

@@ -17,6 +17,7 @@ class CheckResult(BaseModel):
     weight: float
     hard: bool
     applicable: bool = True
+    floor: int = 0  # the lowest level the criterion gets when this check is met
     evidence: list[str] = []
     faults: list[Fault] = []
     advice: str = ""

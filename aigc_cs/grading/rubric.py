@@ -51,6 +51,9 @@ class Check(BaseModel):
     max: int | None = None  # length
     weight: float = 1.0
     hard: bool = False
+    # met: the criterion is at least this level, unless a hard check caps it ("能退，申请售后就行" is the level
+    # "只笼统地说可以退/不能退", not nothing); weight 0 lets it count for nothing else
+    floor: int = 0
     advice: str = Field(default="", description="what to tell the student when the check fails")
 
     @model_validator(mode="after")

@@ -126,7 +126,7 @@ def _faults_from_lexicon(ctx: Context, kinds: list[str]) -> list[Fault]:
 def run_check(check: Check, ctx: Context, near: Evidence | None = None) -> CheckResult:
     """One check's result; `near`: the criterion's sentences that meet or miss it by meaning (for `by_meaning`)."""
     result = CheckResult(kind=check.kind, score=1.0, weight=check.weight, hard=check.hard, advice=check.advice,
-                         evidence=[], faults=[])  # given, not defaulted: pydantic deep-copies a default list
+                         floor=check.floor, evidence=[], faults=[])  # given, not defaulted: pydantic deep-copies a default list
     if check.channels and ctx.channel not in check.channels:
         result.applicable = False
         return result
@@ -308,7 +308,7 @@ def score_criterion(criterion: Criterion, ctx: Context) -> CriterionScore:
     near = evidence(criterion, ctx.units, ctx.vectors) if criterion.examples else None
     results = [run_check(check, ctx, near) for check in criterion.checks]
     counted = [r for r in results if r.applicable]
-    graded = [r for r in counted if not r.hard]  # hard checks are gates: they cap, they earn nothing
+    graded = [r for r in counted if not r.hard and r.weight]  # hard checks are gates: they cap, they earn nothing
     weight = sum(r.weight for r in graded)
     if weight:
         fraction = sum(r.weight * r.score for r in graded) / weight
@@ -316,7 +316,8 @@ def score_criterion(criterion: Criterion, ctx: Context) -> CriterionScore:
         fraction = 1.0 if not counted or ctx.on_topic else 0.0
     capped = any(r.hard and r.score < 1.0 for r in counted)
     top = len(criterion.levels) - 1
-    level = 0 if capped else min(top, math.floor(fraction * top + 0.5))
+    floor = max((r.floor for r in counted if r.score >= 1.0), default=0)
+    level = 0 if capped else min(top, max(floor, math.floor(fraction * top + 0.5)))
     faults = [f for r in counted for f in r.faults]
     if level == top and any(f.kind in FAULT_KINDS for f in faults):  # a listed fault never earns the top level
         level = top - 1
