@@ -624,3 +624,17 @@ def test_language_measure_reads_every_planted_file(tmp_path):
     assert report.false_alarms == 0
     assert report.planted == {"typo": 0, "extreme": 1, "slang": 1, "banned": 0}
     assert report.recall == {"extreme": 1.0, "slang": 1.0}
+
+
+def test_an_offer_the_shops_own_documents_make_may_be_repeated_an_invented_one_not():
+    from aigc_cs.guard.offers import invented_offers
+    from aigc_cs.kb.shops import read_shop
+    from aigc_cs.paths import corpus_dir
+
+    shop, _ = read_shop(corpus_dir() / "shops" / "demo-beauty", corpus_dir(), 2**20)
+    documents = ("## 价格与优惠\n- 关注店铺可以领一张满99减5元的店铺券，下单时自动抵扣。",)
+    repeated = "您好，关注店铺能领一张满99减5元的店铺券，下单时会自动抵扣。"
+    assert invented_offers(repeated, shop) != []  # the facts alone do not back it
+    assert invented_offers(repeated, shop, documents) == []
+    assert invented_offers("您好，给您一张满99减20元的券，今天付款就能用。", shop, documents) != []  # another amount
+    assert invented_offers("您好，下单就送您一份小样。", shop, documents) != []  # another kind of offer

@@ -238,7 +238,7 @@ def _score(check: Check, ctx: Context, result: CheckResult) -> None:
             result.score, result.faults = sms(ctx)
         case "offers":  # gifts, coupons, discounts the shop's facts do not back
             result.faults = [Fault(kind="offer", quote=o.quote, start=o.start, end=o.end, message=o.message)
-                             for o in invented_offers(ctx.fixed, ctx.shop)]
+                             for o in invented_offers(ctx.fixed, ctx.shop, tuple(ctx.documents))]
             result.score = 0.0 if result.faults else 1.0
         case "private":  # a phone, an address, an order number in a message others can read
             result.faults = [Fault(kind="private", quote=p.quote, start=p.start, end=p.end, message=p.message())

@@ -1,7 +1,8 @@
 """Offers a text makes that the shop's facts do not back: coupons, red packets, cash back, discounts, gifts, points and
 free orders (their words are data: corpus/phrasebook/offers.yaml). The policy guard (`check_text`) checks the facts a
 text states; this checks what it gives away. Backed offers: the shop's delay compensation, stated in a sentence about a
-late order with the fact's amount and form, and a coupon or red packet within the rep's concession limit."""
+late order with the fact's amount and form, a coupon or red packet within the rep's concession limit, and an offer the
+shop's own documents make (with the same amounts)."""
 
 import re
 from functools import cache
@@ -77,8 +78,18 @@ def _allowed(shop: Shop) -> str:
     return "；本店政策只允许：" + "、".join(parts) if parts else "；本店政策没有任何额外优惠"
 
 
-def invented_offers(text: str, shop: Shop) -> list[Offer]:
-    """Every offer in `text` that the shop's facts do not back, in order; offsets refer to the normalised text."""
+def _documented(spec: OfferSpec, sentence: str, documents: tuple[str, ...]) -> bool:
+    """The shop's own documents make the same kind of offer (关注店铺可以领一张满99减5元的店铺券), with every amount the
+    sentence gives: a rep may repeat what the shop has written down."""
+    amounts = _amounts(sentence)
+    return any(re.search(spec.pattern, said) and not re.search(book().negation, said[: re.search(spec.pattern, said).start()])
+               and amounts <= _amounts(said)
+               for document in documents for said in _SENTENCE.findall(normalize(document)))
+
+
+def invented_offers(text: str, shop: Shop, documents: tuple[str, ...] = ()) -> list[Offer]:
+    """Every offer in `text` that the shop's facts (or its own `documents`, the passages a task retrieved) do not
+    back, in order; offsets refer to the normalised text."""
     text = normalize(text)
     found: list[Offer] = []
     taken: list[tuple[int, int]] = []
@@ -92,7 +103,7 @@ def invented_offers(text: str, shop: Shop) -> list[Offer]:
                 lead = _LEAD.search(before)
                 start, end = sentence.start() + (lead.start() if lead else m.start()), sentence.start() + m.end()
                 if any(start < e and end > b for b, e in taken) or re.search(book().negation, before) \
-                        or _backed(spec, clause_text, shop):
+                        or _backed(spec, clause_text, shop) or _documented(spec, clause_text, documents):
                     continue
                 taken.append((start, end))
                 quote = text[start:end]
