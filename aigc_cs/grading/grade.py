@@ -39,6 +39,17 @@ def shop_passages(shop_id: str, scenario: str, ctx: Context) -> list[str]:
     return _memo(ctx, ("passages", shop_id, scenario), lambda: scenario_passages(scenario, shop_id, ctx))
 
 
+def product_text(shop_id: str, scenario: str, ctx: Context) -> str:
+    """The indexed text of the product the scenario names (empty when it names none), once per context and scenario."""
+    def compute() -> str:
+        from aigc_cs.kb.products import mentioned
+
+        product = mentioned(scenario, ctx.shop(shop_id)) if scenario.strip() else None
+        return "\n".join(c.text for c in ctx.index.chunks() if product and c.source == product.source)
+
+    return _memo(ctx, ("product", shop_id, scenario), compute)
+
+
 def _reference(rubric: Rubric, shop_id: str, scenario: str, ctx: Context) -> str:
     from aigc_cs.tasks import TASKS, task_module
 
@@ -61,6 +72,7 @@ def grade(answer: str, rubric_id: str, shop_id: str, ctx: Context, scenario: str
     rubric = get_rubric(rubric_id)
     shop = ctx.shop(shop_id)
     rules = grade_rules(answer, rubric, shop, scenario, channel, shop_passages(shop_id, scenario, ctx),
+                        product_text=product_text(shop_id, scenario, ctx),
                         semantic=ctx.settings.embedding != "none")
     if scorer == "rules":
         result = rules

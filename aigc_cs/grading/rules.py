@@ -63,7 +63,8 @@ class Context:
     """What the checks of one answer share: the cleaned text, the shop and the scenario's intents."""
 
     def __init__(self, answer: str, shop: Shop, scenario: str, rubric_id: str = "", channel: Channel | None = None,
-                 documents: list[str] | None = None, semantic: bool = True) -> None:
+                 documents: list[str] | None = None, semantic: bool = True, product_text: str = "") -> None:
+        self.product_text = product_text  # the whole file of the scenario's product, as indexed
         self.raw = answer
         self.semantic = semantic
         self.text = normalize(without_injections(answer))
@@ -157,6 +158,8 @@ def _score(check: Check, ctx: Context, result: CheckResult) -> None:
             hits += [m.group(0) for p in check.patterns if (m := re.search(p, text))]
             if not hits and check.or_product and len(found := product_specifics(ctx)) >= check.or_product:
                 hits = found[:5]
+            if not hits and check.or_product:
+                hits = product_echoes(ctx)[:1]
             if not hits and check.or_situation:
                 hits = sorted(situation_pairs(ctx.scenario) - pairs(" ".join(check.or_situation)) & pairs(text))
             result.score, result.evidence = (1.0 if hits else 0.0), hits
@@ -297,6 +300,26 @@ def product_specifics(ctx: Context) -> list[str]:
     return shared(ctx.stated, [" ".join(s.text for s in ctx.product.sections.values())], ctx.scenario)
 
 
+ECHO_SHARE = 0.5  # of an answer sentence's character pairs found in one sentence of the product's own file
+
+
+def product_echoes(ctx: Context) -> list[str]:
+    """The answer's sentences that say again what one sentence of the product's own file says (a care tip such as
+    "滤芯建议2-4周换一次"), beyond the scenario's words: a fact of the product even when it shares only one rare pair."""
+    if ctx.product is None:
+        return []
+    said = [s for s in re.findall(r"[^，,。！？!?；;\n]+", ctx.stated)]
+    text = ctx.product_text or " ".join(section.text for section in ctx.product.sections.values())
+    own = [pairs(t) for t in re.findall(r"[^。！？!?；;\n]+", normalize(text))]
+    asked = pairs(normalize(ctx.scenario))
+    out = []
+    for sentence in said:
+        mine = pairs(sentence) - asked
+        if len(mine) >= 4 and any(len(mine & theirs) >= ECHO_SHARE * len(mine) for theirs in own):
+            out.append(sentence.strip())
+    return out
+
+
 def _describe_key(key: str) -> str:
     return {"return_condition": "no_reason_return_days", "bargain_limit_yuan": "bargain_yuan"}.get(key, key)
 
@@ -344,9 +367,10 @@ def feedback(criterion: Criterion, level: int, advice: list[str], faults: list[F
 
 
 def grade_rules(answer: str, rubric: Rubric, shop: Shop, scenario: str = "", channel: Channel | None = None,
-                documents: list[str] | None = None, semantic: bool = True) -> Grade:
-    """`semantic`: also weigh the rubric's example sentences by meaning (when the embedding model is there)."""
-    ctx = Context(answer, shop, scenario, rubric.id, channel, documents, semantic)
+                documents: list[str] | None = None, semantic: bool = True, product_text: str = "") -> Grade:
+    """`semantic`: also weigh the rubric's example sentences by meaning (when the embedding model is there);
+    `product_text`: the scenario product's whole file (its sections hold only what their headings name)."""
+    ctx = Context(answer, shop, scenario, rubric.id, channel, documents, semantic, product_text)
     graded = [c for c in rubric.criteria if scenario.strip() or not c.needs_scenario]
     skipped = [c for c in rubric.criteria if c not in graded]
     criteria = [score_criterion(c, ctx) for c in graded]
