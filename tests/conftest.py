@@ -1,5 +1,6 @@
 """Shared fixtures: one index of the bundled corpus per test session, and a way to run the real CLI."""
 
+import json
 import os
 import shutil
 import subprocess
@@ -89,6 +90,13 @@ def run_entry_point(args: list[str], cwd: Path, env: dict[str, str] | None = Non
     exe = Path(sys.executable).with_name("aigc-cs")
     return subprocess.run([str(exe), *args], cwd=cwd, capture_output=True, text=True, timeout=timeout,
                           env={**os.environ, "COLUMNS": "200", **(env or {})})
+
+
+def criteria(cli: Callable[..., Result], answer: str, rubric: str, shop: str, scenario: str) -> dict[str, dict]:
+    """`aigc-cs grade … --json`: each criterion's result by its id (the grade must succeed)."""
+    result = cli("grade", answer, "--rubric", rubric, "--shop", shop, "--scenario", scenario, "--json")
+    assert result.code == 0, result.output
+    return {c["id"]: c for c in json.loads(result.stdout)["criteria"]}
 
 
 def assert_one_error_line(result: Result, line: str, code: int = 2) -> None:

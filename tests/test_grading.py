@@ -12,7 +12,7 @@ import pytest
 
 from aigc_cs.errors import UserError
 from aigc_cs.grading.rubric import load_rubric_file
-from tests.conftest import ROOT
+from tests.conftest import ROOT, criteria
 
 GOOD = ("您好，欢迎光临衣见倾心女装，我是客服小林。我理解您担心尺码不合适，本店支持签收后7天内无理由退换，需要吊牌完好、"
         "未穿着未洗涤、不影响二次销售；个人原因退换的寄回运费由您承担，订单赠送了运费险可以理赔。需要办理的话，"
@@ -383,41 +383,24 @@ def test_faq_structure_a_verdict_first_is_a_conclusion_and_stalling_is_none(cli)
 ])
 def test_a_faq_answer_in_chat_tone_or_a_few_words_loses_points_a_plain_one_keeps(cli, casual, why):
     plain = "本店订单付款后48小时内发货，周末和节假日照常发货，发出后可在订单详情里查看物流。"
-
-    def points(answer: str) -> dict:
-        result = cli("grade", answer, "--rubric", "faq-answer", "--shop", "demo-fashion",
-                     "--scenario", "顾客问：多久发货？", "--json")
-        assert result.code == 0, result.output
-        return json.loads(result.stdout)
-
-    good, bad = points(plain), points(casual)
-    language = {g["id"]: g for g in bad["criteria"]}["language"]
-    assert {g["id"]: g["points"] for g in good["criteria"]}["language"] == 20
-    assert language["points"] < 20 and why in json.dumps(language, ensure_ascii=False)
-    assert bad["total"] < good["total"]
+    good, bad = (criteria(cli, answer, "faq-answer", "demo-fashion", "顾客问：多久发货？") for answer in (plain, casual))
+    assert good["language"]["points"] == 20
+    assert bad["language"]["points"] < 20 and why in json.dumps(bad["language"], ensure_ascii=False)
+    assert sum(c["points"] for c in bad.values()) < sum(c["points"] for c in good.values())
 
 
 def test_the_scenario_decides_whose_return_shipping_a_claim_is_about(cli):
     answer = "您好，理解您。没穿没洗、吊牌完好的7天内可以退，退货运费由我们店铺承担，您在订单页申请就行。"
-
-    def graded(scenario: str) -> dict:
-        result = cli("grade", answer, "--rubric", "aftersale-return", "--shop", "demo-fashion", "--scenario", scenario,
-                     "--json")
-        assert result.code == 0, result.output
-        return {c["id"]: c for c in json.loads(result.stdout)["criteria"]}
-
-    bought_too_many = graded("顾客：连衣裙拍多了一条，想退一条，运费谁出？")["rules"]
-    assert bought_too_many["points"] == 0 and "个人原因退换的运费由买家承担" in json.dumps(bought_too_many, ensure_ascii=False)
-    damaged = graded("顾客：连衣裙收到就破损了，想退，运费谁出？")["rules"]
-    assert damaged["points"] > 0
+    bought_too_many = criteria(cli, answer, "aftersale-return", "demo-fashion", "顾客：连衣裙拍多了一条，想退一条，运费谁出？")
+    assert bought_too_many["rules"]["points"] == 0
+    assert "个人原因退换的运费由买家承担" in json.dumps(bought_too_many["rules"], ensure_ascii=False)
+    damaged = criteria(cli, answer, "aftersale-return", "demo-fashion", "顾客：连衣裙收到就破损了，想退，运费谁出？")
+    assert damaged["rules"]["points"] > 0
 
 
 def test_a_bare_verdict_is_the_vague_level_and_a_wrong_rule_still_nothing(cli):
     def rules(answer: str) -> float:
-        result = cli("grade", answer, "--rubric", "aftersale-return", "--shop", "demo-fashion",
-                     "--scenario", "顾客：连衣裙没穿过，吊牌还在，签收第3天想退", "--json")
-        assert result.code == 0, result.output
-        return {c["id"]: c for c in json.loads(result.stdout)["criteria"]}["rules"]["points"]
+        return criteria(cli, answer, "aftersale-return", "demo-fashion", "顾客：连衣裙没穿过，吊牌还在，签收第3天想退")["rules"]["points"]
 
     assert rules("可以退，您在订单页申请售后就行。") == 12  # 只笼统地说“可以退”
     assert rules("您好，理解您，30天内都可以无理由退，您申请售后就行。") == 0  # contradicts the 7 days

@@ -6,7 +6,7 @@ import json
 import re
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, criteria
 
 SHOP = FIXTURES / "shops" / "owner-style"
 
@@ -125,10 +125,8 @@ def test_a_colon_list_is_one_sentence_so_no_item_is_dropped():
 
 def test_a_care_tip_from_a_plain_text_product_file_counts_as_a_real_benefit(owner_cli):
     def offer(sms: str) -> float:
-        result = owner_cli("grade", sms, "--rubric", "revisit-message", "--shop", "owner-style",
-                           "--scenario", "老客户回访 · 短信：王女士，20天前买过滇红工夫茶", "--json")
-        assert result.code == 0, result.output
-        return {c["id"]: c for c in json.loads(result.stdout)["criteria"]}["offer"]["points"]
+        graded = criteria(owner_cli, sms, "revisit-message", "owner-style", "老客户回访 · 短信：王女士，20天前买过滇红工夫茶")
+        return graded["offer"]["points"]
 
     tip = offer("王女士您好，滇红喝着还顺口吗？开封后放在阴凉干燥处，别和气味重的东西放一起。有问题随时找我们。退订回T")
     empty = offer("王女士您好，滇红喝着还顺口吗？店里有很多好茶，欢迎常来看看。有问题随时找我们。退订回T")
