@@ -405,3 +405,15 @@ def test_a_bare_verdict_is_the_vague_level_and_a_wrong_rule_still_nothing(cli):
     assert rules("可以退，您在订单页申请售后就行。") == 12  # 只笼统地说“可以退”
     assert rules("您好，理解您，30天内都可以无理由退，您申请售后就行。") == 0  # contradicts the 7 days
     assert rules("您好，理解您。") == 0  # says nothing about the rules
+
+
+def test_running_down_other_shops_or_pressing_to_buy_is_no_evidence(cli):
+    scenario = "顾客：这款连衣裙比别家贵不少，值吗？"
+    facts = "这条连衣裙是雪纺面料加全衬里，不透，签收后7天内吊牌完好可以无理由退换。"
+
+    def evidence(answer: str) -> float:
+        return criteria(cli, answer, "doubt-removal", "demo-fashion", scenario)["evidence"]["points"]
+
+    plain = evidence(f"您好，理解您会比较价格。{facts}您可以先看看尺码表，有问题随时问我。")
+    assert evidence(f"便宜的哪有好东西，那些几十块的都是拿碎料做的。{facts}") == 0
+    assert evidence(f"您好，理解您会比较价格。{facts}只剩最后3件了，赶紧拍！") < plain
