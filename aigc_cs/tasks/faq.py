@@ -20,7 +20,7 @@ from aigc_cs.guard.lexicon import scan
 from aigc_cs.kb.models import SHOP_DOC_TYPES, Citation, Passage, Product, Shop
 from aigc_cs.kb.products import resolve
 from aigc_cs.llm.batch import map_concurrent
-from aigc_cs.llm.engine import Generation, generate, spent
+from aigc_cs.llm.engine import Generation, generate, prepare, spent
 from aigc_cs.llm.templates import render
 from aigc_cs.paths import corpus_yaml
 from aigc_cs.tasks.base import TaskResult, guard_warnings, unique
@@ -291,6 +291,7 @@ def run(inp: FaqInput, ctx: Context) -> FaqOutput:
     if ctx.engine.kind != "offline":
         for job in jobs:
             job.variables = _prompt_variables(job, shop, product, ctx)
+    prepare(PROMPT, ctx.engine)  # the model client, once, before the batch's first calls go out together
     generations: list[Generation[FaqDraft]] = map_concurrent(
         lambda job: generate(PROMPT, job.variables, FaqDraft, lambda: compose(job.item, job.question), ctx.engine),
         jobs, ctx.concurrency)

@@ -19,7 +19,7 @@ from aigc_cs.guard.lexicon import KIND_NAMES, scan
 from aigc_cs.kb.models import Citation, Product, Shop
 from aigc_cs.kb.products import mentioned
 from aigc_cs.llm.batch import map_concurrent
-from aigc_cs.llm.engine import Generation, generate, spent
+from aigc_cs.llm.engine import Generation, generate, prepare, spent
 from aigc_cs.paths import corpus_yaml
 from aigc_cs.tasks.aftercare import (
     AftercareOutput,
@@ -238,6 +238,8 @@ def run(inp: RevisitInput, ctx: Context) -> RevisitOutput:
         return gen
 
     targets = [job for job in plans if job[2].target]
+    if targets:
+        prepare(PROMPT, ctx.engine)  # the model client, once, before the batch's first calls go out together
     generations = dict(zip((id(job[0]) for job in targets), map_concurrent(write, targets, ctx.concurrency), strict=True))
     customers, warnings = [], []
     for customer, days, rule, reason in plans:
