@@ -64,3 +64,16 @@ def test_without_the_embedding_model_only_the_fixed_readings_apply(demo_home, tm
     assert paraphrase.returncode == 0, paraphrase.stdout + paraphrase.stderr
     fixed = run_entry_point(["check", "支持30天无理由退货", "--shop", "demo-fashion"], tmp_path, env=env)
     assert fixed.returncode == 1 and "7天无理由" in fixed.stdout
+
+
+@pytest.mark.parametrize("content", ["- {id: x, shop: demo-fashion, text: 句子, policy: 不存在的政策}", "- [未闭合"])
+def test_a_broken_claims_file_gets_one_line_naming_it(tmp_path, content):
+    from aigc_cs.errors import UserError
+    from aigc_cs.evalkit.claims import load_items
+
+    (tmp_path / "bad.yaml").write_text(content, encoding="utf-8")
+    with pytest.raises(UserError) as caught:
+        load_items("dev", tmp_path)
+    assert "bad.yaml" in caught.value.message and "\n" not in caught.value.message
+    with pytest.raises(UserError, match="没有找到"):
+        load_items("dev", tmp_path / "empty")

@@ -42,11 +42,23 @@ def claims_dir(split: Split) -> Path:
     return data_dir("evals") / "claims" / split
 
 
-def load_items(split: Split) -> list[Item]:
+def load_items(split: Split, folder: Path | None = None) -> list[Item]:
+    import yaml
+    from pydantic import ValidationError
+
+    from aigc_cs.errors import UserError
     from aigc_cs.yaml_safe import safe_load
 
-    return [Item.model_validate(x) for path in sorted(claims_dir(split).glob("*.yaml"))
-            for x in safe_load(path.read_text(encoding="utf-8")) or []]
+    folder = folder or claims_dir(split)
+    items = []
+    for path in sorted(folder.glob("*.yaml")):
+        try:
+            items += [Item.model_validate(x) for x in safe_load(path.read_text(encoding="utf-8")) or []]
+        except (yaml.YAMLError, ValidationError, TypeError) as exc:
+            raise UserError(f"{path}：时限句子的格式有误（{type(exc).__name__}），格式见 evals/claims/README.md") from None
+    if not items:
+        raise UserError(f"{folder}：没有找到时限句子（*.yaml），格式见 evals/claims/README.md")
+    return items
 
 
 def measure(ctx, split: Split = "dev") -> ClaimsReport:
