@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, criteria
 
 SHIPPING = """
 ## 快递说明
@@ -22,6 +22,10 @@ SHIPPING = """
 ## 发票说明
 
 本店开电子普通发票，不开增值税专用发票。已经发货的订单就不能再补开了。
+
+## 偏远地区
+
+新疆、西藏、青海不参与包邮，运费统一18元。
 """
 
 
@@ -68,6 +72,17 @@ def test_offering_what_the_shop_passage_rules_out_is_an_error(tea_cli):
     assert not any("补开" in f for f in faults)
 
 
+def test_a_place_the_shop_passage_leaves_out_may_not_be_promised_it(tea_cli):
+    scenario = "顾客问：我在新疆，包邮吗？"
+    right, _ = accuracy(tea_cli, "新疆不参与包邮，运费统一18元，请您谅解。", scenario)
+    wrong, faults = accuracy(tea_cli, "新疆可以发的，满额也是包邮的，放心拍。", scenario)
+    assert wrong == 0 and right > wrong
+    assert any("新疆、西藏、青海不参与包邮" in f for f in faults)
+    # other places keep the shop's free shipping; an exception in the same sentence is no promise
+    _, faults = accuracy(tea_cli, "除新疆外满额包邮，新疆运费18元。", scenario)
+    assert not any("不参与包邮" in f for f in faults)
+
+
 def test_a_blanket_claim_about_return_shipping_is_checked_for_both_cases(cli):
     # demo-fashion: the shop pays for quality problems, the buyer for returns of their own choosing
     blanket = cli("check", "退货运费都由本店承担。", "--shop", "demo-fashion")
@@ -80,3 +95,13 @@ def test_a_net_spelling_is_read_for_its_meaning_and_still_faulted_as_slang(cli):
     result = cli("check", "木有运费险哦，不喜欢的话15天内可以退", "--shop", "demo-beauty")
     assert "政策不符" not in result.output and "网络流行语“木有”" in result.output
     assert "政策不符" in cli("check", "有运费险哦", "--shop", "demo-beauty").output
+
+
+def test_a_gift_the_shop_never_offers_costs_a_pre_sale_answer_its_accuracy(cli):
+    scenario = "顾客：买一条牛仔裤，能送点什么吗？"
+    invented = criteria(cli, "您好，欢迎光临！买牛仔裤再送您一个帆布包，您直接拍就行，我给您备注上，谢谢！",
+                        "presale-reply", "demo-fashion", scenario)["accuracy"]
+    plain = criteria(cli, "您好，欢迎光临！这款牛仔裤没有赠品，全店满99元包邮，您看需要什么尺码，谢谢！",
+                     "presale-reply", "demo-fashion", scenario)["accuracy"]
+    assert invented["points"] == 0 and any("不能自己许诺" in f["message"] for f in invented["faults"])
+    assert plain["points"] > 0

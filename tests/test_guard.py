@@ -638,3 +638,8 @@ def test_an_offer_the_shops_own_documents_make_may_be_repeated_an_invented_one_n
     assert invented_offers(repeated, shop, documents) == []
     assert invented_offers("您好，给您一张满99减20元的券，今天付款就能用。", shop, documents) != []  # another amount
     assert invented_offers("您好，下单就送您一份小样。", shop, documents) != []  # another kind of offer
+    # the amounts of the offer's own clause count, not those of the sentence's other clauses
+    assert invented_offers("关注店铺能领满99减5元的券，满59元包邮。", shop, documents) == []
+    assert invented_offers("全场8折，关注店铺能领满99减5元的券。", shop, documents) != []  # a rate no document gives
+    assert invented_offers("包邮按用券后的实付金额算。", shop) == []  # using a coupon offers none
+    assert invented_offers("再送价值50元的零食大礼包。", shop) != []

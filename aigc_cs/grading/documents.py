@@ -20,6 +20,7 @@ _MEASURE = re.compile(rf"({NUMBER})\s*(点|天|小时|个工作日|工作日|分
 _SAME_UNIT = {"个工作日": "工作日"}
 _BREADCRUMB = re.compile(r"^【[^】]*】\s*")
 _CLAUSE = re.compile(r"[^，,。！？!?\n；;：:]+")
+_LISTED = re.compile(r"[、和及与]")  # 新疆、西藏、青海和内蒙古
 # what a shop rules out: 不开增值税专用发票, 不能再补开, 不接受到付件, 暂时不能指定别的快递
 _DENIAL = re.compile(r"(?:不(?:能|可以|支持|接受|参与|参加|包括|再|(开|赠送|送|补|提供))|无法|没法|没办法|暂不|暂时不能)"
                      r"\s*(?:再|给您|为您|帮您)?\s*([\u4e00-\u9fffA-Za-z]{2,12})")
@@ -99,30 +100,38 @@ def mismatches(text: str, documents: list[str], scenario: str = "", facts: set[f
 
 
 @lru_cache(maxsize=256)  # the same passages for a whole class
-def _ruled_out(documents: tuple[str, ...]) -> list[tuple[str, frozenset[str], str]]:
-    """(the clause, its key words, the verb) of each thing the passages rule out without a condition: the content words
-    after a negation."""
+def _ruled_out(documents: tuple[str, ...]) -> list[tuple[str, frozenset[str], str, frozenset[str]]]:
+    """(the clause, its key words, the verb, its scope) of each thing the passages rule out without a condition: the
+    content words after a negation, and the named places or things before it it applies to (新疆、西藏不参与包邮)."""
     out = []
     for clause in (c for d in documents for c in _CLAUSE.findall(d)):
         for m in _DENIAL.finditer(clause):
             if _CONDITION.search(clause[: m.start()]):
                 continue
             words = frozenset(w for w in tokens(m.group(2)) if len(w) > 1 and w not in STOPWORDS | _GENERIC)
+            items = _LISTED.split(clause[: m.start()].strip(" -*·•\t"))
+            scope = frozenset(w for w in items if 2 <= len(w) <= 4) if len(items) > 1 else frozenset()
             if words:  # the verb of 不开/不送/不补 is part of what is ruled out (运费险 may still be bought)
-                out.append((clause.strip(" -*·•\t"), words, m.group(1) or ""))
+                out.append((clause.strip(" -*·•\t"), words, m.group(1) or "", scope))
     return out
 
 
 def denials(text: str, documents: list[str]) -> list[Fault]:
     """Clauses of the answer that offer, with no negation, what a passage rules out: every key word of the ruled-out
-    thing is there and an offering word (可以, 能, 随时, 帮您…) says it can be done."""
+    thing is there and an offering word (可以, 能, 随时, 帮您…) says it can be done. A thing ruled out for a list of
+    places or items (新疆、西藏不参与包邮) is also offered by a sentence that names one of them and says it, with no
+    negation or exception anywhere in the sentence (新疆可以发的，满59元也是包邮的)."""
     ruled = _ruled_out(tuple(documents))
     faults = []
-    for clause in _CLAUSE.findall(text):
-        if _NEGATED.search(clause) or not _OFFERED.search(clause):
-            continue
-        said = set(tokens(clause))
-        hit = next((source for source, words, verb in ruled if words <= said and verb in clause), None)
-        if hit is not None:
-            faults.append(Fault(kind="policy", quote=clause.strip(), message=f"“{clause.strip()}”与店铺资料不符：资料写的是“{hit}”"))
+    for sentence in _SENTENCE.findall(text):
+        scoped = not _NEGATED.search(sentence) and "除" not in sentence
+        for clause in _CLAUSE.findall(sentence):
+            if _NEGATED.search(clause):
+                continue
+            said = set(tokens(clause))
+            hit = next((source for source, words, verb, scope in ruled if words <= said and verb in clause
+                        and (_OFFERED.search(clause) or (scoped and any(w in sentence for w in scope)))), None)
+            if hit is not None:
+                faults.append(Fault(kind="policy", quote=clause.strip(),
+                                    message=f"“{clause.strip()}”与店铺资料不符：资料写的是“{hit}”"))
     return faults

@@ -50,6 +50,16 @@ def product_text(shop_id: str, scenario: str, ctx: Context) -> str:
     return _memo(ctx, ("product", shop_id, scenario), compute)
 
 
+def shop_texts(shop_id: str, ctx: Context) -> tuple[str, ...]:
+    """The texts of all the shop's passages (policy, products, FAQ), once per context."""
+    def compute() -> tuple[str, ...]:
+        from aigc_cs.kb.models import SHOP_DOC_TYPES
+
+        return tuple(c.text for c in ctx.index.chunks() if c.shop == shop_id and c.doc_type in SHOP_DOC_TYPES)
+
+    return _memo(ctx, ("shop", shop_id, ""), compute)
+
+
 def _reference(rubric: Rubric, shop_id: str, scenario: str, ctx: Context) -> str:
     from aigc_cs.tasks import TASKS, task_module
 
@@ -72,7 +82,7 @@ def grade(answer: str, rubric_id: str, shop_id: str, ctx: Context, scenario: str
     rubric = get_rubric(rubric_id)
     shop = ctx.shop(shop_id)
     rules = grade_rules(answer, rubric, shop, scenario, channel, shop_passages(shop_id, scenario, ctx),
-                        product_text=product_text(shop_id, scenario, ctx),
+                        product_text=product_text(shop_id, scenario, ctx), shop_texts=shop_texts(shop_id, ctx),
                         semantic=ctx.settings.embedding != "none")
     if scorer == "rules":
         result = rules

@@ -63,8 +63,10 @@ class Context:
     """What the checks of one answer share: the cleaned text, the shop and the scenario's intents."""
 
     def __init__(self, answer: str, shop: Shop, scenario: str, rubric_id: str = "", channel: Channel | None = None,
-                 documents: list[str] | None = None, semantic: bool = True, product_text: str = "") -> None:
+                 documents: list[str] | None = None, semantic: bool = True, product_text: str = "",
+                 shop_texts: tuple[str, ...] = ()) -> None:
         self.product_text = product_text  # the whole file of the scenario's product, as indexed
+        self.shop_texts = shop_texts  # everything the shop has written: an offer made there is the shop's own
         self.raw = answer
         self.semantic = semantic
         self.text = normalize(without_injections(answer))
@@ -241,7 +243,7 @@ def _score(check: Check, ctx: Context, result: CheckResult) -> None:
             result.score, result.faults = sms(ctx)
         case "offers":  # gifts, coupons, discounts the shop's facts do not back
             result.faults = [Fault(kind="offer", quote=o.quote, start=o.start, end=o.end, message=o.message)
-                             for o in invented_offers(ctx.fixed, ctx.shop, tuple(ctx.documents))]
+                             for o in invented_offers(ctx.fixed, ctx.shop, (*ctx.documents, *ctx.shop_texts))]
             result.score = 0.0 if result.faults else 1.0
         case "private":  # a phone, an address, an order number in a message others can read
             result.faults = [Fault(kind="private", quote=p.quote, start=p.start, end=p.end, message=p.message())
@@ -367,10 +369,12 @@ def feedback(criterion: Criterion, level: int, advice: list[str], faults: list[F
 
 
 def grade_rules(answer: str, rubric: Rubric, shop: Shop, scenario: str = "", channel: Channel | None = None,
-                documents: list[str] | None = None, semantic: bool = True, product_text: str = "") -> Grade:
+                documents: list[str] | None = None, semantic: bool = True, product_text: str = "",
+                shop_texts: tuple[str, ...] = ()) -> Grade:
     """`semantic`: also weigh the rubric's example sentences by meaning (when the embedding model is there);
-    `product_text`: the scenario product's whole file (its sections hold only what their headings name)."""
-    ctx = Context(answer, shop, scenario, rubric.id, channel, documents, semantic, product_text)
+    `product_text`: the scenario product's whole file (its sections hold only what their headings name);
+    `shop_texts`: all the shop's passages (the offers it makes)."""
+    ctx = Context(answer, shop, scenario, rubric.id, channel, documents, semantic, product_text, shop_texts)
     graded = [c for c in rubric.criteria if scenario.strip() or not c.needs_scenario]
     skipped = [c for c in rubric.criteria if c not in graded]
     criteria = [score_criterion(c, ctx) for c in graded]

@@ -15,7 +15,7 @@ from aigc_cs.text import NUMBER, normalize, to_number
 
 OFFERS_FILE = "phrasebook/offers.yaml"
 _SENTENCE = re.compile(r"[^。！？!?\n；;]+")
-_YUAN = re.compile(rf"({NUMBER})\s*(?:元|块)")
+_AMOUNT = re.compile(rf"({NUMBER})\s*(?:元|块|折)")  # amounts and discount rates (8折)
 _ASKS = re.compile(r"[吗么呢][^\u4e00-\u9fff]*$|[？?]\s*$")
 _CONCESSION_FORMS = ("coupon", "red_packet")  # forms the policy lets a concession take
 _LEAD = re.compile(rf"{NUMBER}\s*(?:元|块)\S{{0,6}}$")  # the amount just before an offer belongs to its quote
@@ -53,7 +53,7 @@ def _patterns() -> list[tuple[OfferSpec, re.Pattern[str]]]:
 
 
 def _amounts(text: str) -> set[float]:
-    return {v for m in _YUAN.findall(text) if (v := to_number(m)) is not None}
+    return {v for m in _AMOUNT.findall(text) if (v := to_number(m)) is not None}
 
 
 def _backed(spec: OfferSpec, sentence: str, shop: Shop) -> bool:
@@ -76,6 +76,13 @@ def _allowed(shop: Shop) -> str:
     if facts.bargain_limit_yuan > 0:
         parts.append(f"客服权限内让利不超过{facts.bargain_limit_yuan:g}元")
     return "；本店政策只允许：" + "、".join(parts) if parts else "；本店政策没有任何额外优惠"
+
+
+def _clause(sentence: str, m: re.Match[str]) -> str:
+    """The comma clause an offer sits in: the amounts of the sentence's other clauses (满59元包邮) are not the offer's."""
+    start = max(sentence.rfind(c, 0, m.start()) for c in "，,") + 1
+    ends = [i for i in (sentence.find(c, m.end()) for c in "，,") if i >= 0]
+    return sentence[start: min(ends, default=len(sentence))]
 
 
 def _documented(spec: OfferSpec, sentence: str, documents: tuple[str, ...]) -> bool:
@@ -103,7 +110,7 @@ def invented_offers(text: str, shop: Shop, documents: tuple[str, ...] = ()) -> l
                 lead = _LEAD.search(before)
                 start, end = sentence.start() + (lead.start() if lead else m.start()), sentence.start() + m.end()
                 if any(start < e and end > b for b, e in taken) or re.search(book().negation, before) \
-                        or _backed(spec, clause_text, shop) or _documented(spec, clause_text, documents):
+                        or _backed(spec, clause_text, shop) or _documented(spec, _clause(clause_text, m), documents):
                     continue
                 taken.append((start, end))
                 quote = text[start:end]
