@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from aigc_cs.guard.lexicon import KIND_NAMES, scan
-from tests.conftest import FIXTURES, ROOT, assert_one_error_line
+from tests.conftest import FIXTURES, ROOT, assert_one_error_line, criteria
 from tests.test_llm import LLM, llm_env
 
 CUSTOMERS = FIXTURES / "customers" / "customers.csv"
@@ -424,3 +424,15 @@ def test_a_revisit_plan_replays_from_its_recording_and_a_changed_input_is_refuse
     assert [c["message"] for c in replayed["customers"]] == [c["message"] for c in recorded["customers"]]
     refused = cli(*args, "--channel", "在线", "--engine", "replay", "--cassettes", str(tapes), "--strict", env=REPLAY_ENV)
     assert refused.code != 0 and "未录制" in refused.output and "Traceback" not in refused.output
+
+
+def test_a_payment_reminder_plan_needs_the_follow_ups_own_time_and_no_hurry(cli):
+    scenario = "拍下未付款 · 在线消息：顾客上午9点拍下保湿面霜，到下午2点还没付款"
+    body = "您好，看到您拍下的保湿面霜还没付款，有拿不准的地方随时问我，您慢慢考虑。"
+    timed = criteria(cli, f"第一次提醒（下单后1小时）：{body}\n第二次提醒（第二天上午10点）：您好，订单还在，不需要的话不用回复。",
+                     "payment-reminder", "demo-beauty", scenario)
+    untimed = criteria(cli, f"第一次提醒（下单后1小时）：{body}\n第二次：您好，订单还在，不需要的话不用回复。",
+                       "payment-reminder", "demo-beauty", scenario)
+    assert timed["plan"]["points"] == 25 and untimed["plan"]["points"] == 12
+    hurried = criteria(cli, "您好，面霜今天不付就没了，快点付款哦。", "payment-reminder", "demo-beauty", scenario)
+    assert hurried["pressure"]["points"] == 0
