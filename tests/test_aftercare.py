@@ -436,3 +436,12 @@ def test_a_payment_reminder_plan_needs_the_follow_ups_own_time_and_no_hurry(cli)
     assert timed["plan"]["points"] == 25 and untimed["plan"]["points"] == 12
     hurried = criteria(cli, "您好，面霜今天不付就没了，快点付款哦。", "payment-reminder", "demo-beauty", scenario)
     assert hurried["pressure"]["points"] == 0
+
+
+def test_a_public_reply_that_blames_the_customer_has_no_language_marks(cli):
+    scenario = "1星差评：牛仔裤第一次洗就掉色，把白T恤都染蓝了"
+    polite = "感谢您的评价，给您添麻烦了，非常抱歉。请私信在线客服，我们为您处理。"
+    blaming = "您好，是您洗的方法不对，别的顾客都没有问题，希望您不要乱给差评，谢谢。"
+    assert criteria(cli, polite, "review-reply", "demo-fashion", scenario)["language"]["points"] > 0
+    graded = criteria(cli, blaming, "review-reply", "demo-fashion", scenario)["language"]
+    assert graded["points"] == 0 and len(graded["faults"]) >= 3

@@ -396,6 +396,10 @@ def test_the_scenario_decides_whose_return_shipping_a_claim_is_about(cli):
     assert "个人原因退换的运费由买家承担" in json.dumps(bought_too_many["rules"], ensure_ascii=False)
     damaged = criteria(cli, answer, "aftersale-return", "demo-fashion", "顾客：连衣裙收到就破损了，想退，运费谁出？")
     assert damaged["rules"]["points"] > 0
+    # a wrong colour or size the shop sent is its own mistake, though the scenario names a colour or a size
+    sent_wrong = criteria(cli, "非常抱歉给您发错了颜色，拍照核实后为您补发，来回运费都由店铺承担。感谢您的理解！",
+                          "apology-message", "demo-fashion", "顾客订的雾蓝色T恤，收到的是白色（发错颜色）")
+    assert sent_wrong["remedy"]["points"] > 0 and not sent_wrong["remedy"]["faults"]
 
 
 def test_a_bare_verdict_is_the_vague_level_and_a_wrong_rule_still_nothing(cli):

@@ -34,8 +34,9 @@ class Claim(BaseModel):
 
 _RANGE = rf"({N})\s*(?:(?:-|~|到|至)\s*({N}))?"
 _CONDITION = re.compile(r"拆封|拆开|打开|开过|开封|开了|使用过|用过|已使用|穿过|穿着|洗涤|洗过|吊牌|剪标|定制|损坏|二次销售|未满|不满|贴身|内衣|食品")
+_SENT_WRONG = re.compile(r"发错|错发|漏发|少发|寄错")
 _QUALITY = re.compile(r"质量|破损|瑕疵|发错|错发|漏发|少发|描述不符|坏了|损坏|过敏|问题商品|次品")
-_BUYER = re.compile(r"无理由|个人原因|不喜欢|不想要|不合适|拍多|多拍|买多了|买重复|用不上|不需要了|喝不惯|吃不惯|不爱喝|不爱吃|尺码|拍错|颜色|买错|主观|换码|换大|换小|穿着(?:偏)?[大小]了?")
+_BUYER = re.compile(r"无理由|个人原因|不喜欢|不想要|不合适|拍多|多拍|买多了|买重复|用不上|不需要了|喝不惯|吃不惯|不爱喝|不爱吃|尺码|拍错|换(?:个)?颜色|换色|买错|主观|换码|换大|换小|穿着(?:偏)?[大小]了?")
 _DELAY = re.compile(r"延迟|晚发|迟发|延误|没发货|未发货|超时|发货慢|发货晚|发晚了|还没发|没有发")
 
 _NO_REASON_NEG = re.compile(rf"(?:不支持|不能|不可以|不可|没有|不提供|无法|不享受|不参加)\s*(?:{N}\s*天)?\s*无理由")
@@ -273,6 +274,8 @@ def _shipping_cases(clause: str, sentence: str, whole: str) -> list[ClaimKey]:
     ("退货运费都由本店承担"), or unclear."""
     for text in (clause, sentence, whole):
         quality, buyer = bool(_QUALITY.search(text)), bool(_BUYER.search(text))
+        if quality and buyer and _SENT_WRONG.search(text):  # 发错尺码, 发错了颜色: the shop's mistake, whatever it names
+            return ["return_shipping_quality_issue"]
         if quality != buyer:
             return ["return_shipping_quality_issue" if quality else "return_shipping_buyer_reason"]
     if _EVERY_CASE.search(sentence):
