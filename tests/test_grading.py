@@ -421,3 +421,14 @@ def test_running_down_other_shops_or_pressing_to_buy_is_no_evidence(cli):
     plain = evidence(f"您好，理解您会比较价格。{facts}您可以先看看尺码表，有问题随时问我。")
     assert evidence(f"便宜的哪有好东西，那些几十块的都是拿碎料做的。{facts}") == 0
     assert evidence(f"您好，理解您会比较价格。{facts}只剩最后3件了，赶紧拍！") < plain
+
+
+def test_reassurance_is_no_empathy_and_a_bare_refusal_is_a_verdict(cli):
+    scenario = "顾客：牛仔裤会不会掉色？我怕染到别的衣服。（质量顾虑）"
+    reassured = criteria(cli, "这个您放心，不用担心，我们家质量很好的。", "doubt-removal", "demo-fashion", scenario)
+    heard = criteria(cli, "您担心掉色会染到别的衣服，这个顾虑很正常。牛仔布前几次洗会有少量浮色，第一次单独冷水手洗就好。",
+                     "doubt-removal", "demo-fashion", scenario)
+    assert reassured["empathy"]["points"] == 0 < heard["empathy"]["points"]
+    refusal = criteria(cli, "已经洗过的衣服是不支持无理由退货的。", "aftersale-return", "demo-fashion",
+                       "顾客：T恤洗过一次，不喜欢了，能退吗？")
+    assert refusal["rules"]["points"] == 12  # 只笼统地说“不能退”

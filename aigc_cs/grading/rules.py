@@ -27,7 +27,7 @@ from aigc_cs.tasks.steps import detect_steps_in_text
 from aigc_cs.text import STOPWORDS, normalize
 
 POLITE = ("您", "请", "谢谢", "感谢", "抱歉", "不好意思", "麻烦")
-EMPATHY = ("理解", "抱歉", "不好意思", "着急", "不便", "辛苦", "久等", "担心", "放心", "体谅", "心情")
+EMPATHY = ("理解", "抱歉", "不好意思", "着急", "不便", "辛苦", "久等", "担心", "体谅", "心情")  # 放心, 不用担心 reassure
 HANDLING = ("blame", "pressure", "rhetorical", "stall")  # how a case is handled: cost points where a rubric says so
 
 
@@ -189,7 +189,7 @@ def _score(check: Check, ctx: Context, result: CheckResult) -> None:
             result.score = min(1.0, count / max(1, check.min or 1))
             result.evidence = [m for m in POLITE if m in text]
         case "empathy":
-            hits = [m for m in EMPATHY if m in text]
+            hits = [m for m in EMPATHY if m in re.sub(r"(?:不用|别|不必|无需)担心", "", text)]
             result.score, result.evidence = (1.0 if hits else 0.0), hits
         case "policy":
             result.faults = [Fault(kind="policy", quote=v.quote, start=v.start, end=v.end, message=v.message)
