@@ -432,3 +432,10 @@ def test_reassurance_is_no_empathy_and_a_bare_refusal_is_a_verdict(cli):
     refusal = criteria(cli, "已经洗过的衣服是不支持无理由退货的。", "aftersale-return", "demo-fashion",
                        "顾客：T恤洗过一次，不喜欢了，能退吗？")
     assert refusal["rules"]["points"] == 12  # 只笼统地说“不能退”
+
+
+def test_a_verdict_first_answer_needs_no_numbering_for_one_then(cli):
+    answer = "不建议。这款面霜适合干性、中性和混合性皮肤，油皮请只在两颊薄涂，或者只在晚上用，第一次用先在耳后试一下再上脸。"
+    graded = criteria(cli, answer, "faq-answer", "demo-beauty", "顾客问：油皮能用水润保湿面霜吗？")
+    assert graded["structure"]["points"] == 20, graded["structure"]
+    assert criteria(cli, "不能", "faq-answer", "demo-beauty", "顾客问：能开专票吗？")["structure"]["points"] > 0

@@ -30,7 +30,7 @@ def structure(ctx: "Context") -> tuple[float, list[Fault]]:
     one run 2/3, otherwise 1."""
     size = len(re.sub(r"[\W_]", "", ctx.text))
     numbered = numbered_points(ctx.text) >= 2
-    first = ctx.sentences[0] if ctx.sentences else ""
+    first = next(iter(re.findall(r"[^。！？!?\n；;]+", ctx.text)), "").strip()  # "不能。" too is a first sentence
     verdict = bool(_VERDICT.match(first))  # "不能，狗会咬碎吞下去": the answer comes first
     if any(h.kind == "stall" for h in ctx.lexicon) and not ctx.claims and not ctx.from_documents:
         return 0.0, [Fault(kind="missing", message="没有给出结论：只说要去核实、让顾客等，顾客还是不知道答案")]
@@ -42,7 +42,8 @@ def structure(ctx: "Context") -> tuple[float, list[Fault]]:
         return 1 / 3, [Fault(kind="missing", message="结论埋在寒暄后面：第一句就给出答案")]
     clauses = [c for c in re.split(r"[，,。；;！!？?\n]", ctx.text) if len(c.strip()) >= 3]
     steps = sum(1 for c in clauses if _SEQUENCE.search(c))
-    if not numbered and len(clauses) >= 5 and (steps >= 1 or size > 100):
+    # after a verdict ("不建议。…") one 再 is no sequence of steps
+    if not numbered and len(clauses) >= 5 and (steps >= (2 if verdict else 1) or size > 100):
         return 2 / 3, [Fault(kind="missing", message="几个要点或步骤写在一段里：用1、2、3分条")]
     return 1.0, []
 
