@@ -643,3 +643,13 @@ def test_an_offer_the_shops_own_documents_make_may_be_repeated_an_invented_one_n
     assert invented_offers("全场8折，关注店铺能领满99减5元的券。", shop, documents) != []  # a rate no document gives
     assert invented_offers("包邮按用券后的实付金额算。", shop) == []  # using a coupon offers none
     assert invented_offers("再送价值50元的零食大礼包。", shop) != []
+
+
+@pytest.mark.parametrize(("text", "banned"), [
+    ("这是店铺规定，我们也没有办法。建议您先停用看看。", True),  # a bare refusal ends its sentence, not only the text
+    ("是不是您收到后放在阳台受潮了？", True),
+    ("价格已经是活动价了，没有办法再便宜，还请您理解。", False),  # a refusal with a reason and a kind word
+    ("请问是不是收到的包裹外箱破损了？", False),
+])
+def test_a_bare_refusal_and_blaming_the_customer_are_banned_wherever_they_stand(text, banned):
+    assert any(h.kind == "banned" for h in scan(text)) is banned
