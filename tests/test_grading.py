@@ -439,3 +439,12 @@ def test_a_verdict_first_answer_needs_no_numbering_for_one_then(cli):
     graded = criteria(cli, answer, "faq-answer", "demo-beauty", "顾客问：油皮能用水润保湿面霜吗？")
     assert graded["structure"]["points"] == 20, graded["structure"]
     assert criteria(cli, "不能", "faq-answer", "demo-beauty", "顾客问：能开专票吗？")["structure"]["points"] > 0
+
+
+def test_an_unfounded_superlative_costs_a_pre_sale_answer_the_top_level_not_everything(cli):
+    scenario = "顾客：衣服不合适可以退吗？"
+    answer = ("您好，欢迎光临！支持签收后7天内无理由退换，吊牌完好、未穿着未洗涤就行；个人原因退换的寄回运费由您承担，"
+              "订单有运费险可以理赔。我们家的衣服是全网最好的，谢谢您的咨询！")
+    graded = criteria(cli, answer, "presale-reply", "demo-fashion", scenario)
+    assert graded["language"]["points"] == 0  # 用语规范: 出现极限词
+    assert any(f["kind"] == "extreme" for f in graded["accuracy"]["faults"]) and 0 < graded["accuracy"]["points"] < 35
