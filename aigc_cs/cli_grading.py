@@ -191,7 +191,7 @@ def grade_batch(
         task = progress.add_task("grade", total=len(students))
         results = batch.grade_class(students, grade_one, batch.journal_path(out), setup, resume,
                                     on_progress=lambda done, total: progress.update(task, completed=done),
-                                    concurrency=concurrency if scorer != "rules" else 1)
+                                    concurrency=concurrency if scorer != "rules" else 1, cpu_bound=scorer == "rules")
     kept = overrides.sync(out, report.read_overrides(out))  # journaled before any report is written
     made = report.build(results, assignment, kept, f"{shop_record.info.name}（{assignment.shop}）", scorer)
     report.write_xlsx(made, out)

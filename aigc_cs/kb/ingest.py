@@ -2,6 +2,7 @@
 that are gone leave the index. Bad files become one-line issues while the rest goes on."""
 
 import hashlib
+import time
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -9,12 +10,16 @@ from pydantic import BaseModel
 from aigc_cs.errors import UserError
 from aigc_cs.files import cannot_write
 from aigc_cs.kb import reconcile
-from aigc_cs.kb.index import Index
-from aigc_cs.kb.loaders import PAIR_SUFFIXES, SUFFIXES, file_size, load, read_raw
+from aigc_cs.kb.index import FileRecord, Index
+from aigc_cs.kb.loaders import PAIR_SUFFIXES, SUFFIXES, file_size, load, read_raw, unreadable
 from aigc_cs.kb.models import COMMON_SHOP, Chunk, DocType, Shop
 from aigc_cs.kb.reconcile import Progress
 from aigc_cs.kb.shops import POLICY_FILE, PRODUCTS_DIR, read_shop
 from aigc_cs.kb.splitter import Piece, faq_piece, split_markdown
+
+# A file's (size, mtime_ns) stands for its bytes only when it was last changed at least this long before they were
+# hashed: a write in the same tick of a coarse clock (FAT keeps 2 s) could keep both and change the bytes.
+SETTLED_NS = 3 * 10**9
 
 
 class IngestReport(BaseModel):
@@ -39,15 +44,20 @@ class _Run:
         self.chunks: list[Chunk] = []
         self.failed: set[str] = set()
         self.changed_policies: set[str] = set()
-        self.hashes: dict[str, str] = {}
+        self.records: dict[str, FileRecord] = {}  # of every file digested in this run
+        self.ingested: set[str] = set()  # the files whose record this run keeps
         self.seen: set[str] = set()
         self.old = index.chunks()
-        self.old_hashes = index.file_hashes()
+        self.old_records = index.files()
+        self.old_hashes = {origin: record.sha1 for origin, record in self.old_records.items()}
+        self.started_ns = time.time_ns()
+        self.listings: dict[Path, list[Path]] = {}
         self.old_by_origin: dict[str, list[Chunk]] = {}
         for chunk in self.old:
             self.old_by_origin.setdefault(chunk.origin, []).append(chunk)
         self.saved_shops = {origin: shop_id for shop_id, origin in index.shop_origins().items()}
         self.digests: dict[Path, str] = {}
+        self.kept_shops: set[Path] = set()  # folders whose shop is the one saved (not written again)
         self.folders: dict[Path, Path | None] = {}
 
     def shop_for(self, folder: Path | None, root: Path) -> str:
@@ -58,6 +68,8 @@ class _Run:
             shop_id = self.override if self.override and folder == root else None
             try:
                 kept = None if shop_id else self.unchanged_shop(folder, root)
+                if kept:
+                    self.kept_shops.add(folder)
                 self.shops[folder], problems = kept or read_shop(folder, root.parent, self.max_bytes, shop_id=shop_id)
                 self.report.issues.extend(problems)
             except UserError as exc:
@@ -73,19 +85,40 @@ class _Run:
         shop_id = self.saved_shops.get(folder)
         if shop_id is None:
             return None
+        inside = str(folder).rstrip("/") + "/"
         try:
-            shop, files = self.index.shop(shop_id), _files(folder)
+            listed = self.listing(root if root.is_dir() else folder)
+            shop, files = self.index.shop(shop_id), [p for p in listed if str(p).startswith(inside)]
             if (shop.policy_source != (folder / POLICY_FILE).relative_to(root.parent).as_posix()
-                    or {o for o in self.old_hashes if _under(o, [str(folder)])} != {str(p) for p in files}
+                    or {o for o in self.old_hashes if o.startswith(inside)} != {str(p) for p in files}
                     or any(self.old_hashes[str(path)] != self.digest(path) for path in files)):
                 return None
         except UserError:  # a bad file in the folder: read the shop again, which names it
             return None
         return shop, []
 
+    def listing(self, root: Path) -> list[Path]:
+        """The files to ingest under `root` (listed once per run)."""
+        if root not in self.listings:
+            self.listings[root] = _files(root)
+        return self.listings[root]
+
     def digest(self, path: Path) -> str:
+        """The SHA-1 of a file's bytes; the last ingest's, without reading the file, while its size and mtime are
+        the ones recorded then."""
         if path not in self.digests:
-            self.digests[path] = _digest(path, self.max_bytes)
+            try:
+                stat = path.stat()
+            except OSError as exc:
+                raise unreadable(path, exc) from None
+            stamp = (stat.st_size, stat.st_mtime_ns)
+            old = self.old_records.get(str(path))
+            if old is not None and old.stamp == stamp and 0 < stat.st_size <= self.max_bytes:
+                self.digests[path] = old.sha1
+            else:
+                self.digests[path] = _digest(path, self.max_bytes)
+            settled = stat.st_mtime_ns < self.started_ns - SETTLED_NS
+            self.records[str(path)] = FileRecord(self.digests[path], stamp if settled else None)
         return self.digests[path]
 
     def shop_folder(self, path: Path, root: Path) -> Path | None:
@@ -108,7 +141,7 @@ class _Run:
         source = path.relative_to(root.parent).as_posix()
         digest = self.digest(path)
         origin = str(path)
-        self.hashes[origin] = digest
+        self.ingested.add(origin)
         previous = self.old_by_origin.get(origin, [])
         if self.old_hashes.get(origin) == digest and previous and all(
             (c.shop, c.doc_type, c.source) == (shop_id, doc_type, source) for c in previous
@@ -209,7 +242,7 @@ def _ingest(index: Index, roots: list[Path], shop_override: str | None, max_byte
         run = _Run(index, shop_override, max_bytes, chunk_chars)
         report = run.report
         for root in roots:
-            for path in _files(root):
+            for path in run.listing(root):
                 try:
                     run.add_file(path, root)
                     report.files += 1
@@ -230,7 +263,8 @@ def _ingest(index: Index, roots: list[Path], shop_override: str | None, max_byte
         report.warnings.extend(_check_policy_prose(
             [s for s in shops.values() if s.info.id in run.changed_policies], all_chunks))
         for folder, shop in shops.items():
-            index.save_shop(shop, folder)
+            if folder not in run.kept_shops:
+                index.save_shop(shop, folder)
         for shop_id, origin in index.shop_origins().items():
             if _under(str(origin), touched) and not (origin / POLICY_FILE).exists():
                 index.drop_shop(shop_id)
@@ -246,8 +280,8 @@ def _ingest(index: Index, roots: list[Path], shop_override: str | None, max_byte
                        | {c.shop for c in run.old if c.id not in all_ids})
         if index.embedding_warning:
             report.warnings.append(index.embedding_warning)
-        index.save_file_hashes({**{o: h for o, h in run.old_hashes.items() if not _under(o, touched)},
-                                **run.hashes})
+        index.save_files({**{o: r for o, r in run.old_records.items() if not _under(o, touched)},
+                          **{o: run.records[o] for o in run.ingested}})
     return report
 
 
@@ -265,6 +299,8 @@ def _warm_matchers(index: Index, chunks: list[Chunk], changed: set[str]) -> None
 
 def _check_policy_prose(shops: list[Shop], chunks: list[Chunk]) -> list[str]:
     """The prose of a policy.md must agree with its own facts; say so at ingest when it does not."""
+    if not shops:
+        return []
     from aigc_cs.guard.check import check_text
 
     warnings = []

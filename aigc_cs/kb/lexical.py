@@ -1,6 +1,6 @@
-"""Reading the BM25 index that kb/lexical_build.py wrote with bm25s: its saved score matrix (CSC: for each word, the
-chunks that hold it and their BM25 scores) summed with numpy over the query's words, exactly as bm25s's `get_scores`
-does. A search thus never imports bm25s, whose import of scipy cost 0.5–0.9 s of every CLI call.
+"""Reading the BM25 index that kb/lexical_build.py wrote in bm25s's format: its saved score matrix (CSC: for each word,
+the chunks that hold it and their BM25 scores) summed with numpy over the query's words, exactly as bm25s's
+`get_scores` does. A search thus never imports bm25s, whose import of scipy cost 0.5–0.9 s of every CLI call.
 """
 
 import json
