@@ -61,26 +61,23 @@ def test_a_time_the_shop_passage_gives_otherwise_is_an_error(tea_cli):
     assert any("18点" in f and "22点" in f for f in faults)
 
 
-def test_offering_what_the_shop_passage_rules_out_is_an_error(tea_cli):
-    scenario = "顾客问：能开增值税专用发票吗？"
-    right, _ = accuracy(tea_cli, "本店开电子普通发票，增值税专用发票开不了，请您谅解。", scenario)
-    wrong, faults = accuracy(tea_cli, "可以的，本店能开增值税专用发票，下单时备注抬头和税号就行。", scenario)
-    assert wrong == 0 and right > wrong
-    assert any("不开增值税专用发票" in f for f in faults)
-    # a denial under a condition (已经发货的…就不能再补开) does not rule out 补开 before shipping
-    _, faults = accuracy(tea_cli, "发货前可以帮您补开电子普通发票。", "顾客问：忘了选开票，还能补开吗？")
-    assert not any("补开" in f for f in faults)
-
-
-def test_a_place_the_shop_passage_leaves_out_may_not_be_promised_it(tea_cli):
-    scenario = "顾客问：我在新疆，包邮吗？"
-    right, _ = accuracy(tea_cli, "新疆不参与包邮，运费统一18元，请您谅解。", scenario)
-    wrong, faults = accuracy(tea_cli, "新疆可以发的，满额也是包邮的，放心拍。", scenario)
-    assert wrong == 0 and right > wrong
-    assert any("新疆、西藏、青海不参与包邮" in f for f in faults)
-    # other places keep the shop's free shipping; an exception in the same sentence is no promise
-    _, faults = accuracy(tea_cli, "除新疆外满额包邮，新疆运费18元。", scenario)
-    assert not any("不参与包邮" in f for f in faults)
+@pytest.mark.parametrize(("scenario", "right", "wrong", "rule", "allowed", "allowed_scenario", "word"), [
+    ("顾客问：能开增值税专用发票吗？", "本店开电子普通发票，增值税专用发票开不了，请您谅解。",
+     "可以的，本店能开增值税专用发票，下单时备注抬头和税号就行。", "不开增值税专用发票",
+     # a denial under a condition (已经发货的…就不能再补开) does not rule out 补开 before shipping
+     "发货前可以帮您补开电子普通发票。", "顾客问：忘了选开票，还能补开吗？", "补开"),
+    # a place left out of free shipping may not be promised it; an exception in the same sentence is no promise
+    ("顾客问：我在新疆，包邮吗？", "新疆不参与包邮，运费统一18元，请您谅解。", "新疆可以发的，满额也是包邮的，放心拍。",
+     "新疆、西藏、青海不参与包邮", "除新疆外满额包邮，新疆运费18元。", "顾客问：我在新疆，包邮吗？", "不参与包邮"),
+])
+def test_offering_what_the_shop_passage_rules_out_is_an_error(tea_cli, scenario, right, wrong, rule, allowed,
+                                                               allowed_scenario, word):
+    right_points, _ = accuracy(tea_cli, right, scenario)
+    wrong_points, faults = accuracy(tea_cli, wrong, scenario)
+    assert wrong_points == 0 and right_points > wrong_points
+    assert any(rule in f for f in faults)
+    _, faults = accuracy(tea_cli, allowed, allowed_scenario)
+    assert not any(word in f for f in faults)
 
 
 def test_a_blanket_claim_about_return_shipping_is_checked_for_both_cases(cli):
