@@ -448,3 +448,12 @@ def test_an_unfounded_superlative_costs_a_pre_sale_answer_the_top_level_not_ever
     graded = criteria(cli, answer, "presale-reply", "demo-fashion", scenario)
     assert graded["language"]["points"] == 0  # 用语规范: 出现极限词
     assert any(f["kind"] == "extreme" for f in graded["accuracy"]["faults"]) and 0 < graded["accuracy"]["points"] < 35
+
+
+def test_an_apology_that_breaks_no_rule_is_not_scored_as_an_invented_remedy(cli):
+    scenario = "顾客买的是保湿面霜，收到的却是清透防晒乳（发错商品）"
+    plain = criteria(cli, "您好，实在不好意思，给您发错了。麻烦您把收到的防晒乳寄回来，我们收到后给您重新发面霜。",
+                     "apology-message", "demo-beauty", scenario)["remedy"]
+    invented = criteria(cli, "您好，实在不好意思，给您发错了，为表歉意补偿您20元现金红包。", "apology-message", "demo-beauty",
+                        scenario)["remedy"]
+    assert invented["points"] == 0 < plain["points"]
