@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -76,6 +77,8 @@ def test_plain_output_shows_table_total_and_improved_version(cli):
     improved = result.stdout.split("改进版本", 1)[1]
     assert "可以退款" in improved and "您好" in improved and ("七天" in improved or "7天" in improved)
     assert "运费需要您承担" in improved, "the fact the student left out is added"
+    # a step taken from one line of the reference's numbered list reads as a sentence of its own
+    assert not re.search(r"[；;，,]。|(?:^|[。！？])\s*\d+[.、]", improved.replace("\n", "")), improved
 
 
 def test_answer_from_a_gbk_file(cli, tmp_path):

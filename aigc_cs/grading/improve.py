@@ -46,10 +46,20 @@ def improve(grade: Grade, reference: str) -> str:
         stated = {c.key for c in extract("".join(body))}
         body += [s for s in ref_sentences if any(c.key not in stated for c in extract(s)) and s not in body]
     for step in ("商品推荐", "促成订单"):
-        if step not in have and step in ref_steps and ref_steps[step] not in body:
-            body.append(ref_steps[step])
+        if step not in have and step in ref_steps and _whole(ref_steps[step]) not in body:
+            body.append(_whole(ref_steps[step]))  # one line of the reference's list, read on its own
     if "迎接问好" not in have and "迎接问好" in ref_steps:
         body.insert(0, ref_steps["迎接问好"])
     if "礼貌告别" not in have and "礼貌告别" in ref_steps:
         body.append(ref_steps["礼貌告别"])
     return "".join(s if s.endswith(("。", "！", "？", "!", "?")) else s + "。" for s in body)
+
+
+_LIST_MARK = re.compile(r"^\s*(?:\d+[.、．)]|[①②③④⑤]|[-*•])\s*")
+
+
+def _whole(sentence: str) -> str:
+    """A line taken on its own reads as a sentence: no list number left from the reference's list, and a full stop in
+    place of the list's ；/，/： (1. 在订单页点“申请售后”，选好退货原因； → 在订单页点“申请售后”，选好退货原因。)."""
+    sentence = _LIST_MARK.sub("", sentence).rstrip("；;，,：: ")
+    return sentence if sentence.endswith(("。", "！", "？", "!", "?")) else sentence + "。"
