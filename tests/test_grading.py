@@ -460,3 +460,10 @@ def test_an_apology_that_breaks_no_rule_is_not_scored_as_an_invented_remedy(cli)
     invented = criteria(cli, "您好，实在不好意思，给您发错了，为表歉意补偿您20元现金红包。", "apology-message", "demo-beauty",
                         scenario)["remedy"]
     assert invented["points"] == 0 < plain["points"]
+
+
+def test_a_faq_answer_that_stalls_on_the_question_gets_no_credit_from_shared_words(cli):
+    stalling = ("我们会尽快给您安排发货的，一般很快就能发出，请您耐心等待。发货之后可以在订单详情里查看物流，偏远地区可能会慢一点，"
+                "有问题随时联系客服。")
+    answer = criteria(cli, stalling, "faq-answer", "demo-fashion", "顾客问：付款后多久发货？")["accuracy"]
+    assert answer["points"] <= 14 and any("48小时" in f["message"] for f in answer["faults"])  # 笼统、缺关键事实

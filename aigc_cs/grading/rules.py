@@ -199,7 +199,8 @@ def _score(check: Check, ctx: Context, result: CheckResult) -> None:
         case "mentions_fact":
             keys = check.facts or list(dict.fromkeys(k for i in ctx.intents for k in i.facts))
             documents = check.documents and bool(ctx.documents)
-            documented = min(1.0, len(ctx.from_documents) / DOCUMENT_SPECIFICS) if documents else 0.0
+            stalls = any(h.kind == "stall" for h in ctx.lexicon)  # "尽快…请耐心等待" answers nothing, whatever it shares
+            documented = min(1.0, len(ctx.from_documents) / DOCUMENT_SPECIFICS) if documents and not stalls else 0.0
             if not keys and ctx.product_question:  # a question about a product: answered with the product's own facts
                 found = product_specifics(ctx)
                 result.score = max(documented, min(1.0, len(found) / PRODUCT_SPECIFICS))
@@ -274,7 +275,6 @@ def _score(check: Check, ctx: Context, result: CheckResult) -> None:
 PRODUCT_SPECIFICS = 6  # content pairs shared with the product's file (beyond the question's own words): a full answer
 DOCUMENT_SPECIFICS = 6  # …or with the shop passages that answer the scenario
 _QUESTION = re.compile(r"[吗呢么]\W*$|[？?]$|还是|请问|是否|要不要|可不可以")  # a clause that asks back
-
 
 _SALES = re.compile(r"下单|拍下|回购|再来|还要|要不要|需要.{0,6}[吗么]|考虑|看看|库存|活动|优惠")
 # "沉睡客户回访 · 短信：赵阿姨，275天前买过针织开衫" → 赵阿姨
