@@ -32,7 +32,7 @@ def structure(ctx: "Context") -> tuple[float, list[Fault]]:
     numbered = numbered_points(ctx.text) >= 2
     first = next(iter(re.findall(r"[^。！？!?\n；;]+", ctx.text)), "").strip()  # "不能。" too is a first sentence
     verdict = bool(_VERDICT.match(first))  # "不能，狗会咬碎吞下去": the answer comes first
-    if any(h.kind == "stall" for h in ctx.lexicon) and not ctx.claims and not ctx.from_documents:
+    if ctx.stalls and not ctx.claims and not ctx.from_documents:
         return 0.0, [Fault(kind="missing", message="没有给出结论：只说要去核实、让顾客等，顾客还是不知道答案")]
     if not ctx.on_topic and not verdict and not re.search(r"\d", ctx.text):  # "2天" is a bare answer too
         return 0.0, [Fault(kind="missing", message="没有给出结论，顾客看完还是不知道答案")]

@@ -51,13 +51,10 @@ def product_text(shop_id: str, scenario: str, ctx: Context) -> str:
 
 
 def shop_texts(shop_id: str, ctx: Context) -> tuple[str, ...]:
-    """The texts of all the shop's passages (policy, products, FAQ), once per context."""
-    def compute() -> tuple[str, ...]:
-        from aigc_cs.kb.models import SHOP_DOC_TYPES
+    """Everything the shop has written (policy, products, FAQ), once per context."""
+    from aigc_cs.kb.unconfirmed import shop_text
 
-        return tuple(c.text for c in ctx.index.chunks() if c.shop == shop_id and c.doc_type in SHOP_DOC_TYPES)
-
-    return _memo(ctx, ("shop", shop_id, ""), compute)
+    return _memo(ctx, ("shop", shop_id, ""), lambda: (shop_text(shop_id, ctx.index.chunks()),))
 
 
 def _reference(rubric: Rubric, shop_id: str, scenario: str, ctx: Context) -> str:

@@ -80,6 +80,7 @@ class Context:
         self.product_question = self.product is not None and any(i.id.startswith("product_") for i in self.intents)
         self.sentences = sentences(self.text)
         self.lexicon = scan(self.text, (*HANDLING, "banned", "extreme", "slang"))
+        self.stalls = any(h.kind == "stall" for h in self.lexicon)  # "尽快…请耐心等待": shared words answer nothing
         self.typos = find_typos(self.text)
         # facts are read through typos (包由 still states 包邮); the typos themselves cost marks elsewhere
         self.fixed = self.text
@@ -199,8 +200,7 @@ def _score(check: Check, ctx: Context, result: CheckResult) -> None:
         case "mentions_fact":
             keys = check.facts or list(dict.fromkeys(k for i in ctx.intents for k in i.facts))
             documents = check.documents and bool(ctx.documents)
-            stalls = any(h.kind == "stall" for h in ctx.lexicon)  # "尽快…请耐心等待" answers nothing, whatever it shares
-            documented = min(1.0, len(ctx.from_documents) / DOCUMENT_SPECIFICS) if documents and not stalls else 0.0
+            documented = min(1.0, len(ctx.from_documents) / DOCUMENT_SPECIFICS) if documents and not ctx.stalls else 0.0
             if not keys and ctx.product_question:  # a question about a product: answered with the product's own facts
                 found = product_specifics(ctx)
                 result.score = max(documented, min(1.0, len(found) / PRODUCT_SPECIFICS))

@@ -188,7 +188,7 @@ def _sentence_claims(s: str, offset: int, whole: str) -> list[Claim]:
         for pattern, payer in [*((p, "shop") for p in _SHOP_PAYS), *((p, "buyer") for p in _BUYER_PAYS)]:
             for m in pattern.finditer(s):
                 if not any(m.start() < e and m.end() > b for b, e in taken):
-                    for case in _shipping_cases(_clause_at(s, m), s, whole):
+                    for case in _shipping_cases(clause_at(s, m), s, whole):
                         add(case, payer, m, also=True)
 
     for m in _INSURANCE_NEG.finditer(s):
@@ -261,7 +261,7 @@ def situation(text: str) -> str:
 _EVERY_CASE = re.compile(r"都由|一律|全部|所有|任何|无论|不管|不论|(?:什么|啥)原因都|都是(?:我们|店铺|本店|您|你|买家)")
 
 
-def _clause_at(sentence: str, m: re.Match[str]) -> str:
+def clause_at(sentence: str, m: re.Match[str]) -> str:
     """The comma-delimited part of the sentence that holds the match ("质量问题的话邮费都不用您出")."""
     start = max(sentence.rfind(c, 0, m.start()) for c in "，,") + 1
     ends = [i for c in "，," if (i := sentence.find(c, m.end())) >= 0]

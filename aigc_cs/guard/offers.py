@@ -9,6 +9,7 @@ from functools import cache
 
 from pydantic import BaseModel
 
+from aigc_cs.guard.claims import clause_at
 from aigc_cs.kb.models import Shop
 from aigc_cs.paths import corpus_yaml
 from aigc_cs.text import NUMBER, normalize, to_number
@@ -78,13 +79,6 @@ def _allowed(shop: Shop) -> str:
     return "；本店政策只允许：" + "、".join(parts) if parts else "；本店政策没有任何额外优惠"
 
 
-def _clause(sentence: str, m: re.Match[str]) -> str:
-    """The comma clause an offer sits in: the amounts of the sentence's other clauses (满59元包邮) are not the offer's."""
-    start = max(sentence.rfind(c, 0, m.start()) for c in "，,") + 1
-    ends = [i for i in (sentence.find(c, m.end()) for c in "，,") if i >= 0]
-    return sentence[start: min(ends, default=len(sentence))]
-
-
 def _documented(spec: OfferSpec, sentence: str, documents: tuple[str, ...]) -> bool:
     """The shop's own documents make the same kind of offer (关注店铺可以领一张满99减5元的店铺券), with every amount the
     sentence gives: a rep may repeat what the shop has written down."""
@@ -110,7 +104,7 @@ def invented_offers(text: str, shop: Shop, documents: tuple[str, ...] = ()) -> l
                 lead = _LEAD.search(before)
                 start, end = sentence.start() + (lead.start() if lead else m.start()), sentence.start() + m.end()
                 if any(start < e and end > b for b, e in taken) or re.search(book().negation, before) \
-                        or _backed(spec, clause_text, shop) or _documented(spec, _clause(clause_text, m), documents):
+                        or _backed(spec, clause_text, shop) or _documented(spec, clause_at(clause_text, m), documents):
                     continue
                 taken.append((start, end))
                 quote = text[start:end]

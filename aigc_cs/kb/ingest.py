@@ -2,6 +2,7 @@
 that are gone leave the index. Bad files become one-line issues while the rest goes on."""
 
 import hashlib
+import os
 import time
 from pathlib import Path
 
@@ -85,7 +86,7 @@ class _Run:
         shop_id = self.saved_shops.get(folder)
         if shop_id is None:
             return None
-        inside = str(folder).rstrip("/") + "/"
+        inside = str(folder).rstrip("/\\") + os.sep
         try:
             listed = self.listing(root if root.is_dir() else folder)
             shop, files = self.index.shop(shop_id), [p for p in listed if str(p).startswith(inside)]
