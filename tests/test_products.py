@@ -131,3 +131,20 @@ def test_a_care_tip_from_a_plain_text_product_file_counts_as_a_real_benefit(owne
     tip = offer("王女士您好，滇红喝着还顺口吗？开封后放在阴凉干燥处，别和气味重的东西放一起。有问题随时找我们。退订回T")
     empty = offer("王女士您好，滇红喝着还顺口吗？店里有很多好茶，欢迎常来看看。有问题随时找我们。退订回T")
     assert tip > empty
+
+
+def test_a_formal_category_word_gets_the_word_customers_type():
+    from aigc_cs.kb.shops import derived_aliases
+
+    assert "狗粮" in derived_aliases("牛肉蔬菜全价犬粮（2kg / 10kg）")
+    assert not any("狗" in a for a in derived_aliases("鲜鸡肉全价猫粮（1.5kg / 4kg）"))
+
+
+def test_a_named_product_and_an_attribute_word_get_that_attribute_or_an_honest_check(owner_cli):
+    """保质期 names the product's size section although the classifier doubts it; a product whose own file does
+    not give its shelf life is not answered with another product's (or with its size)."""
+    given = json.loads(owner_cli("reply", "那个毛尖保质期多久", "--shop", "owner-style", "--json").stdout)
+    assert given["answered"] is True and "保质期12个月" in given["text"], given
+    missing = json.loads(owner_cli("reply", "茉莉花茶保质期多久", "--shop", "owner-style", "--json").stdout)
+    assert missing["answered"] is False, missing
+    assert "“保质期”，店铺资料里没有写明" in missing["text"] and "12个月" not in missing["text"]

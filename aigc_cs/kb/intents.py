@@ -208,6 +208,8 @@ def decide(scored: Scored, t: Thresholds, product_named: bool = False) -> list[s
     if by_word and by_product:
         bar = min(bar, t.confirmed)
     chosen = [top] if whole[top] >= bar and top != OUT_OF_SCOPE else []
+    if not chosen and product_named:  # a named product and a trigger word of a product question ("狗粮保质期多久")
+        chosen = sorted((i for i in scored.keywords if i.startswith("product_")), key=lambda i: -whole[i])[:1]
     for intent_id in scored.keywords:  # a trigger word backs a second reading the classifier also finds likely
         if chosen and intent_id not in chosen and whole.get(intent_id, 0.0) >= t.corroborated:
             chosen.append(intent_id)

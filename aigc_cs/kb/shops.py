@@ -172,7 +172,15 @@ def derived_aliases(name: str) -> list[str]:
         head = _head_noun(part)
         if len(head) >= 2 and not head.isascii() and head != part:
             out.append(head)
+    out += [_colloquial(a) for a in [name, *out] if _colloquial(a) != a]
     return list(dict.fromkeys(out))
+
+
+_COLLOQUIAL = str.maketrans({"犬": "狗"})  # a label's written word → the one customers type (犬粮 → 狗粮)
+
+
+def _colloquial(name: str) -> str:
+    return name.translate(_COLLOQUIAL)
 
 
 def _name_from_text(text: str, stem: str) -> str:

@@ -19,16 +19,18 @@ class Kind(BaseModel):
     pattern: str
     always: bool = False  # no shop material settles it ahead of time (a future price)
     needs: str = ""  # written down only when the shop's text matches this (价保), not merely the customer's words
+    product: bool = False  # a product's attribute (保质期, 产地): written down only if the named product's own file says it
 
 
 @cache
-def _kinds() -> list[tuple[re.Pattern[str], bool, re.Pattern[str] | None]]:
+def _kinds() -> list[tuple[re.Pattern[str], Kind, re.Pattern[str] | None]]:
     try:
         kinds = {k: Kind.model_validate(v) for k, v in (corpus_yaml(FILE).get("kinds") or {}).items()}
-        return [(re.compile(k.pattern, re.IGNORECASE), k.always, re.compile(k.needs) if k.needs else None)
+        return [(re.compile(k.pattern, re.IGNORECASE), k, re.compile(k.needs) if k.needs else None)
                 for k in kinds.values()]
     except (AttributeError, ValidationError, re.error) as e:
-        raise UserError(f"{corpus_dir() / FILE}：kinds 下每一项要有 pattern（正则表达式），可选 always、needs（{e}）") from None
+        raise UserError(f"{corpus_dir() / FILE}：kinds 下每一项要有 pattern（正则表达式），可选 always、needs、product（{e}）"
+                        ) from None
 
 
 def shop_text(shop: str, chunks: list[Chunk]) -> str:
@@ -36,15 +38,17 @@ def shop_text(shop: str, chunks: list[Chunk]) -> str:
     return normalize("".join(c.text for c in chunks if c.shop == shop and c.doc_type in SHOP_DOC_TYPES)).lower()
 
 
-def unconfirmed(message: str, written: str) -> list[str]:
+def unconfirmed(message: str, written: str, product_text: str | None = None) -> list[str]:
     """The specifics of `message` (in its order, each once) that `written` — the shop's own text — never
-    mentions, or that no shop text can settle."""
+    mentions, or that no shop text can settle; a product's attribute counts only in `product_text`, the named
+    product's own file (normalised, lower-cased), when there is one."""
     text = normalize(message)
     found: list[tuple[int, str]] = []
-    for pattern, always, needs in _kinds():
+    for pattern, kind, needs in _kinds():
+        where = product_text if kind.product and product_text is not None else written
         for m in pattern.finditer(text):
             word = m.group(1) if pattern.groups and m.group(1) else m.group(0)
-            documented = bool(needs.search(written)) if needs else word.lower() in written
-            if always or not documented:
+            documented = bool(needs.search(where)) if needs else word.lower() in where
+            if kind.always or not documented:
                 found.append((m.start(), word))
     return list(dict.fromkeys(word for _, word in sorted(found)))

@@ -192,7 +192,8 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
         elif intent.cite:
             by_intent[intent.id] = _policy_citation(intent, shop, ctx, message)
     citations = list(by_intent.values())
-    unsure = unconfirmed(message, shop_text(shop.info.id, ctx.index.chunks())) if intents else []
+    own = normalize("".join(c.text for c in ctx.index.chunks() if c.source == product.source)).lower() if product else None
+    unsure = unconfirmed(message, shop_text(shop.info.id, ctx.index.chunks()), own) if intents else []
     passage = None if intents or smalltalk else _passage_answer(message, shop, ctx)
     if passage is not None:
         citations.append(Citation(source=passage.chunk.source, section=passage.chunk.section))
