@@ -403,6 +403,10 @@ def test_the_scenario_decides_whose_return_shipping_a_claim_is_about(cli):
     sent_wrong = criteria(cli, "非常抱歉给您发错了颜色，拍照核实后为您补发，来回运费都由店铺承担。感谢您的理解！",
                           "apology-message", "demo-fashion", "顾客订的雾蓝色T恤，收到的是白色（发错颜色）")
     assert sent_wrong["remedy"]["points"] > 0 and not sent_wrong["remedy"]["faults"]
+    # a torn bag is damage in transit: the shop pays both ways, however the answer words it
+    torn = criteria(cli, "非常抱歉，袋子破了是我们包装没做好。麻烦您拍照联系客服，核实后给您补发或者退款，需要寄回的话来回运费都由店铺承担。",
+                    "review-reply", "demo-fashion", "2星差评：“T恤到的时候袋子破了，衣服都脏了。”")
+    assert not [f for f in torn["resolve"]["faults"] if f["kind"] == "policy"], torn["resolve"]["faults"]
 
 
 def test_a_bare_verdict_is_the_vague_level_and_a_wrong_rule_still_nothing(cli):
@@ -432,6 +436,9 @@ def test_reassurance_is_no_empathy_and_a_bare_refusal_is_a_verdict(cli):
     heard = criteria(cli, "您担心掉色会染到别的衣服，这个顾虑很正常。牛仔布前几次洗会有少量浮色，第一次单独冷水手洗就好。",
                      "doubt-removal", "demo-fashion", scenario)
     assert reassured["empathy"]["points"] == 0 < heard["empathy"]["points"]
+    bothered = criteria(cli, "新裙子到了却穿不上，肯定挺扫兴的，给您添麻烦了。签收7天内吊牌完好可以退，您在订单页申请售后就行。",
+                        "aftersale-return", "demo-fashion", "顾客：连衣裙小了穿不上，想退")
+    assert bothered["empathy"]["points"] > 0
     refusal = criteria(cli, "已经洗过的衣服是不支持无理由退货的。", "aftersale-return", "demo-fashion",
                        "顾客：T恤洗过一次，不喜欢了，能退吗？")
     assert refusal["rules"]["points"] == 12  # 只笼统地说“不能退”

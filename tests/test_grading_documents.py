@@ -80,6 +80,14 @@ def test_offering_what_the_shop_passage_rules_out_is_an_error(tea_cli, scenario,
     assert not any(word in f for f in faults)
 
 
+def test_free_shipping_left_out_for_some_places_is_no_error_where_none_is_named(tea_cli):
+    """新疆、西藏、青海不参与包邮 rules out free shipping there only: "凑够金额就能包邮" names none of them."""
+    _, faults = accuracy(tea_cli, "单买这一包不包邮，再加一罐茉莉花茶凑够金额就能包邮。", "顾客问：单买一包包邮吗？")
+    assert not any("不参与包邮" in f for f in faults), faults
+    _, faults = accuracy(tea_cli, "青海也能包邮，放心拍。", "顾客问：青海包邮吗？")
+    assert any("不参与包邮" in f for f in faults), faults
+
+
 def test_a_blanket_claim_about_return_shipping_is_checked_for_both_cases(cli):
     # demo-fashion: the shop pays for quality problems, the buyer for returns of their own choosing
     blanket = cli("check", "退货运费都由本店承担。", "--shop", "demo-fashion")

@@ -119,8 +119,9 @@ def _ruled_out(documents: tuple[str, ...]) -> list[tuple[str, frozenset[str], st
 def denials(text: str, documents: list[str]) -> list[Fault]:
     """Clauses of the answer that offer, with no negation, what a passage rules out: every key word of the ruled-out
     thing is there and an offering word (可以, 能, 随时, 帮您…) says it can be done. A thing ruled out for a list of
-    places or items (新疆、西藏不参与包邮) is also offered by a sentence that names one of them and says it, with no
-    negation or exception anywhere in the sentence (新疆可以发的，满59元也是包邮的)."""
+    places or items (新疆、西藏不参与包邮) is offered only by a sentence that names one of them: with an offering word,
+    or saying it with no negation or exception anywhere in the sentence (新疆可以发的，满59元也是包邮的); "加上逗猫棒就能
+    包邮" names none of them."""
     ruled = _ruled_out(tuple(documents))
     faults = []
     for sentence in _SENTENCE.findall(text):
@@ -130,7 +131,8 @@ def denials(text: str, documents: list[str]) -> list[Fault]:
                 continue
             said = set(tokens(clause))
             hit = next((source for source, words, verb, scope in ruled if words <= said and verb in clause
-                        and (_OFFERED.search(clause) or (scoped and any(w in sentence for w in scope)))), None)
+                        and ((scoped or _OFFERED.search(clause)) and any(w in sentence for w in scope) if scope
+                             else _OFFERED.search(clause))), None)
             if hit is not None:
                 faults.append(Fault(kind="policy", quote=clause.strip(),
                                     message=f"“{clause.strip()}”与店铺资料不符：资料写的是“{hit}”"))

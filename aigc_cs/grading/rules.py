@@ -27,7 +27,8 @@ from aigc_cs.tasks.steps import detect_steps_in_text
 from aigc_cs.text import STOPWORDS, normalize
 
 POLITE = ("您", "请", "谢谢", "感谢", "抱歉", "不好意思", "麻烦")
-EMPATHY = ("理解", "抱歉", "不好意思", "着急", "不便", "辛苦", "久等", "担心", "体谅", "心情")  # 放心, 不用担心 reassure
+EMPATHY = ("理解", "抱歉", "不好意思", "着急", "不便", "辛苦", "久等", "担心", "体谅", "心情", "添麻烦", "扫兴", "过意不去",
+           "闹心", "糟心", "委屈")  # not 放心 or 不用担心: they reassure
 HANDLING = ("blame", "pressure", "rhetorical", "stall")  # how a case is handled: cost points where a rubric says so
 
 
@@ -297,9 +298,8 @@ def situation_pairs(scenario: str) -> set[str]:
 
 def product_specifics(ctx: Context) -> list[str]:
     """What the answer says that comes from the product's own file and not from the question."""
-    if ctx.product is None:
-        return []
-    return shared(ctx.stated, [" ".join(s.text for s in ctx.product.sections.values())], ctx.scenario)
+    product = ctx.product
+    return shared(ctx.stated, [" ".join(s.text for s in product.sections.values())], ctx.scenario) if product else []
 
 
 ECHO_SHARE = 0.5  # of an answer sentence's character pairs found in one sentence of the product's own file
@@ -310,7 +310,7 @@ def product_echoes(ctx: Context) -> list[str]:
     "滤芯建议2-4周换一次"), beyond the scenario's words: a fact of the product even when it shares only one rare pair."""
     if ctx.product is None:
         return []
-    said = [s for s in re.findall(r"[^，,。！？!?；;\n]+", ctx.stated)]
+    said = re.findall(r"[^，,。！？!?；;\n]+", ctx.stated)
     text = ctx.product_text or " ".join(section.text for section in ctx.product.sections.values())
     own = [pairs(t) for t in re.findall(r"[^。！？!?；;\n]+", normalize(text))]
     asked = pairs(normalize(ctx.scenario))
