@@ -16,7 +16,7 @@ from aigc_cs.text import NUMBER, normalize, to_number
 
 OFFERS_FILE = "phrasebook/offers.yaml"
 _SENTENCE = re.compile(r"[^。！？!?\n；;]+")
-_AMOUNT = re.compile(rf"({NUMBER})\s*(?:元|块|折)")  # amounts and discount rates (8折)
+_AMOUNT = re.compile(rf"({NUMBER})\s*(元|块|折)")  # amounts and discount rates (8折)
 _ASKS = re.compile(r"[吗么呢][^\u4e00-\u9fff]*$|[？?]\s*$")
 _CONCESSION_FORMS = ("coupon", "red_packet")  # forms the policy lets a concession take
 _LEAD = re.compile(rf"{NUMBER}\s*(?:元|块)\S{{0,6}}$")  # the amount just before an offer belongs to its quote
@@ -53,8 +53,9 @@ def _patterns() -> list[tuple[OfferSpec, re.Pattern[str]]]:
     return [(spec, re.compile(spec.pattern)) for spec in book().offers]
 
 
-def _amounts(text: str) -> set[float]:
-    return {v for m in _AMOUNT.findall(text) if (v := to_number(m)) is not None}
+def _amounts(text: str) -> set[tuple[float, str]]:
+    """(value, 元 or 折) of every amount: 5折 is no 5元."""
+    return {(v, "折" if unit == "折" else "元") for m, unit in _AMOUNT.findall(text) if (v := to_number(m)) is not None}
 
 
 def _backed(spec: OfferSpec, sentence: str, shop: Shop) -> bool:
@@ -66,7 +67,7 @@ def _backed(spec: OfferSpec, sentence: str, shop: Shop) -> bool:
             and re.search(spec.pattern, fact):
         return True
     return (spec.kind in _CONCESSION_FORMS and facts.bargain_limit_yuan > 0 and bool(amounts)
-            and max(amounts) <= facts.bargain_limit_yuan)
+            and all(unit == "元" and value <= facts.bargain_limit_yuan for value, unit in amounts))
 
 
 def _allowed(shop: Shop) -> str:
