@@ -652,6 +652,8 @@ def test_an_offer_the_shops_own_documents_make_may_be_repeated_an_invented_one_n
     ("是不是您收到后放在阳台受潮了？", True),
     ("价格已经是活动价了，没有办法再便宜，还请您理解。", False),  # a refusal with a reason and a kind word
     ("请问是不是收到的包裹外箱破损了？", False),
+    ("我们家的精华补水效果好，别家那些便宜的成分都不行。", True),  # running down other shops
+    ("您说的别家更便宜，可能是规格不一样，我帮您对比一下。", False),
 ])
 def test_a_bare_refusal_and_blaming_the_customer_are_banned_wherever_they_stand(text, banned):
     assert any(h.kind == "banned" for h in scan(text)) is banned
