@@ -458,7 +458,10 @@ def test_scan_only_the_requested_kinds_in_order():
 
 
 TYPO_CAUGHT = [("可以退欵的", "退欵", "退款"), ("满99包由", "包由", "包邮"), ("申请收后", "收后", "售后"),
-               ("下单用优惠卷", "优惠卷", "优惠券"), ("非常报歉", "报歉", "抱歉")]
+               ("下单用优惠卷", "优惠卷", "优惠券"), ("非常报歉", "报歉", "抱歉"),
+               # 在/再 and 的/得 where only one is right (corpus/phrasebook/lexicon.yaml, particle_slips)
+               ("有需要在找我", "在找", "再找"), ("换粮记的慢慢换", "记的", "记得"), ("您考虑的怎么样了", "考虑的", "考虑得"),
+               ("在次感谢您的支持", "在次", "再次"), ("现再下单当天发", "现再", "现在")]
 
 
 @pytest.mark.parametrize(("text", "quote", "right"), TYPO_CAUGHT)
@@ -470,7 +473,9 @@ def test_a_curated_homophone_typo_is_caught_with_the_right_word(text, quote, rig
 
 @pytest.mark.parametrize("text", ["点击这个连接就能下单", "处理结果明天告诉您", "签收后7天内可以退", "这款是纯棉的",
                                   "可以退或换", "我们会尽快地处理", "定单已提交",
-                                  "这款洗洁精可以用来洗碗和洗果蔬"])  # 洗碗: in jieba's dictionary, no misspelt 洗完
+                                  "这款洗洁精可以用来洗碗和洗果蔬",  # 洗碗: in jieba's dictionary, no misspelt 洗完
+                                  "在次日上午发货", "这是数值的变化", "同省的一般两天到", "欢迎在店铺首页领券",
+                                  "花得值的东西"])
 def test_a_common_word_or_a_word_inside_another_is_no_typo(text):
     from aigc_cs.guard.typos import find_typos
 

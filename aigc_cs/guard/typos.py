@@ -330,12 +330,15 @@ def _scored(text: str) -> list[tuple[float, Typo]]:
 
 @lru_cache(maxsize=1024)  # grading reads the typos of an answer twice: for the score and for the improved version
 def find_typos(text: str) -> list[Typo]:
-    """The homophone typos of `text`, best first where two overlap, in the order of the text (a shared list: do not
-    change it)."""
+    """The homophone typos of `text`, best first where two overlap, and the 在/再, 的/得 slips (guard/particles.py), in
+    the order of the text (a shared list: do not change it)."""
     conf = settings()
     found: list[Typo] = []
     for margin, typo in sorted(_scored(normalize(text)), key=lambda st: -st[0]):
         needed = conf.domain_margin if typo.suggestion in vocabulary() else conf.margin
         if margin >= needed and not any(t.start < typo.end and typo.start < t.end for t in found):
             found.append(typo)
+    from aigc_cs.guard.particles import particle_slips  # it reads this module's Typo
+
+    found += [s for s in particle_slips(text) if not any(t.start < s.end and s.start < t.end for t in found)]
     return sorted(found, key=lambda t: t.start)

@@ -1,0 +1,59 @@
+"""Slips between the commonest characters, which the sound-alike check leaves alone because they are words of their own
+everywhere: 在 for 再 ("有需要在找我", "在次感谢"), 再 for 在 ("现再", "再线"), 的 for 得 ("记的", "考虑的怎么样").
+Each slip is a curated context (corpus/phrasebook/lexicon.yaml, `particle_slips`) in which only one of the pair is
+right; the course names 在/再 as the slip to check before sending."""
+
+import re
+from functools import cache
+
+from pydantic import BaseModel, ValidationError
+
+from aigc_cs.errors import UserError
+from aigc_cs.guard.lexicon import lexicon_data
+from aigc_cs.guard.typos import Typo
+from aigc_cs.paths import corpus_dir
+from aigc_cs.text import normalize, word_frequency
+
+TAIL_FREQUENCY = 100  # 数值的, 登记的: the written character ends a common word, so the pair is no slip
+
+
+class Slip(BaseModel):
+    wrong: str  # the character written
+    right: str  # the one meant
+    pattern: str  # where the written character is a slip: a regex whose group 1 is the quote, holding that character
+
+
+@cache
+def _slips() -> list[tuple[Slip, re.Pattern[str]]]:
+    data = lexicon_data().get("particle_slips") or {}
+    try:
+        slips = [Slip.model_validate(item) for item in data.get("contexts") or []]
+        return [(s, re.compile(s.pattern)) for s in slips]
+    except (ValidationError, re.error, AttributeError) as exc:
+        raise UserError(f"{corpus_dir() / 'phrasebook/lexicon.yaml'}：particle_slips.contexts 每项要有 wrong、right、"
+                        f"pattern（正则，第 1 组是带写错的字的引文）（{type(exc).__name__}）") from None
+
+
+@cache
+def _de_words() -> tuple[str, ...]:
+    """Words written with 得 that a slip writes with 的 (记得 → 记的)."""
+    return tuple((lexicon_data().get("particle_slips") or {}).get("de_words") or [])
+
+
+def particle_slips(text: str) -> list[Typo]:
+    """The slips of `text` (normalised offsets), in the order of the text."""
+    text = normalize(text)
+    found: dict[int, Typo] = {}
+    for word in _de_words():
+        written = word.replace("得", "的")
+        for m in re.finditer(re.escape(written), text):
+            at = m.start()
+            if at > 0 and word_frequency(text[at - 1: at + 1]) >= TAIL_FREQUENCY:
+                continue
+            found.setdefault(at, Typo(quote=written, suggestion=word, start=at, end=m.end()))
+    for slip, pattern in _slips():
+        for m in pattern.finditer(text):
+            quote = m.group(1)
+            found.setdefault(m.start(1), Typo(quote=quote, suggestion=quote.replace(slip.wrong, slip.right, 1),
+                                              start=m.start(1), end=m.end(1)))
+    return sorted(found.values(), key=lambda t: t.start)
