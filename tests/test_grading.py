@@ -430,6 +430,18 @@ def test_running_down_other_shops_or_pressing_to_buy_is_no_evidence(cli):
     assert evidence(f"您好，理解您会比较价格。{facts}只剩最后3件了，赶紧拍！") < plain
 
 
+def test_evidence_needs_the_product_or_shop_specifics_not_empty_praise(cli):
+    scenario = "顾客：这款面霜会不会很油？我是混合皮。（质量顾虑）"
+
+    def evidence(answer: str) -> float:
+        return criteria(cli, answer, "doubt-removal", "demo-beauty", scenario)["evidence"]["points"]
+
+    vague = evidence("您好，理解您的顾虑。我们家这款面霜质量很好的，用过的顾客都说不错，您可以放心拍，有问题随时问我。")
+    specific = evidence("您好，理解您的顾虑。这款是乳霜质地，推开后吸收快，涂完不黏腻、不泛油光；混合皮可以只在两颊等容易干的"
+                        "部位薄涂，或者只在晚上用。有问题随时问我。")
+    assert vague < specific
+
+
 def test_reassurance_is_no_empathy_and_a_bare_refusal_is_a_verdict(cli):
     scenario = "顾客：牛仔裤会不会掉色？我怕染到别的衣服。（质量顾虑）"
     reassured = criteria(cli, "这个您放心，不用担心，我们家质量很好的。", "doubt-removal", "demo-fashion", scenario)

@@ -37,7 +37,9 @@ class Check(BaseModel):
     claims: list[str] = []  # forbids: policy claims that are offers the rep may not make here (bargain_yuan)
     facts: list[str] = []  # mentions_fact: policy keys the answer should state (correctly)
     documents: bool = False  # mentions_fact: the details of the shop passage that answers the question count too
-    or_product: int = 0  # contains_any: also met by this many specifics from the scenario product's own file (a care tip)
+    # contains_any: also met by this many specifics from the scenario product's own file (a care tip), or else from the
+    # shop passages that answer the scenario (气泡柱加纸箱 for a packaging worry)
+    or_product: int = 0
     # contains_any: also met by taking up the scenario's situation or the customer's quoted words, these words of the
     # task itself left out (催付: 拍下、未付款 say nothing about why)
     or_situation: list[str] = []

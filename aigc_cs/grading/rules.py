@@ -160,7 +160,7 @@ def _score(check: Check, ctx: Context, result: CheckResult) -> None:
         case "contains_any":
             hits = [p for p in check.phrases if normalize(p) in text]
             hits += [m.group(0) for p in check.patterns if (m := re.search(p, text))]
-            if not hits and check.or_product and len(found := product_specifics(ctx)) >= check.or_product:
+            if not hits and check.or_product and len(found := product_specifics(ctx) or ctx.from_documents) >= check.or_product:
                 hits = found[:5]
             if not hits and check.or_product:
                 hits = product_echoes(ctx)[:1]
