@@ -369,6 +369,11 @@ def test_check_text_shop_without_free_shipping_accepts_no_free_shipping(shops):
 
 CAUGHT = [
     ("在的", "banned", "在的"),
+    ("你懂不懂茶啊，第一泡本来就是要倒掉的。", "banned", "你懂不懂"),  # contempt for the customer
+    ("这么简单的东西还要教，真麻烦。", "banned", "这么简单的东西还要教"),
+    ("你手办摔坏了关我什么事？", "banned", "关我什么事"),
+    ("哦，卖完了，去别的店看看吧。", "banned", "去别的店看看吧"),
+    ("这是最轻的手机", "extreme", "最轻的"),
     ("我这边很忙，您长话短说。", "banned", "我这边很忙"),
     ("您要是再闹，我们就把您拉黑了。", "banned", "拉黑"),
     ("谁让您下单前不问清楚尺码呢。", "banned", "谁让您"),
@@ -413,6 +418,10 @@ def test_scan_catches(text, kind, quote):
 
 
 NOT_CAUGHT = [
+    "谢谢您的好评，您说“在古镇拍照特别出片”，也谢谢您愿意分享照片。",  # the customer's words quoted back
+    "电量显示100%就表示已经充满了",  # a measurement, no promise
+    "弹力带有五种阻力，最轻的一条适合做康复训练。",  # one of the product's own variants
+    "排名第一的问题是尺码，我们已经重新整理了尺码表。",
     "现在的价格是99元",
     "我们现在的价格很优惠",
     "不知道您喜欢哪个颜色",

@@ -23,6 +23,7 @@ _NAMES = re.compile(r"【[^】]*】|(?:欢迎光临|欢迎来到|这里是|来�
                     r"|(?:客服|我是|我叫)(?:小|阿)[\u4e00-\u9fff]{1,2}")
 _CLAUSE_END = "。！？!?；;，,\n"
 _SENTENCE_END = "。！？!?；;\n"
+QUOTE_CHARS = 60  # a quotation longer than this is no quoted remark
 _QUOTES = {"“": "”", "‘": "’", "「": "」", '"': '"'}
 
 
@@ -31,6 +32,15 @@ def _around(text: str, start: int, end: int, stops: str) -> str:
     left = max(text.rfind(c, 0, start) for c in stops) + 1
     rights = [i for i in (text.find(c, end) for c in stops) if i >= 0]
     return text[left: min(rights, default=len(text))]
+
+
+def _quoted(text: str, start: int, end: int) -> bool:
+    """text[start:end] lies inside a short “…” or 「…」: the customer's words quoted back (您说“拍照特别出片”)."""
+    for left, right in (("“", "”"), ("「", "」")):
+        opened, closed = text.rfind(left, 0, start), text.find(right, end)
+        if 0 <= opened and text.rfind(right, opened, start) < 0 and 0 <= closed - opened <= QUOTE_CHARS:
+            return True
+    return False
 
 
 def name_spans(text: str) -> list[tuple[int, int]]:
@@ -65,6 +75,8 @@ class Term(BaseModel):
         if self.boundary and cuts_a_word(text, start, end):
             return True
         if start > 0 and end < len(text) and _QUOTES.get(text[start - 1]) == text[end]:
+            return True
+        if _quoted(text, start, end):
             return True
         if self.unless and compiled(self.unless).search(_around(text, start, end, _CLAUSE_END)):
             return True
