@@ -442,6 +442,19 @@ def test_evidence_needs_the_product_or_shop_specifics_not_empty_praise(cli):
     assert vague < specific
 
 
+def test_a_review_reply_earns_improve_for_a_change_and_nothing_for_explaining_the_problem_away(cli):
+    scenario = "2星差评：“面霜收到的时候盖子是裂的，本来是送人的，很失望。”"
+
+    def improve(answer: str) -> float:
+        return criteria(cli, answer, "review-reply", "demo-beauty", scenario)["improve"]["points"]
+
+    changed = improve("非常抱歉让您收到盖子破裂的面霜，是我们打包没做好。麻烦您联系在线客服，核实后为您补发。"
+                      "我们已经提醒仓库给罐装面霜加一层防震包装。")
+    denied = improve("感谢您的评价。我们发货前都检查过，正常情况下是不会裂的，可能是您拆快递时不小心碰到了，"
+                     "如有需要请联系在线客服。")
+    assert changed == 20 and denied == 0
+
+
 def test_reassurance_is_no_empathy_and_a_bare_refusal_is_a_verdict(cli):
     scenario = "顾客：牛仔裤会不会掉色？我怕染到别的衣服。（质量顾虑）"
     reassured = criteria(cli, "这个您放心，不用担心，我们家质量很好的。", "doubt-removal", "demo-fashion", scenario)
