@@ -671,3 +671,15 @@ def test_an_offer_the_shops_own_documents_make_may_be_repeated_an_invented_one_n
 ])
 def test_a_bare_refusal_and_blaming_the_customer_are_banned_wherever_they_stand(text, banned):
     assert any(h.kind == "banned" for h in scan(text)) is banned
+
+
+@pytest.mark.parametrize(("text", "quote"), [
+    ("您在北京朝阳区，寄回运费大概10元。", "北京朝阳区"),  # where the customer lives, told back in public
+    ("您在杭州市西湖区的话，一般次日达。", "杭州市西湖区"),
+    ("您在偏远地区的话需要补运费。", None),  # a region, nobody's address
+    ("您在江浙沪地区，一般两天到。", None),
+])
+def test_the_customers_district_is_private_a_region_is_not(text, quote):
+    from aigc_cs.guard.private import private_data
+
+    assert [h.quote for h in private_data(text)] == ([quote] if quote else [])

@@ -38,7 +38,7 @@ def _quoted(text: str, start: int, end: int) -> bool:
     """text[start:end] lies inside a short “…” or 「…」: the customer's words quoted back (您说“拍照特别出片”)."""
     for left, right in (("“", "”"), ("「", "」")):
         opened, closed = text.rfind(left, 0, start), text.find(right, end)
-        if 0 <= opened and text.rfind(right, opened, start) < 0 and 0 <= closed - opened <= QUOTE_CHARS:
+        if opened >= 0 and text.rfind(right, opened, start) < 0 and 0 <= closed - opened <= QUOTE_CHARS:
             return True
     return False
 
