@@ -659,6 +659,7 @@ def test_an_offer_the_shops_own_documents_make_may_be_repeated_an_invented_one_n
     assert invented_offers("再送价值50元的零食大礼包。", shop) != []
     assert invented_offers("全场5折起。", shop, documents) != []  # 5折 is no 5元: the 满99减5元 coupon does not back it
     assert invented_offers("老用户可以免费领取替换滤芯一份。", shop, documents) != []
+    assert invented_offers("现在回购送精美茶具一套。", shop, documents) != []
 
 
 @pytest.mark.parametrize(("text", "banned"), [
