@@ -34,7 +34,7 @@ def _around(text: str, start: int, end: int, stops: str) -> str:
     return text[left: min(rights, default=len(text))]
 
 
-def _quoted(text: str, start: int, end: int) -> bool:
+def quoted(text: str, start: int, end: int) -> bool:
     """text[start:end] lies inside a short “…” or 「…」: the customer's words quoted back (您说“拍照特别出片”)."""
     for left, right in (("“", "”"), ("「", "」")):
         opened, closed = text.rfind(left, 0, start), text.find(right, end)
@@ -76,7 +76,7 @@ class Term(BaseModel):
             return True
         if start > 0 and end < len(text) and _QUOTES.get(text[start - 1]) == text[end]:
             return True
-        if _quoted(text, start, end):
+        if quoted(text, start, end):
             return True
         if self.unless and compiled(self.unless).search(_around(text, start, end, _CLAUSE_END)):
             return True

@@ -31,7 +31,7 @@ from pydantic import BaseModel
 
 from aigc_cs.errors import UserError
 from aigc_cs.files import write_text_atomic
-from aigc_cs.guard.lexicon import in_name, lexicon_data, name_spans
+from aigc_cs.guard.lexicon import in_name, lexicon_data, name_spans, quoted
 from aigc_cs.guard.sound import fold, homophones, is_common, readings, word_sounds
 from aigc_cs.paths import corpus_dir
 from aigc_cs.text import COURSE_WORDS, dictionary_size, normalize, word_frequency, word_spans
@@ -334,9 +334,11 @@ def find_typos(text: str) -> list[Typo]:
     the order of the text (a shared list: do not change it)."""
     conf = settings()
     found: list[Typo] = []
-    for margin, typo in sorted(_scored(normalize(text)), key=lambda st: -st[0]):
+    text = normalize(text)
+    for margin, typo in sorted(_scored(text), key=lambda st: -st[0]):
         needed = conf.domain_margin if typo.suggestion in vocabulary() else conf.margin
-        if margin >= needed and not any(t.start < typo.end and typo.start < t.end for t in found):
+        if (margin >= needed and not quoted(text, typo.start, typo.end)  # the customer's own words, quoted back
+                and not any(t.start < typo.end and typo.start < t.end for t in found)):
             found.append(typo)
     from aigc_cs.guard.particles import particle_slips  # it reads this module's Typo
 
