@@ -455,14 +455,6 @@ def test_a_review_reply_earns_improve_for_a_change_and_nothing_for_explaining_th
     assert changed == 20 and denied == 0
 
 
-def test_an_apology_over_200_characters_is_no_message_one_can_send(cli):
-    scenario = "顾客收到的T恤领口开线，发来售后消息后3小时没有客服回复（回复超时）"
-    short = "您好，非常抱歉这么久才回复您。T恤领口开线属于质量问题，麻烦拍照发给我，核实后马上为您补发或退款，来回运费由店铺承担。感谢您的理解！"
-    long = short + "我们一直非常重视每一位顾客的感受，" * 10 + "再次向您致歉，祝您生活愉快！"  # over 200 characters
-    assert criteria(cli, long, "apology-message", "demo-fashion", scenario)["format"]["points"] == 0
-    assert criteria(cli, short, "apology-message", "demo-fashion", scenario)["format"]["points"] > 0
-
-
 def test_reassurance_is_no_empathy_and_a_bare_refusal_is_a_verdict(cli):
     scenario = "顾客：牛仔裤会不会掉色？我怕染到别的衣服。（质量顾虑）"
     reassured = criteria(cli, "这个您放心，不用担心，我们家质量很好的。", "doubt-removal", "demo-fashion", scenario)

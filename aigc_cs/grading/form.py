@@ -25,6 +25,16 @@ def numbered_points(text: str) -> int:
 
 
 def structure(ctx: "Context") -> tuple[float, list[Fault]]:
+    """`_layout`, a level lower when an extreme claim (全网最好, 100%没问题) stands where the conclusion should be: a
+    slogan is no answer."""
+    score, faults = _layout(ctx)
+    slogans = [h.quote for h in ctx.lexicon if h.kind == "extreme"]
+    if score > 0 and slogans:
+        return score - 1 / 3, [*faults, Fault(kind="missing", message=f"“{slogans[0]}”这类口号顶替不了结论：开头直接回答顾客的问题")]
+    return score, faults
+
+
+def _layout(ctx: "Context") -> tuple[float, list[Fault]]:
     """Conclusion first; several points or steps numbered; a simple question answered in a sentence or two.
     Levels (of 3): nothing said 0, a bare fragment or a conclusion buried under small talk 1/3, several steps in
     one run 2/3, otherwise 1."""
