@@ -133,8 +133,13 @@ def _jieba():
 
 def tokens(text: str) -> list[str]:
     """jieba search-mode tokens, lower-cased, punctuation dropped; single CJK characters kept."""
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=4096)  # grading cuts each clause of every answer: a class writes the same clauses again and again
+def _tokens(text: str) -> tuple[str, ...]:
     words = _jieba().lcut_for_search(normalize(text).lower())
-    return [w for w in words if w.strip() and not _DROP.match(w)]
+    return tuple(w for w in words if w.strip() and not _DROP.match(w))
 
 
 def search_tokens(text: str) -> list[str]:

@@ -45,6 +45,7 @@ class Index:
         self.embedding_kind = embedding
         self.chroma_url = chroma_url  # None: the embedded Chroma under home
         self._chunks: tuple[tuple[int, int, int], list[Chunk]] | None = None
+        self._shops: dict[str, tuple[tuple[int, int, int], Shop]] = {}  # grading a class asks once per answer
 
     # -- chunks and shops -------------------------------------------------------------------------
     @property
@@ -72,25 +73,39 @@ class Index:
         return sorted(p.stem for p in (self.home / "shops").glob("*.json"))
 
     def shop(self, shop_id: str) -> Shop:
+        """The shop as ingest saved it; its file is parsed once per process and again only after it was replaced (the
+        same object meanwhile: do not change it)."""
         path = self.home / "shops" / f"{valid_shop_id(shop_id)}.json"
-        if not path.exists():
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
             known = "、".join(self.shop_ids()) or "（还没有）"
             raise UserError(
                 f"未找到店铺“{shop_id}”（索引目录 {self.home.absolute()}）。已导入的店铺：{known}；"
                 f"用 aigc-cs ingest 店铺目录 --shop {shop_id} 导入，或用 --home（环境变量 AIGC_CS_HOME）换到导入过它的索引目录"
-            )
-        return Shop.model_validate_json(path.read_text(encoding="utf-8"))
+            ) from None
+        version = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+        kept = self._shops.get(shop_id)
+        if kept is None or kept[0] != version:
+            kept = self._shops[shop_id] = (version, Shop.model_validate_json(path.read_text(encoding="utf-8")))
+        return kept[1]
 
     def save_shop(self, shop: Shop, origin: Path) -> None:
-        record = {**shop.model_dump(), "origin": str(origin)}
+        from aigc_cs.kb.shops import SHOP_READER
+
+        record = {**shop.model_dump(), "origin": str(origin), "reader": SHOP_READER}
         write_text_atomic(self.home / "shops" / f"{shop.info.id}.json", json.dumps(record, ensure_ascii=False, indent=1))
 
-    def shop_origins(self) -> dict[str, Path]:
+    def shop_origins(self, current: bool = False) -> dict[str, Path]:
+        """The folder each saved shop was read from; `current`: only shops saved by this version of the shop reader
+        (an ingest reads the others' folders again: aliases and sections follow the reader)."""
+        from aigc_cs.kb.shops import SHOP_READER
+
         origins = {}
         for path in (self.home / "shops").glob("*.json"):
-            origin = json.loads(path.read_text(encoding="utf-8")).get("origin")
-            if origin:
-                origins[path.stem] = Path(origin)
+            record = json.loads(path.read_text(encoding="utf-8"))
+            if record.get("origin") and (not current or record.get("reader") == SHOP_READER):
+                origins[path.stem] = Path(record["origin"])
         return origins
 
     def drop_shop(self, shop_id: str) -> None:

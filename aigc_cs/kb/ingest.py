@@ -56,7 +56,7 @@ class _Run:
         self.old_by_origin: dict[str, list[Chunk]] = {}
         for chunk in self.old:
             self.old_by_origin.setdefault(chunk.origin, []).append(chunk)
-        self.saved_shops = {origin: shop_id for shop_id, origin in index.shop_origins().items()}
+        self.saved_shops = {origin: shop_id for shop_id, origin in index.shop_origins(current=True).items()}
         self.digests: dict[Path, str] = {}
         self.kept_shops: set[Path] = set()  # folders whose shop is the one saved (not written again)
         self.folders: dict[Path, Path | None] = {}
