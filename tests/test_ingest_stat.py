@@ -72,11 +72,9 @@ def test_an_index_of_an_earlier_version_is_reused(tmp_path):
 def test_a_shop_saved_by_an_earlier_shop_reader_is_read_again(tmp_path):
     """Aliases and sections follow the reader: after an upgrade, the next ingest reads every shop folder again even
     though no file changed (a 犬粮 gets its 狗粮 alias without touching the shop)."""
-    from conftest import FIXTURES
-
     shop, home = tmp_path / "pets", tmp_path / "home"
     shop.mkdir()
-    (shop / "policy.md").write_text((FIXTURES / "shops" / "owner-style" / "policy.md").read_text(encoding="utf-8")
+    (shop / "policy.md").write_text((Path(__file__).parent / "fixtures" / "shops" / "owner-style" / "policy.md").read_text(encoding="utf-8")
                                     .replace("owner-style", "pets"), encoding="utf-8")
     (shop / "products").mkdir()
     (shop / "products" / "dog-food.md").write_text("# 牛肉全价犬粮（2kg）\n\n- 保质期：18个月\n", encoding="utf-8")
