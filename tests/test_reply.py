@@ -230,3 +230,9 @@ def test_a_broken_unconfirmed_list_gets_one_line_naming_the_file(cli, monkeypatc
         unconfirmed._kinds.cache_clear()
     assert result.code == 2 and "unconfirmed.yaml：kinds 下每一项要有 pattern" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_where_ones_own_application_stands_is_checked_not_answered_with_the_rule(cli):
+    out = reply_json(cli, "我的退款申请进度咋样了 昨天交的", "demo-fashion")
+    assert out["answered"] is False, out
+    assert "进度" in out["text"] and "核实" in out["text"], out["text"]
