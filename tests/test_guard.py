@@ -686,3 +686,20 @@ def test_the_customers_district_is_private_a_region_is_not(text, quote):
     from aigc_cs.guard.private import private_data
 
     assert [h.quote for h in private_data(text)] == ([quote] if quote else [])
+
+
+def test_a_broken_particle_slip_list_gets_one_line_naming_the_file(cli, monkeypatch):
+    from aigc_cs.guard import particles, typos
+
+    broken = {"particle_slips": {"contexts": [{"wrong": "在", "right": "再", "pattern": "(在(找"}]}}
+    monkeypatch.setattr(particles, "lexicon_data", lambda: broken)
+    particles._slips.cache_clear()
+    typos.find_typos.cache_clear()
+    try:
+        result = cli("grade", "有需要在找我", "--rubric", "faq-answer", "--shop", "demo-beauty", "--scenario", "顾客问：怎么联系你们")
+    finally:
+        particles._slips.cache_clear()
+        typos.find_typos.cache_clear()
+    assert result.code == 2, result.output
+    assert "lexicon.yaml：particle_slips.contexts 每项要有 wrong、right、pattern" in result.stderr
+    assert "Traceback" not in result.output and len(result.stderr.strip().splitlines()) == 1

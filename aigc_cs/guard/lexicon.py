@@ -35,8 +35,8 @@ def _around(text: str, start: int, end: int, stops: str) -> str:
 
 
 def quoted(text: str, start: int, end: int) -> bool:
-    """text[start:end] lies inside a short “…” or 「…」: the customer's words quoted back (您说“拍照特别出片”)."""
-    for left, right in (("“", "”"), ("「", "」")):
+    """text[start:end] lies inside a short “…”, ‘…’ or 「…」: the customer's words quoted back (您说“拍照特别出片”)."""
+    for left, right in ((a, b) for a, b in _QUOTES.items() if a != b):
         opened, closed = text.rfind(left, 0, start), text.find(right, end)
         if opened >= 0 and text.rfind(right, opened, start) < 0 and 0 <= closed - opened <= QUOTE_CHARS:
             return True

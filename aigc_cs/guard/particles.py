@@ -10,7 +10,6 @@ from pydantic import BaseModel, ValidationError
 
 from aigc_cs.errors import UserError
 from aigc_cs.guard.lexicon import lexicon_data
-from aigc_cs.guard.typos import Typo
 from aigc_cs.paths import corpus_dir
 from aigc_cs.text import normalize, word_frequency
 
@@ -40,20 +39,27 @@ def _de_words() -> tuple[str, ...]:
     return tuple((lexicon_data().get("particle_slips") or {}).get("de_words") or [])
 
 
-def particle_slips(text: str) -> list[Typo]:
+class Slipped(BaseModel):
+    quote: str  # as written
+    suggestion: str  # as meant
+    start: int  # offsets in the normalised text
+    end: int
+
+
+def particle_slips(text: str) -> list[Slipped]:
     """The slips of `text` (normalised offsets), in the order of the text."""
     text = normalize(text)
-    found: dict[int, Typo] = {}
+    found: dict[int, Slipped] = {}
     for word in _de_words():
         written = word.replace("得", "的")
         for m in re.finditer(re.escape(written), text):
             at = m.start()
             if at > 0 and word_frequency(text[at - 1: at + 1]) >= TAIL_FREQUENCY:
                 continue
-            found.setdefault(at, Typo(quote=written, suggestion=word, start=at, end=m.end()))
+            found.setdefault(at, Slipped(quote=written, suggestion=word, start=at, end=m.end()))
     for slip, pattern in _slips():
         for m in pattern.finditer(text):
             quote = m.group(1)
-            found.setdefault(m.start(1), Typo(quote=quote, suggestion=quote.replace(slip.wrong, slip.right, 1),
-                                              start=m.start(1), end=m.end(1)))
+            found.setdefault(m.start(1), Slipped(quote=quote, suggestion=quote.replace(slip.wrong, slip.right, 1),
+                                                 start=m.start(1), end=m.end(1)))
     return sorted(found.values(), key=lambda t: t.start)

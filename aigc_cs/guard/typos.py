@@ -32,6 +32,7 @@ from pydantic import BaseModel
 from aigc_cs.errors import UserError
 from aigc_cs.files import write_text_atomic
 from aigc_cs.guard.lexicon import in_name, lexicon_data, name_spans, quoted
+from aigc_cs.guard.particles import particle_slips
 from aigc_cs.guard.sound import fold, homophones, is_common, readings, word_sounds
 from aigc_cs.paths import corpus_dir
 from aigc_cs.text import COURSE_WORDS, dictionary_size, normalize, word_frequency, word_spans
@@ -340,7 +341,6 @@ def find_typos(text: str) -> list[Typo]:
         if (margin >= needed and not quoted(text, typo.start, typo.end)  # the customer's own words, quoted back
                 and not any(t.start < typo.end and typo.start < t.end for t in found)):
             found.append(typo)
-    from aigc_cs.guard.particles import particle_slips  # it reads this module's Typo
-
-    found += [s for s in particle_slips(text) if not any(t.start < s.end and s.start < t.end for t in found)]
+    found += [Typo(**s.model_dump()) for s in particle_slips(text)
+              if not any(t.start < s.end and s.start < t.end for t in found)]
     return sorted(found, key=lambda t: t.start)

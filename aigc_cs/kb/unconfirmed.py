@@ -33,9 +33,11 @@ def _kinds() -> list[tuple[re.Pattern[str], Kind, re.Pattern[str] | None]]:
                         ) from None
 
 
-def shop_text(shop: str, chunks: list[Chunk]) -> str:
-    """Everything the shop has written (policy, product files, FAQ), normalised and lower-cased."""
-    return normalize("".join(c.text for c in chunks if c.shop == shop and c.doc_type in SHOP_DOC_TYPES)).lower()
+def shop_text(shop: str, chunks: list[Chunk], source: str | None = None) -> str:
+    """Everything the shop has written (policy, product files, FAQ), or only its file `source` (a product's own
+    file), normalised and lower-cased."""
+    return normalize("".join(c.text for c in chunks if c.shop == shop and c.doc_type in SHOP_DOC_TYPES
+                             and source in (None, c.source))).lower()
 
 
 def unconfirmed(message: str, written: str, product_text: str | None = None) -> list[str]:

@@ -192,8 +192,9 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
         elif intent.cite:
             by_intent[intent.id] = _policy_citation(intent, shop, ctx, message)
     citations = list(by_intent.values())
-    own = normalize("".join(c.text for c in ctx.index.chunks() if c.source == product.source)).lower() if product else None
-    unsure = unconfirmed(message, shop_text(shop.info.id, ctx.index.chunks()), own) if intents else []
+    chunks = ctx.index.chunks()
+    own = shop_text(shop.info.id, chunks, product.source) if product else None
+    unsure = unconfirmed(message, shop_text(shop.info.id, chunks), own) if intents else []
     passage = None if intents or smalltalk else _passage_answer(message, shop, ctx)
     if passage is not None:
         citations.append(Citation(source=passage.chunk.source, section=passage.chunk.section))
