@@ -148,3 +148,10 @@ def test_a_named_product_and_an_attribute_word_get_that_attribute_or_an_honest_c
     missing = json.loads(owner_cli("reply", "茉莉花茶保质期多久", "--shop", "owner-style", "--json").stdout)
     assert missing["answered"] is False, missing
     assert "“保质期”，店铺资料里没有写明" in missing["text"] and "12个月" not in missing["text"]
+
+
+def test_a_set_is_also_called_by_what_it_holds_and_by_its_set_word():
+    from aigc_cs.kb.shops import derived_aliases
+
+    aliases = derived_aliases("耐热玻璃保鲜盒四件套")
+    assert {"耐热玻璃保鲜盒", "保鲜盒", "四件套"} <= set(aliases)

@@ -207,7 +207,7 @@ def test_the_same_specific_is_answered_once_the_shop_writes_it_down(cli_own, tmp
 
 def test_a_price_drop_after_buying_is_checked_unless_the_shop_states_price_protection(cli):
     out = reply_json(cli, "刚买就降价了 能补差价吗", "demo-beauty")
-    assert out["answered"] is False and "“刚买就降价”，店铺资料里没有写明" in out["text"]
+    assert out["answered"] is False and "“降价后补差价”，店铺资料里没有写明" in out["text"]
     assert "包邮" not in out["text"]  # no sales line to a customer who already paid
     assert not re.search(r"现在就?可以下单|直接拍下|看中了", out["text"])
 
@@ -236,3 +236,10 @@ def test_where_ones_own_application_stands_is_checked_not_answered_with_the_rule
     out = reply_json(cli, "我的退款申请进度咋样了 昨天交的", "demo-fashion")
     assert out["answered"] is False, out
     assert "进度" in out["text"] and "核实" in out["text"], out["text"]
+
+
+@pytest.mark.parametrize(("message", "named"), [("保湿面霜什么成分 是哪产的", "产地"),
+                                                ("评价写错了 想改一下评价咋弄", "修改评价")])
+def test_a_specific_the_shop_never_wrote_down_is_checked_and_named_plainly(cli, message, named):
+    out = reply_json(cli, message, "demo-beauty")
+    assert out["answered"] is False and f"“{named}”，店铺资料里没有写明" in out["text"]

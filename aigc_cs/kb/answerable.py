@@ -114,8 +114,10 @@ def _repeats(sentence: str, said: str, share: float = 0.5) -> bool:
 
 
 def detail(message: str, shop: str, chunks: list[Chunk], allow: Callable[[Chunk], bool], said: str,
-           bar: float) -> Found | None:
+           bar: float, off_topic: Callable[[str], bool] = lambda _: False) -> Found | None:
     """The sentence of the answering section nearest in meaning to the message (at least `bar`) that the reply
-    does not say yet: the detail a rep adds after the rule itself (运费6元 for 邮费多少, 不接受到付件 for 到付)."""
+    does not say yet and that is not `off_topic` (about a product the customer did not ask about): the detail a
+    rep adds after the rule itself (运费6元 for 邮费多少, 不接受到付件 for 到付)."""
     return next((found for found in ranked(message, shop, chunks, allow)
-                 if found.score >= bar and not _repeats(found.sentence, said)), None)
+                 if found.score >= bar and not _repeats(found.sentence, said) and not off_topic(found.sentence)),
+                None)

@@ -9,7 +9,7 @@ from aigc_cs.errors import UserError
 from aigc_cs.kb.loaders import load
 from aigc_cs.kb.models import PolicyFacts, Product, ProductSection, Shop, ShopInfo
 
-SHOP_READER = "shop-reader-2"  # bump when reading a folder changes (aliases, sections): saved shops are read again
+SHOP_READER = "shop-reader-3"  # bump when reading a folder changes (aliases, sections): saved shops are read again
 POLICY_FILE = "policy.md"
 PRODUCTS_DIR = "products"
 # H2 headings of a product file, matched by keyword so that a dropped-in shop may word them its own way.
@@ -139,7 +139,7 @@ def _sections(body: str) -> dict[str, ProductSection]:
     return found
 
 
-_PACKAGING = re.compile(r"(?:套装|套餐|礼盒装|礼盒|组合装|组合|盒装|袋装|罐装|家庭装|装)$")
+_PACKAGING = re.compile(r"(?:[\d一二两三四五六七八九十]+件套|套装|套餐|礼盒装|礼盒|组合装|组合|盒装|袋装|罐装|家庭装|装)$")
 
 
 def base_name(name: str) -> str:
@@ -163,11 +163,14 @@ def _head_noun(part: str) -> str:
 
 def derived_aliases(name: str) -> list[str]:
     """Names a customer uses for a product the file gives no aliases for: the name without its bracketed
-    specs ("明前龙井（250克罐装）" → "明前龙井"), its parts ("福鼎白茶·白牡丹" → "白牡丹") and the category
+    specs ("明前龙井（250克罐装）" → "明前龙井") and without its packaging word ("耐热玻璃保鲜盒", "四件套"), its parts ("福鼎白茶·白牡丹" → "白牡丹") and the category
     word at the end of each part ("龙井", "白茶")."""
     base = re.sub(r"\d+(?:\.\d+)?\s*(?:克|g|ml|毫升|斤|kg|片|包|袋)\b", "", _SPEC.sub("", name)).strip()
     parts = [p for p in re.split(r"[·・\s/|｜]+", base) if len(p) >= 2]
     out = [base] if base and base != name else []
+    unpacked = base_name(base)
+    out += [unpacked] if len(unpacked) >= 3 and unpacked != base else []
+    out += re.findall(r"[\d一二两三四五六七八九十]+件套$", base)  # "五件套是哪五件" for 硅胶铲勺五件套
     out += [p for p in parts if p != base and len(p) >= 3]
     for part in parts:
         head = _head_noun(part)

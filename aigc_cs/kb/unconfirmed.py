@@ -20,6 +20,7 @@ class Kind(BaseModel):
     always: bool = False  # no shop material settles it ahead of time (a future price)
     needs: str = ""  # written down only when the shop's text matches this (价保), not merely the customer's words
     product: bool = False  # a product's attribute (保质期, 产地): written down only if the named product's own file says it
+    label: str = ""  # what the reply calls it ("产地" for 哪产的), when not the customer's own words
 
 
 @cache
@@ -29,7 +30,7 @@ def _kinds() -> list[tuple[re.Pattern[str], Kind, re.Pattern[str] | None]]:
         return [(re.compile(k.pattern, re.IGNORECASE), k, re.compile(k.needs) if k.needs else None)
                 for k in kinds.values()]
     except (AttributeError, ValidationError, re.error) as e:
-        raise UserError(f"{corpus_dir() / FILE}：kinds 下每一项要有 pattern（正则表达式），可选 always、needs、product（{e}）"
+        raise UserError(f"{corpus_dir() / FILE}：kinds 下每一项要有 pattern（正则表达式），可选 always、needs、product、label（{e}）"
                         ) from None
 
 
@@ -49,7 +50,7 @@ def unconfirmed(message: str, written: str, product_text: str | None = None) -> 
     for pattern, kind, needs in _kinds():
         where = product_text if kind.product and product_text is not None else written
         for m in pattern.finditer(text):
-            word = m.group(1) if pattern.groups and m.group(1) else m.group(0)
+            word = kind.label or (m.group(1) if pattern.groups and m.group(1) else m.group(0))
             documented = bool(needs.search(where)) if needs else word.lower() in where
             if kind.always or not documented:
                 found.append((m.start(), word))

@@ -79,6 +79,13 @@ def _details(intents: list[Intent], citations: dict[str, Citation], message: str
              said: str) -> dict[str, str]:
     """For each answered intent, a sentence of its own section that takes up the customer's words."""
     out: dict[str, Found] = {}
+    named = mentioned(message, shop)
+    others = [name for p in shop.products if p != named for name in p.names() if name not in message]
+
+    def off_topic(sentence: str) -> bool:
+        """About another product than the one asked about (10kg犬粮单买就够包邮 for 逗猫棒包邮不)."""
+        return (named is None or not any(n in sentence for n in named.names())) and any(n in sentence for n in others)
+
     for intent in intents:
         cite = citations.get(intent.id)
         if cite is None:
@@ -93,7 +100,7 @@ def _details(intents: list[Intent], citations: dict[str, Citation], message: str
             return chunk.source == cite.source and ("" in headings or bool(headings & set(chunk.section.split(" > "))))
 
         for _ in range(2):
-            found = detail(message, shop.info.id, ctx.index.chunks(), allow, said, thresholds().detail)
+            found = detail(message, shop.info.id, ctx.index.chunks(), allow, said, thresholds().detail, off_topic)
             if found is None or any(found.sentence in f for f in out.values()) \
                     or (found.chunk.source == shop.policy_source and not _agrees_with_facts(found.sentence, shop)):
                 break
