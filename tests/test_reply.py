@@ -243,3 +243,9 @@ def test_where_ones_own_application_stands_is_checked_not_answered_with_the_rule
 def test_a_specific_the_shop_never_wrote_down_is_checked_and_named_plainly(cli, message, named):
     out = reply_json(cli, message, "demo-beauty")
     assert out["answered"] is False and f"“{named}”，店铺资料里没有写明" in out["text"]
+
+
+def test_no_order_invitation_beside_a_change_of_address(cli):
+    out = reply_json(cli, "改个地址 多久发货啊", "demo-beauty")
+    assert out["stage"] == "aftersale" and "change_order" in out["intents"]
+    assert not re.search(r"现在就?可以下单|直接拍下|看中了", out["text"])

@@ -35,6 +35,7 @@ class Intent(BaseModel):
     cite: list[str] = []
     product: str | None = None
     empathy: bool = False
+    after_sale: bool = False  # only a customer who has bought asks it (质量问题, 退款到账, 改地址…)
 
 
 class Thresholds(BaseModel):

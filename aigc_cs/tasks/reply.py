@@ -182,7 +182,8 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
     message = inp.message.strip()[:MAX_MESSAGE_CHARS]
     product = mentioned(message, shop)
     intents = detect(message, product is not None)
-    after = after_sale(message)
+    said_bought = after_sale(message)  # the customer's own words (刚买, 收到了…)
+    after = said_bought or any(i.after_sale for i in intents)  # …or a question only a buyer asks
     smalltalk = [i.id for i in intents] == [SMALLTALK]
     intents = [] if smalltalk else intents
     if product is None and any(i.product for i in intents):
@@ -223,7 +224,7 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
                 f"offline/{PROMPT}.j2",
                 shop=shop.info, f=shop.facts, product=product, products=shop.products,
                 answers=answers, empathy=any(i.empathy for i in intents),
-                related=related, after=after, smalltalk=smalltalk_kind(message) if smalltalk else "",
+                related=related, after=after, said_bought=said_bought, smalltalk=smalltalk_kind(message) if smalltalk else "",
                 lead=next((i.id for i in intents if i.empathy), intents[0].id if intents else ""),
                 conditional=bool(CONDITION_WORDS.search(message)), apparel=shop.info.category in APPAREL,
                 discomfort=bool(DISCOMFORT_WORDS.search(message)),
