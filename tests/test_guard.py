@@ -703,3 +703,31 @@ def test_a_broken_particle_slip_list_gets_one_line_naming_the_file(cli, monkeypa
     assert result.code == 2, result.output
     assert "lexicon.yaml：particle_slips.contexts 每项要有 wrong、right、pattern" in result.stderr
     assert "Traceback" not in result.output and len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(("text", "quote"), [
+    ("我们以经给您安排发货了", "以经"),
+    ("这款保值期是两年", "保值期"),
+    ("收获地址写错了的话请告诉我", "收获地址"),
+    ("所以经过检查没有问题", None),  # 以经 across 所以 + 经过
+    ("从新疆发货大概四天", None),  # 从新 across 从 + 新疆
+    ("她收获了很多好评", None),
+])
+def test_a_well_known_misspelling_is_flagged_where_it_cuts_no_word(text, quote):
+    from aigc_cs.guard.typos import find_typos
+
+    assert [t.quote for t in find_typos(text)] == ([quote] if quote else [])
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("加我私人微信，转账给我可以便宜点。", "banned"),
+    ("为了保障您的交易安全，请在平台内完成付款，我们不接受私下转账。", None),  # warning against it
+    ("您这种要求我们满足不了，行了行了，给您退就是了。", "banned"),
+    ("扣子拉紧后不会自己松开。", None),
+    ("这款帐篷的抗风能力超越所有品牌。", "extreme"),
+    ("营地灯最高档约400流明。", None),  # a setting, no claim
+    ("这份保养指南很实用，您可以先码住。", "slang"),
+])
+def test_newer_banned_extreme_and_slang_families(text, kind):
+    kinds = {h.kind for h in scan(text)}
+    assert (kind in kinds) if kind else not kinds & {"banned", "extreme", "slang"}

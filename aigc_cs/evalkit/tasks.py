@@ -6,6 +6,8 @@
   dev: the teacher file, test: the mean of two blind raters).
 - ``pair``: two answers to the same scenario graded with the rules scorer (vars: rubric, shop, scenario, better,
   worse, channel); the output's ``margin`` is how many points the better answer scores above the worse one.
+- ``language``: the language checks over evals/language/<split> (vars: split): false alarms per 1,000 professional
+  sentences and recall per kind of planted error.
 """
 
 from types import SimpleNamespace
@@ -168,8 +170,34 @@ def run_claims(inp: ClaimsInput, ctx) -> ClaimsOutput:
     return ClaimsOutput(text=text, **r.meaning.model_dump())
 
 
+class LanguageInput(BaseModel):
+    split: Split = "test"
+
+
+class LanguageOutput(BaseModel):
+    text: str
+    engine: str = "offline"
+    false_alarm_rate: float = Field(description="share of professional sentences flagged (0.001 = 1‰)")
+    typo: float
+    extreme: float
+    slang: float
+    banned: float
+
+
+def run_language(inp: LanguageInput, ctx) -> LanguageOutput:
+    from aigc_cs.evalkit.language import measure
+
+    r = measure(inp.split)
+    rate = round(r.false_alarms / r.sentences, 5) if r.sentences else 0.0
+    recall = {kind: round(r.recall.get(kind, 0.0), 4) for kind in ("typo", "extreme", "slang", "banned")}
+    text = (f"{inp.split}：{r.sentences} 句专业客服话术误报 {r.false_alarms} 句（每千句 {rate * 1000:.2f}）；召回 "
+            + "，".join(f"{k} {v:.0%}" for k, v in recall.items()))
+    return LanguageOutput(text=text, false_alarm_rate=rate, **recall)
+
+
 PSEUDO_TASKS: dict[str, Any] = {
     "claims": SimpleNamespace(Input=ClaimsInput, Output=ClaimsOutput, run=run_claims, PROMPT=None),
+    "language": SimpleNamespace(Input=LanguageInput, Output=LanguageOutput, run=run_language, PROMPT=None),
     "replies": SimpleNamespace(Input=RepliesInput, Output=RepliesOutput, run=run_replies, PROMPT=None),
     "calibration": SimpleNamespace(Input=CalibrationInput, Output=CalibrationOutput, run=run_calibration,
                                    PROMPT=None),

@@ -1,7 +1,9 @@
-"""Slips between the commonest characters, which the sound-alike check leaves alone because they are words of their own
-everywhere: 在 for 再 ("有需要在找我", "在次感谢"), 再 for 在 ("现再", "再线"), 的 for 得 ("记的", "考虑的怎么样").
-Each slip is a curated context (corpus/phrasebook/lexicon.yaml, `particle_slips`) in which only one of the pair is
-right; the course names 在/再 as the slip to check before sending."""
+"""Curated slips the sound-alike check leaves alone. Between the commonest characters, which are words of their own
+everywhere: 在 for 再 ("有需要在找我", "在次感谢"), 再 for 在 ("现再", "再线"), 的 for 得 ("记的", "考虑的怎么样"); each is
+a curated context (corpus/phrasebook/lexicon.yaml, `particle_slips`) in which only one of the pair is right; the course
+names 在/再 as the slip to check before sending. And the well-known misspellings (`misspellings`: 以经, 按装, 资询),
+whose slipped character is too common (以) or which jieba reads as words of its own: each counts where it does not
+cut through a word of the sentence (所以经过 holds 以经 but says 所以 经过)."""
 
 import re
 from functools import cache
@@ -46,10 +48,31 @@ class Slipped(BaseModel):
     end: int
 
 
+@cache
+def _misspellings() -> dict[str, str]:
+    data = lexicon_data().get("misspellings") or {}
+    if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
+        raise UserError(f"{corpus_dir() / 'phrasebook/lexicon.yaml'}：misspellings 应是“写错的词: 正确的词”的对照表")
+    return data
+
+
+def _misspelt(text: str) -> list[Slipped]:
+    """The well-known misspellings of `text` that do not cut through a common word of it (期是 is none)."""
+    from aigc_cs.text import word_spans
+
+    found = [(m.start(), m.end(), right) for wrong, right in _misspellings().items()
+             for m in re.finditer(re.escape(wrong), text)]
+    if not found:
+        return []
+    words = [(s, e) for s, e in word_spans(text) if word_frequency(text[s:e]) >= TAIL_FREQUENCY]
+    return [Slipped(quote=text[a:b], suggestion=right, start=a, end=b) for a, b, right in found
+            if not any(s < a < e or s < b < e for s, e in words)]
+
+
 def particle_slips(text: str) -> list[Slipped]:
     """The slips of `text` (normalised offsets), in the order of the text."""
     text = normalize(text)
-    found: dict[int, Slipped] = {}
+    found: dict[int, Slipped] = {s.start: s for s in _misspelt(text)}
     for word in _de_words():
         written = word.replace("得", "的")
         for m in re.finditer(re.escape(written), text):
