@@ -249,3 +249,12 @@ def test_no_order_invitation_beside_a_change_of_address(cli):
     out = reply_json(cli, "改个地址 多久发货啊", "demo-beauty")
     assert out["stage"] == "aftersale" and "change_order" in out["intents"]
     assert not re.search(r"现在就?可以下单|直接拍下|看中了", out["text"])
+
+
+@pytest.mark.parametrize(("message", "smalltalk"), [("等下我问问我老公", True), ("好评给了 猫很喜欢 哈哈", True),
+                                                    ("很喜欢 能便宜点吗", False), ("我再看看有没有别的颜色", False)])
+def test_a_remark_that_puts_off_buying_or_praises_gets_a_short_line(cli, message, smalltalk):
+    out = reply_json(cli, message, "demo-beauty")
+    assert (out["intents"] == ["smalltalk"]) is smalltalk
+    if smalltalk:
+        assert len(out["text"]) <= 40 and "欢迎光临" not in out["text"]

@@ -179,15 +179,23 @@ def score(message: str, model: Model | None = None) -> Scored:
 
 
 CHATTER_CHARS = 6
+REMARK_CHARS = 16  # a longer remark that puts off the purchase or praises (等下我问问我老公) is small talk too
+REMARK_KINDS = ("later", "praise")
+_ASKS = re.compile(r"[?？吗么嘛]|能不能|可不可以|有没有|怎么|多少|几")
 
 
 def _chatter(text: str) -> bool:
     letters = re.sub(r"[\W_\d]", "", text)
     if not letters:
         return True
-    words = [w for kind in book().smalltalk_kinds.values() for w in kind]
+    kinds = book().smalltalk_kinds
+    words = [w for kind in kinds.values() for w in kind]
     words += [w for i in intents() if i.id == SMALLTALK for w in i.triggers]
-    return len(letters) <= CHATTER_CHARS and any(w in text for w in words)
+    if len(letters) <= CHATTER_CHARS and any(w in text for w in words):
+        return True
+    remark = any(w in text for kind in REMARK_KINDS for w in kinds.get(kind, []))
+    return (remark and len(letters) <= REMARK_CHARS and not _ASKS.search(text)
+            and all(i == SMALLTALK for i in keyword_hits(text)))
 
 
 def decide(scored: Scored, t: Thresholds, product_named: bool = False) -> list[str]:
