@@ -225,8 +225,10 @@ MAX_PROCESSES = 4  # forked graders at most, whatever the number of CPUs
 _GRADE: Callable[[Student], StudentResult] | None = None  # what a forked process grades with (inherited, not sent)
 
 
-def _grade_inherited(student: Student) -> StudentResult:
-    return _GRADE(student)  # type: ignore[misc]
+def _grade_inherited(student: Student) -> str:
+    """One answer graded in a forked process, sent back as JSON: pydantic-core writes and reads it several times
+    faster than pickle does a model, and the main process has to read every answer of the class."""
+    return _GRADE(student).model_dump_json()  # type: ignore[misc]
 
 
 def _ignore_interrupt() -> None:
@@ -265,17 +267,23 @@ def imap_forked(grade: Callable[[Student], StudentResult], todo: list[Student],
                 processes: int) -> Iterator[StudentResult]:
     """`grade` over `todo`, each result in order as soon as it and those before it are ready: the first answers in
     this process, which readies everything the others share (imports, tables, the shop's passages and each question's
-    reference answer), then the rest in `processes` copies of this process forked after them."""
+    reference answer), then the rest in `processes` copies of this process forked after them. What this process holds
+    is frozen out of the garbage collector's reach before the fork (`gc.freeze`): a collection in a forked process
+    would otherwise write to every inherited object and so copy each page of them."""
     global _GRADE
+    import gc
     import multiprocessing
 
     warm = _warm_up(todo)
     yield from map(grade, todo[:warm])
     _GRADE = grade
+    gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(processes, initializer=_ignore_interrupt) as pool:
-            yield from pool.imap(_grade_inherited, todo[warm:], chunksize=FORKED_CHUNK)
+            for text in pool.imap(_grade_inherited, todo[warm:], chunksize=FORKED_CHUNK):
+                yield StudentResult.model_validate_json(text)
     finally:
+        gc.unfreeze()
         _GRADE = None
 
 
