@@ -731,3 +731,24 @@ def test_a_well_known_misspelling_is_flagged_where_it_cuts_no_word(text, quote):
 def test_newer_banned_extreme_and_slang_families(text, kind):
     kinds = {h.kind for h in scan(text)}
     assert (kind in kinds) if kind else not kinds & {"banned", "extreme", "slang"}
+
+
+def test_an_idiom_with_discount_words_offers_nothing_and_shipping_paid_by_us_is_a_claim():
+    from aigc_cs.guard.offers import invented_offers
+
+    shop, _ = read_shop(corpus_dir() / "shops" / "demo-beauty", corpus_dir(), 2**20)
+    assert invented_offers("罐子压扁了，让您收货的心情大打折扣，非常抱歉。", shop) == []
+    assert invented_offers("这款现在打折，下单立减。", shop) != []
+    assert ("return_shipping_buyer_reason", "shop") in {(c.key, c.value) for c in extract("换货的来回运费都是我们出。")}
+
+
+def test_a_claim_the_shops_passage_makes_for_a_case_of_its_own_is_no_contradiction():
+    from aigc_cs.grading.documents import documented
+
+    shop, _ = read_shop(corpus_dir() / "shops" / "demo-beauty", corpus_dir(), 2**20)  # ships within 24 hours
+    passages = ["定制刻字的礼盒要多做两天，72小时内发出。"]
+    for text, kept in (("刻字礼盒72小时内发出。", 0), ("我们72小时内发出。", 1)):
+        text = normalize(text)
+        report = check_text(text, shop)
+        assert len(report.violations) == 1
+        assert len(documented(report, text, passages).violations) == kept

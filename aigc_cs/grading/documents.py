@@ -1,7 +1,8 @@
 """What the shop's own documents say about a scenario, for the accuracy checks: the passages that answer it, the
 content an answer shares with them, and the numbers an answer gives that the nearest passage sentence gives
 otherwise ("18点前付款当天发" where the policy says 16点), and what an answer offers that a passage rules out
-("能开增值税专用发票" where the policy says 不开增值税专用发票).
+("能开增值税专用发票" where the policy says 不开增值税专用发票), and which policy claims a passage makes for a case of its
+own (刻字的…72小时内发出).
 
 A FAQ or pre-sale question is often narrower than its intent ("能发顺丰吗" is a delivery question whose answer is
 in the policy prose, not in a YAML fact): an answer built from the shop's own passage is on the facts."""
@@ -10,6 +11,7 @@ import re
 from functools import cache, lru_cache
 
 from aigc_cs.grading.models import Fault
+from aigc_cs.guard.check import GuardReport, Violation
 from aigc_cs.text import NUMBER, STOPWORDS, normalize, to_number, tokens
 
 PASSAGES = 3  # the scenario's best shop passages (policy sections, product files, FAQ entries)
@@ -32,13 +34,20 @@ _GENERIC = frozenset(["可以", "商品", "订单", "客服", "联系", "需要"
 
 
 def scenario_passages(scenario: str, shop_id: str, ctx) -> list[str]:
-    """The texts of the shop's passages that best answer the scenario (empty without a scenario)."""
+    """The texts of the shop's passages that best answer the scenario (empty without a scenario); when the scenario
+    names a product, no passage of another product's file (the cup that must not go in a microwave says nothing
+    about the glass box that may)."""
     from aigc_cs.kb.models import SHOP_DOC_TYPES
+    from aigc_cs.kb.products import mentioned
 
     if not scenario.strip():
         return []
     hits = ctx.retriever.search(scenario, shop=shop_id, types=SHOP_DOC_TYPES, k=PASSAGES, customer=True)
-    return [normalize(_BREADCRUMB.sub("", hit.text)) for hit in hits]  # the shop's name is no shared detail
+    shop = ctx.shop(shop_id)
+    named = mentioned(scenario, shop)
+    others = {p.source for p in shop.products if named is not None and p.source != named.source}
+    return [normalize(_BREADCRUMB.sub("", hit.text)) for hit in hits  # the shop's name is no shared detail
+            if hit.source not in others]
 
 
 @lru_cache(maxsize=16384)  # the passages of a class's scenario are compared with every answer
@@ -137,3 +146,21 @@ def denials(text: str, documents: list[str]) -> list[Fault]:
                 faults.append(Fault(kind="policy", quote=clause.strip(),
                                     message=f"“{clause.strip()}”与店铺资料不符：资料写的是“{hit}”"))
     return faults
+
+
+def documented(report: GuardReport, text: str, documents: list[str]) -> GuardReport:
+    """The guard's report without the claims a shop passage states for a case of its own: the claim's numbers stand
+    in a passage sentence that also names what the rest of the answer's clause names (刻字款72小时内发出, where the
+    policy says 刻字的保温杯…72小时内发出). A claim with no such qualifier (我们72小时内发出) still contradicts the facts."""
+    def backed(v: Violation) -> bool:
+        numbers = set(re.findall(r"\d+(?:\.\d+)?", v.quote))
+        clause = next((m for m in _CLAUSE.finditer(text) if m.start() <= v.start < m.end()), None)
+        if not numbers or clause is None:
+            return False
+        rest = clause.group(0).replace(v.quote, " ")
+        topic = {w for w in tokens(rest) if len(w) > 1 and w not in STOPWORDS | _GENERIC and not w.isdigit()}
+        return any(numbers <= set(re.findall(r"\d+(?:\.\d+)?", sentence)) and topic & set(tokens(sentence))
+                   for d in documents for sentence in _SENTENCE.findall(d))
+
+    kept = [v for v in report.violations if not backed(v)]
+    return report if len(kept) == len(report.violations) else report.model_copy(update={"violations": kept})

@@ -6,7 +6,7 @@ from functools import cached_property, lru_cache
 
 import numpy as np
 
-from aigc_cs.grading.documents import denials, mismatches, pairs, shared
+from aigc_cs.grading.documents import denials, documented, mismatches, pairs, shared
 from aigc_cs.grading.form import numbered_points, sms, structure
 from aigc_cs.grading.models import CheckResult, CriterionScore, Fault, Grade
 from aigc_cs.grading.rubric import Channel, Check, Criterion, Rubric
@@ -28,7 +28,7 @@ from aigc_cs.text import STOPWORDS, normalize
 
 POLITE = ("您", "请", "谢谢", "感谢", "抱歉", "不好意思", "麻烦")
 EMPATHY = ("理解", "抱歉", "不好意思", "着急", "不便", "辛苦", "久等", "担心", "体谅", "心情", "添麻烦", "扫兴", "过意不去",
-           "闹心", "糟心", "委屈")  # not 放心 or 不用担心: they reassure
+           "闹心", "糟心", "委屈", "太正常了", "这很正常", "换作是我", "换谁都")  # not 放心 or 不用担心: they reassure
 HANDLING = ("blame", "pressure", "rhetorical", "stall")  # how a case is handled: cost points where a rubric says so
 
 
@@ -88,7 +88,8 @@ class Context:
         for typo in sorted(self.typos, key=lambda t: -t.start):
             self.fixed = self.fixed[: typo.start] + typo.suggestion + self.fixed[typo.end:]
         self.claims = extract(self.fixed)
-        self.guard = check_in_context(self.fixed, shop, scenario)  # "拍多了想退": whose return shipping a claim is about
+        self.guard = documented(  # 拍多了想退: whose shipping a claim is about; 刻字款72小时内发出: a passage's case
+            check_in_context(self.fixed, shop, scenario), self.fixed, documents or [])
         self.documents = documents or []  # the shop passages that answer the scenario
         values = {float(v) for v in shop.facts.model_dump().values() if isinstance(v, int | float) and not isinstance(v, bool)}
         self.mismatches = mismatches(self.fixed, self.documents, scenario, values) + denials(self.fixed, self.documents)
@@ -97,8 +98,7 @@ class Context:
                                 if c.strip() and not _QUESTION.search(c))
         self.from_documents = shared(self.stated, self.documents, scenario)
         self.steps = {c.name: c for c in detect_steps_in_text(self.text)}
-        violated = {v.key for v in self.guard.violations}
-        actions = lexicon_data().get("resolution_actions") or []
+        violated, actions = {v.key for v in self.guard.violations}, lexicon_data().get("resolution_actions") or []
         # substance: a correct policy fact or a concrete step; apology and courtesy words count only beside it
         self.substance = any(c.key not in violated for c in self.claims) or any(a in self.text for a in actions)
         # on topic: a concrete step, a correct fact, or two content characters of the scenario ("您反映的情况已记录"
