@@ -499,3 +499,12 @@ def test_a_faq_answer_that_stalls_on_the_question_gets_no_credit_from_shared_wor
                 "有问题随时联系客服。")
     answer = criteria(cli, stalling, "faq-answer", "demo-fashion", "顾客问：付款后多久发货？")["accuracy"]
     assert answer["points"] <= 14 and any("48小时" in f["message"] for f in answer["faults"])  # 笼统、缺关键事实
+
+
+def test_a_step_word_inside_stalling_is_no_step(cli):
+    scenario = ["--scenario", "补水精华到手瓶子破损漏液，怎么处理"]
+    stall = grade_with(cli, "您好，情况收到了，正在核实中，请耐心等待。", "aftersale-return", *scenario, shop="demo-beauty")
+    step = grade_with(cli, "您好，情况收到了，麻烦您拍照发我，我们核实后给您补发。", "aftersale-return", *scenario,
+                      shop="demo-beauty")
+    assert next(c for c in stall["criteria"] if c["id"] == "procedure")["points"] == 0
+    assert next(c for c in step["criteria"] if c["id"] == "procedure")["points"] > 0

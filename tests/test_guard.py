@@ -752,3 +752,9 @@ def test_a_claim_the_shops_passage_makes_for_a_case_of_its_own_is_no_contradicti
         report = check_text(text, shop)
         assert len(report.violations) == 1
         assert len(documented(report, text, passages).violations) == kept
+
+
+def test_a_return_window_with_its_conditions_before_the_offer_is_a_claim():
+    read = {(c.key, c.value) for c in extract("收到7天内锅没开过火、包装配件齐全的，不喜欢也可以无理由退换")}
+    assert ("no_reason_return_days", 7.0) in read
+    assert not any(c.key == "no_reason_return_days" and c.value == 7.0 for c in extract("7天内如果拆封了就不能无理由退"))

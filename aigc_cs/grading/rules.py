@@ -157,9 +157,10 @@ def _score(check: Check, ctx: Context, result: CheckResult) -> None:
         case "step_order":
             lines = [c.line for c in ctx.steps.values() if c.status == "ok" and c.line is not None]
             result.score = 1.0 if lines == sorted(lines) else 0.0
-        case "contains_any":
-            hits = [p for p in check.phrases if normalize(p) in text]
-            hits += [m.group(0) for p in check.patterns if (m := re.search(p, text))]
+        case "contains_any":  # a phrase inside stalling ("正在核实中，请耐心等待") is no step
+            said = "".join(" " if any(h.kind == "stall" and h.start <= i < h.end for h in ctx.lexicon) else ch
+                           for i, ch in enumerate(text)) if ctx.stalls else text
+            hits = [p for p in check.phrases if normalize(p) in said] + [m.group(0) for p in check.patterns if (m := re.search(p, said))]
             if not hits and check.or_product and len(found := product_specifics(ctx) or ctx.from_documents) >= check.or_product:
                 hits = found[:5]
             if not hits and check.or_product:
@@ -349,8 +350,7 @@ def score_criterion(criterion: Criterion, ctx: Context) -> CriterionScore:
     advice = [r.advice for r in counted if r.score < 1.0 and r.advice]
     return CriterionScore(
         id=criterion.id, name=criterion.name, level=level, levels=len(criterion.levels),
-        points=criterion.levels[level].points, max_points=criterion.weight,
-        evidence=[e for r in counted for e in r.evidence][:5],
+        points=criterion.levels[level].points, max_points=criterion.weight, evidence=[e for r in counted for e in r.evidence][:5],
         feedback=feedback(criterion, level, advice, faults), cites=str(criterion.cites), faults=faults, capped=capped,
     )
 
