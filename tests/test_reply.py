@@ -258,3 +258,22 @@ def test_a_remark_that_puts_off_buying_or_praises_gets_a_short_line(cli, message
     assert (out["intents"] == ["smalltalk"]) is smalltalk
     if smalltalk:
         assert len(out["text"]) <= 40 and "欢迎光临" not in out["text"]
+
+
+def test_a_quality_complaint_about_a_named_product_gets_its_own_warranty_beside_the_policy(cli_own, tmp_path):
+    shop = tmp_path / "owner-style"
+    shutil.copytree(FIXTURES / "shops" / "owner-style", shop)
+    (shop / "products" / "kettle.md").write_text(
+        "# 不锈钢电热水壶（1.5升）\n\n- 材质：304不锈钢内胆\n- 保修：整机正常使用1年内非人为损坏免费换新。\n"
+        "- 用法：水位不要超过最高刻度线。\n", encoding="utf-8")
+    assert cli_own("ingest", str(shop)).code == 0
+    out = reply_json(cli_own, "电热水壶用了两个月就不加热了 是不是坏了", "owner-style")
+    assert "quality_issue" in out["intents"] and "1年内非人为损坏免费换新" in out["text"]
+
+
+def test_a_short_sentence_giving_the_rule_again_is_no_detail():
+    from aigc_cs.kb.answerable import _repeats
+
+    said = "本店满59元包邮，不满的话运费在下单页会显示。"
+    assert _repeats("单笔订单实付满59元包邮（中通）。", said)
+    assert not _repeats("不满59元的订单运费6元。", said)

@@ -107,10 +107,16 @@ def _bigrams(text: str) -> set[str]:
     return {text[i: i + 2] for i in range(len(text) - 1)}
 
 
+SHORT_RULE = 16  # characters: a sentence this short whose every number the reply gave is the rule said again
+
+
 def _repeats(sentence: str, said: str, share: float = 0.5) -> bool:
-    """Half of the sentence's character pairs are already in the reply: it would say the same thing twice."""
+    """Half of the sentence's character pairs are already in the reply, or it is a short sentence whose every number
+    the reply already gave (单笔订单实付满59元包邮 after 满59元包邮): it would say the same thing twice."""
     pairs = _bigrams(sentence)
-    return not pairs or len(pairs & _bigrams(said)) / len(pairs) >= share
+    numbers = set(_NUMBER.findall(sentence))
+    restated = bool(numbers) and numbers <= set(_NUMBER.findall(said)) and len(_bigrams(sentence)) < SHORT_RULE
+    return not pairs or restated or len(pairs & _bigrams(said)) / len(pairs) >= share
 
 
 def detail(message: str, shop: str, chunks: list[Chunk], allow: Callable[[Chunk], bool], said: str,

@@ -4,7 +4,7 @@ import re
 
 from pydantic import BaseModel, Field
 
-from aigc_cs.kb.answerable import Found, detail, nearest
+from aigc_cs.kb.answerable import Found, detail, nearest, ranked
 from aigc_cs.kb.intents import SMALLTALK, Intent, after_sale, detect, smalltalk_kind, thresholds
 from aigc_cs.kb.models import SHOP_DOC_TYPES, Citation, Passage, Product, Shop
 from aigc_cs.kb.products import mentioned
@@ -27,6 +27,7 @@ DISCOMFORT_WORDS = re.compile(r"过敏|泛红|刺痛|起疹|疹子|发痒|痒|�
 CONCERNS = {"urgent": re.compile(r"急|赶时间|等着用|马上要用"), "worry": re.compile(r"怕|担心|会不会|不放心|敏感|刺激|泛红|过敏")}
 APPAREL = {"女装", "男装", "童装", "服饰", "服装", "鞋靴", "内衣"}
 WORRIES = ("quality", "packaging")  # doubt kinds whose word a reply names back ("您担心缩水，这很正常")
+WARRANTY = re.compile(r"保修|质保|保固|换新|包换|免费换")  # a product's own promise for a quality problem
 SIZE_CHARS = 260  # a size chart is read whole, not cut after its first line
 
 
@@ -106,6 +107,11 @@ def _details(intents: list[Intent], citations: dict[str, Citation], message: str
                 break
             out[intent.id] = out.get(intent.id, "") + found.sentence
             said += found.sentence
+    if named and "quality_issue" in citations:  # the product's own warranty (涂层1年内起皮免费换新) beside the policy
+        warranty = next((f.sentence for f in ranked(message, shop.info.id, ctx.index.chunks(),
+                                                    lambda c: c.source == named.source)
+                         if WARRANTY.search(f.sentence) and f.sentence not in said), "")
+        out["quality_issue"] = out.get("quality_issue", "") + warranty
     return out
 
 
