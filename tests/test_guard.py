@@ -727,6 +727,8 @@ def test_a_well_known_misspelling_is_flagged_where_it_cuts_no_word(text, quote):
     ("这款帐篷的抗风能力超越所有品牌。", "extreme"),
     ("营地灯最高档约400流明。", None),  # a setting, no claim
     ("这份保养指南很实用，您可以先码住。", "slang"),
+    ("童鞋们，这款帐篷真的很凡尔赛。", "slang"),
+    ("这双童鞋请按孩子的脚长选码。", None),  # children's shoes, no slang
 ])
 def test_newer_banned_extreme_and_slang_families(text, kind):
     kinds = {h.kind for h in scan(text)}
