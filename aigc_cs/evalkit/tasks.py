@@ -149,19 +149,24 @@ def run_replies(inp: RepliesInput, ctx) -> RepliesOutput:
                          asked_to_order=round(s.asked_to_order / after, 4))
 
 
-class ClaimsInput(BaseModel):
+class SplitInput(BaseModel):
     split: Split = "dev"
 
 
-class ClaimsOutput(BaseModel):
+class Measured(BaseModel):
+    """What a measuring pseudo-task reports: one line of text, and its figures (fields of the subclass)."""
+
     text: str
     engine: str = "offline"
+
+
+class ClaimsOutput(Measured):
     wrong_flagged: float = Field(description="wrong periods flagged (fixed readings and readings by meaning)")
     right_flagged: float = Field(description="right periods flagged: false alarms")
     none_flagged: float = Field(description="sentences stating no policy flagged: false alarms")
 
 
-def run_claims(inp: ClaimsInput, ctx) -> ClaimsOutput:
+def run_claims(inp: SplitInput, ctx) -> ClaimsOutput:
     from aigc_cs.evalkit.claims import measure
 
     r = measure(ctx, inp.split)
@@ -170,13 +175,7 @@ def run_claims(inp: ClaimsInput, ctx) -> ClaimsOutput:
     return ClaimsOutput(text=text, **r.meaning.model_dump())
 
 
-class LanguageInput(BaseModel):
-    split: Split = "test"
-
-
-class LanguageOutput(BaseModel):
-    text: str
-    engine: str = "offline"
+class LanguageOutput(Measured):
     false_alarm_rate: float = Field(description="share of professional sentences flagged (0.001 = 1‰)")
     typo: float
     extreme: float
@@ -184,7 +183,7 @@ class LanguageOutput(BaseModel):
     banned: float
 
 
-def run_language(inp: LanguageInput, ctx) -> LanguageOutput:
+def run_language(inp: SplitInput, ctx) -> LanguageOutput:
     from aigc_cs.evalkit.language import measure
 
     r = measure(inp.split)
@@ -196,8 +195,8 @@ def run_language(inp: LanguageInput, ctx) -> LanguageOutput:
 
 
 PSEUDO_TASKS: dict[str, Any] = {
-    "claims": SimpleNamespace(Input=ClaimsInput, Output=ClaimsOutput, run=run_claims, PROMPT=None),
-    "language": SimpleNamespace(Input=LanguageInput, Output=LanguageOutput, run=run_language, PROMPT=None),
+    "claims": SimpleNamespace(Input=SplitInput, Output=ClaimsOutput, run=run_claims, PROMPT=None),
+    "language": SimpleNamespace(Input=SplitInput, Output=LanguageOutput, run=run_language, PROMPT=None),
     "replies": SimpleNamespace(Input=RepliesInput, Output=RepliesOutput, run=run_replies, PROMPT=None),
     "calibration": SimpleNamespace(Input=CalibrationInput, Output=CalibrationOutput, run=run_calibration,
                                    PROMPT=None),
