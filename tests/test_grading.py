@@ -508,3 +508,11 @@ def test_a_step_word_inside_stalling_is_no_step(cli):
                       shop="demo-beauty")
     assert next(c for c in stall["criteria"] if c["id"] == "procedure")["points"] == 0
     assert next(c for c in step["criteria"] if c["id"] == "procedure")["points"] > 0
+
+
+def test_asking_what_else_worries_the_customer_is_the_closing_step():
+    from aigc_cs.tasks.steps import detect_steps_in_text
+
+    asked = {s.name: s.status for s in detect_steps_in_text("这款是纯棉的，不扎人。您还有哪方面不放心吗？感谢您的咨询！")}
+    told = {s.name: s.status for s in detect_steps_in_text("这款是纯棉的，不扎人。感谢您的咨询！")}
+    assert asked["促成订单"] == "ok" and told["促成订单"] != "ok"
