@@ -760,3 +760,26 @@ def test_a_return_window_with_its_conditions_before_the_offer_is_a_claim():
     read = {(c.key, c.value) for c in extract("收到7天内锅没开过火、包装配件齐全的，不喜欢也可以无理由退换")}
     assert ("no_reason_return_days", 7.0) in read
     assert not any(c.key == "no_reason_return_days" and c.value == 7.0 for c in extract("7天内如果拆封了就不能无理由退"))
+
+
+@pytest.mark.parametrize(("broken", "line"), [
+    ({"misspellings": ["以经", "已经"]}, "lexicon.yaml：misspellings 应是“写错的词: 正确的词”的对照表"),
+    ({"courtesy": {"polite": ["您"]}}, "lexicon.yaml：courtesy 下要有 polite 和 empathy 两个词表"),
+])
+def test_a_broken_misspelling_or_courtesy_list_gets_one_line_naming_the_file(cli, monkeypatch, broken, line):
+    from aigc_cs.guard import lexicon, particles, typos
+
+    shipped = lexicon.lexicon_data()
+    monkeypatch.setattr(particles, "lexicon_data", lambda: {**shipped, **broken})
+    monkeypatch.setattr(lexicon, "lexicon_data", lambda: {**shipped, **broken})
+    particles._misspellings.cache_clear()
+    typos.find_typos.cache_clear()
+    try:
+        result = cli("grade", "您好，我们以经发货了，请您理解。", "--rubric", "presale-reply", "--shop", "demo-beauty",
+                     "--scenario", "什么时候发货")
+    finally:
+        particles._misspellings.cache_clear()
+        typos.find_typos.cache_clear()
+    assert result.code == 2, result.output
+    assert line in result.stderr
+    assert "Traceback" not in result.output and len(result.stderr.strip().splitlines()) == 1

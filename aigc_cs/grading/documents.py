@@ -14,6 +14,7 @@ from aigc_cs.grading.models import Fault
 from aigc_cs.guard.check import GuardReport, Violation
 from aigc_cs.text import NUMBER, STOPWORDS, normalize, to_number, tokens
 
+_DIGITS = re.compile(r"\d+(?:\.\d+)?")
 PASSAGES = 3  # the scenario's best shop passages (policy sections, product files, FAQ entries)
 _SENTENCE = re.compile(r"[^。！？!?\n；;]+")
 # a time or period with its unit: the details a shop sets (当天16点前, 3个工作日, 2天内); prices and sizes vary
@@ -54,7 +55,7 @@ def scenario_passages(scenario: str, shop_id: str, ctx) -> list[str]:
 def pairs(text: str) -> frozenset[str]:
     """Content character pairs and numbers of a text (the units a shop's detail is checked with)."""
     found = {run[i:i + 2] for run in re.findall(r"[\u4e00-\u9fff]+", text) for i in range(len(run) - 1)}
-    return frozenset({p for p in found if not set(p) <= STOPWORDS} | set(re.findall(r"\d+(?:\.\d+)?", text)))
+    return frozenset({p for p in found if not set(p) <= STOPWORDS} | set(_DIGITS.findall(text)))
 
 
 @cache
@@ -96,7 +97,7 @@ def mismatches(text: str, documents: list[str], scenario: str = "", facts: set[f
         if not said or not sources:
             continue
         nearest = max(sources, key=lambda s: len(pairs(s) & pairs(sentence)))
-        if len(pairs(nearest) & pairs(sentence) - set(re.findall(r"\d+(?:\.\d+)?", sentence))) < 3:
+        if len(pairs(nearest) & pairs(sentence) - set(_DIGITS.findall(sentence))) < 3:
             continue  # no document sentence is about the same thing
         theirs = _measures(nearest)
         for unit, values in said.items():
@@ -153,13 +154,13 @@ def documented(report: GuardReport, text: str, documents: list[str]) -> GuardRep
     in a passage sentence that also names what the rest of the answer's clause names (刻字款72小时内发出, where the
     policy says 刻字的保温杯…72小时内发出). A claim with no such qualifier (我们72小时内发出) still contradicts the facts."""
     def backed(v: Violation) -> bool:
-        numbers = set(re.findall(r"\d+(?:\.\d+)?", v.quote))
+        numbers = set(_DIGITS.findall(v.quote))
         clause = next((m for m in _CLAUSE.finditer(text) if m.start() <= v.start < m.end()), None)
         if not numbers or clause is None:
             return False
         rest = clause.group(0).replace(v.quote, " ")
         topic = {w for w in tokens(rest) if len(w) > 1 and w not in STOPWORDS | _GENERIC and not w.isdigit()}
-        return any(numbers <= set(re.findall(r"\d+(?:\.\d+)?", sentence)) and topic & set(tokens(sentence))
+        return any(numbers <= set(_DIGITS.findall(sentence)) and topic & set(tokens(sentence))
                    for d in documents for sentence in _SENTENCE.findall(d))
 
     kept = [v for v in report.violations if not backed(v)]

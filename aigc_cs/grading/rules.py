@@ -2,7 +2,7 @@
 
 import math
 import re
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, reduce
 
 import numpy as np
 
@@ -15,7 +15,7 @@ from aigc_cs.guard.check import check_in_context
 from aigc_cs.guard.claims import extract
 from aigc_cs.guard.facts import stated
 from aigc_cs.guard.injection import find_injections, without_injections
-from aigc_cs.guard.lexicon import lexicon_data, scan
+from aigc_cs.guard.lexicon import courtesy_words, lexicon_data, scan
 from aigc_cs.guard.offers import invented_offers
 from aigc_cs.guard.private import private_data
 from aigc_cs.guard.typos import find_typos
@@ -26,9 +26,6 @@ from aigc_cs.kb.products import mentioned
 from aigc_cs.tasks.steps import detect_steps_in_text
 from aigc_cs.text import STOPWORDS, normalize
 
-POLITE = ("您", "请", "谢谢", "感谢", "抱歉", "不好意思", "麻烦")
-EMPATHY = ("理解", "抱歉", "不好意思", "着急", "不便", "辛苦", "久等", "担心", "体谅", "心情", "添麻烦", "扫兴", "过意不去",
-           "闹心", "糟心", "委屈", "太正常了", "这很正常", "换作是我", "换谁都")  # not 放心 or 不用担心: they reassure
 HANDLING = ("blame", "pressure", "rhetorical", "stall")  # how a case is handled: cost points where a rubric says so
 
 
@@ -81,7 +78,10 @@ class Context:
         self.product_question = self.product is not None and any(i.id.startswith("product_") for i in self.intents)
         self.sentences = sentences(self.text)
         self.lexicon = scan(self.text, (*HANDLING, "banned", "extreme", "slang"))
-        self.stalls = any(h.kind == "stall" for h in self.lexicon)  # "尽快…请耐心等待": shared words answer nothing
+        stalling = [h for h in self.lexicon if h.kind == "stall"]  # "尽快…请耐心等待": shared words answer nothing
+        self.stalls = bool(stalling)
+        # the text with its stalling blanked out: "正在核实中" names no step of a solution
+        self.unstalled = reduce(lambda t, h: t[: h.start] + " " * (h.end - h.start) + t[h.end:], stalling, self.text)
         self.typos = find_typos(self.text)
         # facts are read through typos (包由 still states 包邮); the typos themselves cost marks elsewhere
         self.fixed = self.text
@@ -158,9 +158,8 @@ def _score(check: Check, ctx: Context, result: CheckResult) -> None:
             lines = [c.line for c in ctx.steps.values() if c.status == "ok" and c.line is not None]
             result.score = 1.0 if lines == sorted(lines) else 0.0
         case "contains_any":  # a phrase inside stalling ("正在核实中，请耐心等待") is no step
-            said = "".join(" " if any(h.kind == "stall" and h.start <= i < h.end for h in ctx.lexicon) else ch
-                           for i, ch in enumerate(text)) if ctx.stalls else text
-            hits = [p for p in check.phrases if normalize(p) in said] + [m.group(0) for p in check.patterns if (m := re.search(p, said))]
+            hits = [p for p in check.phrases if normalize(p) in ctx.unstalled]
+            hits += [m.group(0) for p in check.patterns if (m := re.search(p, ctx.unstalled))]
             if not hits and check.or_product and len(found := product_specifics(ctx) or ctx.from_documents) >= check.or_product:
                 hits = found[:5]
             if not hits and check.or_product:
@@ -188,11 +187,11 @@ def _score(check: Check, ctx: Context, result: CheckResult) -> None:
                        for c in ctx.claims if c.key in check.claims]
             result.score, result.faults = (0.0 if faults else 1.0), faults
         case "politeness":
-            count = sum(text.count(m) for m in POLITE)
-            result.score = min(1.0, count / max(1, check.min or 1))
-            result.evidence = [m for m in POLITE if m in text]
+            polite = courtesy_words("polite")
+            result.score = min(1.0, sum(text.count(m) for m in polite) / max(1, check.min or 1))
+            result.evidence = [m for m in polite if m in text]
         case "empathy":
-            hits = [m for m in EMPATHY if m in re.sub(r"(?:不用|别|不必|无需)担心", "", text)]
+            hits = [m for m in courtesy_words("empathy") if m in re.sub(r"(?:不用|别|不必|无需)担心", "", text)]
             result.score, result.evidence = (1.0 if hits else 0.0), hits
         case "policy":
             result.faults = [Fault(kind="policy", quote=v.quote, start=v.start, end=v.end, message=v.message)
@@ -350,7 +349,8 @@ def score_criterion(criterion: Criterion, ctx: Context) -> CriterionScore:
     advice = [r.advice for r in counted if r.score < 1.0 and r.advice]
     return CriterionScore(
         id=criterion.id, name=criterion.name, level=level, levels=len(criterion.levels),
-        points=criterion.levels[level].points, max_points=criterion.weight, evidence=[e for r in counted for e in r.evidence][:5],
+        points=criterion.levels[level].points, max_points=criterion.weight,
+        evidence=[e for r in counted for e in r.evidence][:5],
         feedback=feedback(criterion, level, advice, faults), cites=str(criterion.cites), faults=faults, capped=capped,
     )
 

@@ -8,7 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from aigc_cs.paths import corpus_yaml
+from aigc_cs.errors import UserError
+from aigc_cs.paths import corpus_dir, corpus_yaml
 from aigc_cs.text import cuts_a_word, normalize
 
 TermKind = Literal["banned", "extreme", "slang", "blame", "pressure", "rhetorical", "stall"]
@@ -100,6 +101,14 @@ class Hit(BaseModel):
 def lexicon_data() -> dict:
     """corpus/phrasebook/lexicon.yaml, read once: word lists, synonyms and domain terms."""
     return corpus_yaml(LEXICON_FILE) or {}
+
+
+def courtesy_words(kind: str) -> list[str]:
+    """The `courtesy` word list `kind` (polite, empathy) of lexicon.yaml that the rules scorer counts."""
+    words = (lexicon_data().get("courtesy") or {}).get(kind)
+    if not isinstance(words, list) or not words:
+        raise UserError(f"{corpus_dir() / LEXICON_FILE}：courtesy 下要有 polite 和 empathy 两个词表（字符串列表）")
+    return [str(w) for w in words]
 
 
 @cache

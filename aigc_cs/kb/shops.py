@@ -163,8 +163,8 @@ def _head_noun(part: str) -> str:
 
 def derived_aliases(name: str) -> list[str]:
     """Names a customer uses for a product the file gives no aliases for: the name without its bracketed
-    specs ("明前龙井（250克罐装）" → "明前龙井") and without its packaging word ("耐热玻璃保鲜盒", "四件套"), its parts ("福鼎白茶·白牡丹" → "白牡丹") and the category
-    word at the end of each part ("龙井", "白茶")."""
+    specs ("明前龙井（250克罐装）" → "明前龙井") and without its packaging word ("耐热玻璃保鲜盒", "四件套"), its
+    parts ("福鼎白茶·白牡丹" → "白牡丹") and the category word at the end of each part ("龙井", "白茶")."""
     base = re.sub(r"\d+(?:\.\d+)?\s*(?:克|g|ml|毫升|斤|kg|片|包|袋)\b", "", _SPEC.sub("", name)).strip()
     parts = [p for p in re.split(r"[·・\s/|｜]+", base) if len(p) >= 2]
     out = [base] if base and base != name else []

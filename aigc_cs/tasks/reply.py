@@ -77,11 +77,10 @@ def _policy_citation(intent: Intent, shop: Shop, ctx: Context, message: str) -> 
 
 
 def _details(intents: list[Intent], citations: dict[str, Citation], message: str, shop: Shop, ctx: Context,
-             said: str) -> dict[str, str]:
+             said: str, named: Product | None) -> dict[str, str]:
     """For each answered intent, up to two sentences of its own sections that take up the customer's words (none about
     a product the customer did not ask about), and for a quality complaint the named product's own warranty line."""
     out: dict[str, str] = {}
-    named = mentioned(message, shop)
     others = [name for p in shop.products if p != named for name in p.names() if name not in message]
 
     def off_topic(sentence: str) -> bool:
@@ -242,7 +241,7 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
             )
 
         base = draft()
-        extras = _details(intents, by_intent, message, shop, ctx, base)
+        extras = _details(intents, by_intent, message, shop, ctx, base, product)
         if not extras:
             return ReplyDraft(text=base)
         for a in answers:
