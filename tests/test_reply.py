@@ -277,3 +277,19 @@ def test_a_short_sentence_giving_the_rule_again_is_no_detail():
     said = "本店满59元包邮，不满的话运费在下单页会显示。"
     assert _repeats("单笔订单实付满59元包邮（中通）。", said)
     assert not _repeats("不满59元的订单运费6元。", said)
+
+
+def test_each_question_of_a_message_gets_its_own_detail(cli_own, tmp_path):
+    """发啥快递 / 能发顺丰不 / 到上海几天: one sentence of the shipping section for each question, not two for the first."""
+    shop = tmp_path / "owner-style"
+    shutil.copytree(FIXTURES / "shops" / "owner-style", shop)
+    policy = shop / "policy.md"
+    policy.write_text(policy.read_text(encoding="utf-8").replace(
+        "付款后72小时内发货，满59元包邮。",
+        "付款后72小时内发货，满59元包邮。\n\n## 快递和到货时间\n\n- 默认发中通快递，从杭州仓库发出。\n"
+        "- 江浙沪一般1-2天到，其他省份一般2-4天。\n- 想发顺丰的，拍下后找客服补10元差价。\n"
+        "- 发货后单号会同步到订单里，物流有问题可以随时找客服。\n"), encoding="utf-8")
+    assert cli_own("ingest", str(shop)).code == 0
+    out = reply_json(cli_own, "发啥快递啊 能发顺丰不 加钱也行 到上海几天", "owner-style")
+    assert "delivery_time" in out["intents"]
+    assert "中通" in out["text"] and "补10元差价" in out["text"] and "1-2天" in out["text"], out["text"]

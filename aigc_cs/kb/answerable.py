@@ -115,8 +115,10 @@ def _repeats(sentence: str, said: str, share: float = 0.5) -> bool:
     the reply already gave (单笔订单实付满59元包邮 after 满59元包邮): it would say the same thing twice."""
     pairs = _bigrams(sentence)
     numbers = set(_NUMBER.findall(sentence))
-    restated = bool(numbers) and numbers <= set(_NUMBER.findall(said)) and len(_bigrams(sentence)) < SHORT_RULE
-    return not pairs or restated or len(pairs & _bigrams(said)) / len(pairs) >= share
+    known = set(_NUMBER.findall(said))
+    restated = bool(numbers) and numbers <= known and len(_bigrams(sentence)) < SHORT_RULE
+    news = bool(numbers - known)  # 不满59元的，运费6元 after 满59元包邮，不满的话运费在下单页会显示: 6元 is new
+    return not pairs or restated or (not news and len(pairs & _bigrams(said)) / len(pairs) >= share)
 
 
 def detail(message: str, shop: str, chunks: list[Chunk], allow: Callable[[Chunk], bool], said: str,

@@ -5,7 +5,7 @@ import re
 from pydantic import BaseModel, Field
 
 from aigc_cs.kb.answerable import Found, detail, nearest, ranked
-from aigc_cs.kb.intents import SMALLTALK, Intent, after_sale, detect, smalltalk_kind, thresholds
+from aigc_cs.kb.intents import SMALLTALK, Intent, after_sale, clauses, detect, smalltalk_kind, thresholds
 from aigc_cs.kb.models import SHOP_DOC_TYPES, Citation, Passage, Product, Shop
 from aigc_cs.kb.products import mentioned
 from aigc_cs.kb.sizing import size_advice
@@ -29,6 +29,7 @@ APPAREL = {"女装", "男装", "童装", "服饰", "服装", "鞋靴", "内衣"}
 WORRIES = ("quality", "packaging")  # doubt kinds whose word a reply names back ("您担心缩水，这很正常")
 WARRANTY = re.compile(r"保修|质保|保固|换新|包换|免费换")  # a product's own promise for a quality problem
 SIZE_CHARS = 260  # a size chart is read whole, not cut after its first line
+DETAILS = 3  # further sentences per answered intent: two for one question, one more for a message of several
 
 
 class ReplyInput(BaseModel):
@@ -100,13 +101,17 @@ def _details(intents: list[Intent], citations: dict[str, Citation], message: str
         def allow(chunk, cite=cite, headings=headings) -> bool:
             return chunk.source == cite.source and ("" in headings or bool(headings & set(chunk.section.split(" > "))))
 
-        for _ in range(2):
-            found = detail(message, shop.info.id, ctx.index.chunks(), allow, said, thresholds().detail, off_topic)
+        added = 0
+        for query in [message, *clauses(message)]:  # the whole message twice, then each of its questions, if several
+            found = detail(query, shop.info.id, ctx.index.chunks(), allow, said, thresholds().detail, off_topic)
             if found is None or any(found.sentence in f for f in out.values()) \
                     or (found.chunk.source == shop.policy_source and not _agrees_with_facts(found.sentence, shop)):
-                break
+                continue
             out[intent.id] = out.get(intent.id, "") + found.sentence
             said += found.sentence
+            added += 1
+            if added >= DETAILS:
+                break
     if named and "quality_issue" in citations:  # the product's own warranty (涂层1年内起皮免费换新) beside the policy
         warranty = next((f.sentence for f in ranked(message, shop.info.id, ctx.index.chunks(),
                                                     lambda c: c.source == named.source)
