@@ -712,6 +712,15 @@ def test_a_broken_particle_slip_list_gets_one_line_naming_the_file(cli, monkeypa
     ("所以经过检查没有问题", None),  # 以经 across 所以 + 经过
     ("从新疆发货大概四天", None),  # 从新 across 从 + 新疆
     ("她收获了很多好评", None),
+    ("耳机盒里配了数据线，冲电器需要另外购买。", "冲电"),  # 电器 is cut, but only on one side
+    ("请安照流程提交申请。", "安照"),  # jieba reads 请安, a word on the left only
+    ("请放在阴凉干燥处。", None),  # 凉干 across 阴凉 + 干燥
+    ("明天上午在联系您。", "在联系"),
+    ("下午在给您发货前会再确认一次。", None),  # 在…前: a time clause
+    ("我们再仓库核对了称重记录。", "再仓库"),
+    ("请先把睡袋慢慢的展开。", "慢慢的"),
+    ("感谢您认真的解答。", None),  # 认真的解答: a noun phrase
+    ("这两天风大，帐篷一定要搭的稳一些。", "搭的"),
 ])
 def test_a_well_known_misspelling_is_flagged_where_it_cuts_no_word(text, quote):
     from aigc_cs.guard.typos import find_typos

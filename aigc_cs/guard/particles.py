@@ -2,8 +2,8 @@
 everywhere: 在 for 再 ("有需要在找我", "在次感谢"), 再 for 在 ("现再", "再线"), 的 for 得 ("记的", "考虑的怎么样"); each is
 a curated context (corpus/phrasebook/lexicon.yaml, `particle_slips`) in which only one of the pair is right; the course
 names 在/再 as the slip to check before sending. And the well-known misspellings (`misspellings`: 以经, 按装, 资询),
-whose slipped character is too common (以) or which jieba reads as words of its own: each counts where it does not
-cut through a word of the sentence (所以经过 holds 以经 but says 所以 经过)."""
+whose slipped character is too common (以) or which jieba reads as words of its own: each counts unless it cuts
+through words of the sentence on both sides (所以经过 holds 以经 but says 所以 经过)."""
 
 import re
 from functools import cache
@@ -57,16 +57,18 @@ def _misspellings() -> dict[str, str]:
 
 
 def _misspelt(text: str) -> list[Slipped]:
-    """The well-known misspellings of `text` that do not cut through a common word of it (期是 is none)."""
+    """The well-known misspellings of `text` that do not cut through common words on both sides (所以经过 holds 以经
+    but says 所以 经过; 冲电器 and 请安照 are slips although 电器 and 请安 are words)."""
     from aigc_cs.text import word_spans
 
     found = [(m.start(), m.end(), right) for wrong, right in _misspellings().items()
              for m in re.finditer(re.escape(wrong), text)]
     if not found:
         return []
-    words = [(s, e) for s, e in word_spans(text) if word_frequency(text[s:e]) >= TAIL_FREQUENCY]
+    spans = word_spans(text)
     return [Slipped(quote=text[a:b], suggestion=right, start=a, end=b) for a, b, right in found
-            if not any(s < a < e or s < b < e for s, e in words)]
+            if not (any(s < a < e for s, e in spans) and any(s < b < e for s, e in spans))
+            and not any(s <= a and b <= e and (s, e) != (a, b) for s, e in spans)]
 
 
 def particle_slips(text: str) -> list[Slipped]:
