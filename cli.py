@@ -190,10 +190,10 @@ def check(
     shop: ShopOpt,
     as_json: JsonOpt = False,
 ) -> None:
-    """检查话术里的政策说法是否与店铺事实一致，并找出禁用语、极限词、网络流行语。发现问题时退出码为 1。"""
+    """检查话术里的政策说法是否与店铺事实一致，并找出禁用语、极限词、网络流行语和推卸、施压、反问的说法。发现问题时退出码为 1。"""
     from aigc_cs.errors import UserError
     from aigc_cs.guard.check import check_text
-    from aigc_cs.guard.lexicon import scan
+    from aigc_cs.guard.lexicon import CHECK_KINDS, scan
     from aigc_cs.inputs import MAX_TEXT_CHARS, read_text_arg
 
     text = read_text_arg(text, "话术", MAX_TEXT_CHARS)
@@ -201,7 +201,7 @@ def check(
         raise UserError("要检查的话术是空的，请提供文字、@文件路径，或用 - 从标准输入读入")
     ctx = context()
     report = check_text(text, ctx.shop(shop))
-    hits = scan(text)
+    hits = scan(text, CHECK_KINDS)
     if as_json:
         print_json({**report.model_dump(), "ok": report.ok and not hits, "lexicon": [h.model_dump() for h in hits]})
     else:
@@ -213,7 +213,7 @@ def check(
         for h in hits:
             out.print(f"[red]✗ 用语：[/red]{h.message()}")
         if report.ok and not hits:
-            out.print(f"[green]✓ 与店铺 {shop} 的政策一致，未发现禁用语、极限词或网络流行语。[/green]")
+            out.print(f"[green]✓ 与店铺 {shop} 的政策一致，未发现禁用语、极限词、网络流行语或推卸、施压、反问的说法。[/green]")
     if not report.ok or hits:
         raise typer.Exit(1)
 

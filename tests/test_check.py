@@ -68,3 +68,25 @@ def test_conditions_on_returns_are_no_policy_error(cli, text):
 def test_the_same_paraphrase_with_the_shops_own_numbers_passes(cli):
     result = cli("check", "签收7天内不合适都可以退，质量问题的话邮费都不用您出", "--shop", "demo-fashion")
     assert result.code == 0 and "政策不符" not in result.stdout
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("今天不下单明天就涨价，到时候别后悔。", "pressure"),
+    ("现在不买以后肯定后悔。", "pressure"),
+    ("包裹压坏了是快递的问题，跟我们没关系。", "blame"),
+    ("您的验光单拍得这么模糊，让我怎么看？", "rhetorical"),
+    ("您不付款的话，我就直接关单了，后果自负。", "banned"),
+])
+def test_blaming_pressing_and_rhetorical_phrases_are_reported(cli, text, kind):
+    result = cli("check", text, "--shop", "demo-fashion", "--json")
+    assert result.code == 1, result.output
+    assert kind in {h["kind"] for h in json.loads(result.stdout)["lexicon"]}
+
+
+@pytest.mark.parametrize("text", [
+    "您好，您的订单还没有支付，系统会在30分钟后自动关闭，需要的话请尽快付款。",
+    "包裹在运输中被压坏，虽然是快递的原因，但这件事由我们来负责处理。",
+])
+def test_a_polite_reminder_and_a_shop_that_takes_it_on_pass(cli, text):
+    result = cli("check", text, "--shop", "demo-fashion", "--json")
+    assert json.loads(result.stdout)["lexicon"] == [], result.stdout

@@ -55,11 +55,13 @@ class LanguageReport(BaseModel):
 
 
 def findings(text: str) -> list[Finding]:
-    """Everything the language checks of the grader flag in `text`: 禁用语, 极限词, 网络用语, homophone typos."""
-    from aigc_cs.guard.lexicon import scan
+    """Everything `aigc-cs check` flags in `text`: 禁用语 (with blaming, pressing and rhetorical phrases, which the
+    planted sets count as banned), 极限词, 网络用语, homophone typos."""
+    from aigc_cs.guard.lexicon import CHECK_KINDS, LANGUAGE_KINDS, scan
     from aigc_cs.guard.typos import find_typos
 
-    found = [Finding(kind=h.kind, quote=h.quote, start=h.start, end=h.end) for h in scan(text)]
+    found = [Finding(kind=h.kind if h.kind in LANGUAGE_KINDS else "banned", quote=h.quote, start=h.start, end=h.end)
+             for h in scan(text, CHECK_KINDS)]
     return found + [Finding(kind="typo", quote=t.quote, start=t.start, end=t.end) for t in find_typos(text)]
 
 

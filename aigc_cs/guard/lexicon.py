@@ -16,6 +16,8 @@ TermKind = Literal["banned", "extreme", "slang", "blame", "pressure", "rhetorica
 KIND_NAMES: dict[str, str] = {"banned": "禁用语", "extreme": "极限词", "slang": "网络流行语", "blame": "推卸责任",
                               "pressure": "催单施压", "rhetorical": "反问质疑", "stall": "拖延敷衍"}
 LANGUAGE_KINDS = ("banned", "extreme", "slang")  # the word lists of 用语规范; the others judge how a case is handled
+# what `check` reports: the word lists, and the handling faults a phrase shows by itself (stalling depends on what follows)
+CHECK_KINDS = (*LANGUAGE_KINDS, "blame", "pressure", "rhetorical")
 LEXICON_FILE = "phrasebook/lexicon.yaml"
 
 
