@@ -239,10 +239,18 @@ def test_where_ones_own_application_stands_is_checked_not_answered_with_the_rule
 
 
 @pytest.mark.parametrize(("message", "named"), [("保湿面霜什么成分 是哪产的", "产地"),
-                                                ("评价写错了 想改一下评价咋弄", "修改评价")])
+                                                ("评价写错了 想改一下评价咋弄", "修改评价"),
+                                                ("拍了两单 能合并一起发吗", "合并发货"),
+                                                ("能开专票吗 公司报销要用", "增值税专用发票")])
 def test_a_specific_the_shop_never_wrote_down_is_checked_and_named_plainly(cli, message, named):
     out = reply_json(cli, message, "demo-beauty")
     assert out["answered"] is False and f"“{named}”，店铺资料里没有写明" in out["text"]
+
+
+def test_paying_by_huabei_is_no_question_about_payment(cli):
+    """我花呗付的 says how the customer paid; the refund rule (原路退回) answers it."""
+    out = reply_json(cli, "钱退到哪 我花呗付的", "demo-beauty")
+    assert out["answered"] is True and "refund_time" in out["intents"], out
 
 
 def test_no_order_invitation_beside_a_change_of_address(cli):
