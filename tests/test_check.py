@@ -90,3 +90,20 @@ def test_blaming_pressing_and_rhetorical_phrases_are_reported(cli, text, kind):
 def test_a_polite_reminder_and_a_shop_that_takes_it_on_pass(cli, text):
     result = cli("check", text, "--shop", "demo-fashion", "--json")
     assert json.loads(result.stdout)["lexicon"] == [], result.stdout
+
+
+def test_a_products_own_case_is_no_contradiction_but_the_general_rule_is(cli_own, tmp_path):
+    """A product file may set its own case (刻了字不支持无理由退换); said word for word it agrees with the shop."""
+    import shutil
+
+    from aigc_cs.paths import corpus_dir
+
+    shop = tmp_path / "demo-fashion"
+    shutil.copytree(corpus_dir() / "shops" / "demo-fashion", shop)
+    (shop / "products" / "engraved-tee.md").write_text(
+        "# 定制刻字T恤\n\n- 材质：纯棉\n- 定制说明：刻了字不支持无理由退换，刻字要多等1天发货。\n", encoding="utf-8")
+    assert cli_own("ingest", str(shop)).code == 0
+    own = json.loads(cli_own("check", "刻了字不支持无理由退换，刻字要多等1天发货。", "--shop", "demo-fashion", "--json").stdout)
+    assert own["violations"] == [], own["violations"]
+    general = json.loads(cli_own("check", "本店的衣服不支持无理由退换。", "--shop", "demo-fashion", "--json").stdout)
+    assert [v["key"] for v in general["violations"]] == ["no_reason_return_days"]

@@ -1,5 +1,7 @@
 """Compare the policy claims of a text with one shop's facts."""
 
+import re
+
 from pydantic import BaseModel
 
 from aigc_cs.guard.claims import Claim, extract
@@ -117,9 +119,26 @@ def check_text(text: str, shop: Shop, by_meaning: bool = True) -> GuardReport:
             message=f"“{c.quote}”与店铺政策不符：本店{describe(c.key, shop.facts)}（来源：{shop.policy_source}）",
         )
         for c in claims
-        if _contradicts(c, shop.facts)
+        if _contradicts(c, shop.facts) and not _product_case(c, text, shop)
     ]
     return GuardReport(shop=shop.info.id, claims=claims, violations=violations)
+
+
+_CLAUSE = re.compile(r"[^，,。！？!?；;\n]+")
+_SPACE = re.compile(r"\s+")
+
+
+def _product_case(claim: Claim, text: str, shop: Shop) -> bool:
+    """The claim stands in a clause that one of the shop's product files says word for word, with more in it than
+    the claim (刻了字不支持无理由退换, 刻字要多等1天发货): the product's own case, not a rule against the shop's facts."""
+    from aigc_cs.text import normalize
+
+    said = normalize(text)
+    clause = next((m.group(0) for m in _CLAUSE.finditer(said) if m.start() <= claim.start < m.end()), "")
+    clause = _SPACE.sub("", clause)
+    if len(clause) - len(_SPACE.sub("", claim.quote)) < 2:
+        return False
+    return any(clause in _SPACE.sub("", normalize(p.text)) for p in shop.products)
 
 
 def check_in_context(text: str, shop: Shop, context: str) -> GuardReport:

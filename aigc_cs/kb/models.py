@@ -81,6 +81,7 @@ class Product(BaseModel):
     sections: dict[str, ProductSection] = Field(
         default_factory=dict, description="keyed by material/size/suitable/selling/care/related"
     )
+    text: str = Field(default="", description="the file's body: its own cases too (刻了字不支持无理由退换)")
 
     def names(self) -> list[str]:
         return [self.name, *self.aliases]

@@ -9,7 +9,7 @@ from aigc_cs.errors import UserError
 from aigc_cs.kb.loaders import load
 from aigc_cs.kb.models import PolicyFacts, Product, ProductSection, Shop, ShopInfo
 
-SHOP_READER = "shop-reader-3"  # bump when reading a folder changes (aliases, sections): saved shops are read again
+SHOP_READER = "shop-reader-4"  # bump when reading a folder changes (aliases, sections, product text): saved shops are read again
 POLICY_FILE = "policy.md"
 PRODUCTS_DIR = "products"
 # H2 headings of a product file, matched by keyword so that a dropped-in shop may word them its own way.
@@ -213,7 +213,8 @@ def read_product(path: Path, source: str, max_bytes: int) -> Product:
     names = [str(a) for a in aliases]
     known = {n.lower() for n in [name, *names]}
     names += [a for a in derived_aliases(name) if a.lower() not in known]
-    return Product(name=name, aliases=names, price_yuan=price, source=source, sections=_sections(loaded.text))
+    return Product(name=name, aliases=names, price_yuan=price, source=source, sections=_sections(loaded.text),
+                   text=loaded.text)
 
 
 def read_shop(folder: Path, source_root: Path, max_bytes: int, shop_id: str | None = None) -> tuple[Shop, list[str]]:
