@@ -75,9 +75,10 @@ _SHIP_SAME_DAY = re.compile(r"当天(?:就|即)?(?:能|会|可以)?发(?:货|出
 _FREE_THRESHOLD = re.compile(rf"满\s*({N})\s*(?:元|块)?\s*(?:就|即|可|即可|才|都)?\s*(?:能|可以)?\s*包邮")
 _FREE_ALL = re.compile(r"(?:全场|全店|所有商品|全部商品|一律|无门槛|任意金额|不限金额|每单都|都)\s*(?:都|均)?\s*包邮")
 _FREE_NEG = re.compile(r"(?<!包)(?:不包邮|不能包邮|没有包邮|不支持包邮|无法包邮|不提供包邮)")
-_BARGAIN = re.compile(rf"(?:便宜|少收|让利|让|降价|降|抹|优惠)\s*(?:了|给|您|你)*\s*({N})\s*(?:元|块)")
+_EACH = r"(?:每\s*[袋件个瓶盒罐份单套支条双])?"  # 给您每袋便宜20
+_BARGAIN = re.compile(rf"(?:便宜|少收|让利|让|降价|降|抹|优惠)\s*(?:了|给|您|你)*\s*({N})\s*(?:元|块|(?=[，。！~～,!\s]|$))")
 _BARGAIN_ANY = re.compile(
-    r"(?:可以|能|给您|给你|帮您|帮你)\s*(?:再)?\s*(?:便宜|少收|让|打个?折|优惠)(?!券)|打\s*个?\s*[\d一二三四五六七八九]\s*折"
+    rf"(?:可以|能|给您|给你|帮您|帮你)\s*(?:再)?\s*{_EACH}\s*(?:便宜|少收|让|打个?折|优惠)(?!券)|打\s*个?\s*[\d一二三四五六七八九]\s*折"
 )
 # refund time: working days anywhere in a refund sentence; plain days only when tied to the money arriving
 _REFUND = re.compile(rf"{_RANGE}\s*(?:个)?\s*(?:工作日\s*(?:内|以内|之内)?|(?:天|日)\s*(?:内|以内|之内)?\s*(?:就|即可|会|能|可)?\s*(?:到账|退回|原路|退到|返还))")

@@ -9,15 +9,20 @@ from pydantic import BaseModel
 
 from aigc_cs.text import normalize
 
-PrivateKind = Literal["phone", "id_card", "order", "address"]
-KIND_NAMES: dict[str, str] = {"phone": "手机号", "id_card": "身份证号", "order": "订单号或快递单号", "address": "详细地址"}
+PrivateKind = Literal["phone", "id_card", "order", "address", "name"]
+KIND_NAMES: dict[str, str] = {"phone": "手机号", "id_card": "身份证号", "order": "订单号或快递单号", "address": "详细地址",
+                              "name": "收货人姓名"}
 _CJK = r"[\u4e00-\u9fff]"
 # checked in this order: a span taken by one kind is not matched again by a later one
 _PATTERNS: list[tuple[PrivateKind, re.Pattern[str]]] = [
     ("id_card", re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])")),
     ("phone", re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)")),
     ("order", re.compile(r"(?:订单编号|订单号|订单|运单号|快递单号|物流单号|单号)\s*(?:是|为)?\s*[:：#]?\s*"
-                         r"[A-Za-z]{0,4}\d[0-9A-Za-z-]{5,}|(?<![0-9A-Za-z])[A-Za-z]{0,4}\d{10,}(?![0-9A-Za-z])")),
+                         r"[A-Za-z]{0,4}\d[0-9A-Za-z-]{5,}|(?<![0-9A-Za-z])[A-Za-z]{0,4}\d{10,}(?![0-9A-Za-z])"
+                         r"|(?:订单|单号|手机|电话|号码)?尾号\s*(?:是|为)?\s*[:：]?\s*\d{3,6}(?!\d)")),
+    # a recipient's name told back in public, whole or masked (收货人张**, 收件人：李明)
+    ("name", re.compile(rf"(?:收货人|收件人|签收人)\s*(?:是|为)?\s*[:：]?\s*(?!信息|姓名|名字|地址|电话|手机|本人|那边|这边|一栏|填写|写错|签收)"
+                        rf"{_CJK}(?:[*＊xX×]{{1,3}}|{_CJK}{{1,2}}(?=[，,。；;）)\s]|$))")),
     ("address", re.compile(rf"{_CJK}{{1,12}}(?:路|街|大道|巷|弄|胡同)\s*\d+\s*号(?:{_CJK}{{0,4}}\d+\s*(?:室|楼|单元|栋|幢|号楼))*"
                            rf"|{_CJK}{{2,12}}(?:小区|公寓|花园|大厦|新村|家园)\s*\d+\s*(?:栋|幢|号楼|单元|号)[0-9\-\s单元室楼号]*"
                            r"|\d+\s*(?:栋|幢|号楼)\s*\d+\s*单元\s*\d+\s*(?:室|号)?"

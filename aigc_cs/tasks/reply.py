@@ -30,6 +30,7 @@ WORRIES = ("quality", "packaging")  # doubt kinds whose word a reply names back 
 WARRANTY = re.compile(r"保修|质保|保固|换新|包换|免费换")  # a product's own promise for a quality problem
 SIZE_CHARS = 260  # a size chart is read whole, not cut after its first line
 DETAILS = 3  # further sentences per answered intent: two for one question, one more for a message of several
+ASKS = re.compile(r"[吗么呢？?]|[不没]$|啥|什么|多少|几|怎么|咋|哪|能不能|可不可以|是不是|有没有|多久|多长")
 
 
 class ReplyInput(BaseModel):
@@ -102,7 +103,8 @@ def _details(intents: list[Intent], citations: dict[str, Citation], message: str
             return chunk.source == cite.source and ("" in headings or bool(headings & set(chunk.section.split(" > "))))
 
         added = 0
-        for query in [message, *clauses(message)]:  # the whole message twice, then each of its questions, if several
+        asked = [c for c in clauses(message)[1:] if ASKS.search(c)]  # 到杭州几天, not 加钱也行 or 我有点急
+        for query in [message, message, *asked]:  # the whole message twice, then each of its questions, if several
             found = detail(query, shop.info.id, ctx.index.chunks(), allow, said, thresholds().detail, off_topic)
             if found is None or any(found.sentence in f for f in out.values()) \
                     or (found.chunk.source == shop.policy_source and not _agrees_with_facts(found.sentence, shop)):
