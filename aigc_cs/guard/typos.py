@@ -238,8 +238,9 @@ def _replacements(written: str, i: int) -> tuple[str, ...]:
     confusions (优惠卷 → 优惠券)."""
     char, blank = written[i], written[:i] + "_" + written[i + 1:]
     sounds = frozenset() if word_frequency(written) > 0 else homophones(char) | _index().get((i, blank), frozenset())
-    words = (written[:i] + right + written[i + 1:] for right in sounds | _confusions().get(char, frozenset()))
-    return tuple(w for w in words if w in vocabulary() or word_frequency(w) >= settings().candidate_frequency)
+    head, tail, domain, least = written[:i], written[i + 1:], vocabulary(), settings().candidate_frequency
+    words = (head + right + tail for right in sounds | _confusions().get(char, frozenset()))
+    return tuple(w for w in words if w in domain or word_frequency(w) >= least)
 
 
 def _known_pieces(clause: str) -> list[list[tuple[int, int]]]:
