@@ -80,6 +80,10 @@ def test_the_same_paraphrase_with_the_shops_own_numbers_passes(cli):
     ("价格已经是这样了，爱要不要。", "banned"),
     ("溪岚是驰名商标，品质方面您可以放心。", "extreme"),
     ("您刚入坑台钓的话，4.5米28调比较好上手。", "slang"),
+    ("这个是因为快递在运输过程中暴力分拣造成的。", "blame"),
+    ("我们发货的时候都是检查过完好无损的。", "blame"),
+    ("受潮一般是自己没放好。", "blame"),
+    ("担心的话可以不买。", "banned"),
 ])
 def test_blaming_pressing_rhetorical_rude_extreme_and_slang_wording_is_reported(cli, text, kind):
     result = cli("check", text, "--shop", "demo-fashion", "--json")
@@ -90,6 +94,8 @@ def test_blaming_pressing_rhetorical_rude_extreme_and_slang_wording_is_reported(
 @pytest.mark.parametrize("text", [
     "您好，您的订单还没有支付，系统会在30分钟后自动关闭，需要的话请尽快付款。",
     "包裹在运输中被压坏，虽然是快递的原因，但这件事由我们来负责处理。",
+    "锅把手松动不是您的问题，属于质量问题，非常抱歉。",
+    "担心尺码的话，可以先量一下常穿的裤子再下单。",
 ])
 def test_a_polite_reminder_and_a_shop_that_takes_it_on_pass(cli, text):
     result = cli("check", text, "--shop", "demo-fashion", "--json")

@@ -95,6 +95,21 @@ def test_a_blanket_claim_about_return_shipping_is_checked_for_both_cases(cli):
     assert cli("check", "质量问题退货的运费都由本店承担。", "--shop", "demo-fashion").code == 0
 
 
+def test_a_missing_item_makes_the_shops_payment_of_shipping_no_error(cli):
+    """少了一个盒子 is the shop's mistake: "运费都是我们出" then agrees with the quality-problem rule."""
+    assert cli("check", "少了一个盒子，给您补寄，运费都是我们出。", "--shop", "demo-fashion").code == 0
+    assert cli("check", "不想要了可以退，运费都是我们出。", "--shop", "demo-fashion").code == 1
+
+
+def test_each_time_of_a_sentence_is_compared_with_its_own_passage(tea_cli):
+    """Two details in one sentence: the 22点 of the service hours is checked, the 3天 of delivery is left alone
+    (the nearest passage of the whole sentence would have been the one about service hours)."""
+    _, faults = accuracy(tea_cli, "客服每天9点到22点在线，快递一般3天能到。", "顾客问：客服几点下班？")
+    assert not any("3天" in f for f in faults), faults
+    _, faults = accuracy(tea_cli, "客服每天9点到18点在线，快递一般3天能到。", "顾客问：客服几点下班？")
+    assert any("18点" in f for f in faults), faults
+
+
 def test_a_net_spelling_is_read_for_its_meaning_and_still_faulted_as_slang(cli):
     # demo-beauty gives no freight insurance: "木有运费险" (= 没有运费险) states the policy right, in slang
     result = cli("check", "木有运费险哦，不喜欢的话15天内可以退", "--shop", "demo-beauty")

@@ -85,26 +85,26 @@ def _measures(sentence: str) -> dict[str, set[float]]:
 
 
 def mismatches(text: str, documents: list[str], scenario: str = "", facts: set[float] | None = None) -> list[Fault]:
-    """Times of the answer that its nearest document sentence (most shared content) gives with the same unit but
-    another value, and that neither a document sentence, the scenario (the customer's own "下午5点") nor a policy
+    """Times of the answer (clause by clause) that the nearest document sentence (most shared content) gives with the
+    same unit but another value, and that neither a document sentence, the scenario (the customer's own "下午5点") nor a policy
     fact gives."""
     sources = [s for d in documents for s in _SENTENCE.findall(d) if _MEASURE.search(s)]
     known = {(u, v) for s in [*sources, scenario] for u, values in _measures(s).items() for v in values}
     known |= {(u, v) for u in ("天", "小时", "工作日", "分钟") for v in facts or set()}
     faults = []
-    for sentence in _SENTENCE.findall(text):
-        said = _measures(sentence)
+    for clause in (c for s in _SENTENCE.findall(text) for c in _CLAUSE.findall(s)):  # "刻字款72小时内发出，成都2-4天到"
+        said = _measures(clause)  # is two details, each with a document sentence of its own
         if not said or not sources:
             continue
-        nearest = max(sources, key=lambda s: len(pairs(s) & pairs(sentence)))
-        if len(pairs(nearest) & pairs(sentence) - set(_DIGITS.findall(sentence))) < 3:
+        nearest = max(sources, key=lambda s: len(pairs(s) & pairs(clause)))
+        if len(pairs(nearest) & pairs(clause) - set(_DIGITS.findall(clause))) < 3:
             continue  # no document sentence is about the same thing
         theirs = _measures(nearest)
         for unit, values in said.items():
             wrong = sorted(v for v in values if unit in theirs and v not in theirs[unit] and (unit, v) not in known)
             if wrong:
                 right = "、".join(f"{v:g}{unit}" for v in sorted(theirs[unit]))
-                faults.append(Fault(kind="policy", quote=sentence.strip(),
+                faults.append(Fault(kind="policy", quote=clause.strip(),
                                     message=f"“{wrong[0]:g}{unit}”与店铺资料不符：资料写的是{right}"))
     return faults
 
