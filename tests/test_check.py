@@ -84,6 +84,12 @@ def test_the_same_paraphrase_with_the_shops_own_numbers_passes(cli):
     ("我们发货的时候都是检查过完好无损的。", "blame"),
     ("受潮一般是自己没放好。", "blame"),
     ("担心的话可以不买。", "banned"),
+    ("您想多了，这点色差不影响使用。", "banned"),
+    ("这套练习册是教育部指定的，放心买。", "extreme"),
+    ("这个图案设计太有梗了。", "slang"),
+    ("别犹豫了，直接拍就行。", "pressure"),
+    ("退款申请这个都不会吗？", "rhetorical"),
+    ("应该是您那边网络不好，图片一直发不过来。", "blame"),
 ])
 def test_blaming_pressing_rhetorical_rude_extreme_and_slang_wording_is_reported(cli, text, kind):
     result = cli("check", text, "--shop", "demo-fashion", "--json")
@@ -96,6 +102,8 @@ def test_blaming_pressing_rhetorical_rude_extreme_and_slang_wording_is_reported(
     "包裹在运输中被压坏，虽然是快递的原因，但这件事由我们来负责处理。",
     "锅把手松动不是您的问题，属于质量问题，非常抱歉。",
     "担心尺码的话，可以先量一下常穿的裤子再下单。",
+    "订单支付失败了，麻烦您再试试。",
+    "我们不提供私下转账，请在平台订单里付款。",
 ])
 def test_a_polite_reminder_and_a_shop_that_takes_it_on_pass(cli, text):
     result = cli("check", text, "--shop", "demo-fashion", "--json")

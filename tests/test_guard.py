@@ -712,7 +712,8 @@ def test_a_broken_particle_slip_list_gets_one_line_naming_the_file(cli, monkeypa
     ("所以经过检查没有问题", None),  # 以经 across 所以 + 经过
     ("从新疆发货大概四天", None),  # 从新 across 从 + 新疆
     ("她收获了很多好评", None),
-    ("耳机盒里配了数据线，冲电器需要另外购买。", "冲电"),  # 电器 is cut, but only on one side
+    ("耳机盒里配了数据线，冲电器需要另外购买。", "冲电器"),  # 电器 is cut, but only on one side; the homophone check
+    # quotes the whole word (充电器, a word of three characters that jieba holds rarely)
     ("请安照流程提交申请。", "安照"),  # jieba reads 请安, a word on the left only
     ("请放在阴凉干燥处。", None),  # 凉干 across 阴凉 + 干燥
     ("明天上午在联系您。", "在联系"),

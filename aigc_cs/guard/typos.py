@@ -6,17 +6,19 @@ A noisy channel decides. A window of 2–4 characters of the text is a candidate
 - it is no word itself: not common in jieba's dictionary, not a word of the course and shop documents, not a curated
   domain term or known word (a real word is never a typo: 连接 beside 链接, 全棉 beside 全面);
 - one of its characters, swapped for a common character of the same or a near sound (tone-less pinyin, z/zh, n/l,
-  an/ang … folded) or for the right character of a curated confusion (券 written 卷), makes a real word: a common
-  jieba word or a domain word (the typical words of the documents and the curated domain terms);
+  an/ang … folded), for a look-alike (形近字: 侍 written for 持, as 五笔 and handwriting users do) or for the right
+  character of a curated confusion (券 written 卷), makes a real word: a common jieba word, a domain word (the typical
+  words of the documents and the curated domain terms) or a curated known word (a product word jieba lacks);
 - that character may be a slip at all: no numeral, no very common function word (有), none the writer uses again in
   the text (the topic: 绒 in 羽绒被 … 含绒量) and none that makes a dictionary word with its other neighbours;
 - it does not cut through a dictionary word of the sentence (收后 inside 签收后) nor lie in a name (客服小月,
-  【优享数码】, 欢迎光临衣见倾心女装).
+  【优享数码】, 欢迎光临衣见倾心女装, 我是墨屿文具的客服).
 
 It is flagged when the corrected clause is more probable than the written one by a margin, under jieba's unigram
 language model (the best segmentation, as jieba's DAG finds it) with the documents' words mixed in, after the
-channel's costs: a near sound costs more than the same sound, and a written character outside the common ones (an
-input method offers it late) costs more again. A domain word needs a smaller margin than a general one: the course
+channel's costs: a near sound or a look-alike costs more than the same sound, a written character outside the common
+ones (an input method offers it late) costs more again, and so does a pair beside a free function word (绳请 in
+蟹绳请不要: more often two words than one misspelt). A domain word needs a smaller margin than a general one: the course
 checks those words first. So 先在 (先 + 在, two common words) is no misspelt 现在, while 解绝 is 解决."""
 
 import contextlib
@@ -40,6 +42,8 @@ from aigc_cs.text import COURSE_WORDS, dictionary_size, normalize, word_frequenc
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _CLAUSE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]+")
 _NUMERALS = "零一二两三四五六七八九十百千万亿半几每"
+# the shop an agent introduces themself for (我是墨屿文具的客服): a name, no wording (lexicon.py names the others)
+_SHOP_INTRODUCED = re.compile(r"(?:我是|我们是)([\u4e00-\u9fff]{2,10}?)的(?:官方)?(?:客服|售后|店长)")
 WORDS_FORMAT = "typo-words-1"  # bump when the way `_document_words` counts or weighs changes
 
 
@@ -55,7 +59,8 @@ class Typo(BaseModel):
 
 class TypoSettings(BaseModel):
     common_frequency: int = 10  # a word jieba saw this often is a real word, never a typo
-    candidate_frequency: int = 20  # a word jieba saw this often can be the word that was meant
+    candidate_frequency: int = 20  # a word jieba saw this often can be the word that was meant …
+    long_candidate_frequency: int = 10  # … or this often, for a word of three characters or more
     min_length: int = 2
     max_length: int = 4
     sources: list[str] = []  # globs under corpus/ whose words are real words, the typical ones domain words
@@ -68,6 +73,9 @@ class TypoSettings(BaseModel):
     function_char_frequency: int = 200000  # a character this common alone (的, 是, 有) is never the mistyped one
     near_sound_cost: float = 2.0  # log-odds cost of a near sound (zan for zhang) over the same sound
     rare_char_cost: float = 3.0  # … and of a written character that is not common (an input method offers it late)
+    shape_cost: float = 2.0  # … of a look-alike (形近字) that does not sound alike
+    boundary_chars: str = ""  # free function words: a pair of one and the swapped character costs `boundary_cost`
+    boundary_cost: float = 3.0
     margin: float = 9.0  # the corrected clause must be this much more probable (natural log) than the written one …
     domain_margin: float = 6.0  # … or this much, when the meant word is a domain word (the words this course checks)
 
@@ -186,9 +194,9 @@ def _logprob(text: str) -> float:
 
 @cache
 def _index() -> dict[tuple[int, str], frozenset[str]]:
-    """(position, a domain word with that position blanked) → the characters that fill the blank."""
+    """(position, a domain or known word with that position blanked) → the characters that fill the blank."""
     index: dict[tuple[int, str], set[str]] = {}
-    for word in vocabulary():
+    for word in vocabulary() | _curated("known_words"):
         for i in range(len(word)):
             index.setdefault((i, word[:i] + "_" + word[i + 1:]), set()).add(word[i])
     return {key: frozenset(chars) for key, chars in index.items()}
@@ -204,19 +212,46 @@ def _confusions() -> dict[str, frozenset[str]]:
     return {char: frozenset(chars) for char, chars in rights.items()}
 
 
+@cache
+def _shapes() -> dict[str, frozenset[str]]:
+    """Character → the characters that look like it (形近字: 侍/待, 洒/酒), which a 五笔 or handwriting user writes for
+    one another whatever their sound (lexicon.yaml `typo_shapes`: groups of look-alikes)."""
+    alike: dict[str, set[str]] = {}
+    for group in lexicon_data().get("typo_shapes") or []:
+        for char in group:
+            alike.setdefault(char, set()).update(set(group) - {char})
+    return {char: frozenset(chars) for char, chars in alike.items()}
+
+
+def _sound_cost(char: str, meant: str, i: int) -> float | None:
+    """The cost of `char` sounding like meant[i] in `meant` (None: it does not): free when the main reading of `char`
+    (the one an input method offers it for) is that of meant[i] there, `near_sound_cost` for a near sound."""
+    sounds = word_sounds(meant)
+    main = readings(char)[0] if readings(char) else "?"
+    if len(sounds) != len(meant) or fold(main) != sounds[i]:
+        return None
+    return 0.0 if main in readings(meant[i]) else settings().near_sound_cost
+
+
 def _channel_cost(written: str, meant: str, i: int) -> float | None:
-    """The cost of writing written[i] for meant[i] (None: not a sound-alike nor a curated confusion)."""
+    """The cost of writing written[i] for meant[i] (None: neither a sound-alike, a look-alike nor a curated
+    confusion)."""
     conf = settings()
     char = written[i]
     rare = 0.0 if is_common(char) else conf.rare_char_cost
     if meant[i] in _confusions().get(char, ()):
         return rare
-    sounds = word_sounds(meant)
-    main = readings(char)[0] if readings(char) else "?"
-    if len(sounds) != len(meant) or fold(main) != sounds[i]:
-        return None
-    same = main in readings(meant[i])
-    return rare + (0.0 if same else conf.near_sound_cost)
+    costs = [cost for cost in (_sound_cost(char, meant, i), conf.shape_cost if meant[i] in _shapes().get(char, ())
+                               else None) if cost is not None]
+    return rare + min(costs) if costs else None
+
+
+def _boundary_cost(written: str, i: int) -> float:
+    """What a pair with a free function word (请, 先, 再, 太, 被: `boundary_chars`) beside the swapped character costs
+    over any window: such a pair is more often two words than one misspelt word (蟹绳 | 请不要, 先 | 浸一下, 一块布 | 再熨),
+    which the unigram model, blind to the word after, does not see."""
+    conf = settings()
+    return conf.boundary_cost if len(written) == 2 and written[1 - i] in conf.boundary_chars else 0.0
 
 
 def _meant_words(clause: str, start: int, end: int, elsewhere: frozenset[str], known: list[list[tuple[int, int]]]
@@ -233,14 +268,25 @@ def _meant_words(clause: str, start: int, end: int, elsewhere: frozenset[str], k
 @lru_cache(maxsize=1 << 16)
 def _replacements(written: str, i: int) -> tuple[str, ...]:
     """The real words `written` becomes with its character at `i` swapped for a common character of the same or a near
-    sound, for the character a domain word has there, or for the right character of a curated confusion. A written
+    sound, for a look-alike, for the character a domain or known word has there, or for the right character of a
+    curated confusion. A written
     word that jieba's dictionary holds at all, however rarely (洗碗, 净度, 一格), is read only through the curated
     confusions (优惠卷 → 优惠券)."""
     char, blank = written[i], written[:i] + "_" + written[i + 1:]
-    sounds = frozenset() if word_frequency(written) > 0 else homophones(char) | _index().get((i, blank), frozenset())
-    head, tail, domain, least = written[:i], written[i + 1:], vocabulary(), settings().candidate_frequency
+    sounds = (frozenset() if word_frequency(written) > 0
+              else homophones(char) | _shapes().get(char, frozenset()) | _index().get((i, blank), frozenset()))
+    head, tail = written[:i], written[i + 1:]
     words = (head + right + tail for right in sounds | _confusions().get(char, frozenset()))
-    return tuple(w for w in words if w in domain or word_frequency(w) >= least)
+    return tuple(w for w in words if _may_be_meant(w))
+
+
+def _may_be_meant(word: str) -> bool:
+    """A word that a typo can stand for: a domain word, a curated known word (a product word jieba lacks: 瞳距, 被芯),
+    or a word jieba saw `candidate_frequency` times, or `long_candidate_frequency` times for one of three characters
+    or more (收件人, 血压计: a longer word is seldom matched by chance)."""
+    conf = settings()
+    least = conf.candidate_frequency if len(word) < 3 else conf.long_candidate_frequency
+    return word in vocabulary() or word in _curated("known_words") or word_frequency(word) >= least
 
 
 def _known_pieces(clause: str) -> list[list[tuple[int, int]]]:
@@ -302,6 +348,7 @@ def _clause_candidates(clause: str, elsewhere: frozenset[str], cuts: Spans, name
                 cost = _channel_cost(written, word, i)
                 if cost is None:
                     continue
+                cost += _boundary_cost(written, i)
                 base = _logprob(clause) if base is None else base
                 corrected = clause[:start] + word + clause[end:]
                 found.append((_logprob(corrected) - base - cost, start, end, word))
@@ -317,7 +364,7 @@ def _scored(text: str) -> list[tuple[float, Typo]]:
     """Every candidate typo of `text` (normalised) with its margin over the written text."""
     # the dictionary words a window must not cut through (as `cuts_a_word` reads them)
     cuts = [(b, e) for b, e in word_spans(text, search=True) if e - b > 1 and word_frequency(text[b:e]) >= 1]
-    names = name_spans(text)
+    names = name_spans(text) + [m.span(1) for m in _SHOP_INTRODUCED.finditer(text)]
     counts = Counter(text)
     scored = []
     for clause in _CLAUSE.finditer(text):
