@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from pydantic import BaseModel
 
-from aigc_cs.kb.models import SHOP_DOC_TYPES, Chunk
+from aigc_cs.kb.models import SHOP_DOC_TYPES, Chunk, Product
 from aigc_cs.kb.semantic import matcher
 from aigc_cs.kb.shops import BULLET, PAIR, as_sentence
 
@@ -129,3 +129,23 @@ def detail(message: str, shop: str, chunks: list[Chunk], allow: Callable[[Chunk]
     return next((found for found in ranked(message, shop, chunks, allow)
                  if found.score >= bar and not _repeats(found.sentence, said) and not off_topic(found.sentence)),
                 None)
+
+
+# a customer asking what something costs (多少钱, 中号多钱, 两支装多少, 一起买多少米): not a discount, a price
+PRICE_ASK = re.compile(r"多少钱|多钱|几块钱|什么价|啥价|价格|价钱|多少米|咋卖|怎么卖|一共多少|装多少(?![克毫升斤])")
+_PRICE = re.compile(r"\d+(?:\.\d+)?\s*元")
+
+
+def price(message: str, shop: str, chunks: list[Chunk], product: Product, said: str) -> Found | None:
+    """For a message that asks a price, the sentence of the product's own file that gives one (中号多钱 大号呢 →
+    大号…139元；中号…99元), unless the reply says it already: the one that shares the most words with the message (雨罩
+    多少钱 → 雨罩39元), else the one with the product's own price (价格69元一只), else the nearest in meaning. The product's
+    own file is the only place its price is written, however unlike the question the sentence reads."""
+    if not PRICE_ASK.search(message):
+        return None
+    asked = _bigrams(message)
+    own = f"{product.price_yuan:g}" if product.price_yuan is not None else None
+    found = [f for f in ranked(message, shop, chunks, lambda c: c.source == product.source)
+             if _PRICE.search(f.sentence) and f.sentence not in said]
+    return max(found, default=None, key=lambda f: (len(asked & _bigrams(f.sentence)),
+                                                    own is not None and own in _NUMBER.findall(f.sentence), f.score))

@@ -30,11 +30,12 @@ def _matches(text: str, shop: Shop) -> list[tuple[int, Product]]:
 
 def mentioned(message: str, shop: Shop) -> Product | None:
     """The product a customer's message names; when two products share the longest name, none of them. A message
-    that names none may still say the one-character category word that ends one product's name only ("这个窝",
-    "绳子" for 反光牵引绳套装), as a word of its own."""
+    that names none may still say a size only one product comes in (中号), a word of one product's name only (普洱),
+    or the one-character category word that ends one product's name only, alone or in a word of its own ("这个窝",
+    "绳子" for 反光牵引绳套装, 饭盒 for 耐热玻璃保鲜盒, 锅底 for 不粘炒锅)."""
     found = _matches(message, shop)
     if not found:
-        return _by_spec(message, shop) or _by_category_char(message, shop)
+        return _by_spec(message, shop) or _by_name_word(message, shop) or _by_category_char(message, shop)
     if len(found) > 1 and found[0][0] == found[1][0]:
         return None
     return found[0][1]
@@ -42,16 +43,45 @@ def mentioned(message: str, shop: Shop) -> Product | None:
 
 _SPEC = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(kg|g|ml|l|cm|千克|公斤|克|毫升|升|斤|厘米)(?![a-z])")
 _UNITS = {"千克": "kg", "公斤": "kg", "克": "g", "毫升": "ml", "升": "l", "厘米": "cm"}
+_SIZE_WORD = re.compile(r"(?:特大|加大|大|中|小)号")  # a named size of the product (大号40×28厘米 / 中号34×24厘米)
 
 
 def _specs(text: str) -> set[str]:
-    return {f"{float(n):g}{_UNITS.get(unit, unit)}" for n, unit in _SPEC.findall(_key(text))}
+    text = _key(text)
+    return {f"{float(n):g}{_UNITS.get(unit, unit)}" for n, unit in _SPEC.findall(text)} | set(_SIZE_WORD.findall(text))
 
 
 def _by_spec(message: str, shop: Shop) -> Product | None:
-    """A size only one product's name gives ("4kg的是一整袋吗" for 鲜鸡肉全价猫粮（1.5kg / 4kg）)."""
+    """A size only one product's name gives ("4kg的是一整袋吗" for 鲜鸡肉全价猫粮（1.5kg / 4kg）, "中号多钱" for
+    乌檀木整木菜板（大号… / 中号…）)."""
     said = _specs(message)
     owners = [p for p in shop.products if said & _specs(p.name)] if said else []
+    return owners[0] if len(owners) == 1 else None
+
+
+def _name_words(product: Product, shop: Shop) -> set[str]:
+    """The words of a product's name that no other product's name has and fewer than half of the other products'
+    files use ("普洱" of 云南普洱熟茶饼, though 龙井's file suggests a 普洱 beside it; "吸管" of 重力球吸管学饮杯): a
+    customer who types one means that product. Words most files use (宝宝, 不锈钢) are the shop's, not one product's."""
+    from aigc_cs.kb.shops import base_name
+    from aigc_cs.text import word_spans
+
+    name = _key(base_name(product.name))
+    words = {name[b:e] for b, e in word_spans(name)}
+    others = [p for p in shop.products if p is not product]
+    names = "|".join(_key(n) for p in others for n in p.names())
+    texts = [_key(p.text) for p in others]
+    return {w for w in words if len(w) >= 2 and not w.isascii() and w not in names
+            and 2 * sum(w in text for text in texts) < len(texts)}
+
+
+def _by_name_word(message: str, shop: Shop) -> Product | None:
+    """The one product a word of whose name the message uses (see `_name_words`)."""
+    from aigc_cs.text import word_spans
+
+    text = _key(message)
+    said = {text[b:e] for b, e in word_spans(text, search=True)}
+    owners = [p for p in shop.products if _name_words(p, shop) & said]
     return owners[0] if len(owners) == 1 else None
 
 
@@ -64,14 +94,17 @@ def _by_category_char(message: str, shop: Shop) -> Product | None:
     words = {text[b:e] for b, e in word_spans(text)}
     for char, product in ends:
         others = [p for p in shop.products if p is not product and any(char in n for n in p.names())]
-        said = {char, char + "子"} | {g + char for g in _BEFORE} | {char + g for g in _AFTER}  # 这窝, 窝能 (jieba's cut)
-        if not others and '\u4e00' <= char <= '\u9fff' and words & said:
+        if not others and '\u4e00' <= char <= '\u9fff' and any(_names_kind(word, char) for word in words):
             return product
     return None
 
 
-_BEFORE = "这那此该个"  # a demonstrative or measure word jieba joins to the category character
-_AFTER = "能会是要可也还都就"  # a verb or adverb jieba joins to it
+def _names_kind(word: str, char: str) -> bool:
+    """A word that speaks of a thing of the kind `char` ends a product's name with: the character alone or with 子,
+    a compound whose head it is (饭盒, 玻璃盒, 不沾锅 for 保鲜盒 and 炒锅; a typed-wrong 学引杯), or a two-character
+    word it opens (锅底, 锅盖, and jieba's cuts 这窝, 窝能). A longer word it opens is another thing (机器人, 车载支架)."""
+    return word in (char, char + "子") or (len(word) >= 2 and word.endswith(char)) \
+        or (len(word) == 2 and word.startswith(char))
 
 
 def resolve(shop: Shop, name: str) -> Product:
