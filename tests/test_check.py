@@ -119,10 +119,14 @@ def test_a_products_own_case_is_no_contradiction_but_the_general_rule_is(cli_own
     shop = tmp_path / "demo-fashion"
     shutil.copytree(corpus_dir() / "shops" / "demo-fashion", shop)
     (shop / "products" / "engraved-tee.md").write_text(
-        "# 定制刻字T恤\n\n- 材质：纯棉\n- 定制说明：刻了字不支持无理由退换，刻字要多等1天发货。\n", encoding="utf-8")
+        "# 定制刻字T恤\n\n- 材质：纯棉\n- 定制说明：刻了字不支持无理由退换，刻字要多等1天发货。\n"
+        "- 售后：穿过有污渍的，不支持无理由退换。\n", encoding="utf-8")
     assert cli_own("ingest", str(shop)).code == 0
     own = json.loads(cli_own("check", "刻了字不支持无理由退换，刻字要多等1天发货。", "--shop", "demo-fashion", "--json").stdout)
     assert own["violations"] == [], own["violations"]
+    # the claim alone in its clause: the clause before it sets the product's case
+    case = json.loads(cli_own("check", "补充一点：穿过有污渍的，不支持无理由退换。", "--shop", "demo-fashion", "--json").stdout)
+    assert case["violations"] == [], case["violations"]
     general = json.loads(cli_own("check", "本店的衣服不支持无理由退换。", "--shop", "demo-fashion", "--json").stdout)
     assert [v["key"] for v in general["violations"]] == ["no_reason_return_days"]
 
@@ -134,3 +138,23 @@ def test_a_blessing_and_a_trade_word_pass(cli):
     result = cli("check", text, "--shop", "demo-fashion", "--json")
     assert json.loads(result.stdout)["lexicon"] == [], result.stdout
     assert find_typos(text) == []  # 手竿 is a fishing rod, not 手感
+
+
+def test_a_shop_that_invoices_once_the_order_ships(cli_own, tmp_path):
+    """invoice: after_shipping — the reply says so, and "收货后才能开" is checked against it."""
+    import shutil
+
+    from aigc_cs.paths import corpus_dir
+
+    shop = tmp_path / "demo-fashion"
+    shutil.copytree(corpus_dir() / "shops" / "demo-fashion", shop)
+    policy = shop / "policy.md"
+    text = policy.read_text(encoding="utf-8")
+    policy.write_text(text.replace("invoice: after_receipt", "invoice: after_shipping"), encoding="utf-8")
+    assert "invoice: after_shipping" in policy.read_text(encoding="utf-8")
+    assert cli_own("ingest", str(shop)).code == 0
+    reply = json.loads(cli_own("reply", "能开发票吗", "--shop", "demo-fashion", "--json").stdout)
+    assert "发货后" in reply["text"] and "不提供发票" not in reply["text"], reply["text"]
+    wrong = cli_own("check", "发票要确认收货后才能开。", "--shop", "demo-fashion")
+    assert wrong.code == 1 and "订单发货后开具" in wrong.stdout
+    assert cli_own("check", "订单发货后就能开发票。", "--shop", "demo-fashion").code == 0

@@ -33,6 +33,7 @@ def test_a_paraphrased_wrong_period_is_flagged_with_the_shops_fact(cli, text, ke
     "第一次提醒：拍下后约1小时发送",
     "您的订单是12月1日拍的",
     "我五分钟后回复您",
+    "付款后48小时内一定发出，周六周日照常发货",  # 周六 is a day of the week, no 六周
 ])
 def test_periods_that_state_no_wrong_policy_pass(cli, text):
     result = cli("check", text, "--shop", "demo-fashion", "--json")

@@ -9,7 +9,7 @@ from aigc_cs.kb.models import PolicyFacts, Shop
 from aigc_cs.text import NUMBER, to_number
 
 PAYER = {"shop": "由店铺承担", "buyer": "由买家承担"}
-INVOICE = {"after_receipt": "确认收货后开具", "with_order": "下单时申请、随订单开具", "none": "不提供发票"}
+INVOICE = {"after_receipt": "确认收货后开具", "after_shipping": "订单发货后开具", "with_order": "下单时申请、随订单开具", "none": "不提供发票"}
 
 
 class Violation(BaseModel):
@@ -130,14 +130,20 @@ _SPACE = re.compile(r"\s+")
 
 def _product_case(claim: Claim, text: str, shop: Shop) -> bool:
     """The claim stands in a clause that one of the shop's product files says word for word, with more in it than
-    the claim (刻了字不支持无理由退换, 刻字要多等1天发货): the product's own case, not a rule against the shop's facts."""
+    the claim (刻了字不支持无理由退换, 刻字要多等1天发货), or, when its clause is the claim alone, together with the clause
+    before it that sets the case (睡过的睡袋有污渍、异味的，不支持7天无理由退): the product's own case, not a rule against
+    the shop's facts."""
     from aigc_cs.text import normalize
 
-    said = normalize(text)
-    clause = next((m.group(0) for m in _CLAUSE.finditer(said) if m.start() <= claim.start < m.end()), "")
-    clause = _SPACE.sub("", clause)
-    if len(clause) - len(_SPACE.sub("", claim.quote)) < 2:
+    found = list(_CLAUSE.finditer(normalize(text)))
+    at = next((i for i, m in enumerate(found) if m.start() <= claim.start < m.end()), None)
+    if at is None:
         return False
+    clause = _SPACE.sub("", found[at].group(0))
+    if len(clause) - len(_SPACE.sub("", claim.quote)) < 2:
+        if at == 0:
+            return False
+        clause = f"{_SPACE.sub('', found[at - 1].group(0))}，{clause}"
     return any(clause in _SPACE.sub("", normalize(p.text)) for p in shop.products)
 
 

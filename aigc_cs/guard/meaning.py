@@ -28,8 +28,8 @@ _EXCEEDS = re.compile(r"超过|超出|过了|晚了|延迟|迟了|more than|over
 _QUESTION = re.compile(r"[吗么嘛]\s*$|^\s*(?:能不能|可不可以|是不是|有没有)")
 _EN_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                "eight": 8, "nine": 9, "ten": 10, "fourteen": 14, "fifteen": 15, "thirty": 30}
-# a month needs 个 (三个月, 半个月): "12月1日" is a date
-_CN_PERIOD = re.compile(rf"(?<![第\d.{CN_DIGITS}])(半|{NUMBER})\s*(?:(?:个)?\s*(工作日|小时|钟头|分钟|天|日(?=之?内|以内)|周|星期|礼拜)|个\s*(月))")
+# a month needs 个 (三个月, 半个月): "12月1日" is a date; 周六周日, 星期六 are days of the week, no 六周
+_CN_PERIOD = re.compile(rf"(?<![第\d.{CN_DIGITS}])(?<!周)(?<!星期)(?<!礼拜)(半|{NUMBER})\s*(?:(?:个)?\s*(工作日|小时|钟头|分钟|天|日(?=之?内|以内)|周|星期|礼拜)|个\s*(月))")
 _EN_PERIOD = re.compile(r"\b(\d+|" + "|".join(_EN_NUMBERS) + r")\s*-?\s*"
                         r"(business days?|working days?|days?|hours?|weeks?|months?|minutes?)\b", re.IGNORECASE)
 # how many of a fact's unit one period unit is (None: the period cannot state that fact)

@@ -53,7 +53,7 @@ class PolicyFacts(BaseModel):
     free_shipping_threshold_yuan: float | None = Field(ge=0, description="满多少元包邮；0 = 全场包邮；null = 不包邮")
     bargain_limit_yuan: float = Field(ge=0, description="客服可让价上限；0 = 不议价")
     refund_working_days: int = Field(gt=0)
-    invoice: Literal["after_receipt", "with_order", "none"]
+    invoice: Literal["after_receipt", "after_shipping", "with_order", "none"]
     quality_claim_days: int = Field(ge=0)
     aftersale_reply_minutes: int = Field(gt=0)
     delay_compensation: str | None

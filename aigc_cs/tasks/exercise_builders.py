@@ -138,7 +138,7 @@ def wrong_facts(shop: Shop) -> dict[str, str]:
     days = 30 if f.no_reason_return_days != 30 else 15
     hours = 24 if f.ship_within_hours != 24 else 12
     free = 199 if f.free_shipping_threshold_yuan != 199 else 299
-    invoice = {"after_receipt": "下单就开好，随货寄给您", "with_order": "要确认收货后才能开",
+    invoice = {"after_receipt": "下单就开好，随货寄给您", "after_shipping": "要确认收货后才能开", "with_order": "要确认收货后才能开",
                "none": "随货一起寄给您"}[f.invoice]
     payer = "我们" if f.return_shipping_buyer_reason == "buyer" else "您自己"
     return {"wrong_days": str(days), "wrong_hours": str(hours), "wrong_free": str(free), "wrong_invoice": invoice,
