@@ -99,6 +99,45 @@ def criteria(cli: Callable[..., Result], answer: str, rubric: str, shop: str, sc
     return {c["id"]: c for c in json.loads(result.stdout)["criteria"]}
 
 
+def write_shop(root: Path, shop_id: str, policy: str, products: dict[str, str]) -> Path:
+    """A shop folder `root/shop_id` with its policy.md and product files (name → text)."""
+    shop = root / shop_id
+    (shop / "products").mkdir(parents=True)
+    (shop / "policy.md").write_text(policy, encoding="utf-8")
+    for name, text in products.items():
+        (shop / "products" / name).write_text(text, encoding="utf-8")
+    return shop
+
+
+def shop_fixtures(shop_id: str, policy: str, products: dict[str, str]):
+    """Two fixtures for a made-up shop: `<shop_id's first word>_shop`, the folder read as ingest reads it (no problem
+    allowed), and `…_cli`, `cli_own` after that folder was ingested."""
+    from aigc_cs.kb.shops import read_shop
+
+    prefix = shop_id.split("-")[0]
+
+    @pytest.fixture(name=f"{prefix}_shop")
+    def read(tmp_path):
+        shop, problems = read_shop(write_shop(tmp_path, shop_id, policy, products), tmp_path, 2**20)
+        assert problems == []
+        return shop
+
+    @pytest.fixture(name=f"{prefix}_cli")
+    def ingested(cli_own, tmp_path):
+        result = cli_own("ingest", str(write_shop(tmp_path / "shops", shop_id, policy, products)))
+        assert result.code == 0, result.output
+        return cli_own
+
+    return read, ingested
+
+
+def reply_json(cli: Callable[..., Result], message: str, shop: str) -> dict:
+    """`aigc-cs reply MESSAGE --shop SHOP --json` (the reply must succeed)."""
+    result = cli("reply", message, "--shop", shop, "--json")
+    assert result.code == 0, result.output
+    return json.loads(result.stdout)
+
+
 def assert_one_error_line(result: Result, line: str, code: int = 2) -> None:
     """Bad input: exit `code`, and exactly one line on stderr, holding `line`; never a traceback."""
     assert result.code == code, result.output

@@ -2,10 +2,9 @@
 普洱, 中号), its price read from its own file, a product file's sentence that takes up the customer's words, and an
 honest "I will check" for how one order stands."""
 
-import json
-from pathlib import Path
 
 import pytest
+from conftest import reply_json, shop_fixtures
 
 POLICY = """---
 shop: {id: pan-shop, name: 锅碗小铺, category: 家居厨具}
@@ -67,36 +66,11 @@ PRODUCTS = {
 }
 
 
-def write_shop(root: Path) -> Path:
-    shop = root / "pan-shop"
-    (shop / "products").mkdir(parents=True)
-    (shop / "policy.md").write_text(POLICY, encoding="utf-8")
-    for name, text in PRODUCTS.items():
-        (shop / "products" / name).write_text(text, encoding="utf-8")
-    return shop
-
-
-@pytest.fixture
-def pan_shop(tmp_path):
-    from aigc_cs.kb.shops import read_shop
-
-    folder = write_shop(tmp_path)
-    shop, problems = read_shop(folder, tmp_path, 2**20)
-    assert problems == []
-    return shop
-
-
-@pytest.fixture
-def pan_cli(cli_own, tmp_path):
-    result = cli_own("ingest", str(write_shop(tmp_path / "shops")))
-    assert result.code == 0, result.output
-    return cli_own
+pan_shop, pan_cli = shop_fixtures("pan-shop", POLICY, PRODUCTS)
 
 
 def reply(cli, message: str) -> dict:
-    result = cli("reply", message, "--shop", "pan-shop", "--json")
-    assert result.code == 0, result.output
-    return json.loads(result.stdout)
+    return reply_json(cli, message, "pan-shop")
 
 
 @pytest.mark.parametrize(("message", "product"), [

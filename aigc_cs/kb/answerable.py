@@ -149,3 +149,63 @@ def price(message: str, shop: str, chunks: list[Chunk], product: Product, said: 
              if _PRICE.search(f.sentence) and f.sentence not in said]
     return max(found, default=None, key=lambda f: (len(asked & _bigrams(f.sentence)),
                                                     own is not None and own in _NUMBER.findall(f.sentence), f.score))
+
+
+class Labelled(BaseModel):
+    """A labelled part of a product file: a `键：值` line, a `键：` line with the lines under it, or a `## ` heading
+    with its lines. The key says what the text is about, as the shop wrote it."""
+
+    key: str
+    text: str
+
+
+_FIELD_KEY = re.compile(r"^([^：:\s]{1,8})\s*[：:]\s*(.*)$")
+FIELD_CHARS = 160  # a field read out whole, up to about this many characters of whole sentences
+
+
+def fields(text: str) -> list[Labelled]:
+    """The labelled fields of a product file, in file order (a line inside a `## ` section is a field of its own too)."""
+    found: list[tuple[str, list[str]]] = []
+    heading: list[str] | None = None
+    under: list[str] | None = None  # the lines of a `键：` line with no value of its own ("使用注意：" then a list)
+    for raw in text.splitlines():
+        line = BULLET.sub("", raw).strip()
+        if raw.lstrip().startswith("#"):
+            heading = [] if raw.lstrip().startswith("## ") else None
+            if heading is not None:
+                found.append((raw.strip("# \t"), heading))
+            under = None
+            continue
+        if not line:
+            under = None
+            continue
+        pair = _FIELD_KEY.match(line)
+        if pair and not pair.group(2).strip():
+            under = []
+            found.append((pair.group(1), under))
+            continue
+        sentence = as_sentence(line)
+        if pair:
+            found.append((pair.group(1), [sentence]))
+        for block in (heading, under):
+            if block is not None:
+                block.append(sentence)
+    return [Labelled(key=key, text=_whole(lines)) for key, lines in found if lines]
+
+
+def _whole(sentences: list[str]) -> str:
+    out = ""
+    for sentence in sentences:
+        if out and len(out) + len(sentence) > FIELD_CHARS:
+            break
+        out += sentence
+    return out
+
+
+def asked_fields(message: str, text: str, topics: dict[str, tuple[re.Pattern[str], list[str]]]) -> list[Labelled]:
+    """The fields of a product file (`text`) whose key names a topic the message asks about (`topics`: id → (the
+    customer's words, the words of a key that covers it)); a field inside another one that is asked too is said
+    once (保质期 inside 规格与保质期: the line, not the section)."""
+    asked = [keys for pattern, keys in topics.values() if pattern.search(message)]
+    found = list({f.text: f for f in fields(text) if any(word in f.key for keys in asked for word in keys)}.values())
+    return [f for f in found if not any(g is not f and g.text in f.text for g in found)]

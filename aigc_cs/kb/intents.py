@@ -53,8 +53,17 @@ class Thresholds(BaseModel):
     model: Params = Params()
 
 
+class FieldTopic(BaseModel):
+    """A topic a product file may label a line or section with (重量, 承重, 安装…): the words customers ask it with
+    (a regular expression) and the words of a `键：值` key or `## ` heading that say a field covers it."""
+
+    asks: str
+    keys: list[str]
+
+
 class Book(BaseModel):
     intents: list[Intent]
+    fields: dict[str, FieldTopic] = {}
     out_of_scope_examples: list[str] = []
     aftersale_words: list[str] = []
     smalltalk_kinds: dict[str, list[str]] = {}  # greeting/thanks/ack…: which short line answers small talk
@@ -67,6 +76,12 @@ def book() -> Book:
 
 def intents() -> list[Intent]:
     return book().intents
+
+
+@cache
+def field_topics() -> dict[str, tuple[re.Pattern[str], list[str]]]:
+    """The topics a product file labels its fields with: id → (the customer's words, compiled; the words of a key)."""
+    return {k: (re.compile(t.asks, re.IGNORECASE), t.keys) for k, t in book().fields.items()}
 
 
 @cache

@@ -51,11 +51,21 @@ def _specs(text: str) -> set[str]:
     return {f"{float(n):g}{_UNITS.get(unit, unit)}" for n, unit in _SPEC.findall(text)} | set(_SIZE_WORD.findall(text))
 
 
+_VARIANTS = re.compile(r"[（(]([^）)]*)[）)]")
+
+
+def _variants(name: str) -> set[str]:
+    """The variants a product's name lists in brackets, in words (标准款 and 加大款 of 折叠月亮椅（标准款/加大款））."""
+    return {v.strip() for part in _VARIANTS.findall(name) for v in re.split(r"[/／、，,]", part)
+            if len(v.strip()) >= 2 and re.search(r"[\u4e00-\u9fff]", v)}
+
+
 def _by_spec(message: str, shop: Shop) -> Product | None:
-    """A size only one product's name gives ("4kg的是一整袋吗" for 鲜鸡肉全价猫粮（1.5kg / 4kg）, "中号多钱" for
-    乌檀木整木菜板（大号… / 中号…）)."""
-    said = _specs(message)
-    owners = [p for p in shop.products if said & _specs(p.name)] if said else []
+    """A size or variant only one product's name gives ("4kg的是一整袋吗" for 鲜鸡肉全价猫粮（1.5kg / 4kg）, "中号多钱" for
+    乌檀木整木菜板（大号… / 中号…）, "坐标准款会不会塌" for 折叠月亮椅（标准款/加大款））."""
+    said, text = _specs(message), _key(message)
+    owners = [p for p in shop.products
+              if said & _specs(p.name) or any(re.search(rf"(?<![\d.]){re.escape(_key(v))}", text) for v in _variants(p.name))]
     return owners[0] if len(owners) == 1 else None
 
 

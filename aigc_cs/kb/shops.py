@@ -9,7 +9,7 @@ from aigc_cs.errors import UserError
 from aigc_cs.kb.loaders import load
 from aigc_cs.kb.models import PolicyFacts, Product, ProductSection, Shop, ShopInfo
 
-SHOP_READER = "shop-reader-4"  # bump when reading a folder changes (aliases, sections, product text): saved shops are read again
+SHOP_READER = "shop-reader-6"  # bump when reading a folder changes (aliases, sections, product text): saved shops are read again
 POLICY_FILE = "policy.md"
 PRODUCTS_DIR = "products"
 # H2 headings of a product file, matched by keyword so that a dropped-in shop may word them its own way.
@@ -21,12 +21,13 @@ PRODUCT_SECTIONS = {
     "suitable": ("适合", "适用", "人群", "场合", "兼容", "合适", "哪些人"),
     "selling": ("卖点", "特点", "亮点", "口感", "风味", "产地", "等级", "功能", "特色", "介绍", "味道", "香气", "喝起来",
                 "来历"),
-    "care": ("使用", "保养", "洗护", "用法", "储存", "存放", "保存", "冲泡", "食用", "吃法", "喝法", "注意", "清洗", "怎么存",
-             "怎么用"),
+    "care": ("使用", "保养", "洗护", "用法", "储存", "存放", "保存", "冲泡", "食用", "吃法", "喝法", "注意", "清洗", "清洁",
+             "怎么存", "怎么用"),
     "related": ("关联", "搭配", "推荐", "一起"),
 }
 PRODUCT_SUFFIXES = (".md", ".txt")
-PRICE = re.compile(r"(?:价格|售价|单价|到手价|定价|价钱)\s*[：:]?\s*[¥￥]?\s*(\d+(?:\.\d+)?)\s*元?")
+# the number is the price when 元 or the end of a clause follows it, not a size (价格：90厘米款169元)
+PRICE = re.compile(r"(?:价格|售价|单价|到手价|定价|价钱)\s*[：:]?\s*[¥￥]?\s*(\d+(?:\.\d+)?)\s*(?:元|(?=$|[\s，,。；;/]))", re.M)
 UNIT_PRICE = re.compile(r"[¥￥]?\s*(\d+(?:\.\d+)?)\s*元\s*(?:/|每|一)\s*(?:罐|袋|盒|饼|份|件|个|瓶|支|包|斤|套|条|只)")
 NAME_KEYS = ("品名", "名称", "商品名", "产品名", "商品名称", "产品名称")
 _KEY_LINE = re.compile(r"^\s*(?:[-*•·]\s*)?([^：:\s]{1,8})\s*[：:]\s*(.+)$")
@@ -102,13 +103,28 @@ def _sayable(content: str) -> str:
     return "\n".join(as_sentence(line) for line in content.splitlines() if BULLET.sub("", line).strip())
 
 
+_OPEN_KEY = re.compile(r"^([^：:\s]{1,8})\s*[：:]$")  # "使用注意：" alone on its line, its list below it
+
+
 def _line_sections(body: str) -> dict[str, ProductSection]:
-    """Sections from `键：值` lines (bullets or not). Prose is left to the semantic matcher: a keyword in a
+    """Sections from `键：值` lines (bullets or not), and from a `键：` line with the lines under it up to a blank line
+    (a plain file's "使用注意：" and its numbered list). Prose is left to the semantic matcher: a keyword in a
     sentence says too little about what the sentence is for ("别和味道重的东西放一起" is about storage)."""
     found: dict[str, tuple[list[str], list[str]]] = {}
+    under: str | None = None
     for line in body.splitlines():
         line = line.strip()
         if not line or line.startswith("#"):
+            under = None
+            continue
+        opened = _OPEN_KEY.match(BULLET.sub("", line))
+        if opened:
+            under = _section_key(opened.group(1))
+            if under:
+                found.setdefault(under, ([], []))[0].append(opened.group(1))
+            continue
+        if under:
+            found[under][1].append(as_sentence(line))
             continue
         pair = _KEY_LINE.match(line)
         if pair and not PRICE.match(line):
@@ -117,7 +133,6 @@ def _line_sections(body: str) -> dict[str, ProductSection]:
                 titles, texts = found.setdefault(key, ([], []))
                 titles.append(pair.group(1))
                 texts.append(_sentence(pair.group(1), pair.group(2)))
-                continue
     return {key: ProductSection(title="、".join(dict.fromkeys(titles)) or "正文", text="".join(texts))
             for key, (titles, texts) in found.items()}
 
@@ -193,8 +208,9 @@ def _name_from_text(text: str, stem: str) -> str:
     named = re.search(rf"(?m)^\s*(?:[-*•·]\s*)?(?:{'|'.join(NAME_KEYS)})\s*[：:]\s*(.+?)\s*$", text)
     if named:
         return named.group(1)
-    opening = re.match(r"\s*([^，,。：:；;！!？?\n]{2,16})[，,。；;\n]", text)
-    return opening.group(1).strip() if stem.isascii() and opening else stem
+    opening = re.match(r"\s*([^，,。：:；;！!？?\n]{2,40})[，,。；;\n]", text)
+    short = opening is not None and len(_SPEC.sub("", opening.group(1)).strip()) <= 16  # specs aside: 铝合金蛋卷桌（90厘米/120厘米）
+    return opening.group(1).strip() if stem.isascii() and opening and short else stem
 
 
 def read_product(path: Path, source: str, max_bytes: int) -> Product:

@@ -1,0 +1,150 @@
+"""Offline replies that read out the labelled field of a product file the customer asks about (防水：…, 安装：…,
+重量：…), only when the field's own key or heading names the topic; a property the product's file never mentions is
+checked, not answered; a product file without a title is named by its first line, specs in brackets aside."""
+
+
+import pytest
+from conftest import reply_json, shop_fixtures
+
+POLICY = """---
+shop: {id: camp-shop, name: 小营地户外, category: 户外用品}
+no_reason_return_days: 7
+return_condition: 未使用、配件齐全
+return_shipping_quality_issue: shop
+return_shipping_buyer_reason: buyer
+freight_insurance: true
+ship_within_hours: 24
+free_shipping_threshold_yuan: 99
+bargain_limit_yuan: 10
+refund_working_days: 2
+invoice: after_receipt
+quality_claim_days: 15
+aftersale_reply_minutes: 10
+delay_compensation: null
+---
+
+# 小营地户外的规矩
+
+## 发货
+付款后24小时内发货。
+"""
+
+PRODUCTS = {
+    "lamp.md": """# 帆布挂灯（充电款）
+
+- 价格：79元
+- 重量：约350克
+- 防水：IPX4，淋点小雨没关系，别泡在水里
+- 续航：低亮度约30小时
+
+## 特点
+- 暖光，挂在帐篷顶上正好。
+
+## 使用注意
+- 第一次用前先充满电。
+""",
+    "stool.txt": """铝合金折叠小板凳（小号/大号款）
+
+价格：小号45元，大号59元
+承重：小号100公斤，大号130公斤；别站在上面
+安装：不用装，拿出来一掰就撑开
+注意：
+别放在篝火旁边。
+沙地上用的时候先压实再坐。
+
+清洁：湿布擦干净，晾干再收。
+""",
+}
+
+
+camp_shop, camp_cli = shop_fixtures("camp-shop", POLICY, PRODUCTS)
+
+
+def reply(cli, message: str) -> dict:
+    return reply_json(cli, message, "camp-shop")
+
+
+def test_a_product_file_is_read_into_its_labelled_fields():
+    from aigc_cs.kb.answerable import fields
+
+    found = {f.key: f.text for text in PRODUCTS.values() for f in fields(text)}
+    assert found["承重"] == "承重是小号100公斤，大号130公斤；别站在上面。"
+    assert found["注意"] == "别放在篝火旁边。沙地上用的时候先压实再坐。"  # a `键：` line with the lines under it
+    assert found["使用注意"] == "第一次用前先充满电。"  # a `## ` heading with its lines
+    assert "防水" in found and "特点" in found
+
+
+@pytest.mark.parametrize(("message", "keys"), [
+    ("下雨天挂外面行不", ["防水"]),
+    ("这灯多重 能亮多久", ["重量", "续航"]),
+    ("要自己装吗", ["安装"]),
+    ("我一百八十斤坐上去会不会塌", ["承重"]),
+    ("能扛多大风", []),  # 多大风 is no question of size; and no key of the file says 风
+    ("好看吗", []),
+])
+def test_the_asked_field_is_the_one_whose_key_names_the_topic(message, keys):
+    from aigc_cs.kb.answerable import asked_fields
+    from aigc_cs.kb.intents import field_topics
+
+    text = PRODUCTS["lamp.md"] + PRODUCTS["stool.txt"]
+    assert [f.key for f in asked_fields(message, text, field_topics())] == keys
+
+
+def test_a_title_line_with_specs_in_brackets_names_the_product_and_a_size_is_no_price(camp_shop):
+    stool = next(p for p in camp_shop.products if p.source.endswith("stool.txt"))
+    assert stool.name == "铝合金折叠小板凳（小号/大号款）"
+    assert stool.price_yuan is None  # "价格：小号45元" gives no one price
+
+
+def test_a_variant_in_the_name_names_the_product(camp_shop):
+    from aigc_cs.kb.products import mentioned
+
+    assert mentioned("大号款坐着稳不稳", camp_shop).name == "铝合金折叠小板凳（小号/大号款）"
+
+
+def test_a_question_on_a_labelled_field_is_answered_from_it(camp_cli):
+    out = reply(camp_cli, "挂灯下雨天能挂外面吗")
+    assert out["answered"] is True
+    assert "IPX4" in out["text"]
+    assert out["intents"] == []  # the file's field answered, not a guessed product section
+    assert any(c["source"].endswith("lamp.md") for c in out["citations"])
+
+
+def test_a_property_the_products_file_never_mentions_is_checked_not_answered(camp_cli):
+    out = reply(camp_cli, "挂灯洗了会缩水吗")
+    assert out["answered"] is False
+    assert "“缩水”，店铺资料里没有写明" in out["text"]
+
+
+def test_a_key_line_with_a_list_under_it_is_a_section_of_a_plain_file(camp_shop):
+    stool = next(p for p in camp_shop.products if p.source.endswith("stool.txt"))
+    care = stool.sections["care"]
+    assert care.title == "注意、清洁"
+    assert care.text == "别放在篝火旁边。沙地上用的时候先压实再坐。清洁方法：湿布擦干净，晾干再收。"
+
+
+@pytest.mark.parametrize(("message", "flagged"), [
+    ("板凳有几种颜色", ["颜色"]),  # the stool's file names no colour
+    ("板凳颜色不喜欢能退吗", []),  # no question of which colours there are
+])
+def test_which_colours_a_product_comes_in_only_its_own_file_says(camp_shop, message, flagged):
+    from aigc_cs.kb.unconfirmed import unconfirmed
+    from aigc_cs.text import normalize
+
+    stool = next(p for p in camp_shop.products if p.source.endswith("stool.txt"))
+    others = normalize("".join(p.text for p in camp_shop.products)).lower() + "墨绿色"
+    assert unconfirmed(message, others, normalize(stool.text).lower()) == flagged
+
+
+def test_a_list_item_is_said_with_the_line_that_introduces_it():
+    from aigc_cs.kb.answerable import Found
+    from aigc_cs.kb.models import Chunk
+    from aigc_cs.tasks.reply import _framed
+
+    chunk = Chunk(id="c1", shop="camp-shop", doc_type="policy", source="policy.md", section="质量问题", origin="/x",
+                  text="【质量问题】\n这些算质量问题：\n- 拉链坏了；\n\n下面这些不算质量问题：\n- 用火烤出来的洞；\n- 自己剪坏的地方。")
+    item = Found(chunk=chunk, sentence="用火烤出来的洞。", score=0.95)
+    assert _framed(item).sentence == "下面这些不算质量问题：用火烤出来的洞。"
+    assert _framed(item.model_copy(update={"sentence": "拉链坏了。"})).sentence == "这些算质量问题：拉链坏了。"
+    plain = Chunk(**{**chunk.model_dump(), "text": "付款后24小时内发货。"})
+    assert _framed(Found(chunk=plain, sentence="付款后24小时内发货。", score=0.95)).sentence == "付款后24小时内发货。"
