@@ -158,3 +158,20 @@ def test_a_shop_that_invoices_once_the_order_ships(cli_own, tmp_path):
     wrong = cli_own("check", "发票要确认收货后才能开。", "--shop", "demo-fashion")
     assert wrong.code == 1 and "订单发货后开具" in wrong.stdout
     assert cli_own("check", "订单发货后就能开发票。", "--shop", "demo-fashion").code == 0
+
+
+def test_an_unknown_invoice_policy_is_one_line_naming_the_file_and_the_values(cli_own, tmp_path):
+    import shutil
+
+    from aigc_cs.paths import corpus_dir
+
+    shop = tmp_path / "demo-fashion"
+    shutil.copytree(corpus_dir() / "shops" / "demo-fashion", shop)
+    policy = shop / "policy.md"
+    policy.write_text(policy.read_text(encoding="utf-8").replace("invoice: after_receipt", "invoice: after_delivery"),
+                      encoding="utf-8")
+    result = cli_own("ingest", str(shop))
+    said = result.output
+    assert "Traceback" not in said
+    line = next(x for x in said.splitlines() if "invoice" in x)
+    assert "policy.md" in line and "after_delivery" in line and "after_shipping" in line, said

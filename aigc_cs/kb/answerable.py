@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from aigc_cs.kb.models import SHOP_DOC_TYPES, Chunk, Product
 from aigc_cs.kb.semantic import matcher
-from aigc_cs.kb.shops import BULLET, PAIR, as_sentence
+from aigc_cs.kb.shops import BULLET, OPEN_KEY, PAIR, as_sentence
 
 MIN_CHARS = 6
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
@@ -159,7 +159,6 @@ class Labelled(BaseModel):
     text: str
 
 
-_FIELD_KEY = re.compile(r"^([^：:\s]{1,8})\s*[：:]\s*(.*)$")
 FIELD_CHARS = 160  # a field read out whole, up to about this many characters of whole sentences
 
 
@@ -179,11 +178,12 @@ def fields(text: str) -> list[Labelled]:
         if not line:
             under = None
             continue
-        pair = _FIELD_KEY.match(line)
-        if pair and not pair.group(2).strip():
+        opened = OPEN_KEY.match(line)  # "使用注意：" and its list below (read the way the shop reader reads it)
+        if opened:
             under = []
-            found.append((pair.group(1), under))
+            found.append((opened.group(1), under))
             continue
+        pair = PAIR.match(line)
         sentence = as_sentence(line)
         if pair:
             found.append((pair.group(1), [sentence]))

@@ -103,7 +103,7 @@ def _sayable(content: str) -> str:
     return "\n".join(as_sentence(line) for line in content.splitlines() if BULLET.sub("", line).strip())
 
 
-_OPEN_KEY = re.compile(r"^([^：:\s]{1,8})\s*[：:]$")  # "使用注意：" alone on its line, its list below it
+OPEN_KEY = re.compile(r"^([^：:\s]{1,8})\s*[：:]$")  # "使用注意：" alone on its line, its list below it
 
 
 def _line_sections(body: str) -> dict[str, ProductSection]:
@@ -117,7 +117,7 @@ def _line_sections(body: str) -> dict[str, ProductSection]:
         if not line or line.startswith("#"):
             under = None
             continue
-        opened = _OPEN_KEY.match(BULLET.sub("", line))
+        opened = OPEN_KEY.match(BULLET.sub("", line))
         if opened:
             under = _section_key(opened.group(1))
             if under:
