@@ -109,6 +109,18 @@ def write_shop(root: Path, shop_id: str, policy: str, products: dict[str, str]) 
     return shop
 
 
+def demo_fashion_copy(root: Path, old: str = "", new: str = "") -> Path:
+    """A copy of the bundled demo-fashion folder under `root`, with `old` replaced by `new` in its policy.md."""
+    shop = root / "demo-fashion"
+    shutil.copytree(corpus_dir() / "shops" / "demo-fashion", shop)
+    if old:
+        policy = shop / "policy.md"
+        text = policy.read_text(encoding="utf-8")
+        assert old in text, old
+        policy.write_text(text.replace(old, new), encoding="utf-8")
+    return shop
+
+
 def shop_fixtures(shop_id: str, policy: str, products: dict[str, str]):
     """Two fixtures for a made-up shop: `<shop_id's first word>_shop`, the folder read as ingest reads it (no problem
     allowed), and `…_cli`, `cli_own` after that folder was ingested."""

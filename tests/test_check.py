@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from conftest import demo_fashion_copy
 
 
 def test_thirty_day_promise_is_reported_and_exits_non_zero(cli):
@@ -112,12 +113,7 @@ def test_a_polite_reminder_and_a_shop_that_takes_it_on_pass(cli, text):
 
 def test_a_products_own_case_is_no_contradiction_but_the_general_rule_is(cli_own, tmp_path):
     """A product file may set its own case (刻了字不支持无理由退换); said word for word it agrees with the shop."""
-    import shutil
-
-    from aigc_cs.paths import corpus_dir
-
-    shop = tmp_path / "demo-fashion"
-    shutil.copytree(corpus_dir() / "shops" / "demo-fashion", shop)
+    shop = demo_fashion_copy(tmp_path)
     (shop / "products" / "engraved-tee.md").write_text(
         "# 定制刻字T恤\n\n- 材质：纯棉\n- 定制说明：刻了字不支持无理由退换，刻字要多等1天发货。\n"
         "- 售后：穿过有污渍的，不支持无理由退换。\n", encoding="utf-8")
@@ -142,16 +138,7 @@ def test_a_blessing_and_a_trade_word_pass(cli):
 
 def test_a_shop_that_invoices_once_the_order_ships(cli_own, tmp_path):
     """invoice: after_shipping — the reply says so, and "收货后才能开" is checked against it."""
-    import shutil
-
-    from aigc_cs.paths import corpus_dir
-
-    shop = tmp_path / "demo-fashion"
-    shutil.copytree(corpus_dir() / "shops" / "demo-fashion", shop)
-    policy = shop / "policy.md"
-    text = policy.read_text(encoding="utf-8")
-    policy.write_text(text.replace("invoice: after_receipt", "invoice: after_shipping"), encoding="utf-8")
-    assert "invoice: after_shipping" in policy.read_text(encoding="utf-8")
+    shop = demo_fashion_copy(tmp_path, "invoice: after_receipt", "invoice: after_shipping")
     assert cli_own("ingest", str(shop)).code == 0
     reply = json.loads(cli_own("reply", "能开发票吗", "--shop", "demo-fashion", "--json").stdout)
     assert "发货后" in reply["text"] and "不提供发票" not in reply["text"], reply["text"]
@@ -161,16 +148,7 @@ def test_a_shop_that_invoices_once_the_order_ships(cli_own, tmp_path):
 
 
 def test_an_unknown_invoice_policy_is_one_line_naming_the_file_and_the_values(cli_own, tmp_path):
-    import shutil
-
-    from aigc_cs.paths import corpus_dir
-
-    shop = tmp_path / "demo-fashion"
-    shutil.copytree(corpus_dir() / "shops" / "demo-fashion", shop)
-    policy = shop / "policy.md"
-    policy.write_text(policy.read_text(encoding="utf-8").replace("invoice: after_receipt", "invoice: after_delivery"),
-                      encoding="utf-8")
-    result = cli_own("ingest", str(shop))
+    result = cli_own("ingest", str(demo_fashion_copy(tmp_path, "invoice: after_receipt", "invoice: after_delivery")))
     said = result.output
     assert "Traceback" not in said
     line = next(x for x in said.splitlines() if "invoice" in x)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from aigc_cs.guard.lexicon import scan
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, demo_fashion_copy
 
 GREETINGS = ("您好",)
 CLOSINGS = ("感谢", "谢谢", "随时")
@@ -132,14 +132,7 @@ def test_plain_output_prints_reply_citations_and_engine(cli):
 
 
 def test_changed_window_in_facts_is_followed_after_reingest(cli_own, tmp_path):
-    from aigc_cs.paths import corpus_dir
-
-    shop = tmp_path / "demo-fashion"
-    shutil.copytree(corpus_dir() / "shops" / "demo-fashion", shop)
-    policy = shop / "policy.md"
-    policy.write_text(policy.read_text(encoding="utf-8").replace("no_reason_return_days: 7", "no_reason_return_days: 10"),
-                      encoding="utf-8")
-    result = cli_own("ingest", str(shop))
+    result = cli_own("ingest", str(demo_fashion_copy(tmp_path, "no_reason_return_days: 7", "no_reason_return_days: 10")))
     # the prose still says 7 days: ingest warns that prose and facts disagree
     assert "正文与 YAML 事实不一致" in result.stderr
     text = json.loads(cli_own("reply", "衣服不合适可以退吗", "--shop", "demo-fashion", "--json").stdout)["text"]
