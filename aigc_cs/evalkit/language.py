@@ -57,11 +57,12 @@ class LanguageReport(BaseModel):
 def findings(text: str) -> list[Finding]:
     """Everything `aigc-cs check` flags in `text`: 禁用语 (with blaming, pressing and rhetorical phrases, which the
     planted sets count as banned), 极限词, 网络用语, homophone typos."""
-    from aigc_cs.guard.lexicon import CHECK_KINDS, LANGUAGE_KINDS, scan
+    from aigc_cs.guard.lexicon import LANGUAGE_KINDS
+    from aigc_cs.guard.tone import wording
     from aigc_cs.guard.typos import find_typos
 
     found = [Finding(kind=h.kind if h.kind in LANGUAGE_KINDS else "banned", quote=h.quote, start=h.start, end=h.end)
-             for h in scan(text, CHECK_KINDS)]
+             for h in wording(text)]
     return found + [Finding(kind="typo", quote=t.quote, start=t.start, end=t.end) for t in find_typos(text)]
 
 

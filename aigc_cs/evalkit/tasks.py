@@ -33,11 +33,11 @@ class CheckOutput(TaskResult):
 
 def run_check(inp: CheckInput, ctx) -> CheckOutput:
     from aigc_cs.guard.check import check_text
-    from aigc_cs.guard.lexicon import scan
+    from aigc_cs.guard.tone import wording
 
     shop = ctx.shop(inp.shop)
     report = check_text(inp.text, shop)
-    hits = scan(inp.text)
+    hits = wording(inp.text)
     messages = [v.message for v in report.violations] + [h.message() for h in hits]
     findings = [v.key for v in report.violations] + [f"{h.kind}:{h.term}" for h in hits]
     return CheckOutput(shop=shop.info.id, text="\n".join(messages) or "未发现问题", citations=[], engine="guard",

@@ -15,9 +15,10 @@ from aigc_cs.guard.check import check_in_context
 from aigc_cs.guard.claims import extract
 from aigc_cs.guard.facts import stated
 from aigc_cs.guard.injection import find_injections, without_injections
-from aigc_cs.guard.lexicon import courtesy_words, lexicon_data, scan
+from aigc_cs.guard.lexicon import courtesy_words, lexicon_data
 from aigc_cs.guard.offers import invented_offers
 from aigc_cs.guard.private import private_data
+from aigc_cs.guard.tone import wording
 from aigc_cs.guard.typos import find_typos
 from aigc_cs.kb.intents import SMALLTALK, Intent, detect, keyword_hits, score
 from aigc_cs.kb.intents import intents as all_intents
@@ -77,7 +78,7 @@ class Context:
         # a question about the product itself (material, use, fit…), not a complaint that names it
         self.product_question = self.product is not None and any(i.id.startswith("product_") for i in self.intents)
         self.sentences = sentences(self.text)
-        self.lexicon = scan(self.text, (*HANDLING, "banned", "extreme", "slang"))
+        self.lexicon = wording(self.text, (*HANDLING, "banned", "extreme", "slang"))
         stalling = [h for h in self.lexicon if h.kind == "stall"]  # "尽快…请耐心等待": shared words answer nothing
         self.stalls = bool(stalling)
         # the text with its stalling blanked out: "正在核实中" names no step of a solution
@@ -347,8 +348,7 @@ def score_criterion(criterion: Criterion, ctx: Context) -> CriterionScore:
     if level == top and any(f.kind in FAULT_KINDS for f in faults):  # a listed fault never earns the top level
         level = top - 1
     advice = [r.advice for r in counted if r.score < 1.0 and r.advice]
-    return CriterionScore(
-        id=criterion.id, name=criterion.name, level=level, levels=len(criterion.levels),
+    return CriterionScore(id=criterion.id, name=criterion.name, level=level, levels=len(criterion.levels),
         points=criterion.levels[level].points, max_points=criterion.weight,
         evidence=[e for r in counted for e in r.evidence][:5],
         feedback=feedback(criterion, level, advice, faults), cites=str(criterion.cites), faults=faults, capped=capped,

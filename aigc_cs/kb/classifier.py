@@ -29,10 +29,21 @@ class Params(BaseModel):
     c: float = 20.0
 
 
-def ngrams(text: str) -> list[str]:
-    """Character 1-, 2- and 3-grams of the normalised, lower-cased text, spaces squeezed."""
+def ngrams(text: str, sizes: tuple[int, ...] = (1, 2, 3)) -> list[str]:
+    """Character n-grams (1, 2 and 3 by default) of the normalised, lower-cased text, spaces squeezed."""
     text = " ".join(normalize(text).lower().split())
-    return [text[i: i + n] for n in (1, 2, 3) for i in range(len(text) - n + 1) if text[i: i + n].strip()]
+    return [text[i: i + n] for n in sizes for i in range(len(text) - n + 1) if text[i: i + n].strip()]
+
+
+def tfidf(grams: list[str], vocab: dict[str, int], idf: np.ndarray) -> dict[int, float]:
+    """One text's sublinear tf-idf weights by vocabulary column, L2-normalised (as scikit-learn's vectoriser)."""
+    weights = {}
+    for gram, count in Counter(grams).items():
+        col = vocab.get(gram)
+        if col is not None:
+            weights[col] = (1.0 + math.log(count)) * float(idf[col])
+    norm = math.sqrt(sum(w * w for w in weights.values()))
+    return {col: w / norm for col, w in weights.items()} if norm else weights
 
 
 class Model:
@@ -44,13 +55,8 @@ class Model:
     def _tfidf(self, texts: list[str]) -> np.ndarray:
         out = np.zeros((len(texts), len(self.vocab)), dtype=np.float32)
         for row, text in enumerate(texts):
-            for gram, count in Counter(ngrams(text)).items():
-                col = self.vocab.get(gram)
-                if col is not None:
-                    out[row, col] = (1.0 + math.log(count)) * self.idf[col]
-            norm = np.linalg.norm(out[row])
-            if norm:
-                out[row] /= norm
+            for col, weight in tfidf(ngrams(text), self.vocab, self.idf).items():
+                out[row, col] = weight
         return out
 
     def features(self, texts: list[str], vectors: np.ndarray | None, hits: list[set[str]]) -> np.ndarray:

@@ -287,10 +287,12 @@ def _ingest(index: Index, roots: list[Path], shop_override: str | None, max_byte
 
 
 def _warm_matchers(index: Index, chunks: list[Chunk], changed: set[str]) -> None:
-    """Embed the intent examples and the sentences of each shop whose chunks changed now (cached by content), so that
-    the first reply after an ingest does not wait for them."""
+    """Train the tone model and embed the intent examples and the sentences of each shop whose chunks changed now
+    (cached by content), so that the first check or reply after an ingest does not wait for them."""
+    from aigc_cs.guard import tone
     from aigc_cs.kb import answerable, intents
 
+    tone.warm()
     if index.embedding_kind == "none":
         return
     intents.warm()
