@@ -11,7 +11,6 @@ whole sentence. Only sentences the word lists found nothing in are read.
 
 import contextlib
 import hashlib
-import json
 import os
 import re
 from functools import cache
@@ -56,14 +55,15 @@ class Model:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.npz")
         np.savez(tmp, idf=self.idf, coef=self.coef, scalars=np.array([self.intercept, self.threshold]),
-                 vocab=np.array(json.dumps(self.vocab, ensure_ascii=False)))
+                 vocab=np.array("\n".join(sorted(self.vocab, key=self.vocab.__getitem__))))  # grams hold no newline
         os.replace(tmp, path)
 
     @classmethod
     def load(cls, path: Path) -> "Model":
         with np.load(path) as data:
             intercept, threshold = (float(x) for x in data["scalars"])
-            return cls(json.loads(str(data["vocab"])), data["idf"], data["coef"], intercept, threshold)
+            vocab = {gram: col for col, gram in enumerate(str(data["vocab"]).split("\n"))}
+            return cls(vocab, data["idf"], data["coef"], intercept, threshold)
 
 
 def examples(path: Path) -> tuple[list[str], list[int], list[str]]:
