@@ -193,7 +193,7 @@ def check(
     """检查话术里的政策说法是否与店铺事实一致，并找出禁用语、极限词、网络流行语和推卸、施压、反问的说法。发现问题时退出码为 1。"""
     from aigc_cs.errors import UserError
     from aigc_cs.guard.check import check_text
-    from aigc_cs.guard.tone import wording
+    from aigc_cs.guard.tone import ready, warm, wording
     from aigc_cs.inputs import MAX_TEXT_CHARS, read_text_arg
 
     text = read_text_arg(text, "话术", MAX_TEXT_CHARS)
@@ -201,6 +201,9 @@ def check(
         raise UserError("要检查的话术是空的，请提供文字、@文件路径，或用 - 从标准输入读入")
     ctx = context()
     report = check_text(text, ctx.shop(shop))
+    if not ready():
+        with console(stderr=True).status("第一次检查：正在训练语气模型（约 15 秒，之后直接用缓存）…"):
+            warm()
     hits = wording(text)
     if as_json:
         print_json({**report.model_dump(), "ok": report.ok and not hits, "lexicon": [h.model_dump() for h in hits]})

@@ -120,15 +120,26 @@ def _digest(raw: bytes) -> str:
     return hashlib.sha1(blob).hexdigest()[:16]
 
 
-@cache
-def model() -> Model | None:
-    """The model for today's examples, from the cache or trained now (about ten seconds); None without examples."""
+def _cached(path: Path) -> Path:
+    """Where the model for the examples file `path` is kept: named by the file's content and the code."""
     from aigc_cs.kb.semantic import cache_dir
 
+    return cache_dir() / f"tone-model-{_digest(path.read_bytes())}.npz"
+
+
+def ready() -> bool:
+    """Whether the model can be used without training it first (about fifteen seconds)."""
+    path = corpus_dir() / EXAMPLES_FILE
+    return not path.exists() or _cached(path).exists()
+
+
+@cache
+def model() -> Model | None:
+    """The model for today's examples, from the cache or trained now (about fifteen seconds); None without examples."""
     path = corpus_dir() / EXAMPLES_FILE
     if not path.exists():
         return None
-    cached = cache_dir() / f"tone-model-{_digest(path.read_bytes())}.npz"
+    cached = _cached(path)
     if cached.exists():
         with contextlib.suppress(OSError, ValueError, KeyError):  # a damaged cache is retrained below
             return Model.load(cached)
