@@ -1,6 +1,6 @@
 """The tone model's training examples (corpus/phrasebook/tone-examples.tsv), built from the dev split of the
-language eval: planted 禁用语 sentences are `banned`; professional lines and the planted sentences of the other
-kinds (a typo, an 极限词, a slang word: faults, but no rude tone) are `ok`. Each line keeps its writer's batch as
+language eval: planted 禁用语 sentences are `banned`, professional lines `ok`, and the planted sentences of the
+other kinds (a typo, an 极限词, a slang word: faults, but no rude tone) `fault`. Each line keeps its writer's batch as
 its group, so that the model's threshold is set on writers it was not trained on.
 
 Run ``python -m aigc_cs.evalkit.tone_data`` after the dev split changes; a test fails while the file is stale.
@@ -26,7 +26,7 @@ def rows() -> list[tuple[str, str, str]]:
     folder = language_dir("dev")
     out = [("ok", _group(path), line.strip()) for path in sorted(folder.glob("*.txt"))
            for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    out += [("banned" if item.kind == "banned" else "ok", _group(path), item.text)
+    out += [("banned" if item.kind == "banned" else "fault", _group(path), item.text)
             for path in sorted(folder.glob("planted*.yaml")) for item in load_planted(path)]
     return [(label, group, " ".join(text.split())) for label, group, text in out]
 

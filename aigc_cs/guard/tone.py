@@ -13,6 +13,7 @@ import contextlib
 import hashlib
 import os
 import re
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
@@ -26,15 +27,18 @@ from aigc_cs.text import normalize
 
 EXAMPLES_FILE = "phrasebook/tone-examples.tsv"
 HEADER = ("# 语气模型的训练句子（aigc_cs/guard/tone.py）：每行“标签<TAB>分组<TAB>句子”。\n"
-          "# 标签 banned = 读起来像服务禁语（生硬、推责、不耐烦、怼顾客），ok = 得体的客服说法；"
+          "# 标签 banned = 读起来像服务禁语（生硬、推责、不耐烦、怼顾客），ok = 得体的客服说法，"
+          "fault = 有别的错（错字、极限词、网络用语）但不是禁用语（训练时算不像禁用语，不用来定阈值）；"
           "分组 = 写这些句子的人或批次（至少 3 组，阈值在没见过的组上定）。\n"
           "# 由 python -m aigc_cs.evalkit.tone_data 从 evals/language/dev 生成；老师可以追加自己的句子。\n")
-LABELS = ("banned", "ok")
+LABELS = ("banned", "ok", "fault")
 SIZES = (1, 2, 3, 4)
 C = 10.0
 FOLDS = 3
 WHY = "整句读起来像服务禁语（生硬、推责或不耐烦）；这是语气模型对整句的判断，不是词表里的词"
 INSTEAD = "先认可顾客的问题，再用“您”和礼貌、主动的说法给出办法"
+LINE_CHARS = 80
+SENTENCE_CHARS = 6  # a shorter sentence (没问题, 不能) has too few character grams to be read on its own
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;\n]*")
 _ENDS = "。！？!?；;\n "
 # words that are not the agent's: a quoted remark, or the customer's turn in a script (顾客：“是快递摔坏的吧…”)
@@ -43,9 +47,13 @@ _OTHERS = re.compile(rf"^(?:顾客|买家|客户)[：:].*$|“[^”]{{0,{QUOTE_C
 
 
 class Model:
+    """`threshold` is for a line as the examples are written; `sentence_threshold` for one sentence of a longer
+    text (a short sentence alone, 光照怎么样, reads curter than the line it stands in)."""
+
     def __init__(self, vocab: dict[str, int], idf: np.ndarray, coef: np.ndarray, intercept: float,
-                 threshold: float) -> None:
-        self.vocab, self.idf, self.coef, self.intercept, self.threshold = vocab, idf, coef, intercept, threshold
+                 threshold: float, sentence_threshold: float) -> None:
+        self.vocab, self.idf, self.coef, self.intercept = vocab, idf, coef, intercept
+        self.threshold, self.sentence_threshold = threshold, sentence_threshold
 
     def score(self, sentence: str) -> float:
         weights = tfidf(ngrams(sentence, SIZES), self.vocab, self.idf)
@@ -54,31 +62,31 @@ class Model:
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.npz")
-        np.savez(tmp, idf=self.idf, coef=self.coef, scalars=np.array([self.intercept, self.threshold]),
+        np.savez(tmp, idf=self.idf, coef=self.coef, scalars=np.array([self.intercept, self.threshold, self.sentence_threshold]),
                  vocab=np.array("\n".join(sorted(self.vocab, key=self.vocab.__getitem__))))  # grams hold no newline
         os.replace(tmp, path)
 
     @classmethod
     def load(cls, path: Path) -> "Model":
         with np.load(path) as data:
-            intercept, threshold = (float(x) for x in data["scalars"])
+            intercept, threshold, sentence_threshold = (float(x) for x in data["scalars"])
             vocab = {gram: col for col, gram in enumerate(str(data["vocab"]).split("\n"))}
-            return cls(vocab, data["idf"], data["coef"], intercept, threshold)
+            return cls(vocab, data["idf"], data["coef"], intercept, threshold, sentence_threshold)
 
 
-def examples(path: Path) -> tuple[list[str], list[int], list[str]]:
-    """(sentences, 1 for banned, groups) of the examples file; a malformed line is one error naming it."""
+def examples(path: Path) -> tuple[list[str], list[str], list[str]]:
+    """(sentences, labels, groups) of the examples file; a malformed line is one error naming it."""
     texts, labels, groups = [], [], []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
         parts = line.split("\t")
         if len(parts) != 3 or parts[0] not in LABELS or not parts[2].strip():
-            raise UserError(f"{path} 第 {number} 行：应为“banned 或 ok<TAB>分组<TAB>句子”，请改正这一行")
-        labels.append(int(parts[0] == "banned"))
+            raise UserError(f"{path} 第 {number} 行：应为“banned、ok 或 fault<TAB>分组<TAB>句子”，请改正这一行")
+        labels.append(parts[0])
         groups.append(parts[1])
         texts.append(parts[2])
-    if len(set(labels)) < 2 or len(set(groups)) < FOLDS:
+    if not {"banned", "ok"} <= set(labels) or len(set(groups)) < FOLDS:
         raise UserError(f"{path}：banned 和 ok 两种句子都要有，分组至少 {FOLDS} 个")
     return texts, labels, groups
 
@@ -93,20 +101,25 @@ def _fit(texts: list[str], labels: list[int]):
     return vectoriser, fitted.fit(features, labels)
 
 
-def train(texts: list[str], labels: list[int], groups: list[str]) -> Model:
-    """Fit on every example; the threshold is the highest score an `ok` example gets from a model that did not
-    see its group (grouped k-fold), so that a new writer's polite sentences stay below it."""
+def train(texts: list[str], labels: list[str], groups: list[str]) -> Model:
+    """Fit `banned` against the rest. The thresholds are the highest scores that an `ok` example, and one sentence
+    of an `ok` example of several, get from a model that did not see its group (grouped k-fold), so that a new
+    writer's professional lines stay below them. A `fault` sentence (a typo, an 极限词, a slang word) is a negative
+    but sets no threshold: sounding pushier than a professional line is no false alarm there."""
     from sklearn.model_selection import GroupKFold
 
-    y, highest = np.array(labels), -np.inf
+    y = np.array([int(x == "banned") for x in labels])
+    line, sentence = -np.inf, -np.inf
     for inside, outside in GroupKFold(n_splits=FOLDS).split(texts, y, groups):
         vectoriser, fitted = _fit([texts[i] for i in inside], list(y[inside]))
-        scores = fitted.decision_function(vectoriser.transform([texts[i] for i in outside]))
-        highest = max(highest, float(scores[y[outside] == 0].max(initial=-np.inf)))
-    vectoriser, fitted = _fit(texts, labels)
+        ok = [texts[i] for i in outside if labels[i] == "ok"]
+        line = max(line, float(fitted.decision_function(vectoriser.transform(ok)).max(initial=-np.inf)))
+        parts = [s for text in ok if len(found := _sentences(text, 0)) > 1 for _, s in found]
+        sentence = max(sentence, float(fitted.decision_function(vectoriser.transform(parts)).max(initial=-np.inf)))
+    vectoriser, fitted = _fit(texts, list(y))
     vocab = {gram: int(col) for gram, col in vectoriser.vocabulary_.items()}
     return Model(vocab, vectoriser.idf_.astype(np.float32), fitted.coef_[0].astype(np.float32),
-                 float(fitted.intercept_[0]), highest + 1e-6)
+                 float(fitted.intercept_[0]), line + 1e-6, max(line, sentence) + 1e-6)
 
 
 def _digest(raw: bytes) -> str:
@@ -154,22 +167,44 @@ def warm() -> None:
     model()
 
 
+def _sentences(text: str, at: int) -> list[tuple[int, str]]:
+    """(offset, sentence) of each sentence of `text` (which starts at offset `at`), end punctuation stripped."""
+    return [(at + m.start() + len(m.group(0)) - len(m.group(0).lstrip(_ENDS)), m.group(0).strip(_ENDS))
+            for m in _SENTENCE.finditer(text) if m.group(0).strip(_ENDS)]
+
+
+def _parts(text: str) -> Iterator[tuple[str, list[tuple[int, str]]]]:
+    """(the line as written, or "" for a sentence of a longer line; its sentences) of each part read on its own: a
+    line of at most `LINE_CHARS` (the examples are lines of one to three sentences), each sentence of a longer line."""
+    for line in re.finditer(r"[^\n]+", text):
+        sentences = _sentences(line.group(0), line.start())
+        if len(line.group(0).strip()) <= LINE_CHARS:
+            yield line.group(0).strip(), sentences
+        else:
+            yield from (("", [s]) for s in sentences)
+
+
 def flags(text: str, hits: list[Hit]) -> list[Hit]:
-    """The sentences of `text` (normalised) the model reads as 禁用语 and no lexicon hit lies in. Quoted remarks
-    and the customer's turns are blanked first (same offsets): they are not the agent's wording."""
+    """The parts of `text` (normalised; see `_parts`) with no lexicon hit in them that the model reads as 禁用语: a
+    whole line above `threshold`, or one sentence above `sentence_threshold`; each quoted by its most 禁用语-like
+    sentence. Quoted remarks and the customer's turns
+    are blanked first (same offsets): they are not the agent's wording."""
     found = model()
     if found is None:
         return []
     own, out = _OTHERS.sub(lambda m: " " * len(m.group(0)), normalize(text)), []
-    for match in _SENTENCE.finditer(own):
-        raw = match.group(0)
-        quote = raw.strip(_ENDS)
-        start = match.start() + len(raw) - len(raw.lstrip(_ENDS))
-        end = start + len(quote)
-        if (quote and not any(h.start < end and h.end > start for h in hits)
-                and found.score(quote) > found.threshold):
-            out.append(Hit(kind="banned", term="语气", quote=quote, start=start, end=end,
-                           why=WHY, instead=INSTEAD))
+    for whole, sentences in _parts(own):
+        if not sentences:
+            continue
+        start, end = sentences[0][0], sentences[-1][0] + len(sentences[-1][1])
+        if any(h.start < end and h.end > start for h in hits):
+            continue
+        scored = [(found.score(s), at, s) for at, s in sentences]
+        if (whole and found.score(whole) > found.threshold) or \
+                max((score for score, _, s in scored if len(s) >= SENTENCE_CHARS), default=-np.inf) > found.sentence_threshold:
+            _, at, quote = max(scored)
+            out.append(Hit(kind="banned", term="语气", quote=quote, start=at, end=at + len(quote), why=WHY,
+                           instead=INSTEAD))
     return out
 
 
