@@ -53,6 +53,8 @@ def test_missing_file_and_unknown_shop_get_one_line(cli, tmp_path):
         ("收到一个月内随便退", "demo-fashion", "一个月内随便退"),  # 随便退: a no-reason return with no conditions
         ("不喜欢的话两周内都能退", "demo-fashion", "两周内都能"),  # 两周 read as 14 days
         ("尺码不合适可以随便换", "demo-beauty", "随便换"),  # the beauty shop exchanges nothing for no reason
+        ("衣服破了个洞，麻烦您先自己付邮费寄回来", "demo-fashion", "您先自己付邮费"),  # 邮费 is 运费; quality: the shop pays
+        ("不喜欢想退的话，寄回来的快递费由我们出", "demo-beauty", "快递费由我们出"),  # 快递费 is 运费 too
     ],
 )
 def test_a_policy_error_in_other_words_is_caught(cli, text, shop, wrong):
@@ -60,7 +62,9 @@ def test_a_policy_error_in_other_words_is_caught(cli, text, shop, wrong):
     assert result.code == 1 and f"“{wrong}”与店铺政策不符" in result.stdout
 
 
-@pytest.mark.parametrize("text", ["拆封后就不能随便退了哦", "商品不是随便退的，需要吊牌完好", "7天内不满意随便退"])
+@pytest.mark.parametrize("text", ["拆封后就不能随便退了哦", "商品不是随便退的，需要吊牌完好", "7天内不满意随便退",
+                                  "在户外戴过的帽子不支持无理由退换",  # 戴过的: a condition like 穿过的
+                                  "个人原因寄回的运费您承担，换过去的新衣服运费由我们出"])  # outbound shipping: no return claim
 def test_conditions_on_returns_are_no_policy_error(cli, text):
     result = cli("check", text, "--shop", "demo-fashion")
     assert result.code == 0 and "政策不符" not in result.stdout

@@ -516,3 +516,13 @@ def test_asking_what_else_worries_the_customer_is_the_closing_step():
     asked = {s.name: s.status for s in detect_steps_in_text("这款是纯棉的，不扎人。您还有哪方面不放心吗？感谢您的咨询！")}
     told = {s.name: s.status for s in detect_steps_in_text("这款是纯棉的，不扎人。感谢您的咨询！")}
     assert asked["促成订单"] == "ok" and told["促成订单"] != "ok"
+
+
+def test_a_size_worry_is_assured_by_the_return_guarantee_stated_correctly(cli):
+    """A worry with no policy topic of its own (尺码): the shop's return days and who pays return shipping assure it."""
+    scenario = "顾客：我身高160体重110斤，牛仔裤穿S还是M？怕买错了又要退。（尺码顾虑）"
+    advice = "您好，担心尺码不合适很正常。按您的身高体重建议选M码。"
+    vague = grade_with(cli, advice + "不合适的话可以退换，放心。", "doubt-removal", "--scenario", scenario)
+    stated = grade_with(cli, advice + "签收后7天内，吊牌完好、没穿没洗都可以无理由退换，个人原因寄回的运费由您承担。",
+                        "doubt-removal", "--scenario", scenario)
+    assert _points(vague, "assurance") < _points(stated, "assurance") == 25

@@ -35,7 +35,7 @@ class Check(BaseModel):
     patterns: list[str] = []  # contains_any / forbids: regular expressions that count like phrases ("以后…会")
     lexicon: list[LexiconKind] = []  # forbids
     claims: list[str] = []  # forbids: policy claims that are offers the rep may not make here (bargain_yuan)
-    facts: list[str] = []  # mentions_fact: policy keys the answer should state (correctly)
+    facts: list[str] = []  # mentions_fact: policy keys the answer should state (correctly) when the scenario's topics name none
     documents: bool = False  # mentions_fact: the details of the shop passage that answers the question count too
     # contains_any: also met by this many specifics from the scenario product's own file (a care tip), or else from the
     # shop passages that answer the scenario (气泡柱加纸箱 for a packaging worry)

@@ -200,7 +200,7 @@ def _score(check: Check, ctx: Context, result: CheckResult) -> None:
             result.score = 0.0 if result.faults else 1.0
             result.evidence = [c.quote for c in ctx.claims if c.key not in {v.key for v in ctx.guard.violations}]
         case "mentions_fact":
-            keys = check.facts or list(dict.fromkeys(k for i in ctx.intents for k in i.facts))
+            keys = list(dict.fromkeys(k for i in ctx.intents for k in i.facts)) or check.facts
             documents = check.documents and bool(ctx.documents)
             documented = min(1.0, len(ctx.from_documents) / DOCUMENT_SPECIFICS) if documents and not ctx.stalls else 0.0
             if not keys and ctx.product_question:  # a question about a product: answered with the product's own facts

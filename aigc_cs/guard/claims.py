@@ -33,7 +33,7 @@ class Claim(BaseModel):
 
 
 _RANGE = rf"({N})\s*(?:(?:-|~|到|至)\s*({N}))?"
-_CONDITION = re.compile(r"拆封|拆开|打开|开过|开封|开了|使用过|用过|已使用|穿过|穿着|洗涤|洗过|吊牌|剪标|定制|损坏|二次销售|未满|不满|贴身|内衣|食品")
+_CONDITION = re.compile(r"过的|拆封|拆开|打开|开过|开封|开了|使用过|用过|已使用|穿过|穿着|洗涤|洗过|吊牌|剪标|定制|损坏|二次销售|未满|不满|贴身|内衣|食品")
 _SENT_WRONG = re.compile(r"发错|错发|漏发|少发|寄错")
 _QUALITY = re.compile(r"质量|破损|瑕疵|发错|错发|漏发|少发|描述不符|坏了|损坏|过敏|问题商品|次品|破(?:了|袋|洞|口|裂)|压坏|摔坏|碎了|漏(?:了|粮|液|水)|变质|发霉|受潮"
                       r"|起皮|掉涂层|涂层脱落|开裂|裂了|生锈|锈了|断了|不保温|不工作|不转|不出水|变形|鼓包|开胶|脱线|开线"
@@ -55,16 +55,16 @@ ORDER_SPECIFIC = re.compile(r"您(?:的|这)?(?:这)?(?:单|个订单|笔订单|
 _RETURN_WINDOW = re.compile(rf"({N})\s*天\s*(?:内|以内|之内)?\s*(?:都|均)\s*(?:可以|能|行|可)")
 _SHOP_PAYS = [
     re.compile(r"(?:我们|我方|店铺|本店|小店|商家|卖家|店里)\s*(?:来|会|将|都|负责)?\s*(?:承担|负责|出|包|报销|补贴)\s*"
-               r"(?:来回|往返|双向|退货|寄回|退回)?\s*(?:的)?\s*运费"),
-    re.compile(r"运费\s*(?:由|是|都由|全由|都是|全是|全部|全都|都)?\s*(?:我们|我方|店铺|本店|小店|商家|卖家)\s*(?:店铺|店里|小店)?\s*(?:来|会|都)?"
+               r"(?:来回|往返|双向|退货|寄回|退回)?\s*(?:的)?\s*(?:运费|邮费|快递费)"),
+    re.compile(r"(?:运费|邮费|快递费)\s*(?:由|是|都由|全由|都是|全是|全部|全都|都)?\s*(?:我们|我方|店铺|本店|小店|商家|卖家)\s*(?:店铺|店里|小店)?\s*(?:来|会|都)?"
                r"\s*(?:承担|负责|出)"),
     re.compile(r"(?:退货|退换货?|换货)\s*(?:都)?\s*包\s*(?:来回|往返)?\s*运费|包来回运费|免费退换|运费全免"),
 ]
 _BUYER_PAYS = [
-    re.compile(r"运费\s*(?:由|是|都由|都是|需要|需|要|得)?\s*(?:您|你|买家|顾客|亲|客户|买方)\s*(?:自己|自行)?\s*(?:来)?\s*"
+    re.compile(r"(?:运费|邮费|快递费)\s*(?:由|是|都由|都是|需要|需|要|得)?\s*(?:您|你|买家|顾客|亲|客户|买方)\s*(?:自己|自行)?\s*(?:来)?\s*"
                r"(?:承担|负责|出|支付|付)"),
-    re.compile(r"(?:您|你|买家|顾客|客户|买方)\s*(?:需要|需|要|得)?\s*(?:自己|自行)?\s*(?:承担|负担|支付|出|付)\s*"
-               r"(?:来回|往返|退货|寄回|退回)?\s*(?:的)?\s*运费"),
+    re.compile(r"(?:您|你|买家|顾客|客户|买方)\s*(?:需要|需|要|得)?\s*(?:先)?\s*(?:自己|自行)?\s*(?:承担|负担|支付|出|付)\s*"
+               r"(?:来回|往返|退货|寄回|退回)?\s*(?:的)?\s*(?:运费|邮费|快递费)"),
 ]
 _INSURANCE_NEG = re.compile(r"(?:没有|没|不|无)\s*(?:赠送|附赠|送|赠|含|带|附带|提供)?\s*运费险")
 _INSURANCE = re.compile(r"(?:赠送|附赠|送|赠|带|含|有|提供)\s*(?:了)?\s*(?:退货)?\s*运费险")
@@ -190,10 +190,10 @@ def _sentence_claims(s: str, offset: int, whole: str) -> list[Claim]:
         for m in _RETURN_WINDOW.finditer(s):
             add(window, to_number(m.group(1)), m)
 
-    if "运费" in s or "退换" in s:
+    if re.search(r"运费|邮费|快递费|退换", s):
         for pattern, payer in [*((p, "shop") for p in _SHOP_PAYS), *((p, "buyer") for p in _BUYER_PAYS)]:
             for m in pattern.finditer(s):
-                if not any(m.start() < e and m.end() > b for b, e in taken):
+                if not any(m.start() < e and m.end() > b for b, e in taken) and not _outbound(clause_at(s, m)):
                     for case in _shipping_cases(clause_at(s, m), s, whole):
                         add(case, payer, m, also=True)
 
@@ -272,6 +272,15 @@ def clause_at(sentence: str, m: re.Match[str]) -> str:
     start = max(sentence.rfind(c, 0, m.start()) for c in "，,") + 1
     ends = [i for c in "，," if (i := sentence.find(c, m.end())) >= 0]
     return sentence[start: min(ends) if ends else len(sentence)]
+
+
+# the parcel sent out to the customer (换过去的新帐篷运费由我们出, 补发的运费): no return shipping, which the facts are about
+_OUTBOUND = re.compile(r"换过去|寄过去|发过去|寄给您|发给您|给您寄|给您发|补发|重发|重新发|再发一")
+_INBOUND = re.compile(r"寄回|退回|发回|退货|寄过来|寄来")
+
+
+def _outbound(clause: str) -> bool:
+    return bool(_OUTBOUND.search(clause)) and not _INBOUND.search(clause)
 
 
 def _shipping_cases(clause: str, sentence: str, whole: str) -> list[ClaimKey]:

@@ -258,10 +258,15 @@ def detect(message: str, product_named: bool = False) -> list[Intent]:
     return [by_id[i] for i in decide(scored, thresholds(), product_named)]
 
 
+# a word of having bought said of what might happen (我怕用了泛红, 万一穿了不合适): no purchase yet
+_SUPPOSED = re.compile(r"(?:怕|担心|万一|如果|要是|假如|会不会)[^，。！？,.!?\s]{0,4}$")
+
+
 def after_sale(message: str) -> bool:
     """True when the customer has already bought (刚买, 收到了, 我的订单, 已经拍了…): never ask them to order."""
     text = normalize(message).lower()
-    return any(word in text for word in book().aftersale_words)
+    return any(not _SUPPOSED.search(text[: m.start()]) for word in book().aftersale_words
+               for m in re.finditer(re.escape(word), text))
 
 
 def smalltalk_kind(message: str) -> str:
