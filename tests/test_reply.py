@@ -96,6 +96,14 @@ def test_a_customer_who_already_bought_is_never_asked_to_order(cli, message):
     assert not re.search(r"(现在|可以|直接|放心)(就)?(下单|拍下)|看中了的话", out["text"]), out["text"]
 
 
+def test_a_worry_about_what_using_might_do_is_asked_before_buying_and_hears_the_return_guarantee(cli):
+    """我怕用了泛红: 用了 said of what might happen is no purchase; a worried customer is told how returns work."""
+    out = reply_json(cli, "先问清楚再买：面霜的成分会不会刺激？我怕用了泛红", "demo-beauty")
+    assert out["stage"] == "presale", out
+    assert "15天内无理由退货" in out["text"], out["text"]
+    assert reply_json(cli, "用了两天脸就泛红了", "demo-beauty")["stage"] == "aftersale"
+
+
 def test_multi_part_question_is_answered_in_numbered_points(cli):
     text = reply_json(cli, "包邮吗？发票能开吗？", "demo-fashion")["text"]
     assert re.search(r"^1\. ", text, re.M) and re.search(r"^2\. ", text, re.M)
