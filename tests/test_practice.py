@@ -154,6 +154,11 @@ def test_cold_or_wrong_student_loses_the_customer(ctx, shop, persona, answer):
         assert states_a_fact(line, session.shop.facts) is None, line
 
 
+def test_a_rude_reply_no_word_list_holds_is_judged_rude(ctx):
+    session = start(ctx, "demo-fashion", "hesitant-dress")
+    assert session.reply("你问这个干嘛？").judgement.verdict == "rude"
+
+
 def test_a_policy_error_is_a_hint_naming_the_right_fact(ctx):
     session = start(ctx, "demo-fashion", "hesitant-dress")
     result = session.reply(WRONG)

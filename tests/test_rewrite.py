@@ -139,6 +139,11 @@ def test_gbk_cream_chat_reports_the_beauty_shops_policy_errors(cli):
     assert {f["label"] for f in out["diagnosis"] if f["kind"] == "doubt"} == {"质量顾虑未消除", "包装顾虑未消除"}
 
 
+def test_a_rude_line_no_word_list_holds_is_in_the_diagnosis(cli):
+    chat = "顾客：这条裙子起球吗？\n客服：你问这个干嘛？\n顾客：好吧\n客服：这个你得问快递，我们不清楚。"
+    assert {(2, "你问这个干嘛"), (4, "这个你得问快递，我们不清楚")} <= set(findings(rewrite(cli, chat, "demo-fashion"), "wording"))
+
+
 def test_csv_jeans_chat_reports_the_wrong_invoice_timing(cli):
     out = rewrite(cli, JEANS, "demo-fashion")
     assert (8, "随货") in findings(out, "policy")

@@ -14,7 +14,8 @@ from aigc_cs.grading.documents import shared
 from aigc_cs.guard.check import check_text
 from aigc_cs.guard.claims import extract
 from aigc_cs.guard.facts import stated
-from aigc_cs.guard.lexicon import KIND_NAMES, scan
+from aigc_cs.guard.lexicon import KIND_NAMES
+from aigc_cs.guard.tone import wording
 from aigc_cs.kb.models import Product, Shop
 from aigc_cs.practice.models import HiddenDoubt, Hint, Judgement, Persona, Verdict
 from aigc_cs.practice.personas import fact_fields, judge_settings
@@ -45,7 +46,7 @@ def judge(reply: str, asked: str, doubt: int | None, persona: Persona, shop: Sho
     s = judge_settings()
     text = normalize(reply)
     findings = policy_findings([Turn(line=1, role="customer", text=asked), Turn(line=2, role="agent", text=reply)], shop)
-    hits = scan(text, tuple(KIND_NAMES))
+    hits = wording(text, tuple(KIND_NAMES))  # the word lists, and a sentence the tone model reads as rude
     pressure = [h for h in hits if h.kind == "pressure"]  # hard selling, also listed as a 禁用语 family: pushy, not rude
     rude = any(h.kind in s.rude_kinds and h.term not in s.cold_words
                and not any(p.start < h.end and h.start < p.end for p in pressure) for h in hits)

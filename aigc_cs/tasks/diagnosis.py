@@ -7,7 +7,8 @@ from typing import Literal
 from pydantic import BaseModel
 
 from aigc_cs.guard.check import check_in_context, describe
-from aigc_cs.guard.lexicon import KIND_NAMES, scan
+from aigc_cs.guard.lexicon import KIND_NAMES, LANGUAGE_KINDS
+from aigc_cs.guard.tone import wording
 from aigc_cs.kb.models import Citation, Shop
 from aigc_cs.paths import corpus_yaml
 from aigc_cs.tasks.doubts import Doubt
@@ -46,7 +47,7 @@ def wording_findings(turns: list[Turn]) -> list[Finding]:
     cites = settings()["wording_cite"]
     return [Finding(kind="wording", label=KIND_NAMES[h.kind], line=t.line, quote=h.quote, problem=h.why,
                     advice=f"可以改成：{h.instead}", cite=Citation(**cites[h.kind]))
-            for t in turns if t.role == "agent" for h in scan(t.text)]
+            for t in turns if t.role == "agent" for h in wording(t.text, LANGUAGE_KINDS)]
 
 
 def doubt_findings(doubts: list[Doubt], shop: Shop) -> list[Finding]:
