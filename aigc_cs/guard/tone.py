@@ -3,10 +3,11 @@ in words no list holds ("详情页都写了还问", "那我也没办法呀")?
 
 The word lists (guard/lexicon.py) name the words; this model reads the whole sentence. It is a logistic regression
 over character 1–4-grams (tf-idf), trained on the example sentences of corpus/phrasebook/tone-examples.tsv at
-ingest or first use and kept as plain arrays in the cache, so that checking a sentence needs only numpy. It flags a
-sentence only above the highest score any `ok` example reaches when its writer was left out of training (grouped
-3-fold): on a writer it has never seen it adds few false alarms. It cannot point at the words, so a flag quotes the
-whole sentence. Only sentences the word lists found nothing in are read.
+ingest or first use and kept as plain arrays in the cache, so that checking a sentence needs only numpy. It reads a
+short line whole, as the examples are written, and a sentence alone, and flags either only above the highest score
+a professional (`ok`) line, or one of its sentences, gets when its writer was left out of training (grouped 3-fold):
+on a writer it has never seen it adds few false alarms. It cannot point at the words, so a flag quotes the line's
+most 禁用语-like sentence. Only lines the word lists found nothing in are read.
 """
 
 import contextlib
