@@ -125,3 +125,12 @@ def test_a_gift_the_shop_never_offers_costs_a_pre_sale_answer_its_accuracy(cli):
                      "presale-reply", "demo-fashion", scenario)["accuracy"]
     assert invented["points"] == 0 and any("不能自己许诺" in f["message"] for f in invented["faults"])
     assert plain["points"] > 0
+
+
+def test_a_thing_narrowed_by_a_one_character_word_is_ruled_out_only_as_narrowed():
+    """不能用扁气罐 rules out 扁气罐: "把气罐捂一捂" offers nothing it rules out; "扁气罐也可以用" does."""
+    from aigc_cs.grading.documents import denials
+
+    rule = ["气罐：只能用250克的标准长款卡式气罐，不能用扁气罐、高山气罐"]
+    assert denials("天冷时可以把气罐揣怀里捂一捂。", rule) == []
+    assert [f.quote for f in denials("扁气罐也可以用。", rule)] == ["扁气罐也可以用"]

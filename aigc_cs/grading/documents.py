@@ -9,6 +9,7 @@ in the policy prose, not in a YAML fact): an answer built from the shop's own pa
 
 import re
 from functools import cache, lru_cache
+from itertools import pairwise
 
 from aigc_cs.grading.models import Fault
 from aigc_cs.guard.check import GuardReport, Violation
@@ -109,6 +110,15 @@ def mismatches(text: str, documents: list[str], scenario: str = "", facts: set[f
     return faults
 
 
+def _words(text: str, verb_first: bool = False) -> set[str]:
+    """The words of `text`, and each one-character word joined to the longer word after it: a modifier narrows a
+    thing (不能用扁气罐 rules out 扁气罐, not every 气罐). `verb_first`: the first word is the verb of a denial (用, 接),
+    no modifier."""
+    said = tokens(text)
+    return set(said) | {a + b for a, b in pairwise(said[1:] if verb_first else said)
+                        if len(a) == 1 < len(b) and a not in STOPWORDS}
+
+
 @lru_cache(maxsize=256)  # the same passages for a whole class
 def _ruled_out(documents: tuple[str, ...]) -> list[tuple[str, frozenset[str], str, frozenset[str]]]:
     """(the clause, its key words, the verb, its scope) of each thing the passages rule out without a condition: the
@@ -118,7 +128,7 @@ def _ruled_out(documents: tuple[str, ...]) -> list[tuple[str, frozenset[str], st
         for m in _DENIAL.finditer(clause):
             if _CONDITION.search(clause[: m.start()]):
                 continue
-            words = frozenset(w for w in tokens(m.group(2)) if len(w) > 1 and w not in STOPWORDS | _GENERIC)
+            words = frozenset(w for w in _words(m.group(2), verb_first=True) if len(w) > 1 and w not in STOPWORDS | _GENERIC)
             items = _LISTED.split(clause[: m.start()].strip(" -*·•\t"))
             scope = frozenset(w for w in items if 2 <= len(w) <= 4) if len(items) > 1 else frozenset()
             if words:  # the verb of 不开/不送/不补 is part of what is ruled out (运费险 may still be bought)
@@ -139,7 +149,7 @@ def denials(text: str, documents: list[str]) -> list[Fault]:
         for clause in _CLAUSE.findall(sentence):
             if _NEGATED.search(clause):
                 continue
-            said = set(tokens(clause))
+            said = _words(clause)
             hit = next((source for source, words, verb, scope in ruled if words <= said and verb in clause
                         and ((scoped or _OFFERED.search(clause)) and any(w in sentence for w in scope) if scope
                              else _OFFERED.search(clause))), None)
