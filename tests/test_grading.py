@@ -526,3 +526,13 @@ def test_a_size_worry_is_assured_by_the_return_guarantee_stated_correctly(cli):
     stated = grade_with(cli, advice + "签收后7天内，吊牌完好、没穿没洗都可以无理由退换，个人原因寄回的运费由您承担。",
                         "doubt-removal", "--scenario", scenario)
     assert _points(vague, "assurance") < _points(stated, "assurance") == 25
+
+
+def test_a_coupon_within_the_concession_limit_is_the_shops_only_when_the_customer_brought_up_the_price(cli):
+    """demo-fashion lets a rep concede up to 20元: to a customer who finds it dear, not in a revisit nobody asked for."""
+    coupon = "王女士您好，我是衣见倾心女装的客服小林。碎花裙穿着还合身吗？送您一张10元无门槛券，下次用得上。"
+    revisit = grade_with(cli, coupon, "revisit-message", "--scenario", "老客户回访 · 在线消息：王女士，上周买了法式碎花连衣裙")
+    assert any(f["kind"] == "offer" and "10元无门槛券" in f["quote"] for f in revisit["faults"]), revisit["faults"]
+    haggle = grade_with(cli, "理解您觉得贵，这款是真丝混纺的。我给您申请一张10元无门槛券，您看可以吗？", "doubt-removal",
+                        "--scenario", "顾客：碎花裙有点贵啊，能便宜点吗？（价格顾虑）")
+    assert not any(f["kind"] == "offer" for f in haggle["faults"]), haggle["faults"]

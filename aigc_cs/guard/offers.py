@@ -19,6 +19,7 @@ _SENTENCE = re.compile(r"[^。！？!?\n；;]+")
 _AMOUNT = re.compile(rf"({NUMBER})\s*(元|块|折)")  # amounts and discount rates (8折)
 _ASKS = re.compile(r"[吗么呢][^\u4e00-\u9fff]*$|[？?]\s*$")
 _CONCESSION_FORMS = ("coupon", "red_packet")  # forms the policy lets a concession take
+_HAGGLE = re.compile(r"贵|便宜|优惠|砍价|讲价|议价|还价|打折|折扣|少点|少一点|价格|价钱|划算|值不值")
 _LEAD = re.compile(rf"{NUMBER}\s*(?:元|块)\S{{0,6}}$")  # the amount just before an offer belongs to its quote
 
 
@@ -58,15 +59,22 @@ def _amounts(text: str) -> set[tuple[float, str]]:
     return {(v, "折" if unit == "折" else "元") for m, unit in _AMOUNT.findall(text) if (v := to_number(m)) is not None}
 
 
-def _backed(spec: OfferSpec, sentence: str, shop: Shop) -> bool:
-    """The delay compensation in a sentence about a late order, or a coupon within the concession limit."""
+def haggled(scenario: str) -> bool:
+    """Whether the customer brought up the price (嫌贵, 能便宜点吗, 价格犹豫): only then may a rep concede within the
+    limit; a coupon nobody asked for (a revisit, 送您一张20元券) is an offer of the rep's own."""
+    return not scenario or bool(_HAGGLE.search(scenario))
+
+
+def _backed(spec: OfferSpec, sentence: str, shop: Shop, concede: bool = True) -> bool:
+    """The delay compensation in a sentence about a late order, or a coupon within the concession limit when the
+    customer brought up the price (`concede`)."""
     facts = shop.facts
     amounts = _amounts(sentence)
     fact = facts.delay_compensation or ""
     if fact and re.search(book().delay, sentence) and amounts and amounts <= _amounts(fact) \
             and re.search(spec.pattern, fact):
         return True
-    return (spec.kind in _CONCESSION_FORMS and facts.bargain_limit_yuan > 0 and bool(amounts)
+    return (concede and spec.kind in _CONCESSION_FORMS and facts.bargain_limit_yuan > 0 and bool(amounts)
             and all(unit == "元" and value <= facts.bargain_limit_yuan for value, unit in amounts))
 
 
@@ -89,9 +97,10 @@ def _documented(spec: OfferSpec, sentence: str, documents: tuple[str, ...]) -> b
                for document in documents for said in _SENTENCE.findall(normalize(document)))
 
 
-def invented_offers(text: str, shop: Shop, documents: tuple[str, ...] = ()) -> list[Offer]:
+def invented_offers(text: str, shop: Shop, documents: tuple[str, ...] = (), concede: bool = True) -> list[Offer]:
     """Every offer in `text` that the shop's facts (or its own `documents`, the passages a task retrieved) do not
-    back, in order; offsets refer to the normalised text."""
+    back, in order; offsets refer to the normalised text. `concede`: a coupon within the concession limit is backed
+    (the customer brought up the price; see `haggled`)."""
     text = normalize(text)
     found: list[Offer] = []
     taken: list[tuple[int, int]] = []
@@ -105,7 +114,7 @@ def invented_offers(text: str, shop: Shop, documents: tuple[str, ...] = ()) -> l
                 lead = _LEAD.search(before)
                 start, end = sentence.start() + (lead.start() if lead else m.start()), sentence.start() + m.end()
                 if any(start < e and end > b for b, e in taken) or re.search(book().negation, before) \
-                        or _backed(spec, clause_text, shop) or _documented(spec, clause_at(clause_text, m), documents):
+                        or _backed(spec, clause_text, shop, concede) or _documented(spec, clause_at(clause_text, m), documents):
                     continue
                 taken.append((start, end))
                 quote = text[start:end]
