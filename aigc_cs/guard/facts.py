@@ -31,7 +31,7 @@ _ESCALATES = re.compile(r"(?:补偿|赔偿|补救).{0,12}(?:上报|主管|申请
 _YUAN = re.compile(rf"({NUMBER})\s*(?:元|块)")
 # for numeric facts: the words of a sentence that talks about it
 FACT_TOPICS = {
-    "no_reason_return_days": r"无理由|退换|退货",
+    "no_reason_return_days": r"无理由|退换|退货|(?:可以|能)[\u4e00-\u9fff]{0,3}退(?!款|回|到|还)",  # 可以按袋退
     "ship_within_hours": r"发货|发出",
     "refund_working_days": r"退款|到账|退回",
     "quality_claim_days": r"质量|破损|瑕疵|问题|漏液|开线",
