@@ -793,3 +793,10 @@ def test_a_broken_misspelling_or_courtesy_list_gets_one_line_naming_the_file(cli
     assert result.code == 2, result.output
     assert line in result.stderr
     assert "Traceback" not in result.output and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_return_window_is_stated_by_what_can_be_returned_within_it(shops):
+    from aigc_cs.guard.facts import stated
+
+    assert stated("no_reason_return_days", "收货7天内，吊牌完好、没穿过的可以按件退。", shops["demo-fashion"])
+    assert not stated("no_reason_return_days", "7天内退款会原路退回。", shops["demo-fashion"])
