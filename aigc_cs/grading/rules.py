@@ -16,7 +16,7 @@ from aigc_cs.guard.claims import extract
 from aigc_cs.guard.facts import stated
 from aigc_cs.guard.injection import find_injections, without_injections
 from aigc_cs.guard.lexicon import courtesy_words, lexicon_data
-from aigc_cs.guard.offers import haggled, invented_offers
+from aigc_cs.guard.offers import invented_offers
 from aigc_cs.guard.private import private_data
 from aigc_cs.guard.tone import wording
 from aigc_cs.guard.typos import find_typos
@@ -245,7 +245,7 @@ def _score(check: Check, ctx: Context, result: CheckResult) -> None:
         case "sms":
             result.score, result.faults = sms(ctx)
         case "offers":  # gifts, coupons, discounts the shop's facts do not back
-            offers = invented_offers(ctx.fixed, ctx.shop, (*ctx.documents, *ctx.shop_texts), haggled(ctx.scenario))
+            offers = invented_offers(ctx.fixed, ctx.shop, (*ctx.documents, *ctx.shop_texts), normalize(ctx.scenario))
             result.faults = [Fault(kind="offer", quote=o.quote, start=o.start, end=o.end, message=o.message) for o in offers]
             result.score = 0.0 if result.faults else 1.0
         case "private":  # a phone, an address, an order number in a message others can read

@@ -59,19 +59,15 @@ def _amounts(text: str) -> set[tuple[float, str]]:
     return {(v, "折" if unit == "折" else "元") for m, unit in _AMOUNT.findall(text) if (v := to_number(m)) is not None}
 
 
-def haggled(scenario: str) -> bool:
-    """Whether the customer brought up the price (嫌贵, 能便宜点吗, 价格犹豫): only then may a rep concede within the
-    limit; a coupon nobody asked for (a revisit, 送您一张20元券) is an offer of the rep's own."""
-    return not scenario or bool(_HAGGLE.search(scenario))
-
-
-def _backed(spec: OfferSpec, sentence: str, shop: Shop, concede: bool = True) -> bool:
-    """The delay compensation in a sentence about a late order, or a coupon within the concession limit when the
-    customer brought up the price (`concede`)."""
+def _backed(spec: OfferSpec, sentence: str, shop: Shop, situation: str | None) -> bool:
+    """The delay compensation in a sentence about a late order (or in any sentence, when the `situation` is one), or a
+    coupon within the concession limit, unless the situation is known and the customer did not bring up the price
+    (嫌贵, 能便宜点吗, 价格犹豫): a coupon nobody asked for (a revisit, 送您一张20元券) is an offer of the rep's own."""
     facts = shop.facts
     amounts = _amounts(sentence)
     fact = facts.delay_compensation or ""
-    if fact and re.search(book().delay, sentence) and amounts and amounts <= _amounts(fact) \
+    concede = not situation or bool(_HAGGLE.search(situation))
+    if fact and re.search(book().delay, sentence + (situation or "")) and amounts and amounts <= _amounts(fact) \
             and re.search(spec.pattern, fact):
         return True
     return (concede and spec.kind in _CONCESSION_FORMS and facts.bargain_limit_yuan > 0 and bool(amounts)
@@ -97,10 +93,11 @@ def _documented(spec: OfferSpec, sentence: str, documents: tuple[str, ...]) -> b
                for document in documents for said in _SENTENCE.findall(normalize(document)))
 
 
-def invented_offers(text: str, shop: Shop, documents: tuple[str, ...] = (), concede: bool = True) -> list[Offer]:
+def invented_offers(text: str, shop: Shop, documents: tuple[str, ...] = (), situation: str | None = None
+                    ) -> list[Offer]:
     """Every offer in `text` that the shop's facts (or its own `documents`, the passages a task retrieved) do not
-    back, in order; offsets refer to the normalised text. `concede`: a coupon within the concession limit is backed
-    (the customer brought up the price; see `haggled`)."""
+    back, in order; offsets refer to the normalised text. `situation`: what the text answers (a grading scenario),
+    when known (see `_backed`)."""
     text = normalize(text)
     found: list[Offer] = []
     taken: list[tuple[int, int]] = []
@@ -114,7 +111,7 @@ def invented_offers(text: str, shop: Shop, documents: tuple[str, ...] = (), conc
                 lead = _LEAD.search(before)
                 start, end = sentence.start() + (lead.start() if lead else m.start()), sentence.start() + m.end()
                 if any(start < e and end > b for b, e in taken) or re.search(book().negation, before) \
-                        or _backed(spec, clause_text, shop, concede) or _documented(spec, clause_at(clause_text, m), documents):
+                        or _backed(spec, clause_text, shop, situation) or _documented(spec, clause_at(clause_text, m), documents):
                     continue
                 taken.append((start, end))
                 quote = text[start:end]
