@@ -15,7 +15,8 @@ A noisy channel decides. A window of 2–4 characters of the text is a candidate
   【优享数码】, 欢迎光临衣见倾心女装, 我是墨屿文具的客服).
 
 It is flagged when the corrected clause is more probable than the written one by a margin, under jieba's unigram
-language model (the best segmentation, as jieba's DAG finds it) with the documents' words mixed in, after the
+language model (the best segmentation, as jieba's DAG finds it) with the documents' words mixed in, plus a weighted
+gain under a character model of professional text (charlm.py: 鲜花订单, not 鲜化订单), after the
 channel's costs: a near sound or a look-alike costs more than the same sound, a written character outside the common
 ones (an input method offers it late) costs more again, and so does a pair beside a free function word (绳请 in
 蟹绳请不要: more often two words than one misspelt). A domain word needs a smaller margin than a general one: the course
@@ -33,6 +34,7 @@ from pydantic import BaseModel
 
 from aigc_cs.errors import UserError
 from aigc_cs.files import write_text_atomic
+from aigc_cs.guard.charlm import gain
 from aigc_cs.guard.lexicon import in_name, lexicon_data, name_spans, quoted
 from aigc_cs.guard.particles import particle_slips
 from aigc_cs.guard.sound import fold, homophones, is_common, readings, word_sounds
@@ -76,6 +78,7 @@ class TypoSettings(BaseModel):
     shape_cost: float = 2.0  # … of a look-alike (形近字) that does not sound alike
     boundary_chars: str = ""  # free function words: a pair of one and the swapped character costs `boundary_cost`
     boundary_cost: float = 3.0
+    char_weight: float = 0.0  # the weight of the character model's gain (charlm.py) added to the margin
     margin: float = 9.0  # the corrected clause must be this much more probable (natural log) than the written one …
     domain_margin: float = 6.0  # … or this much, when the meant word is a domain word (the words this course checks)
 
@@ -351,7 +354,8 @@ def _clause_candidates(clause: str, elsewhere: frozenset[str], cuts: Spans, name
                 cost += _boundary_cost(written, i)
                 base = _logprob(clause) if base is None else base
                 corrected = clause[:start] + word + clause[end:]
-                found.append((_logprob(corrected) - base - cost, start, end, word))
+                context = conf.char_weight * gain(clause, corrected) if conf.char_weight else 0.0
+                found.append((_logprob(corrected) - base - cost + context, start, end, word))
     return tuple(found)
 
 
