@@ -349,10 +349,10 @@ def score_criterion(criterion: Criterion, ctx: Context) -> CriterionScore:
         level = top - 1
     advice = [r.advice for r in counted if r.score < 1.0 and r.advice]
     return CriterionScore(id=criterion.id, name=criterion.name, level=level, levels=len(criterion.levels),
-        points=criterion.levels[level].points, max_points=criterion.weight,
-        evidence=[e for r in counted for e in r.evidence][:5],
-        feedback=feedback(criterion, level, advice, faults), cites=str(criterion.cites), faults=faults, capped=capped,
-    )
+                          points=criterion.levels[level].points, max_points=criterion.weight,
+                          evidence=[e for r in counted for e in r.evidence][:5],
+                          feedback=feedback(criterion, level, advice, faults), cites=str(criterion.cites),
+                          faults=faults, capped=capped)
 
 
 def feedback(criterion: Criterion, level: int, advice: list[str], faults: list[Fault]) -> str:
