@@ -287,12 +287,13 @@ def _ingest(index: Index, roots: list[Path], shop_override: str | None, max_byte
 
 
 def _warm_matchers(index: Index, chunks: list[Chunk], changed: set[str]) -> None:
-    """Train the tone model and embed the intent examples and the sentences of each shop whose chunks changed now
-    (cached by content), so that the first check or reply after an ingest does not wait for them."""
-    from aigc_cs.guard import tone
+    """Train the tone and character models and embed the intent examples and the sentences of each shop whose chunks
+    changed now (cached by content), so that the first check, grade or reply after an ingest does not wait for them."""
+    from aigc_cs.guard import charlm, tone
     from aigc_cs.kb import answerable, intents
 
     tone.warm()
+    charlm.model()
     if index.embedding_kind == "none":
         return
     intents.warm()
