@@ -92,6 +92,7 @@ def test_the_same_paraphrase_with_the_shops_own_numbers_passes(cli):
     ("您想多了，这点色差不影响使用。", "banned"),
     ("这套练习册是教育部指定的，放心买。", "extreme"),
     ("这个图案设计太有梗了。", "slang"),
+    ("这款颈枕最舒服。", "extreme"),  # the same 最舒服 said of the product is a claim
     ("别犹豫了，直接拍就行。", "pressure"),
     ("退款申请这个都不会吗？", "rhetorical"),
     ("应该是您那边网络不好，图片一直发不过来。", "blame"),
@@ -109,6 +110,7 @@ def test_blaming_pressing_rhetorical_rude_extreme_and_slang_wording_is_reported(
     "担心尺码的话，可以先量一下常穿的裤子再下单。",
     "订单支付失败了，麻烦您再试试。",
     "我们不提供私下转账，请在平台订单里付款。",
+    "颈枕充到七八分满最舒服，充得太满会比较硬。",  # 最舒服 as advice on use, no product as its subject
 ])
 def test_a_polite_reminder_and_a_shop_that_takes_it_on_pass(cli, text):
     result = cli("check", text, "--shop", "demo-fashion", "--json")
