@@ -12,7 +12,6 @@ import hashlib
 import marshal
 import math
 import os
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from functools import cache, lru_cache
@@ -21,7 +20,6 @@ from pathlib import Path
 ORDER = 4
 FORMAT = "charlm-1"  # bump when the counts or their file change
 _START, _END = "\x02", "\x03"
-_CLAUSE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]+")  # as typos.py cuts a text into clauses
 
 
 class CharLM:
@@ -101,6 +99,7 @@ def _texts() -> list[str]:
 def model() -> CharLM:
     """The model for today's texts, from the cache or trained now."""
     from aigc_cs.config import Settings
+    from aigc_cs.guard.typos import _CLAUSE  # the clauses the typo check scores
     from aigc_cs.text import normalize
 
     texts = _texts()
