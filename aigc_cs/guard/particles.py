@@ -1,7 +1,8 @@
 """Curated slips the sound-alike check leaves alone. Between the commonest characters, which are words of their own
 everywhere: 在 for 再 ("有需要在找我", "在次感谢"), 再 for 在 ("现再", "再线"), 的 for 得 ("记的", "考虑的怎么样"); each is
 a curated context (corpus/phrasebook/lexicon.yaml, `particle_slips`) in which only one of the pair is right; the course
-names 在/再 as the slip to check before sending. And the well-known misspellings (`misspellings`: 以经, 按装, 资询),
+names 在/再 as the slip to check before sending. The same contexts hold the classic real-word confusions, a word written
+where only its sound-alike fits (多多包含 → 包涵, 发顺风 → 顺丰, 清晰一次 → 清洗). And the well-known misspellings (`misspellings`: 以经, 按装, 资询),
 whose slipped character is too common (以) or which jieba reads as words of its own: each counts unless it cuts
 through words of the sentence on both sides (所以经过 holds 以经 but says 所以 经过)."""
 
@@ -21,7 +22,7 @@ TAIL_FREQUENCY = 100  # 数值的, 登记的: the written character ends a commo
 class Slip(BaseModel):
     wrong: str  # the character written
     right: str  # the one meant
-    pattern: str  # where the written character is a slip: a regex whose group 1 is the quote, holding that character
+    pattern: str  # where the written character is a slip: a regex whose groups (one per alternative) hold the quote
 
 
 @cache
@@ -32,7 +33,7 @@ def _slips() -> list[tuple[Slip, re.Pattern[str]]]:
         return [(s, re.compile(s.pattern)) for s in slips]
     except (ValidationError, re.error, AttributeError) as exc:
         raise UserError(f"{corpus_dir() / 'phrasebook/lexicon.yaml'}：particle_slips.contexts 每项要有 wrong、right、"
-                        f"pattern（正则，第 1 组是带写错的字的引文）（{type(exc).__name__}）") from None
+                        f"pattern（正则，匹配到的那一组是带写错的字的引文）（{type(exc).__name__}）") from None
 
 
 @cache
@@ -84,7 +85,8 @@ def particle_slips(text: str) -> list[Slipped]:
             found.setdefault(at, Slipped(quote=written, suggestion=word, start=at, end=m.end()))
     for slip, pattern in _slips():
         for m in pattern.finditer(text):
-            quote = m.group(1)
-            found.setdefault(m.start(1), Slipped(quote=quote, suggestion=quote.replace(slip.wrong, slip.right, 1),
-                                                 start=m.start(1), end=m.end(1)))
+            group = next(g for g in range(1, (pattern.groups or 1) + 1) if m.group(g))  # alternatives: the one that matched
+            quote = m.group(group)
+            found.setdefault(m.start(group), Slipped(quote=quote, suggestion=quote.replace(slip.wrong, slip.right, 1),
+                                                     start=m.start(group), end=m.end(group)))
     return sorted(found.values(), key=lambda t: t.start)
