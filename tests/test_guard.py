@@ -471,7 +471,10 @@ TYPO_CAUGHT = [("可以退欵的", "退欵", "退款"), ("满99包由", "包由"
                ("下单用优惠卷", "优惠卷", "优惠券"), ("非常报歉", "报歉", "抱歉"),
                # 在/再 and 的/得 where only one is right (corpus/phrasebook/lexicon.yaml, particle_slips)
                ("有需要在找我", "在找", "再找"), ("换粮记的慢慢换", "记的", "记得"), ("您考虑的怎么样了", "考虑的", "考虑得"),
-               ("在次感谢您的支持", "在次", "再次"), ("现再下单当天发", "现再", "现在")]
+               ("在次感谢您的支持", "在次", "再次"), ("现再下单当天发", "现再", "现在"),
+               # a real word where only its sound-alike fits; either branch of a context is the quote
+               ("还请您多多包含。", "包含", "包涵"), ("今天给您发顺风", "顺风", "顺丰"), ("顺风快递明天到", "顺风", "顺丰"),
+               ("感谢您的平价和晒图", "平价", "评价")]
 
 
 @pytest.mark.parametrize(("text", "quote", "right"), TYPO_CAUGHT)
@@ -485,7 +488,8 @@ def test_a_curated_homophone_typo_is_caught_with_the_right_word(text, quote, rig
                                   "可以退或换", "我们会尽快地处理", "定单已提交",
                                   "这款洗洁精可以用来洗碗和洗果蔬",  # 洗碗: in jieba's dictionary, no misspelt 洗完
                                   "在次日上午发货", "这是数值的变化", "您可以在买家秀里看看", "可以在拍下时备注颜色", "同省的一般两天到", "欢迎在店铺首页领券",
-                                  "花得值的东西",
+                                  "花得值的东西", "在广东的合作工厂生产", "5枝满天星和适量尤加利叶", "平价款也有",
+                                  "顺风顺水",
                                   "您提到“宝宝大腿根部有勒痕”，可能是尺码偏小了"])  # the customer's words, quoted back
 def test_a_common_word_or_a_word_inside_another_is_no_typo(text):
     from aigc_cs.guard.typos import find_typos
@@ -739,6 +743,15 @@ def test_a_well_known_misspelling_is_flagged_where_it_cuts_no_word(text, quote):
     ("这份保养指南很实用，您可以先码住。", "slang"),
     ("童鞋们，这款帐篷真的很凡尔赛。", "slang"),
     ("这双童鞋请按孩子的脚长选码。", None),  # children's shoes, no slang
+    # claims and slang by class (round 12): grades and endorsements, health effects, guarantees; particles, pet names
+    ("这款转换插头采用航天级材料。", "extreme"),
+    ("这款颈枕可以改善失眠。", "extreme"),
+    ("防蓝光镜片不能治疗近视，也不能代替休息。", None),  # denied, no claim
+    ("这把伞绝不漏水。", "extreme"),
+    ("车身下半部分最脏，放在最后擦。", None),  # a superlative that praises nothing
+    ("好的，地址改好了，应该哒。", "slang"),
+    ("眼镜加工好了哦宝宝，今天就给您发出。", "slang"),
+    ("您好，加私人微信这个我们不方便，您在这里找我就可以。", None),  # refusing it
 ])
 def test_newer_banned_extreme_and_slang_families(text, kind):
     kinds = {h.kind for h in scan(text)}
