@@ -692,10 +692,11 @@ def test_the_customers_district_is_private_a_region_is_not(text, quote):
     assert [h.quote for h in private_data(text)] == ([quote] if quote else [])
 
 
-def test_a_broken_particle_slip_list_gets_one_line_naming_the_file(cli, monkeypatch):
+@pytest.mark.parametrize("pattern", ["(在(找", "在找"])  # a broken regex; one without the group that holds the quote
+def test_a_broken_particle_slip_list_gets_one_line_naming_the_file(cli, monkeypatch, pattern):
     from aigc_cs.guard import particles, typos
 
-    broken = {"particle_slips": {"contexts": [{"wrong": "在", "right": "再", "pattern": "(在(找"}]}}
+    broken = {"particle_slips": {"contexts": [{"wrong": "在", "right": "再", "pattern": pattern}]}}
     monkeypatch.setattr(particles, "lexicon_data", lambda: broken)
     particles._slips.cache_clear()
     typos.find_typos.cache_clear()

@@ -30,8 +30,11 @@ def _slips() -> list[tuple[Slip, re.Pattern[str]]]:
     data = lexicon_data().get("particle_slips") or {}
     try:
         slips = [Slip.model_validate(item) for item in data.get("contexts") or []]
-        return [(s, re.compile(s.pattern)) for s in slips]
-    except (ValidationError, re.error, AttributeError) as exc:
+        compiled = [(s, re.compile(s.pattern)) for s in slips]
+        if any(not pattern.groups for _, pattern in compiled):
+            raise ValueError("a context without a group")
+        return compiled
+    except (ValidationError, re.error, AttributeError, ValueError) as exc:
         raise UserError(f"{corpus_dir() / 'phrasebook/lexicon.yaml'}：particle_slips.contexts 每项要有 wrong、right、"
                         f"pattern（正则，匹配到的那一组是带写错的字的引文）（{type(exc).__name__}）") from None
 
@@ -85,7 +88,9 @@ def particle_slips(text: str) -> list[Slipped]:
             found.setdefault(at, Slipped(quote=written, suggestion=word, start=at, end=m.end()))
     for slip, pattern in _slips():
         for m in pattern.finditer(text):
-            group = next(g for g in range(1, (pattern.groups or 1) + 1) if m.group(g))  # alternatives: the one that matched
+            group = next((g for g in range(1, pattern.groups + 1) if m.group(g)), None)  # the alternative that matched
+            if group is None:
+                continue
             quote = m.group(group)
             found.setdefault(m.start(group), Slipped(quote=quote, suggestion=quote.replace(slip.wrong, slip.right, 1),
                                                      start=m.start(group), end=m.end(group)))
