@@ -123,6 +123,13 @@ def test_a_colon_list_is_one_sentence_so_no_item_is_dropped():
     assert said == ["发出后时效（以实际派送为准）：江浙沪1-2天；其他省份2-4天；偏远5-7天。", "默认发中通。", "想发顺丰要补差价。"]
 
 
+def test_a_clock_time_is_not_read_as_a_key_and_value():
+    from aigc_cs.kb.answerable import sentences
+
+    said = sentences("## 客服时间\n- 客服在线时间9:00-22:00，都是真人客服。\n- 22:00以后的留言，第二天9:00起回复。\n- 时间：9:00-18:00")
+    assert said == ["客服在线时间9:00-22:00，都是真人客服。", "22:00以后的留言，第二天9:00起回复。", "时间9:00-18:00。"]
+
+
 def test_a_care_tip_from_a_plain_text_product_file_counts_as_a_real_benefit(owner_cli):
     def offer(sms: str) -> float:
         graded = criteria(owner_cli, sms, "revisit-message", "owner-style", "老客户回访 · 短信：王女士，20天前买过滇红工夫茶")

@@ -9,7 +9,7 @@ from aigc_cs.errors import UserError
 from aigc_cs.kb.loaders import load
 from aigc_cs.kb.models import PolicyFacts, Product, ProductSection, Shop, ShopInfo
 
-SHOP_READER = "shop-reader-6"  # bump when reading a folder changes (aliases, sections, product text): saved shops are read again
+SHOP_READER = "shop-reader-7"  # bump when reading a folder changes (aliases, sections, product text): saved shops are read again
 POLICY_FILE = "policy.md"
 PRODUCTS_DIR = "products"
 # H2 headings of a product file, matched by keyword so that a dropped-in shop may word them its own way.
@@ -85,7 +85,7 @@ def _sentence(key: str, value: str) -> str:
 
 
 BULLET = re.compile(r"^\s*(?:[-*•·]|\d+[.、)）](?!\d))\s*")  # "- ", "1、", "2) "; not the "1." of "1.5kg"
-PAIR = re.compile(r"^([^：:\s]{1,8})\s*[：:]\s*(.+)$")
+PAIR = re.compile(r"^([^：:\s]{1,8})(?<!\d)\s*[：:]\s*(.+)$")  # the key never ends in a digit: 9:00-22:00 is a time
 
 
 def as_sentence(line: str) -> str:
