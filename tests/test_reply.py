@@ -302,3 +302,20 @@ def test_each_question_of_a_message_gets_its_own_detail(cli_own, tmp_path):
     out = reply_json(cli_own, "发啥快递啊 能发顺丰不 加钱也行 到上海几天", "owner-style")
     assert "delivery_time" in out["intents"]
     assert "中通" in out["text"] and "补10元差价" in out["text"] and "1-2天" in out["text"], out["text"]
+
+
+def test_a_classifier_torn_between_two_shipping_intents_still_answers_about_shipping():
+    from aigc_cs.kb.intents import Scored, decide, thresholds
+
+    def chosen(probabilities: dict[str, float]) -> list[str]:
+        return decide(Scored(units=[probabilities], keywords={}), thresholds())
+
+    assert chosen({"ship_time": 0.45, "delivery_time": 0.2, "out_of_scope": 0.35}) == ["ship_time"]
+    assert chosen({"ship_time": 0.35, "delivery_time": 0.2, "out_of_scope": 0.45}) == []  # out of scope on top
+    assert chosen({"ship_time": 0.35, "bargain": 0.3, "out_of_scope": 0.35}) == []  # no family backs it
+    assert chosen({"product_size": 0.45, "product_care": 0.3, "out_of_scope": 0.25}) == []  # product questions have none
+
+
+def test_a_colloquial_delivery_question_gets_the_shipping_rule(cli):
+    out = reply_json(cli, "上海的明天能到不 今天下午拍", "demo-fashion")
+    assert out["answered"] is True and "48小时内" in out["text"]

@@ -36,6 +36,7 @@ class Intent(BaseModel):
     product: str | None = None
     empathy: bool = False
     after_sale: bool = False  # only a customer who has bought asks it (质量问题, 退款到账, 改地址…)
+    family: str = ""  # intents answered from neighbouring rules (发货时间, 到货时间, 发货延迟): see Thresholds.family
 
 
 class Thresholds(BaseModel):
@@ -50,6 +51,7 @@ class Thresholds(BaseModel):
     product_match: float = 0.9  # …or tells which product a product question means when it names none
     product_sentence: float = 0.88  # a sentence of the named product's own file answers its question
     detail: float = 0.84  # a further sentence of the answering section is this close to the message
+    family: float = 1.1  # the top intent's family together reaches this probability (off above 1)
     model: Params = Params()
 
 
@@ -213,6 +215,15 @@ def _chatter(text: str) -> bool:
             and all(i == SMALLTALK for i in keyword_hits(text)))
 
 
+def _family_share(top: str, probabilities: dict[str, float]) -> float:
+    """The probability of the top intent's family (0 when it has none): a classifier torn between 发货时间 and
+    到货时间 is still sure the message asks about shipping."""
+    family = next((i.family for i in intents() if i.id == top), "")
+    if not family:
+        return 0.0
+    return sum(probabilities.get(i.id, 0.0) for i in intents() if i.family == family)
+
+
 def decide(scored: Scored, t: Thresholds, product_named: bool = False) -> list[str]:
     """The intent ids a message asks about: the whole message's top class when it is sure enough (a lower bar
     when a trigger word or a named product backs it up), then each part's top class at a stricter bar; out of
@@ -232,6 +243,8 @@ def decide(scored: Scored, t: Thresholds, product_named: bool = False) -> list[s
     if by_word and by_product:
         bar = min(bar, t.confirmed)
     chosen = [top] if whole[top] >= bar and top != OUT_OF_SCOPE else []
+    if not chosen and top != OUT_OF_SCOPE and _family_share(top, whole) >= t.family:  # 上海的明天能到不: 发货 or 到货
+        chosen = [top]
     if not chosen and product_named:  # a named product and a trigger word of a product question ("狗粮保质期多久")
         chosen = sorted((i for i in scored.keywords if i.startswith("product_")), key=lambda i: -whole[i])[:1]
     for intent_id in scored.keywords:  # a trigger word backs a second reading the classifier also finds likely
