@@ -52,6 +52,7 @@ class Thresholds(BaseModel):
     product_sentence: float = 0.88  # a sentence of the named product's own file answers its question
     detail: float = 0.84  # a further sentence of the answering section is this close to the message
     family: float = 1.1  # the top intent's family together reaches this probability (off above 1)
+    family_second: float = 1.1  # …and its likeliest sibling, at this probability, is answered too
     model: Params = Params()
 
 
@@ -224,6 +225,14 @@ def _family_share(top: str, probabilities: dict[str, float]) -> float:
     return sum(probabilities.get(i.id, 0.0) for i in intents() if i.family == family)
 
 
+def _sibling(top: str, probabilities: dict[str, float], bar: float) -> list[str]:
+    """The likeliest other intent of the top intent's family, when it reaches `bar`: both may be meant."""
+    family = next((i.family for i in intents() if i.id == top), "")
+    others = [i.id for i in intents() if family and i.family == family and i.id != top]
+    best = max(others, key=lambda i: probabilities.get(i, 0.0), default=None)
+    return [best] if best and probabilities.get(best, 0.0) >= bar else []
+
+
 def decide(scored: Scored, t: Thresholds, product_named: bool = False) -> list[str]:
     """The intent ids a message asks about: the whole message's top class when it is sure enough (a lower bar
     when a trigger word or a named product backs it up), then each part's top class at a stricter bar; out of
@@ -244,7 +253,7 @@ def decide(scored: Scored, t: Thresholds, product_named: bool = False) -> list[s
         bar = min(bar, t.confirmed)
     chosen = [top] if whole[top] >= bar and top != OUT_OF_SCOPE else []
     if not chosen and top != OUT_OF_SCOPE and _family_share(top, whole) >= t.family:  # 上海的明天能到不: 发货 or 到货
-        chosen = [top]
+        chosen = [top, *_sibling(top, whole, t.family_second)]
     if not chosen and product_named:  # a named product and a trigger word of a product question ("狗粮保质期多久")
         chosen = sorted((i for i in scored.keywords if i.startswith("product_")), key=lambda i: -whole[i])[:1]
     for intent_id in scored.keywords:  # a trigger word backs a second reading the classifier also finds likely
