@@ -310,7 +310,8 @@ def test_a_classifier_torn_between_two_shipping_intents_still_answers_about_ship
     def chosen(probabilities: dict[str, float]) -> list[str]:
         return decide(Scored(units=[probabilities], keywords={}), thresholds())
 
-    assert chosen({"ship_time": 0.45, "delivery_time": 0.2, "out_of_scope": 0.35}) == ["ship_time"]
+    assert chosen({"ship_time": 0.5, "delivery_time": 0.12, "out_of_scope": 0.38}) == ["ship_time"]
+    assert chosen({"ship_time": 0.45, "delivery_time": 0.2, "out_of_scope": 0.35}) == ["ship_time", "delivery_time"]
     assert chosen({"ship_time": 0.35, "delivery_time": 0.2, "out_of_scope": 0.45}) == []  # out of scope on top
     assert chosen({"ship_time": 0.35, "bargain": 0.3, "out_of_scope": 0.35}) == []  # no family backs it
     assert chosen({"product_size": 0.45, "product_care": 0.3, "out_of_scope": 0.25}) == []  # product questions have none
