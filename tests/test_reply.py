@@ -320,3 +320,18 @@ def test_a_classifier_torn_between_two_shipping_intents_still_answers_about_ship
 def test_a_colloquial_delivery_question_gets_the_shipping_rule(cli):
     out = reply_json(cli, "上海的明天能到不 今天下午拍", "demo-fashion")
     assert out["answered"] is True and "48小时内" in out["text"]
+
+
+def test_a_line_of_another_section_that_takes_up_the_customers_word_is_added(cli_own, tmp_path):
+    """快三天了还没发货 能取消吗: the delay section's rule, and the line of 订单修改 that says an unshipped order can be
+    cancelled, though that section is not the one cited."""
+    shop = tmp_path / "owner-style"
+    shutil.copytree(FIXTURES / "shops" / "owner-style", shop)
+    policy = shop / "policy.md"
+    policy.write_text(policy.read_text(encoding="utf-8") + "\n## 延迟发货\n\n- 超过72小时未发货，赠送一份试饮茶包，找客服领。\n"
+                      "- 遇到暴雪等快递停运的情况，发货时间会顺延。\n"
+                      "\n## 订单修改\n\n- 地址填错了，发货前找客服改。\n- 还没发货的订单也可以直接取消，款项原路退回。\n", encoding="utf-8")
+    assert cli_own("ingest", str(shop)).code == 0
+    out = reply_json(cli_own, "快三天了还没发货 能取消吗", "owner-style")
+    assert "delay" in out["intents"]
+    assert "也可以直接取消" in out["text"], (out["text"], out["citations"])

@@ -131,6 +131,19 @@ def detail(message: str, shop: str, chunks: list[Chunk], allow: Callable[[Chunk]
                 None)
 
 
+def anchored(message: str, shop: str, chunks: list[Chunk], allow: Callable[[Chunk], bool], said: str,
+             cues: list[str], off_topic: Callable[[str], bool] = lambda _: False) -> Found | None:
+    """The nearest sentence in meaning that takes up a word of the message other than the question's own (取消 in 快一天了
+    没发货 能取消吗) and speaks about the question's topic (one of `cues`: 发货, 补发): the detail a rep adds to the rule
+    wherever in the allowed text it is written, not only under the rule's heading."""
+    from aigc_cs.text import tokens
+
+    words = {w for w in tokens(message) if len(w) >= 2 and not any(w in c or c in w for c in cues)}
+    return next((f for f in ranked(message, shop, chunks, allow)
+                 if any(w in f.sentence for w in words) and any(c in f.sentence for c in cues)
+                 and not off_topic(f.sentence) and not _repeats(f.sentence, said)), None)
+
+
 # a customer asking what something costs (多少钱, 中号多钱, 两支装多少, 一起买多少米): not a discount, a price
 PRICE_ASK = re.compile(r"多少钱|多钱|几块钱|什么价|啥价|价格|价钱|多少米|咋卖|怎么卖|一共多少|装多少(?![克毫升斤])")
 _PRICE = re.compile(r"\d+(?:\.\d+)?\s*元")

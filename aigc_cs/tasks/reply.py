@@ -4,7 +4,7 @@ import re
 
 from pydantic import BaseModel, Field
 
-from aigc_cs.kb.answerable import Found, Labelled, asked_fields, detail, nearest, price, ranked
+from aigc_cs.kb.answerable import Found, Labelled, anchored, asked_fields, detail, nearest, price, ranked
 from aigc_cs.kb.intents import SMALLTALK, Intent, after_sale, clauses, detect, field_topics, smalltalk_kind, thresholds
 from aigc_cs.kb.models import SHOP_DOC_TYPES, Chunk, Citation, Passage, Product, Shop
 from aigc_cs.kb.products import mentioned
@@ -115,6 +115,13 @@ def _details(intents: list[Intent], citations: dict[str, Citation], message: str
             added += 1
             if added >= DETAILS:
                 break
+        if cite.source == shop.policy_source and added < DETAILS:  # 能取消吗 beside 没发货: the policy's 取消 line
+            found = anchored(message, shop.info.id, ctx.index.chunks(), lambda c: c.source == shop.policy_source,
+                             said, [*intent.triggers, *intent.cite], off_topic)
+            if found is not None and not any(found.sentence in f for f in out.values()) \
+                    and _agrees_with_facts(found.sentence, shop):
+                out[intent.id] = out.get(intent.id, "") + found.sentence
+                said += found.sentence
     if named and "quality_issue" in citations:  # the product's own warranty (涂层1年内起皮免费换新) beside the policy
         warranty = next((f.sentence for f in ranked(message, shop.info.id, ctx.index.chunks(),
                                                     lambda c: c.source == named.source)
