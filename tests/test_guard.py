@@ -586,7 +586,7 @@ def test_near_sounds_fold_together():
     ("这条项链永不褪色", "extreme", "永不"),
     ("这款吹风机采用了最新科技", "extreme", "最新科技"),
     ("你给我把照片发过来", "banned", "你给我把"),
-    ("这是你自己的问题，跟我们没关系", "banned", "这是你自己的"),
+    ("这是你自己的问题，跟我们没关系", "banned", "是你自己的问题"),
     ("随你便", "banned", "随你便"),
     ("小姐姐，您穿M码刚好", "slang", "小姐姐"),
     ("这款零食一口一个，巨好吃", "slang", "巨好吃"),
@@ -814,3 +814,65 @@ def test_a_return_window_is_stated_by_what_can_be_returned_within_it(shops):
 
     assert stated("no_reason_return_days", "收货7天内，吊牌完好、没穿过的可以按件退。", shops["demo-fashion"])
     assert not stated("no_reason_return_days", "7天内退款会原路退回。", shops["demo-fashion"])
+
+
+@pytest.mark.parametrize(("text", "kind", "quote"), [
+    ("这款护腰带能矫正驼背，坐久了也不累。", "extreme", "能矫正驼背"),
+    ("这台吸尘器零辐射，放卧室也放心。", "extreme", "零辐射"),
+    ("这款卷发棒保证三个月不坏，您放心用。", "extreme", "保证三个月不坏"),
+    ("我们的售后速度业界第一。", "extreme", "业界第一"),
+    ("这盆绿萝是天然的空气净化器。", "extreme", "天然的空气净化器"),
+    ("美女，这款裙子M码就够了。", "slang", "美女"),
+    ("这件外套贼保暖，冬天穿刚好。", "slang", "贼"),
+    ("这个配色敲好看的，您可以试试。", "slang", "敲好看"),
+    ("包裹到哪了我哪知道，您看物流吧。", "banned", "我哪知道"),
+    ("地址是您填的，那是您的事。", "banned", "那是您的事"),
+    ("好评截图发我，给个好评就返3元。", "banned", "给个好评就返"),
+    ("这个价格错过了您一定后悔。", "banned", "错过了您一定后悔"),  # pressure selling, reported with the banned phrases
+])
+def test_the_classes_of_the_fifteenth_and_sixteenth_writers_are_caught(text, kind, quote):
+    from aigc_cs.evalkit.language import findings
+
+    assert (kind, quote) in [(f.kind, f.quote) for f in findings(text)]
+
+
+@pytest.mark.parametrize("text", [
+    "收到您的照片了，稍等哈，我看一下。",  # 哈 as a softener: writers disagree, not flagged
+    "好嘞，地址已经帮您改好了。",
+    "谢谢您，有您这样的顾客我们很开心。",
+    "我们没有42.5码，最接近的是265和270。",  # the nearest size, no claim
+    "一档是最柔和的，可以先从一档试。",  # a setting
+    "夏天别在中午最热的时候浇水。",
+    "满减按满足的最高档计算，不能叠加。",
+    "店里没有私下转账的渠道，所有付款都请在平台订单里完成。",  # refusing it
+    "您寄回的包裹里多了一双袜子，是您自己的吗？",  # the customer's belongings, no blame
+    "请寄到广州市天河区某某路 88 号。",  # a house number
+    "去多哈出差的话，插头要用英标的。",  # a place name
+    "打开蓝牙搜索耳机，点击连接就可以。",  # connecting a device, no link
+])
+def test_clean_agent_lines_of_the_fifteenth_and_sixteenth_writers_get_no_finding(text):
+    from aigc_cs.evalkit.language import findings
+
+    assert findings(text) == []
+
+
+@pytest.mark.parametrize(("text", "quote", "right"), [
+    ("订单还没发货，我现在帮您取笑，款项原路退回。", "取笑", "取消"),
+    ("这个金额我需要请示一下主观。", "主观", "主管"),
+    ("这款耳机支持无限充电。", "无限", "无线"),
+    ("物流有新进展我会即使告诉您。", "即使", "及时"),
+    ("物流显示一场的话，我马上帮您联系快递。", "一场", "异常"),
+    ("您先考率一下，有问题随时找我。", "考率", "考虑"),
+])
+def test_real_words_and_misspellings_of_the_fifteenth_and_sixteenth_writers_are_typos(text, quote, right):
+    from aigc_cs.guard.typos import find_typos
+
+    assert [(t.quote, t.suggestion) for t in find_typos(text)] == [(quote, right)]
+
+
+@pytest.mark.parametrize("text", ["您好，我是沐屿的小沐，请问有什么可以帮您？", "感谢您过去一年对沐屿的支持。",
+                                  "沐屿 W2 冲牙器的水箱是200毫升。", "沐屿的老顾客生日当月可以领券。"])
+def test_a_made_up_shop_or_brand_name_in_the_frames_agents_name_it_in_is_no_typo(text):
+    from aigc_cs.guard.typos import find_typos
+
+    assert find_typos(text) == []
