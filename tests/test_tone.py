@@ -60,3 +60,12 @@ def test_the_customers_words_in_a_script_are_not_the_agents_tone(cli):
     script = ("【顾客可能会说】\n顾客：“是快递摔坏的吧，你们去跟快递说。”\n"
               "客服：快递那边由我们去沟通，您把照片发给我就行。\n您说“你问这个干嘛”，是我没说清楚，抱歉。")
     assert json.loads(cli("check", script, "--shop", "demo-fashion", "--json").stdout)["lexicon"] == []
+
+
+def test_one_odd_professional_line_does_not_set_the_threshold():
+    from aigc_cs.guard.tone import TOLERATED, _above
+
+    assert TOLERATED == 1
+    assert _above([2.3, 1.7, 1.2], TOLERATED) == 1.7  # the odd 2.3 is set aside
+    assert _above([-float("inf"), 0.4], TOLERATED) == -float("inf")
+    assert _above([-float("inf")], TOLERATED) == -float("inf")  # no professional line at all
