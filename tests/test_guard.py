@@ -876,3 +876,15 @@ def test_a_made_up_shop_or_brand_name_in_the_frames_agents_name_it_in_is_no_typo
     from aigc_cs.guard.typos import find_typos
 
     assert find_typos(text) == []
+
+
+@pytest.mark.parametrize(("text", "quote"), [
+    ("床头背面也做了打磨和木蜡油处理。", None),  # 磨和 across 打磨 + 和: no 磨合
+    ("可以试试穿带垫的骑行裤。", None),  # 穿 + 带垫的: no 穿戴
+    ("手环穿带时离腕骨一指宽就好。", "穿带"),
+    ("祝您比赛当天一股作气，顺利完赛！", "一股作气"),  # an idiom the shop texts rarely hold is still a slip
+])
+def test_a_curated_misspelling_is_no_slip_where_professional_text_reads_it_as_two_words(text, quote):
+    from aigc_cs.guard.typos import find_typos
+
+    assert [t.quote for t in find_typos(text)] == ([quote] if quote else [])

@@ -87,6 +87,7 @@ class TypoSettings(BaseModel):
     char_weight: float = 0.0  # the weight of the character model's gain (charlm.py) added to the margin
     margin: float = 9.0  # the corrected clause must be this much more probable (natural log) than the written one …
     domain_margin: float = 6.0  # … or this much, when the meant word is a domain word (the words this course checks)
+    misspelling_doubt: float = 1e9  # a curated misspelling is no slip where professional text reads it this much likelier
 
 
 @cache
