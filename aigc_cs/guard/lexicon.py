@@ -51,6 +51,20 @@ def name_spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _NAMES.finditer(text)]
 
 
+# a shop's or brand's name in the frames agents name it in (我是沐屿的小沐, 感谢您对沐屿的支持, 沐屿的老顾客, 沐屿售后部,
+# 沐屿 W2 冲牙器): a made-up name is no misspelt word (after blind dev16, 2026-12-01)
+_BRANDS = re.compile(
+    r"(?:我是|我们是)([\u4e00-\u9fff]{2,10}?)的(?:官方)?(?:客服|售后|店长|小|阿)"
+    r"|(?:对|选择|支持|关注|信任)([\u4e00-\u9fff]{2,6}?)的(?:支持|信任|喜爱|厚爱|关注|认可)"
+    r"|([\u4e00-\u9fff]{2,4}?)的?(?:老顾客|老客户|会员|售后部|旗舰店|官方店|专卖店)"
+    r"|([\u4e00-\u9fff]{2,4})\s?(?=[A-Z]{1,3}\d)")
+
+
+def brand_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the shop and brand names in `text` that agents name in passing (the typo check skips them)."""
+    return [m.span(m.lastindex or 0) for m in _BRANDS.finditer(text)]
+
+
 def in_name(start: int, end: int, names: Sequence[tuple[int, int]]) -> bool:
     return any(b <= start and end <= e for b, e in names)
 

@@ -35,7 +35,7 @@ from pydantic import BaseModel
 from aigc_cs.errors import UserError
 from aigc_cs.files import write_text_atomic
 from aigc_cs.guard.charlm import gain
-from aigc_cs.guard.lexicon import in_name, lexicon_data, name_spans, quoted
+from aigc_cs.guard.lexicon import brand_spans, in_name, lexicon_data, name_spans, quoted
 from aigc_cs.guard.particles import particle_slips
 from aigc_cs.guard.sound import fold, homophones, is_common, readings, word_sounds
 from aigc_cs.paths import corpus_dir
@@ -44,14 +44,6 @@ from aigc_cs.text import COURSE_WORDS, dictionary_size, normalize, word_frequenc
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _CLAUSE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]+")
 _NUMERALS = "零一二两三四五六七八九十百千万亿半几每"
-# the shop an agent introduces themself for (我是墨屿文具的客服): a name, no wording (lexicon.py names the others)
-# a shop's or brand's name, in the frames agents name it in (我是沐屿的小沐, 感谢您对沐屿的支持, 沐屿的老顾客, 沐屿售后部,
-# 沐屿 W2 冲牙器): made-up names are no misspelt words (after blind dev16, 2026-12-01)
-_SHOP_INTRODUCED = re.compile(
-    r"(?:我是|我们是)([\u4e00-\u9fff]{2,10}?)的(?:官方)?(?:客服|售后|店长|小|阿)"
-    r"|(?:对|选择|支持|关注|信任)([\u4e00-\u9fff]{2,6}?)的(?:支持|信任|喜爱|厚爱|关注|认可)"
-    r"|([\u4e00-\u9fff]{2,4}?)的?(?:老顾客|老客户|会员|售后部|旗舰店|官方店|专卖店)"
-    r"|([\u4e00-\u9fff]{2,4})\s?(?=[A-Z]{1,3}\d)")
 WORDS_FORMAT = "typo-words-1"  # bump when the way `_document_words` counts or weighs changes
 
 
@@ -375,7 +367,7 @@ def _scored(text: str) -> list[tuple[float, Typo]]:
     """Every candidate typo of `text` (normalised) with its margin over the written text."""
     # the dictionary words a window must not cut through (as `cuts_a_word` reads them)
     cuts = [(b, e) for b, e in word_spans(text, search=True) if e - b > 1 and word_frequency(text[b:e]) >= 1]
-    names = name_spans(text) + [m.span(m.lastindex or 0) for m in _SHOP_INTRODUCED.finditer(text)]
+    names = name_spans(text) + brand_spans(text)
     counts = Counter(text)
     scored = []
     for clause in _CLAUSE.finditer(text):
