@@ -24,7 +24,7 @@ LEXICON_FILE = "phrasebook/lexicon.yaml"
 # A name is no wording of the agent's: a shop's name in a header or after a greeting, an agent's name after 客服.
 _NAMES = re.compile(r"【[^】]*】|(?:欢迎光临|欢迎来到|这里是|来自)[^，。！？、\s]{2,10}|^您好，[^，。！？]{2,10}店"
                     r"|(?:客服|我是|我叫)(?:小|阿)[\u4e00-\u9fff]{1,2}")
-_CLAUSE_END = "。！？!?；;，,\n"
+_CLAUSE_END = "。！？!?；;，,：:\n"
 _SENTENCE_END = "。！？!?；;\n"
 QUOTE_CHARS = 60  # a quotation longer than this is no quoted remark
 _QUOTES = {"“": "”", "‘": "’", "「": "」", '"': '"'}

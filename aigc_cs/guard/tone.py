@@ -36,10 +36,11 @@ LABELS = ("banned", "ok", "fault")
 SIZES = (1, 2, 3, 4)
 C = 10.0
 FOLDS = 3
-# out-of-fold professional lines allowed above a threshold: the highest (dev2's "遇到自己解决不了的问题，要礼貌地转交给同事
-# 或主管", a course tip, 2.30 against 1.69 for the next) alone set it; without it the model's out-of-fold recall of
-# 禁用语 lines is 0.77 instead of 0.70, with that one line more above it in 38,782 (2026-12-01)
-TOLERATED = 1
+# out-of-fold professional lines allowed above a threshold, one per this many: the highest alone set it before, and
+# each new writer brought a line of sympathy or reassurance that scored high ("这次快递没送上楼…真的辛苦了" 2.40, "不管最后
+# 买不买，能帮到您就好" 2.16), so the bar crept up and recall fell with every batch; at one per 10,000 (3 of 36,000 lines) the
+# model's out-of-fold recall of 禁用语 lines is 0.81 instead of 0.74 (2026-12-01)
+TOLERATED_PER = 10_000
 WHY = "整句读起来像服务禁语（生硬、推责或不耐烦）；这是语气模型对整句的判断，不是词表里的词"
 INSTEAD = "先认可顾客的问题，再用“您”和礼貌、主动的说法给出办法"
 LINE_CHARS = 80
@@ -114,8 +115,8 @@ def _above(scores: list[float], tolerated: int) -> float:
 def train(texts: list[str], labels: list[str], groups: list[str]) -> Model:
     """Fit `banned` against the rest. The thresholds are the highest scores that an `ok` example, and one sentence
     of an `ok` example of several, get from a model that did not see its group (grouped k-fold), so that a new
-    writer's professional lines stay below them; the `TOLERATED` highest are set aside, so that one odd line of one
-    writer does not set the bar for all. A `fault` sentence (a typo, an 极限词, a slang word) is a negative
+    writer's professional lines stay below them; one in `TOLERATED_PER` is set aside, so that a few odd lines of a
+    few writers do not set the bar for all. A `fault` sentence (a typo, an 极限词, a slang word) is a negative
     but sets no threshold: sounding pushier than a professional line is no false alarm there."""
     from sklearn.model_selection import GroupKFold
 
@@ -127,7 +128,8 @@ def train(texts: list[str], labels: list[str], groups: list[str]) -> Model:
         lines += [float(s) for s in fitted.decision_function(vectoriser.transform(ok))] if ok else []
         parts = [s for text in ok if len(found := _sentences(text, 0)) > 1 for _, s in found]
         sentences += [float(s) for s in fitted.decision_function(vectoriser.transform(parts))] if parts else []
-    line, sentence = _above(lines, TOLERATED), _above(sentences, TOLERATED)
+    tolerated = sum(label == "ok" for label in labels) // TOLERATED_PER
+    line, sentence = _above(lines, tolerated), _above(sentences, tolerated)
     vectoriser, fitted = _fit(texts, list(y))
     vocab = {gram: int(col) for gram, col in vectoriser.vocabulary_.items()}
     return Model(vocab, vectoriser.idf_.astype(np.float32), fitted.coef_[0].astype(np.float32),
