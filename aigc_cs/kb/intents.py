@@ -216,20 +216,22 @@ def _chatter(text: str) -> bool:
             and all(i == SMALLTALK for i in keyword_hits(text)))
 
 
+def _siblings(top: str) -> list[str]:
+    """The other intents of the top intent's family (none when it has no family)."""
+    family = next((i.family for i in intents() if i.id == top), "")
+    return [i.id for i in intents() if family and i.family == family and i.id != top]
+
+
 def _family_share(top: str, probabilities: dict[str, float]) -> float:
     """The probability of the top intent's family (0 when it has none): a classifier torn between 发货时间 and
     到货时间 is still sure the message asks about shipping."""
-    family = next((i.family for i in intents() if i.id == top), "")
-    if not family:
-        return 0.0
-    return sum(probabilities.get(i.id, 0.0) for i in intents() if i.family == family)
+    siblings = _siblings(top)
+    return probabilities[top] + sum(probabilities.get(i, 0.0) for i in siblings) if siblings else 0.0
 
 
 def _sibling(top: str, probabilities: dict[str, float], bar: float) -> list[str]:
     """The likeliest other intent of the top intent's family, when it reaches `bar`: both may be meant."""
-    family = next((i.family for i in intents() if i.id == top), "")
-    others = [i.id for i in intents() if family and i.family == family and i.id != top]
-    best = max(others, key=lambda i: probabilities.get(i, 0.0), default=None)
+    best = max(_siblings(top), key=lambda i: probabilities.get(i, 0.0), default=None)
     return [best] if best and probabilities.get(best, 0.0) >= bar else []
 
 
