@@ -734,6 +734,22 @@ def test_a_well_known_misspelling_is_flagged_where_it_cuts_no_word(text, quote):
     assert [t.quote for t in find_typos(text)] == ([quote] if quote else [])
 
 
+@pytest.mark.parametrize(("text", "typo"), [
+    ("海澜3000是浅杯的，装1.0号PE线可以装150米。", None),  # a product name before its model number
+    ("子线和鱼钩我们有绑好的成品，一板10对。", None),  # a numeral and a measure word before a count
+    ("坚果配果干，一甜一香，刚好搭。", None),  # a pairing
+    ("坐椅子时建议把臀部往里坐。", None),  # sitting on a chair
+    ("坐椅可以前后调两档。", "坐椅"),
+    ("受到您的照片了，我马上看一下。", "受到"),  # a real word where only another one fits
+    ("物流信心两天没更新，我已经给快递提交查件了。", "信心"),
+    ("您说的情况我需要跟同时确认一下。", "同时"),
+])
+def test_names_counts_and_real_word_slips_of_round_15(text, typo):
+    from aigc_cs.guard.typos import find_typos
+
+    assert [t.quote for t in find_typos(text)] == ([typo] if typo else [])
+
+
 @pytest.mark.parametrize(("text", "kind"), [
     ("加我私人微信，转账给我可以便宜点。", "banned"),
     ("为了保障您的交易安全，请在平台内完成付款，我们不接受私下转账。", None),  # warning against it
@@ -753,6 +769,19 @@ def test_a_well_known_misspelling_is_flagged_where_it_cuts_no_word(text, quote):
     ("好的，地址改好了，应该哒。", "slang"),
     ("眼镜加工好了哦宝宝，今天就给您发出。", "slang"),
     ("您好，加私人微信这个我们不方便，您在这里找我就可以。", None),  # refusing it
+    # round 15 (blind dev21-dev23): banned words end at word edges, a denied or refuted claim is none, new classes
+    ("您问的检测报告我们有，我让同事导出后发给您。", None),  # 告我们 inside 报告我们
+    ("不行就去告我们吧。", "banned"),
+    ("这款维C只是补充维生素，不具备预防疾病的作用。", None),  # denied
+    ("别的渠道如果有人说我们的产品能治病，那都不是我们官方的说法。", None),  # refuted
+    ("这款精酿能助眠，睡前来一罐很舒服。", "extreme"),
+    ("这款助眠香薰是薰衣草味的，放在床头就可以。", None),  # a product's name
+    ("这款红酒喝了还能护肝。", "extreme"),
+    ("您是第一拨付款的，下午就给您发出去。", None),  # an ordinal
+    ("即使我下班了，值班的同事也会接着处理。", None),  # a concession, no brush-off
+    ("谢谢您告诉我们，不然我们也不知道仓库放错了位置。", None),
+    ("双十一单量太大，客服也压力山大。", "slang"),
+    ("行，给您整一个顺丰。", "slang"),
 ])
 def test_newer_banned_extreme_and_slang_families(text, kind):
     kinds = {h.kind for h in scan(text)}

@@ -52,12 +52,13 @@ def name_spans(text: str) -> list[tuple[int, int]]:
 
 
 # a shop's or brand's name in the frames agents name it in (我是沐屿的小沐, 感谢您对沐屿的支持, 沐屿的老顾客, 沐屿售后部,
-# 沐屿 W2 冲牙器): a made-up name is no misspelt word (after blind dev16, 2026-12-01)
+# 沐屿 W2 冲牙器, 海澜3000 with a model number and no unit): a made-up name is no misspelt word (after blind dev16
+# and dev21, 2026-12-01)
 _BRANDS = re.compile(
     r"(?:我是|我们是)([\u4e00-\u9fff]{2,10}?)的(?:官方)?(?:客服|售后|店长|小|阿)"
     r"|(?:对|选择|支持|关注|信任)([\u4e00-\u9fff]{2,6}?)的(?:支持|信任|喜爱|厚爱|关注|认可)"
     r"|([\u4e00-\u9fff]{2,4}?)的?(?:老顾客|老客户|会员|售后部|旗舰店|官方店|专卖店)"
-    r"|([\u4e00-\u9fff]{2,4})\s?(?=[A-Z]{1,3}\d)")
+    r"|([\u4e00-\u9fff]{2,4})\s?(?=[A-Z]{1,3}\d|\d{3,}(?![\d.]|\s?(?:元|块|角|分|天|克|毫升|升|米|厘米|毫米|件|个|斤|公斤|小时|年|月|日|号|度|次|台|支|瓶|包|盒|箱|套|条|张|只|位|岁|页|码|人|单|份|%|ml|g|mm|cm|w|v)))")
 
 
 def brand_spans(text: str) -> list[tuple[int, int]]:
@@ -81,6 +82,7 @@ class Term(BaseModel):
     unless: str | None = None  # regex over the match's clause: when it matches, the words are no fault (最好先…)
     unless_sentence: str | None = None  # the same over the whole sentence (冷藏后口感最好: a usage tip, no claim)
     boundary: bool = False  # the match must not cut through a dictionary word (服了 inside 客服了解)
+    deniable: bool = False  # a claim the clause denies or the sentence refutes is none (lexicon.yaml `claim_denied`)
     why: str
     instead: str
 
@@ -95,9 +97,21 @@ class Term(BaseModel):
             return True
         if quoted(text, start, end):
             return True
+        if self.deniable and _denied(text, start, end):
+            return True
         if self.unless and compiled(self.unless).search(_around(text, start, end, _CLAUSE_END)):
             return True
         return bool(self.unless_sentence and compiled(self.unless_sentence).search(_around(text, start, end, _SENTENCE_END)))
+
+
+def _denied(text: str, start: int, end: int) -> bool:
+    """The clause denies what follows (不具备预防疾病的作用, 没办法替您判断一定不会过敏) or the sentence refutes a claim others
+    made (有人说我们的产品能治病，那都不是我们官方的说法): lexicon.yaml `claim_denied`."""
+    denied = lexicon_data().get("claim_denied") or {}
+    clause = _around(text, start, end, _CLAUSE_END)
+    head = clause[: max(clause.find(text[start:end]), 0)]
+    return bool((denied.get("before") and compiled(denied["before"]).search(head))
+                or (denied.get("refuted") and compiled(denied["refuted"]).search(_around(text, start, end, _SENTENCE_END))))
 
 
 class Hit(BaseModel):
@@ -127,10 +141,14 @@ def courtesy_words(kind: str) -> list[str]:
     return [str(w) for w in words]
 
 
+BOUNDED = ("banned", "blame", "pressure", "rhetorical", "stall")
+
+
 @cache
 def lexicon() -> dict[str, list[Term]]:
     data = lexicon_data()
-    return {kind: [Term.model_validate(item) for item in data.get(kind, [])] for kind in KIND_NAMES}
+    return {kind: [Term.model_validate({"boundary": kind in BOUNDED, "deniable": kind == "extreme", **item})
+                   for item in data.get(kind, [])] for kind in KIND_NAMES}
 
 
 def scan(text: str, kinds: tuple[str, ...] = LANGUAGE_KINDS) -> list[Hit]:

@@ -44,6 +44,7 @@ from aigc_cs.text import COURSE_WORDS, dictionary_size, normalize, word_frequenc
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _CLAUSE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]+")
 _NUMERALS = "零一二两三四五六七八九十百千万亿半几每"
+_PAIRING = re.compile(r"([一两])[\u4e00-\u9fff]\1[\u4e00-\u9fff]")  # 一大一小, 一甜一香, 一来一回
 WORDS_FORMAT = "typo-words-1"  # bump when the way `_document_words` counts or weighs changes
 
 
@@ -133,9 +134,8 @@ def _words_file(texts: list[str]) -> Path:
     from aigc_cs.jieba_cache import cache_file
 
     digest = hashlib.sha1()
-    parts = (WORDS_FORMAT, settings().model_dump_json(), cache_file(Path()).name, opencc.__version__, *COURSE_WORDS,
-             *texts)
-    for part in parts:
+    for part in (WORDS_FORMAT, settings().model_dump_json(), cache_file(Path()).name, opencc.__version__, *COURSE_WORDS,
+                 *texts):
         digest.update(part.encode("utf-8") + b"\x1f")
     return Settings().cache / "typos" / f"words-{digest.hexdigest()[:16]}.json"
 
@@ -320,9 +320,11 @@ def _may_be_mistyped(clause: str, start: int, end: int, at: int, elsewhere: froz
 
 
 def _in_number(text: str, start: int, end: int) -> bool:
-    """The window begins or ends inside a run of numerals (从零零零试到: 零试 is part of 000, no misspelt 零食)."""
+    """Inside a run of numerals (从零零零试到: no 零食), a count's measure word (一板10枚: no 一般) or a pairing (一甜一香)."""
     return ((start > 0 and text[start] in _NUMERALS and text[start - 1] in _NUMERALS)
-            or (end < len(text) and text[end - 1] in _NUMERALS and text[end] in _NUMERALS))
+            or (end < len(text) and text[end - 1] in _NUMERALS and text[end] in _NUMERALS)
+            or (end - start == 2 and text[start] in _NUMERALS and end < len(text) and text[end].isdigit())
+            or any(m.start() <= start and end <= m.end() for m in _PAIRING.finditer(text)))
 
 
 Spans = tuple[tuple[int, int], ...]
