@@ -7,6 +7,7 @@ import sys
 import bench_10k
 import bench_foundation
 import bench_grading
+import bench_language
 import bench_llm
 import bench_replies
 import bench_rewrite_exercise
@@ -17,7 +18,7 @@ from measure import Result, report
 def main() -> int:
     results: list[Result] = []
     failed: list[str] = []
-    for module in (bench_foundation, bench_replies, bench_grading, bench_llm, bench_rewrite_exercise, bench_10k, load):
+    for module in (bench_foundation, bench_replies, bench_grading, bench_language, bench_llm, bench_rewrite_exercise, bench_10k, load):
         try:
             results += module.measure()
         except SystemExit as exc:  # run_cli exits with the failing command and its error
