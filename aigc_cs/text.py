@@ -185,9 +185,13 @@ def dictionary_size() -> int:
 def cuts_a_word(text: str, start: int, end: int, spans: list[tuple[int, int]] | None = None,
                 min_frequency: int = 1) -> bool:
     """True when text[start:end] begins or ends inside a dictionary word of `text` (服了 inside 客服了解) seen at
-    least `min_frequency` times."""
-    for b, e in spans if spans is not None else word_spans(text):
-        inside = b < start < e or b < end < e
-        if inside and e - b > 1 and word_frequency(text[b:e]) >= min_frequency:
-            return True
-    return False
+    least `min_frequency` times, unless one character of it is left over beside a shorter dictionary word that begins or
+    ends there (因为 inside 是因为; not 一下下 inside 下下个月)."""
+    words = [(b, e) for b, e in (spans if spans is not None else word_spans(text))
+             if e - b > 1 and word_frequency(text[b:e]) >= min_frequency]
+    if not any(b < start < e or b < end < e for b, e in words):
+        return False
+    inner = [(b, e) for b, e in word_spans(text, search=True) if e - b > 1]
+    starts, ends = {b for b, _ in inner}, {e for _, e in inner}
+    return any((b < start < e and not (start in starts and start - b == 1))
+               or (b < end < e and not (end in ends and e - end == 1)) for b, e in words)

@@ -772,6 +772,7 @@ def test_names_counts_and_real_word_slips_of_round_15(text, typo):
     # round 15 (blind dev21-dev23): banned words end at word edges, a denied or refuted claim is none, new classes
     ("您问的检测报告我们有，我让同事导出后发给您。", None),  # 告我们 inside 报告我们
     ("不行就去告我们吧。", "banned"),
+    ("不过您可以关注一下下个月的店庆活动。", None),  # 一下下 across 下下个月
     ("这款维C只是补充维生素，不具备预防疾病的作用。", None),  # denied
     ("别的渠道如果有人说我们的产品能治病，那都不是我们官方的说法。", None),  # refuted
     ("这款精酿能助眠，睡前来一罐很舒服。", "extreme"),
