@@ -335,3 +335,13 @@ def test_a_line_of_another_section_that_takes_up_the_customers_word_is_added(cli
     out = reply_json(cli_own, "快三天了还没发货 能取消吗", "owner-style")
     assert "delay" in out["intents"]
     assert "也可以直接取消" in out["text"], (out["text"], out["citations"])
+
+
+@pytest.mark.parametrize(("message", "answered"), [("T恤有没有男款的 想给男朋友买", False),  # a version no file names
+                                                   ("面霜有没有50ml的小瓶", False),
+                                                   ("有没有运费险", True)])  # a version the shop writes down
+def test_a_version_of_a_product_is_answered_only_when_the_shop_writes_it_down(cli, message, answered):
+    shop = "demo-beauty" if "面霜" in message else "demo-fashion"
+    out = reply_json(cli, message, shop)
+    assert out["answered"] is answered, out["text"]
+    assert answered or "核实" in out["text"]  # the honest line promises to check

@@ -50,7 +50,7 @@ def unconfirmed(message: str, written: str, product_text: str | None = None) -> 
     for pattern, kind, needs in _kinds():
         where = product_text if kind.product and product_text is not None else written
         for m in pattern.finditer(text):
-            word = kind.label or (m.group(1) if pattern.groups and m.group(1) else m.group(0))
+            word = kind.label or next((g for g in m.groups() if g), m.group(0))  # the group of the branch that matched
             documented = bool(needs.search(where)) if needs else word.lower() in where
             if kind.always or not documented:
                 found.append((m.start(), word))
