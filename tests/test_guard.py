@@ -743,6 +743,11 @@ def test_a_well_known_misspelling_is_flagged_where_it_cuts_no_word(text, quote):
     ("受到您的照片了，我马上看一下。", "受到"),  # a real word where only another one fits
     ("物流信心两天没更新，我已经给快递提交查件了。", "信心"),
     ("您说的情况我需要跟同时确认一下。", "同时"),
+    ("您的定单尾号3826已经发出啦。", "定单"),  # a variant several writers plant and no clean sentence uses
+    ("珍珠耳钉建议喷完香水再配戴。", "配戴"),
+    ("建议在医生指导下配戴隐形眼镜。", None),  # 配戴 for lenses is right
+    ("手环开机后，在手机上登陆App就能同步。", "登陆"),
+    ("今年的台风可能会在周四登陆。", None),
 ])
 def test_names_counts_and_real_word_slips_of_round_15(text, typo):
     from aigc_cs.guard.typos import find_typos
