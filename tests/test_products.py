@@ -36,6 +36,39 @@ def test_products_without_front_matter_get_names_aliases_prices_and_sections():
     assert "- " not in "".join(s.text for p in shop.products for s in p.sections.values())
 
 
+def _snack_shop(folder, files: dict[str, str]):
+    from aigc_cs.kb.shops import read_shop
+
+    (folder / "products").mkdir(parents=True)
+    (folder / "policy.md").write_text((SHOP / "policy.md").read_text(encoding="utf-8"), encoding="utf-8")
+    for name, text in files.items():
+        (folder / "products" / name).write_text(text, encoding="utf-8")
+    shop, problems = read_shop(folder, folder.parent, 2**20)
+    assert problems == []
+    return {p.name: p for p in shop.products}
+
+
+def test_a_file_named_in_pinyin_is_named_by_the_words_it_spells(tmp_path):
+    products = _snack_shop(tmp_path / "snacks", {
+        "shanzhajuan.txt": "我们的山楂卷（5卷装）用的是河北山楂，每卷20克。吃多了有点酸，怕酸的朋友少吃。\n",
+        "zhengshan.txt": "正山小种红茶，产自福建武夷山。\n",  # a short opening name still wins over the two words spelled
+    })
+    assert set(products) == {"山楂卷（5卷装）", "正山小种红茶"}
+    assert "山楂卷" in products["山楂卷（5卷装）"].aliases
+
+
+@pytest.mark.parametrize(("other", "alias"), [
+    ("# 原味蛋卷\n\n- 价格：15元\n- 搭配：配一杯热牛奶。\n", True),
+    ("# 原味蛋卷\n\n- 价格：15元\n- 搭配：和芋泥卷一起买更划算。\n", False),  # another file's word too: no one product's
+])
+def test_the_word_a_product_s_own_file_calls_it_is_an_alias(tmp_path, other, alias):
+    products = _snack_shop(tmp_path / "snacks", {
+        "yuni.md": "# 椰香芋泥卷（6个装）\n\n- 价格：29元\n- 口感：芋泥卷外皮软糯，里面是芋泥。\n",
+        "danjuan.md": other,
+    })
+    assert ("芋泥卷" in products["椰香芋泥卷（6个装）"].aliases) is alias
+
+
 @pytest.mark.parametrize(("name", "category", "never"), [
     ("四季两用宠物窝", "宠物窝", "宠物"),  # a one-character head joins the word before it
     ("鲜鸡肉全价猫粮（1.5kg / 4kg）", "猫粮", "全价"),

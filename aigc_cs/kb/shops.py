@@ -9,7 +9,7 @@ from aigc_cs.errors import UserError
 from aigc_cs.kb.loaders import load
 from aigc_cs.kb.models import PolicyFacts, Product, ProductSection, Shop, ShopInfo
 
-SHOP_READER = "shop-reader-7"  # bump when reading a folder changes (aliases, sections, product text): saved shops are read again
+SHOP_READER = "shop-reader-8"  # bump when reading a folder changes (aliases, sections, product text): saved shops are read again
 POLICY_FILE = "policy.md"
 PRODUCTS_DIR = "products"
 # H2 headings of a product file, matched by keyword so that a dropped-in shop may word them its own way.
@@ -202,15 +202,57 @@ def _colloquial(name: str) -> str:
     return name.translate(_COLLOQUIAL)
 
 
+def _short_name(name: str, text: str) -> str:
+    """The longest end of the name that the product's own file also uses on its own: the word the shop itself
+    calls the product by (碧根果 in 奶香碧根果's file: "碧根果也叫长寿果…")."""
+    base = base_name(name)
+    return next((base[i:] for i in range(1, len(base) - 1) if re.fullmatch(r"[\u4e00-\u9fff]+", base[i:])
+                 and text.count(base[i:]) > text.count(base[i - 1:])), "")
+
+
 def _name_from_text(text: str, stem: str) -> str:
-    """A file without a title is named by its file name, unless that is in Latin letters (zhengshan.txt) and
-    the text opens with a short name ("正山小种红茶，产自…")."""
+    """A file without a title is named by its file name, unless that is in Latin letters: then by a short name the
+    text opens with (zhengshan.txt: "正山小种红茶，产自…"), else by the words of the text the file name spells in
+    pinyin (mangguogan.txt: "我们家的芒果干（108克×3袋）是…" → 芒果干（108克×3袋）)."""
     named = re.search(rf"(?m)^\s*(?:[-*•·]\s*)?(?:{'|'.join(NAME_KEYS)})\s*[：:]\s*(.+?)\s*$", text)
     if named:
         return named.group(1)
+    if not stem.isascii():
+        return stem
     opening = re.match(r"\s*([^，,。：:；;！!？?\n]{2,40})[，,。；;\n]", text)
     short = opening is not None and len(_SPEC.sub("", opening.group(1)).strip()) <= 16  # specs aside: 铝合金蛋卷桌（90厘米/120厘米）
-    return opening.group(1).strip() if stem.isascii() and opening and short else stem
+    spelled = _spelled(text, stem)
+    if not (opening and short):
+        return spelled or stem
+    sentence = spelled and (_SPEC.sub("", spelled) not in opening.group(1) or re.search("[的是了]", opening.group(1)))
+    return spelled if sentence else opening.group(1).strip()  # 我们的山楂卷用的是… is no name; 正山小种红茶 is, not 正山
+
+
+def _spelled(text: str, stem: str) -> str:
+    """The first run of two or more Chinese characters of `text` that `stem` spells in toneless pinyin (any reading of
+    each character), with the bracketed specs right after it; "" when none does."""
+    from pypinyin import Style, pinyin
+
+    target = re.sub(r"[-_\s]", "", stem.lower())
+    if not target.isalpha():
+        return ""
+
+    def ends(readings: list[list[str]], at: int, done: int) -> int:
+        if done == len(target):
+            return at
+        if at == len(readings):
+            return 0
+        return next((end for r in dict.fromkeys(readings[at]) if target.startswith(r, done)
+                     and (end := ends(readings, at + 1, done + len(r)))), 0)
+
+    for run in re.finditer(r"[\u4e00-\u9fff]{2,}", text):
+        readings = pinyin(run.group(), style=Style.NORMAL, heteronym=True)
+        for start in range(len(readings) - 1):
+            end = ends(readings, start, 0)
+            if end - start >= 2:
+                specs = re.match(r"[（(][^）)\n]{1,20}[）)]", text[run.start() + end:])
+                return run.group()[start:end] + (specs.group() if specs else "")
+    return ""
 
 
 def read_product(path: Path, source: str, max_bytes: int) -> Product:
@@ -265,8 +307,22 @@ def read_shop(folder: Path, source_root: Path, max_bytes: int, shop_id: str | No
         except UserError as exc:
             problems.append(exc.message)
     shop = Shop(info=info, facts=facts, policy_source=policy.relative_to(source_root).as_posix(),
-                policy_sections=headings, products=_plain_first(products))
+                policy_sections=headings, products=_plain_first(_short_names(products)))
     return shop, problems
+
+
+def _short_names(products: list[Product]) -> list[Product]:
+    """Each product with the word its own file calls it by (`_short_name`) as one more alias, unless another product's
+    file uses that word on its own too (果干 of 芒果干 is also in 每日坚果's "果干大约占三成")."""
+    out = []
+    for product in products:
+        short = _short_name(product.name, product.text)
+        known = {n.lower() for n in product.names()}
+        base = base_name(product.name)
+        shared = any(other.text.count(short) > other.text.count(base) for other in products if other is not product)
+        out.append(product.model_copy(update={"aliases": [*product.aliases, short]})
+                   if short and short.lower() not in known and not shared else product)
+    return out
 
 
 def _plain_first(products: list[Product]) -> list[Product]:
