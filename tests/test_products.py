@@ -117,6 +117,22 @@ def test_reply_answers_from_a_plain_text_product_file(owner_cli):
     assert any(c["source"].endswith("products/dianhong.txt") for c in out["citations"])
 
 
+@pytest.mark.parametrize(("message", "answered"), [
+    ("毛尖每袋附送几个茶包", True),  # two words of the question in one line of the file
+    ("毛尖送的茶包能重复用吗", False),  # 茶包 alone: the file does not say
+])
+def test_a_line_of_the_product_file_that_takes_up_the_question_answers_it(cli_own, tmp_path, message, answered):
+    import shutil
+
+    shop = shutil.copytree(SHOP, tmp_path / "owner-style")
+    with (shop / "products" / "maojian.md").open("a", encoding="utf-8") as f:
+        f.write("- 赠品：每袋附送10个无纺布茶包，泡完连茶叶一起扔，不用洗杯子\n")
+    assert cli_own("ingest", str(shop)).code == 0
+    out = json.loads(cli_own("reply", message, "--shop", "owner-style", "--json").stdout)
+    assert out["answered"] is answered, out["text"]
+    assert ("10个无纺布茶包" in out["text"]) is answered, out["text"]
+
+
 @pytest.mark.parametrize(("message", "product"), [
     ("裤子会不会短", "高腰直筒牛仔裤"),  # 裤 ends one product's name only
     ("这个裙子透不透", "法式碎花连衣裙"),

@@ -144,6 +144,31 @@ def anchored(message: str, shop: str, chunks: list[Chunk], allow: Callable[[Chun
                  and not off_topic(f.sentence) and not _repeats(f.sentence, said)), None)
 
 
+# words any question uses: sharing them says nothing about what a sentence answers
+_QUESTION_WORDS = frozenset([
+    "可以", "能不能", "怎么", "会不会", "有没有", "是不是", "咋整", "一下", "多少", "这个", "那个", "你们", "你家", "我家", "怎么办", "可不可以", "需要",
+    "还是", "就是", "现在", "感觉", "知道", "问下", "请问", "想问", "东西", "时候", "一般", "比较", "合适", "适合", "正常", "什么样", "怎么样", "咋样",
+    "多久", "一起", "如果", "的话", "不会", "没有", "不是", "已经", "这款", "那款", "用的", "能用", "一个", "有点",
+])
+COVERED_WORDS = 2  # words of the question a sentence must take up
+COVERED_TOP = 5  # among this many sentences nearest in meaning
+
+
+def covered(message: str, shop: str, chunks: list[Chunk], product: Product) -> Found | None:
+    """Among the sentences of the named product's own file nearest in meaning, the first that takes up two words of the
+    question other than the product's names and the words any question uses (微波炉 and 热奶 of 奶瓶可以微波炉热奶不):
+    nearness alone answers questions the file does not (a sentence on 滤芯 for 别的牌子的滤芯能装吗), and so does
+    one shared word."""
+    from aigc_cs.text import normalize, word_spans
+
+    text = normalize(message)
+    names = product.names()
+    words = {w for b, e in word_spans(text) if e - b >= 2 and (w := text[b:e]) not in _QUESTION_WORDS
+             and not any(w in n or n in w for n in names)}
+    near = ranked(message, shop, chunks, lambda c: c.source == product.source)[:COVERED_TOP]
+    return next((f for f in near if sum(w in f.sentence for w in words) >= COVERED_WORDS), None)
+
+
 # a customer asking what something costs (多少钱, 中号多钱, 两支装多少, 一起买多少米): not a discount, a price
 PRICE_ASK = re.compile(r"多少钱|多钱|几块钱|什么价|啥价|价格|价钱|多少米|咋卖|怎么卖|一共多少|装多少(?![克毫升斤])")
 _PRICE = re.compile(r"\d+(?:\.\d+)?\s*元")
