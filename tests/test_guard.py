@@ -923,3 +923,34 @@ def test_a_curated_misspelling_is_no_slip_where_professional_text_reads_it_as_tw
     from aigc_cs.guard.typos import find_typos
 
     assert [t.quote for t in find_typos(text)] == ([quote] if quote else [])
+
+
+@pytest.mark.parametrize("text", [
+    "包裹已经到了转运中心，下一站就是您所在的城市了。",  # a place of the customer's, no blame
+    "礼盒里的东西都是您用得上的。",
+    "可以让孩子自己看尺码表挑一挑。",  # a third person looks, nobody is sent away
+    "如果有人自称我们的客服让您加私人微信，请提高警惕。",  # a warning against it
+    "您手上的是第一代，新款是第二代。",  # a generation
+    "配料表里排第一的是燕麦。",  # the order of a label
+    "加热垫别整晚开最高档，中档就够了。",  # a setting
+    "有问题直接联系我们处理最方便。",  # advice: 我们 is whom to contact, not the subject of a claim
+    "出现中暑症状要马上降温并尽快就医。",  # an instruction, no promise
+    "春天剪掉顶芽，可以促进侧枝生长。",  # plant care, no health claim
+])
+def test_clean_agent_lines_of_the_twenty_fourth_to_twenty_sixth_writers_get_no_finding(text):
+    from aigc_cs.evalkit.language import findings
+
+    assert findings(text) == []
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("这就是您自己弄坏的。", "banned"),
+    ("我们的暖风机是全网最高档的。", "extreme"),
+    ("用了这款面霜能促进皮肤再生。", "extreme"),
+    ("加我私人微信，给您便宜点。", "banned"),
+    ("这款销量排第一，闭眼入。", "extreme"),
+])
+def test_the_same_words_as_a_claim_or_a_fault_are_still_flagged(text, kind):
+    from aigc_cs.evalkit.language import findings
+
+    assert kind in [f.kind for f in findings(text)]
