@@ -26,7 +26,7 @@ delay_compensation: null
 # 小营地户外的规矩
 
 ## 发货
-付款后24小时内发货。
+付款后24小时内发货。默认发中通，想发顺丰的补差价12元。
 """
 
 PRODUCTS = {
@@ -148,3 +148,13 @@ def test_a_list_item_is_said_with_the_line_that_introduces_it():
     assert _framed(item.model_copy(update={"sentence": "拉链坏了。"})).sentence == "这些算质量问题：拉链坏了。"
     plain = Chunk(**{**chunk.model_dump(), "text": "付款后24小时内发货。"})
     assert _framed(Found(chunk=plain, sentence="付款后24小时内发货。", score=0.95)).sentence == "付款后24小时内发货。"
+
+
+@pytest.mark.parametrize(("message", "answered", "said"), [
+    ("能发顺丰不 加钱也行", True, "12元"),  # the classifier is unsure; a courier's name is not
+    ("能发韵达吗", False, "韵达"),  # a courier the shop never mentions: said honestly, checked later
+])
+def test_a_question_naming_a_courier_is_a_delivery_question(camp_cli, message, answered, said):
+    out = reply(camp_cli, message)
+    assert out["intents"] == ["delivery_time"]
+    assert out["answered"] is answered and said in out["text"], out["text"]

@@ -37,6 +37,7 @@ class Intent(BaseModel):
     empathy: bool = False
     after_sale: bool = False  # only a customer who has bought asks it (质量问题, 退款到账, 改地址…)
     family: str = ""  # intents answered from neighbouring rules (发货时间, 到货时间, 发货延迟): see Thresholds.family
+    sure: list[str] = []  # words that name this intent when the classifier names none (a courier: 能发韵达吗)
 
 
 class Thresholds(BaseModel):
@@ -279,7 +280,11 @@ def detect(message: str, product_named: bool = False) -> list[Intent]:
     """The intents of a message in the customer's order (at most three)."""
     scored = score(message)
     by_id = {i.id: i for i in intents()}
-    return [by_id[i] for i in decide(scored, thresholds(), product_named)]
+    chosen = decide(scored, thresholds(), product_named)
+    if not [i for i in chosen if i != SMALLTALK]:  # "能发顺丰不 加钱也行": the classifier is unsure, the word is not
+        text = normalize(message).lower()
+        chosen = next(([i.id] for i in intents() if any(w.lower() in text for w in i.sure)), chosen)
+    return [by_id[i] for i in chosen]
 
 
 # a word of having bought said of what might happen (我怕用了泛红, 万一穿了不合适): no purchase yet
