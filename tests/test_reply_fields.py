@@ -158,3 +158,8 @@ def test_a_question_naming_a_courier_is_a_delivery_question(camp_cli, message, a
     out = reply(camp_cli, message)
     assert out["intents"] == ["delivery_time"]
     assert out["answered"] is answered and said in out["text"], out["text"]
+
+
+def test_haggling_in_chat_words_is_a_bargaining_question(camp_cli):
+    out = reply(camp_cli, "老板 挂灯79 70出不出")
+    assert out["intents"] == ["bargain"], out["text"]
