@@ -228,6 +228,9 @@ def _name_from_text(text: str, stem: str) -> str:
     return spelled if sentence else opening.group(1).strip()  # 我们的山楂卷用的是… is no name; 正山小种红茶 is, not 正山
 
 
+SPELLED_WITHIN = 1000  # characters of a product file searched for its name: a file names its product early
+
+
 def _spelled(text: str, stem: str) -> str:
     """The first run of two or more Chinese characters of `text` that `stem` spells in toneless pinyin (any reading of
     each character), with the bracketed specs right after it; "" when none does."""
@@ -245,7 +248,7 @@ def _spelled(text: str, stem: str) -> str:
         return next((end for r in dict.fromkeys(readings[at]) if target.startswith(r, done)
                      and (end := ends(readings, at + 1, done + len(r)))), 0)
 
-    for run in re.finditer(r"[\u4e00-\u9fff]{2,}", text):
+    for run in re.finditer(r"[\u4e00-\u9fff]{2,}", text[:SPELLED_WITHIN]):
         readings = pinyin(run.group(), style=Style.NORMAL, heteronym=True)
         for start in range(len(readings) - 1):
             end = ends(readings, start, 0)
@@ -314,14 +317,15 @@ def read_shop(folder: Path, source_root: Path, max_bytes: int, shop_id: str | No
 def _short_names(products: list[Product]) -> list[Product]:
     """Each product with the word its own file calls it by (`_short_name`) as one more alias, unless another product's
     file uses that word on its own too (果干 of 芒果干 is also in 每日坚果's "果干大约占三成")."""
+    every = "\n".join(p.text for p in products)  # each text holds `base` only where it holds `short`: counts subtract
     out = []
     for product in products:
-        short = _short_name(product.name, product.text)
-        known = {n.lower() for n in product.names()}
-        base = base_name(product.name)
-        shared = any(other.text.count(short) > other.text.count(base) for other in products if other is not product)
-        out.append(product.model_copy(update={"aliases": [*product.aliases, short]})
-                   if short and short.lower() not in known and not shared else product)
+        short, base = _short_name(product.name, product.text), base_name(product.name)
+        if not short or short.lower() in {n.lower() for n in product.names()}:
+            out.append(product)
+            continue
+        elsewhere = (every.count(short) - every.count(base)) - (product.text.count(short) - product.text.count(base))
+        out.append(product if elsewhere else product.model_copy(update={"aliases": [*product.aliases, short]}))
     return out
 
 
