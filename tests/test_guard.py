@@ -906,11 +906,19 @@ def test_real_words_and_misspellings_of_the_fifteenth_and_sixteenth_writers_are_
 
 
 @pytest.mark.parametrize("text", ["您好，我是沐屿的小沐，请问有什么可以帮您？", "感谢您过去一年对沐屿的支持。",
-                                  "沐屿 W2 冲牙器的水箱是200毫升。", "沐屿的老顾客生日当月可以领券。"])
+                                  "沐屿 W2 冲牙器的水箱是200毫升。", "沐屿的老顾客生日当月可以领券。",
+                                  "感谢您在诗川购物，祝您用得开心。", "店里的商品都是诗川自己的品牌。",
+                                  "诗川从2016年开始做皮具。"])
 def test_a_made_up_shop_or_brand_name_in_the_frames_agents_name_it_in_is_no_typo(text):
     from aigc_cs.guard.typos import find_typos
 
     assert find_typos(text) == []
+
+
+def test_a_slip_before_customer_service_is_still_a_typo():
+    from aigc_cs.guard.typos import find_typos
+
+    assert [t.suggestion for t in find_typos("您好，我是售候客服小唐，您的问题由我来跟进。")] == ["售后"]
 
 
 @pytest.mark.parametrize(("text", "quote"), [
