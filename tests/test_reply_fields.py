@@ -163,3 +163,17 @@ def test_a_question_naming_a_courier_is_a_delivery_question(camp_cli, message, a
 def test_haggling_in_chat_words_is_a_bargaining_question(camp_cli):
     out = reply(camp_cli, "老板 挂灯79 70出不出")
     assert out["intents"] == ["bargain"], out["text"]
+
+
+@pytest.mark.parametrize(("message", "key"), [
+    ("橙子甜不甜", "甜度"),
+    ("现在有没有 啥时候上", "上市时间"),
+    ("5斤大概几个", "个数"),
+    ("买回来太硬了咋办", "催熟"),
+])
+def test_taste_season_count_and_ripening_questions_read_the_field_that_says_it(message, key):
+    from aigc_cs.kb.answerable import asked_fields
+    from aigc_cs.kb.intents import field_topics
+
+    text = "# 脐橙（5斤装）\n\n- 甜度：13-15度\n- 上市时间：11月到次年2月\n- 个数：5斤约10-12个\n- 催熟：和苹果放一起两三天\n"
+    assert [f.key for f in asked_fields(message, text, field_topics())] == [key]
