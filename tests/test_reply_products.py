@@ -119,6 +119,10 @@ def test_how_one_order_stands_is_checked_not_answered(pan_cli):
     ("四袋我拆了一袋 能退没拆的那三袋不", False),  # 退没拆 is no question about an order's state
     ("涂层是哪个牌子的", True),  # a maker the shop never names
     ("天天喝能减肥不", True),  # a health effect only the shop may claim
+    ("这锅和铸铁锅有啥区别", True),  # another product the shop never wrote about
+    ("这锅跟超市的有啥区别", False),  # ordinary goods: the product's own points answer that
+    ("用了起疹子 你们得赔医药费", True),  # costs beyond the policy: a person decides
+    ("能给个收据不", True),
 ])
 def test_specifics_no_shop_text_settles(message, flagged):
     from aigc_cs.kb.unconfirmed import unconfirmed
