@@ -150,6 +150,21 @@ def test_a_one_character_category_word_names_the_only_product_it_ends(message, p
 
 
 @pytest.mark.parametrize(("message", "product"), [
+    ("牛仔库会不会短", "高腰直筒牛仔裤"),  # 库 sounds like 裤: a name typed with a homophone
+    ("连衣群透不透", "法式碎花连衣裙"),
+    ("连衣帽有吗", None),  # 帽 sounds like no character of 连衣裙
+])
+def test_a_product_name_typed_with_a_character_of_the_same_sound_names_it(message, product):
+    from aigc_cs.kb.products import mentioned
+    from aigc_cs.kb.shops import read_shop
+    from aigc_cs.paths import corpus_dir
+
+    shop, _ = read_shop(corpus_dir() / "shops" / "demo-fashion", corpus_dir(), 2**20)
+    found = mentioned(message, shop)
+    assert (found.name if found else None) == product
+
+
+@pytest.mark.parametrize(("message", "product"), [
     ("250克的送人体面吗", "信阳毛尖礼盒（250克）"),  # only the gift box comes in 250克
     ("200g那罐是散装的吗", "茉莉花茶（罐装200克）"),
     ("1250克有吗", None),  # not 250克

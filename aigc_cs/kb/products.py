@@ -35,7 +35,8 @@ def mentioned(message: str, shop: Shop) -> Product | None:
     "绳子" for 反光牵引绳套装, 饭盒 for 耐热玻璃保鲜盒, 锅底 for 不粘炒锅)."""
     found = _matches(message, shop)
     if not found:
-        return _by_spec(message, shop) or _by_name_word(message, shop) or _by_category_char(message, shop)
+        return (_by_spec(message, shop) or _by_name_word(message, shop) or _by_category_char(message, shop)
+                or _by_sound(message, shop))
     if len(found) > 1 and found[0][0] == found[1][0]:
         return None
     return found[0][1]
@@ -107,6 +108,26 @@ def _by_category_char(message: str, shop: Shop) -> Product | None:
         if not others and '\u4e00' <= char <= '\u9fff' and any(_names_kind(word, char) for word in words):
             return product
     return None
+
+
+SOUND_NAME_CHARS = 3  # a name this long typed with a wrong character of the same sound still names the product
+
+
+def _by_sound(message: str, shop: Shop) -> Product | None:
+    """The one product a name of which the message types with a character of the same sound (耙耙甘 for 耙耙柑, 学引杯
+    for 学饮杯); names shorter than three characters are too easily another word."""
+    from aigc_cs.guard.sound import readings
+
+    text = _key(message)
+
+    def sounds_like(name: str) -> bool:
+        return any(all(set(readings(a)) & set(readings(b)) for a, b in zip(name, text[i:i + len(name)], strict=True))
+                   for i in range(len(text) - len(name) + 1))
+
+    owners = [p for p in shop.products
+              if any(sounds_like(n) for n in map(_key, p.names()) if len(n) >= SOUND_NAME_CHARS
+                     and re.fullmatch(r"[\u4e00-\u9fff]+", n))]
+    return owners[0] if len(owners) == 1 else None
 
 
 def _names_kind(word: str, char: str) -> bool:
