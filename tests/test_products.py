@@ -226,3 +226,16 @@ def test_a_set_is_also_called_by_what_it_holds_and_by_its_set_word():
 
     aliases = derived_aliases("耐热玻璃保鲜盒四件套")
     assert {"耐热玻璃保鲜盒", "保鲜盒", "四件套"} <= set(aliases)
+
+
+def test_a_shop_without_no_reason_returns_states_its_own_condition(owner_cli):
+    out = json.loads(owner_cli("reply", "不喜欢的话能退吗", "--shop", "owner-style", "--json").stdout)
+    assert "不支持无理由退货" in out["text"] and "食品类商品拆封后不退不换" in out["text"], out["text"]
+    assert out["warnings"] == []  # "…不退不换" quoted from the shop is no exchange promised
+
+
+def test_a_denied_no_reason_exchange_is_no_claim_of_one():
+    from aigc_cs.guard.claims import extract
+
+    assert [(c.key, c.value) for c in extract("生鲜水果不支持无理由退换。")] == [("no_reason_return_days", 0.0)]
+    assert ("no_reason_exchange", True) in [(c.key, c.value) for c in extract("本店支持7天无理由退换。")]
