@@ -123,6 +123,7 @@ def test_how_one_order_stands_is_checked_not_answered(pan_cli):
     ("这锅跟超市的有啥区别", False),  # ordinary goods: the product's own points answer that
     ("用了起疹子 你们得赔医药费", True),  # costs beyond the policy: a person decides
     ("能给个收据不", True),
+    ("涂层现在有没有", False),  # 现在 is no part of the version asked about
 ])
 def test_specifics_no_shop_text_settles(message, flagged):
     from aigc_cs.kb.unconfirmed import unconfirmed
