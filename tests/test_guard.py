@@ -944,6 +944,8 @@ def test_a_curated_misspelling_is_no_slip_where_professional_text_reads_it_as_tw
     "有问题直接联系我们处理最方便。",  # advice: 我们 is whom to contact, not the subject of a claim
     "出现中暑症状要马上降温并尽快就医。",  # an instruction, no promise
     "春天剪掉顶芽，可以促进侧枝生长。",  # plant care, no health claim
+    "茶汤放温一点再喝最好。",  # advice with no product or shop as its subject
+    "练琴头两个月进步最明显。",
 ])
 def test_clean_agent_lines_of_the_twenty_fourth_to_twenty_sixth_writers_get_no_finding(text):
     from aigc_cs.evalkit.language import findings
@@ -957,6 +959,8 @@ def test_clean_agent_lines_of_the_twenty_fourth_to_twenty_sixth_writers_get_no_f
     ("用了这款面霜能促进皮肤再生。", "extreme"),
     ("加我私人微信，给您便宜点。", "banned"),
     ("这款销量排第一，闭眼入。", "extreme"),
+    ("这款是爆款，卖得最好。", "extreme"),
+    ("这款精华效果最明显。", "extreme"),
 ])
 def test_the_same_words_as_a_claim_or_a_fault_are_still_flagged(text, kind):
     from aigc_cs.evalkit.language import findings
