@@ -946,6 +946,7 @@ def test_a_curated_misspelling_is_no_slip_where_professional_text_reads_it_as_tw
     "春天剪掉顶芽，可以促进侧枝生长。",  # plant care, no health claim
     "茶汤放温一点再喝最好。",  # advice with no product or shop as its subject
     "练琴头两个月进步最明显。",
+    "量胸围要量前腿后面最粗的那一圈。",  # a place on the body, no claim
 ])
 def test_clean_agent_lines_of_the_twenty_fourth_to_twenty_sixth_writers_get_no_finding(text):
     from aigc_cs.evalkit.language import findings
