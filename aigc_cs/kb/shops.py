@@ -233,25 +233,25 @@ SPELLED_WITHIN = 1000  # characters of a product file searched for its name: a f
 
 def _spelled(text: str, stem: str) -> str:
     """The first run of two or more Chinese characters of `text` that `stem` spells in toneless pinyin (any reading of
-    each character), with the bracketed specs right after it; "" when none does."""
-    from pypinyin import Style, pinyin
+    each character, as `guard.sound` reads it), with the bracketed specs right after it; "" when none does."""
+    from aigc_cs.guard.sound import readings
 
     target = re.sub(r"[-_\s]", "", stem.lower())
     if not target.isalpha():
         return ""
 
-    def ends(readings: list[list[str]], at: int, done: int) -> int:
+    def ends(sounds: list[list[str]], at: int, done: int) -> int:
         if done == len(target):
             return at
-        if at == len(readings):
+        if at == len(sounds):
             return 0
-        return next((end for r in dict.fromkeys(readings[at]) if target.startswith(r, done)
-                     and (end := ends(readings, at + 1, done + len(r)))), 0)
+        return next((end for r in sounds[at] if target.startswith(r, done)
+                     and (end := ends(sounds, at + 1, done + len(r)))), 0)
 
     for run in re.finditer(r"[\u4e00-\u9fff]{2,}", text[:SPELLED_WITHIN]):
-        readings = pinyin(run.group(), style=Style.NORMAL, heteronym=True)
-        for start in range(len(readings) - 1):
-            end = ends(readings, start, 0)
+        sounds = [list(readings(char)) for char in run.group()]
+        for start in range(len(sounds) - 1):
+            end = ends(sounds, start, 0)
             if end - start >= 2:
                 specs = re.match(r"[（(][^）)\n]{1,20}[）)]", text[run.start() + end:])
                 return run.group()[start:end] + (specs.group() if specs else "")
