@@ -198,6 +198,7 @@ class Labelled(BaseModel):
 
 
 FIELD_CHARS = 160  # a field read out whole, up to about this many characters of whole sentences
+KEY_NUMBER = re.compile(r"^([\u4e00-\u9fff]{2,4})(?=\d)")  # a bullet that runs its key into the value: "- 承重150公斤"
 
 
 def fields(text: str) -> list[Labelled]:
@@ -221,7 +222,7 @@ def fields(text: str) -> list[Labelled]:
             under = []
             found.append((opened.group(1), under))
             continue
-        pair = PAIR.match(line)
+        pair = PAIR.match(line) or (KEY_NUMBER.match(line) if BULLET.match(raw) else None)
         sentence = as_sentence(line)
         if pair:
             found.append((pair.group(1), [sentence]))

@@ -97,17 +97,24 @@ def _by_name_word(message: str, shop: Shop) -> Product | None:
 
 
 def _by_category_char(message: str, shop: Shop) -> Product | None:
-    from aigc_cs.kb.shops import base_name
     from aigc_cs.text import word_spans
 
     text = _key(message)
-    ends = [(base_name(p.name)[-1:], p) for p in shop.products if base_name(p.name)]
+    ends = [(_last_char(p.name), p) for p in shop.products if _last_char(p.name)]
     words = {text[b:e] for b, e in word_spans(text)}
     for char, product in ends:
-        others = [p for p in shop.products if p is not product and any(char in n for n in p.names())]
+        others = [p for p in shop.products if p is not product and any(char in n for n in p.names())
+                  and _last_char(p.name) == char]
         if not others and '\u4e00' <= char <= '\u9fff' and any(_names_kind(word, char) for word in words):
             return product
     return None
+
+
+def _last_char(name: str) -> str:
+    """The last Chinese character of a product's base name, its category (椅 of 人体工学椅 M5)."""
+    from aigc_cs.kb.shops import base_name
+
+    return (re.findall(r"[\u4e00-\u9fff]", base_name(name)) or [""])[-1]
 
 
 SOUND_NAME_CHARS = 3  # a name this long typed with a wrong character of the same sound still names the product

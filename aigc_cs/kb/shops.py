@@ -9,7 +9,7 @@ from aigc_cs.errors import UserError
 from aigc_cs.kb.loaders import load
 from aigc_cs.kb.models import PolicyFacts, Product, ProductSection, Shop, ShopInfo
 
-SHOP_READER = "shop-reader-8"  # bump when reading a folder changes (aliases, sections, product text): saved shops are read again
+SHOP_READER = "shop-reader-9"  # bump when reading a folder changes (aliases, sections, product text): saved shops are read again
 POLICY_FILE = "policy.md"
 PRODUCTS_DIR = "products"
 # H2 headings of a product file, matched by keyword so that a dropped-in shop may word them its own way.
@@ -176,12 +176,16 @@ def _head_noun(part: str) -> str:
     return head
 
 
+_MODEL = re.compile(r"^[A-Za-z0-9-]+(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])[A-Za-z0-9-]+$")
+
+
 def derived_aliases(name: str) -> list[str]:
     """Names a customer uses for a product the file gives no aliases for: the name without its bracketed
     specs ("明前龙井（250克罐装）" → "明前龙井") and without its packaging word ("耐热玻璃保鲜盒", "四件套"), its
     parts ("福鼎白茶·白牡丹" → "白牡丹") and the category word at the end of each part ("龙井", "白茶")."""
     base = re.sub(r"\d+(?:\.\d+)?\s*(?:克|g|ml|毫升|斤|kg|片|包|袋)\b", "", _SPEC.sub("", name)).strip()
-    parts = [p for p in re.split(r"[·・\s/|｜]+", base) if len(p) >= 2]
+    parts = [_MODEL.sub("", p) for p in re.split(r"[·・\s/|｜]+", base)]  # model codes aside: 半入耳蓝牙耳机A3
+    parts = [p for p in parts if len(p) >= 2]
     out = [base] if base and base != name else []
     unpacked = base_name(base)
     out += [unpacked] if len(unpacked) >= 3 and unpacked != base else []
@@ -219,7 +223,9 @@ def _name_from_text(text: str, stem: str) -> str:
         return named.group(1)
     if not stem.isascii():
         return stem
-    opening = re.match(r"\s*([^，,。：:；;！!？?\n]{2,40})[，,。；;\n]", text)
+    opening = re.match(r"\s*([^，,。：:；;！!？?\n]{2,40})([，,。；;\n])", text)
+    if opening and opening.group(2) == "\n" and not re.search("[的是了]", opening.group(1)):
+        return opening.group(1).strip()  # a first line on its own with no sentence in it is a title (20000毫安快充充电宝 PB-20000)
     short = opening is not None and len(_SPEC.sub("", opening.group(1)).strip()) <= 16  # specs aside: 铝合金蛋卷桌（90厘米/120厘米）
     spelled = _spelled(text, stem)
     if not (opening and short):
@@ -233,12 +239,16 @@ SPELLED_WITHIN = 1000  # characters of a product file searched for its name: a f
 
 def _spelled(text: str, stem: str) -> str:
     """The first run of two or more Chinese characters of `text` that `stem` spells in toneless pinyin (any reading of
-    each character, as `guard.sound` reads it), with the bracketed specs right after it; "" when none does."""
-    from aigc_cs.guard.sound import readings
+    each character, as `guard.sound` reads it), with the bracketed specs right after it; "" when none does. A name
+    with digits or signs in it is read by its runs of four letters or more, the longest first."""
+    joined = re.sub(r"[-_\s]", "", stem.lower())
+    parts = [joined] if joined.isalpha() else sorted(re.findall(r"[a-z]{4,}", joined), key=len, reverse=True)
+    return next(filter(None, (_spelled_by(text, part) for part in parts)), "")
 
-    target = re.sub(r"[-_\s]", "", stem.lower())
-    if not target.isalpha():
-        return ""
+
+def _spelled_by(text: str, target: str) -> str:
+    """`_spelled` for one run of letters of the file name (ganghuamo of ganghuamo-2pian)."""
+    from aigc_cs.guard.sound import readings
 
     def ends(sounds: list[list[str]], at: int, done: int) -> int:
         if done == len(target):

@@ -51,7 +51,7 @@ def unconfirmed(message: str, written: str, product_text: str | None = None) -> 
         where = product_text if kind.product and product_text is not None else written
         for m in pattern.finditer(text):
             word = kind.label or next((g for g in m.groups() if g), m.group(0))  # the group of the branch that matched
-            documented = bool(needs.search(where)) if needs else word.lower() in where
+            documented = bool(needs.search(where)) if needs else word.lower() in where.replace(" ", "")
             if kind.always or not documented:
                 found.append((m.start(), word))
     return list(dict.fromkeys(word for _, word in sorted(found)))

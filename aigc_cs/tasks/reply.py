@@ -206,7 +206,9 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
     intents = detect(message, product is not None)
     said_bought = after_sale(message)  # the customer's own words (刚买, 收到了…)
     after = said_bought or any(i.after_sale for i in intents)  # …or a question only a buyer asks
-    smalltalk = [i.id for i in intents] == [SMALLTALK]
+    chunks = ctx.index.chunks()
+    written = shop_text(shop.info.id, chunks)
+    smalltalk = [i.id for i in intents] == [SMALLTALK] and not unconfirmed(message, written)  # 给个好评返现不 asks
     intents = [] if smalltalk else intents
     asked = _asked(message, product, intents) if not smalltalk else []
     if asked:  # the file's own field on what was asked (承重, 防水) answers, not the section the classifier guessed
@@ -225,9 +227,8 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
         elif intent.cite:
             by_intent[intent.id] = _policy_citation(intent, shop, ctx, message)
     citations = list(by_intent.values())
-    chunks = ctx.index.chunks()
     own = shop_text(shop.info.id, chunks, product.source) if product else None
-    unsure = unconfirmed(message, shop_text(shop.info.id, chunks), own) if intents else []
+    unsure = unconfirmed(message, written, own) if intents else []
     passage = None if intents or smalltalk else _passage_answer(message, shop, ctx, product, asked, said_bought)
     if passage is not None:
         citations.append(Citation(source=passage.chunk.source, section=passage.chunk.section))
