@@ -53,13 +53,16 @@ def name_spans(text: str) -> list[tuple[int, int]]:
 
 # a shop's or brand's name in the frames agents name it in (我是沐屿的小沐, 感谢您对沐屿的支持, 沐屿的老顾客, 沐屿售后部,
 # 沐屿 W2 冲牙器, 海澜3000 with a model number and no unit; 感谢您在拾川购物, 是拾川自己的品牌, 拾川从2016年…): a
-# made-up name is no misspelt word (after blind dev16, dev21 and dev24, 2026-12-01). "拾川客服小禾" was tried too: it
+# made-up name is no misspelt word (after blind dev16, dev21 and dev24, 2026-12-01; 感谢您选择线岛手作, 冒充线岛手作的客服,
+# 线岛手作售后组 after dev27). "拾川客服小禾" was tried too: it
 # hid 售候客服小唐, a real slip, so a name before 客服 still counts.
 _BRANDS = re.compile(
     r"(?:我是|我们是)([\u4e00-\u9fff]{2,10}?)的(?:官方)?(?:客服|售后|店长|小|阿)"
     r"|(?:对|选择|支持|关注|信任)([\u4e00-\u9fff]{2,6}?)的(?:支持|信任|喜爱|厚爱|关注|认可)"
     r"|([\u4e00-\u9fff]{2,4}?)的?(?:老顾客|老客户|会员|售后部|旗舰店|官方店|专卖店)"
     r"|(?:在|来)([\u4e00-\u9fff]{2,4}?)(?:购物|下单|选购)|是([\u4e00-\u9fff]{2,4}?)自己的(?:品牌|设计|工厂)"
+    r"|(?:感谢|谢谢)(?:您|你)?(?:选择|光临)([\u4e00-\u9fff]{2,6}?)(?=[，。！？、,!?]|$)|冒充([\u4e00-\u9fff]{2,4}?)的"
+    r"|([\u4e00-\u9fff]{2,4}?)(?:售后组|售后中心|客服部|客服中心)"
     r"|^([\u4e00-\u9fff]{2,4}?)从\d{4}年"
     r"|([\u4e00-\u9fff]{2,4})\s?(?=[A-Z]{1,3}\d|\d{3,}(?![\d.]|\s?(?:元|块|角|分|天|克|毫升|升|米|厘米|毫米|件|个|斤|公斤|小时|年|月|日|号|度|次|台|支|瓶|包|盒|箱|套|条|张|只|位|岁|页|码|人|单|份|%|ml|g|mm|cm|w|v)))")
 
