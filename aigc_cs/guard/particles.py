@@ -109,3 +109,11 @@ def particle_slips(text: str) -> list[Slipped]:
             found.setdefault(m.start(group), Slipped(quote=quote, suggestion=quote.replace(slip.wrong, slip.right, 1),
                                                      start=m.start(group), end=m.end(group)))
     return sorted(found.values(), key=lambda t: t.start)
+
+
+def corrected(text: str) -> str:
+    """`text` (normalised) with its slips put right (包油 → 包邮, 发顺风 → 顺丰): how a customer's message is read."""
+    text = normalize(text)
+    for slip in reversed(particle_slips(text)):
+        text = text[:slip.start] + slip.suggestion + text[slip.end:]
+    return text

@@ -241,6 +241,18 @@ def _whole(sentences: list[str]) -> str:
     return out
 
 
+def policy_field(message: str, chunks: list[Chunk], topics: dict[str, tuple[re.Pattern[str], list[str]]]
+                 ) -> Found | None:
+    """The first section of a shop's policy (`chunks`) whose heading names a topic the message asks about (包安装吗 →
+    ## 安装服务, 保修多久 → ## 保修), read out from its start."""
+    asked = [word for pattern, keys in topics.values() if pattern.search(message) for word in keys]
+    chunk = next((c for c in chunks if any(word in c.section.split(" > ")[-1] for word in asked)), None)
+    if chunk is None:
+        return None
+    return Found(chunk=chunk, sentence=_whole([as_sentence(line) for line in re.sub(r"^【[^】]*】\s*", "", chunk.text)
+                                              .splitlines() if line.strip()]), score=1.0)
+
+
 def asked_fields(message: str, text: str, topics: dict[str, tuple[re.Pattern[str], list[str]]]) -> list[Labelled]:
     """The fields of a product file (`text`) whose key names a topic the message asks about (`topics`: id → (the
     customer's words, the words of a key that covers it)); a field inside another one that is asked too is said

@@ -4,7 +4,18 @@ import re
 
 from pydantic import BaseModel, Field
 
-from aigc_cs.kb.answerable import Found, Labelled, anchored, asked_fields, covered, detail, nearest, price, ranked
+from aigc_cs.kb.answerable import (
+    Found,
+    Labelled,
+    anchored,
+    asked_fields,
+    covered,
+    detail,
+    nearest,
+    policy_field,
+    price,
+    ranked,
+)
 from aigc_cs.kb.intents import SMALLTALK, Intent, after_sale, clauses, detect, field_topics, smalltalk_kind, thresholds
 from aigc_cs.kb.models import SHOP_DOC_TYPES, Chunk, Citation, Passage, Product, Shop
 from aigc_cs.kb.products import mentioned
@@ -201,7 +212,10 @@ def _product_sentences(intents: list[Intent], product: Product | None, message: 
 
 def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
     shop = ctx.shop(inp.shop)
-    message = inp.message.strip()[:MAX_MESSAGE_CHARS]
+    from aigc_cs.guard.particles import corrected
+
+    said = inp.message.strip()[:MAX_MESSAGE_CHARS]
+    message = corrected(said)  # read as meant: 包油吗 asks about 包邮
     product = mentioned(message, shop)
     intents = detect(message, product is not None)
     said_bought = after_sale(message)  # the customer's own words (刚买, 收到了…)
@@ -273,11 +287,11 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
             a["detail"] = extras.get(a["id"], "")
         return ReplyDraft(text=draft())
 
-    variables = {"message": message, "shop": shop, "product": product,
+    variables = {"message": said, "shop": shop, "product": product,
                  "passages": _prompt_passages(message, shop, ctx)} if ctx.engine.kind != "offline" else {}
     gen = generate(PROMPT, variables, ReplyDraft, offline, ctx.engine)
     text = gen.output.text.strip()
-    return ReplyOutput(message=message, shop=shop.info.id, text=text,
+    return ReplyOutput(message=said, shop=shop.info.id, text=text,
                        intents=[SMALLTALK] if smalltalk else [i.id for i in intents],
                        product=product.name if product else None,
                        answered=bool(passage or smalltalk or (_answered(intents, product, found) and not unsure)),
@@ -353,6 +367,10 @@ def _passage_answer(message: str, shop: Shop, ctx: Context, product: Product | N
         return cost
     if asked and product is not None:
         return _field_answer(asked, product, chunks)
+    policy = policy_field(normalize(message), [c for c in chunks if c.source == shop.policy_source], field_topics()) \
+        if product is None else None
+    if policy is not None and _agrees_with_facts(policy.sentence, shop):
+        return policy
     others = {p.source for p in shop.products if p is not product} if product else set()
     found = nearest(message, shop.info.id, chunks, {c.source for c in chunks if c.shop == shop.info.id} - others)
     if found is None or found.score < thresholds().answer:  # a buyer's problem (用了两个月 涂层发粘 能给修吗) is no spec question
