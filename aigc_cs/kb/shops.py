@@ -9,7 +9,7 @@ from aigc_cs.errors import UserError
 from aigc_cs.kb.loaders import load
 from aigc_cs.kb.models import PolicyFacts, Product, ProductSection, Shop, ShopInfo
 
-SHOP_READER = "shop-reader-9"  # bump when reading a folder changes (aliases, sections, product text): saved shops are read again
+SHOP_READER = "shop-reader-10"  # bump when reading a folder changes (aliases, sections, product text): saved shops are read again
 POLICY_FILE = "policy.md"
 PRODUCTS_DIR = "products"
 # H2 headings of a product file, matched by keyword so that a dropped-in shop may word them its own way.
@@ -176,6 +176,7 @@ def _head_noun(part: str) -> str:
     return head
 
 
+_CODE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{1,3}-?\d{1,5}(?![A-Za-z0-9])")
 _MODEL = re.compile(r"^[A-Za-z0-9-]+(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])[A-Za-z0-9-]+$")
 
 
@@ -191,6 +192,7 @@ def derived_aliases(name: str) -> list[str]:
     out += [unpacked] if len(unpacked) >= 3 and unpacked != base else []
     out += re.findall(r"[\d一二两三四五六七八九十]+件套$", base)  # "五件套是哪五件" for 硅胶铲勺五件套
     out += [p for p in parts if p != base and len(p) >= 3]
+    out += [code for code in _CODE.findall(base) if code != base]  # a model code customers type alone (A3, M5, PB-20000)
     for part in parts:
         head = _head_noun(part)
         if len(head) >= 2 and not head.isascii() and head != part:
