@@ -166,3 +166,26 @@ def check_in_context(text: str, shop: Shop, context: str) -> GuardReport:
 
     return GuardReport(shop=report.shop, claims=moved(report.claims), violations=moved(report.violations))
 
+
+_TIME_NUMBER = re.compile(rf"({NUMBER})\s*(?:个)?(天|小时|工作日|分钟)")
+_FACTS_BY_UNIT = {"天": ("no_reason_return_days", "quality_claim_days", "refund_working_days"),
+                  "工作日": ("refund_working_days",), "小时": ("ship_within_hours",), "分钟": ("aftersale_reply_minutes",)}
+
+
+def agrees_with_facts(sentence: str, shop: Shop) -> bool:
+    """Policy prose may lag behind the facts (the YAML was changed, the text was not), or put them otherwise (一般不议价
+    where the rep may concede 20元): a prose sentence is repeated to a customer only when the guard reads no policy
+    claim in it and every period it gives about a policy fact's topic (退货…7天, 48小时…发货) is one of those facts' values. Other numbers (快递2-4天到,
+    顺丰补10元) are the shop's own details."""
+    from aigc_cs.guard.facts import FACT_TOPICS, refuses_bargain
+
+    if check_text(sentence, shop).violations:  # prose that lags behind the YAML's facts
+        return False
+    if shop.facts.bargain_limit_yuan > 0 and refuses_bargain(sentence):
+        return False
+    facts = shop.facts.model_dump()
+    for number, unit in _TIME_NUMBER.findall(sentence):
+        keys = [k for k in _FACTS_BY_UNIT[unit] if re.search(FACT_TOPICS.get(k, "$^"), sentence)]
+        if keys and to_number(number) not in {float(facts[k]) for k in keys}:
+            return False
+    return True

@@ -12,6 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from aigc_cs.kb.places import place_words
 from aigc_cs.text import NUMBER as N
 from aigc_cs.text import normalize, to_number
 
@@ -212,13 +213,14 @@ def _sentence_claims(s: str, offset: int, whole: str) -> list[Claim]:
         if not ORDER_SPECIFIC.search(s):  # "您这单今天就能发出" is about one order, not the shop's promise
             add("ship_within_hours", 24.0, m)
 
-    for m in _FREE_THRESHOLD.finditer(s):
-        add("free_shipping_threshold_yuan", to_number(m.group(1)), m)
-    for m in _FREE_ALL.finditer(s):
-        add("free_shipping_threshold_yuan", 0.0, m)
-    for m in _FREE_NEG.finditer(s):
-        if not _conditional(s, m):
-            add("free_shipping_threshold_yuan", None, m)
+    if not place_words(s):  # 新疆、西藏满99元包邮 is a region's exception, not the shop's threshold
+        for m in _FREE_THRESHOLD.finditer(s):
+            add("free_shipping_threshold_yuan", to_number(m.group(1)), m)
+        for m in _FREE_ALL.finditer(s):
+            add("free_shipping_threshold_yuan", 0.0, m)
+        for m in _FREE_NEG.finditer(s):
+            if not _conditional(s, m):
+                add("free_shipping_threshold_yuan", None, m)
 
     if _DELAY.search(s) or _DELAY.search(whole):
         for m in _COMPENSATE_NEG.finditer(s):

@@ -241,6 +241,13 @@ def _whole(sentences: list[str]) -> str:
     return out
 
 
+def regional(words: list[str], chunks: list[Chunk], said: str) -> str:
+    """The first line of `chunks` (a policy's sections) that names the customer's province or one of its regions
+    (新疆、西藏、青海每单补20元运费 for 乌鲁木齐的), unless `said` has it already; "" when none does."""
+    lines = (as_sentence(line) for c in chunks for line in re.sub(r"^【[^】]*】\s*", "", c.text).splitlines() if line.strip())
+    return next((s for s in lines if any(w in s for w in words) and s.rstrip("。") not in said), "") if words else ""
+
+
 def policy_field(message: str, chunks: list[Chunk], topics: dict[str, tuple[re.Pattern[str], list[str]]]
                  ) -> Found | None:
     """The first section of a shop's policy (`chunks`) whose heading names a topic the message asks about (包安装吗 →

@@ -4,6 +4,7 @@ import re
 
 from pydantic import BaseModel, Field
 
+from aigc_cs.guard.check import agrees_with_facts
 from aigc_cs.kb.answerable import (
     Found,
     Labelled,
@@ -15,9 +16,11 @@ from aigc_cs.kb.answerable import (
     policy_field,
     price,
     ranked,
+    regional,
 )
 from aigc_cs.kb.intents import SMALLTALK, Intent, after_sale, clauses, detect, field_topics, smalltalk_kind, thresholds
 from aigc_cs.kb.models import SHOP_DOC_TYPES, Chunk, Citation, Passage, Product, Shop
+from aigc_cs.kb.places import place_words
 from aigc_cs.kb.products import mentioned
 from aigc_cs.kb.shops import BULLET
 from aigc_cs.kb.sizing import size_advice
@@ -27,7 +30,7 @@ from aigc_cs.llm.templates import render
 from aigc_cs.tasks.base import TaskResult, guard_warnings, unique
 from aigc_cs.tasks.context import Context
 from aigc_cs.tasks.doubts import raised
-from aigc_cs.text import NUMBER, normalize, pick, to_number
+from aigc_cs.text import normalize, pick
 
 PROMPT = "reply"
 MAX_MESSAGE_CHARS = 2000
@@ -41,6 +44,7 @@ APPAREL = {"女装", "男装", "童装", "服饰", "服装", "鞋靴", "内衣"}
 WORRIES = ("quality", "packaging")  # doubt kinds whose word a reply names back ("您担心缩水，这很正常")
 WARRANTY = re.compile(r"保修|质保|保固|换新|包换|免费换")  # a product's own promise for a quality problem
 SIZE_CHARS = 260  # a size chart is read whole, not cut after its first line
+REGIONAL = ("delivery_time", "free_shipping")  # intents a shop answers by region (江浙沪1-2天, 新疆不包邮)
 DETAILS = 3  # further sentences per answered intent: two for one question, one more for a message of several
 ASKS = re.compile(r"[吗么呢？?]|[不没]$|啥|什么|多少|几|怎么|咋|哪|能不能|可不可以|是不是|有没有|多久|多长")
 
@@ -119,7 +123,7 @@ def _details(intents: list[Intent], citations: dict[str, Citation], message: str
         for query in [message, message, *asked]:  # the whole message twice, then each of its questions, if several
             found = detail(query, shop.info.id, ctx.index.chunks(), allow, said, thresholds().detail, off_topic)
             if found is None or any(found.sentence in f for f in out.values()) \
-                    or (found.chunk.source == shop.policy_source and not _agrees_with_facts(found.sentence, shop)):
+                    or (found.chunk.source == shop.policy_source and not agrees_with_facts(found.sentence, shop)):
                 continue
             out[intent.id] = out.get(intent.id, "") + found.sentence
             said += found.sentence
@@ -130,40 +134,20 @@ def _details(intents: list[Intent], citations: dict[str, Citation], message: str
             found = anchored(message, shop.info.id, ctx.index.chunks(), lambda c: c.source == shop.policy_source,
                              said, [*intent.triggers, *intent.cite], off_topic)
             if found is not None and not any(found.sentence in f for f in out.values()) \
-                    and _agrees_with_facts(found.sentence, shop):
+                    and agrees_with_facts(found.sentence, shop):
                 out[intent.id] = out.get(intent.id, "") + found.sentence
                 said += found.sentence
+        line = regional(place_words(message), [c for c in ctx.index.chunks() if allow(c)], said) \
+            if intent.id in REGIONAL and cite.source == shop.policy_source else ""
+        if line and agrees_with_facts(line, shop):  # 乌鲁木齐的: the line on 新疆 of the section that answers
+            out[intent.id] = out.get(intent.id, "") + line
+            said += line
     if named and "quality_issue" in citations:  # the product's own warranty (涂层1年内起皮免费换新) beside the policy
         warranty = next((f.sentence for f in ranked(message, shop.info.id, ctx.index.chunks(),
                                                     lambda c: c.source == named.source)
                          if WARRANTY.search(f.sentence) and f.sentence not in said), "")
         out["quality_issue"] = out.get("quality_issue", "") + warranty
     return out
-
-
-_TIME_NUMBER = re.compile(rf"({NUMBER})\s*(?:个)?(天|小时|工作日|分钟)")
-_FACTS_BY_UNIT = {"天": ("no_reason_return_days", "quality_claim_days", "refund_working_days"),
-                  "工作日": ("refund_working_days",), "小时": ("ship_within_hours",), "分钟": ("aftersale_reply_minutes",)}
-
-
-def _agrees_with_facts(sentence: str, shop: Shop) -> bool:
-    """Policy prose may lag behind the facts (the YAML was changed, the text was not), or put them otherwise (一般不议价
-    where the rep may concede 20元): a prose sentence is repeated to a customer only when the guard reads no policy
-    claim in it and every period it gives about a policy fact's topic (退货…7天, 48小时…发货) is one of those facts' values. Other numbers (快递2-4天到,
-    顺丰补10元) are the shop's own details."""
-    from aigc_cs.guard.check import check_text
-    from aigc_cs.guard.facts import FACT_TOPICS, refuses_bargain
-
-    if check_text(sentence, shop).violations:  # prose that lags behind the YAML's facts
-        return False
-    if shop.facts.bargain_limit_yuan > 0 and refuses_bargain(sentence):
-        return False
-    facts = shop.facts.model_dump()
-    for number, unit in _TIME_NUMBER.findall(sentence):
-        keys = [k for k in _FACTS_BY_UNIT[unit] if re.search(FACT_TOPICS.get(k, "$^"), sentence)]
-        if keys and to_number(number) not in {float(facts[k]) for k in keys}:
-            return False
-    return True
 
 
 def _size_hint(section_text: str, message: str) -> str:
@@ -369,7 +353,7 @@ def _passage_answer(message: str, shop: Shop, ctx: Context, product: Product | N
         return _field_answer(asked, product, chunks)
     policy = policy_field(normalize(message), [c for c in chunks if c.source == shop.policy_source], field_topics()) \
         if product is None else None
-    if policy is not None and _agrees_with_facts(policy.sentence, shop):
+    if policy is not None and agrees_with_facts(policy.sentence, shop):
         return policy
     others = {p.source for p in shop.products if p is not product} if product else set()
     found = nearest(message, shop.info.id, chunks, {c.source for c in chunks if c.shop == shop.info.id} - others)
