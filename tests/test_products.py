@@ -57,6 +57,17 @@ def test_a_file_named_in_pinyin_is_named_by_the_words_it_spells(tmp_path):
     assert "山楂卷" in products["山楂卷（5卷装）"].aliases
 
 
+def test_a_code_named_file_takes_its_title_line_and_a_model_code_is_an_alias(tmp_path):
+    products = _snack_shop(tmp_path / "snacks", {
+        "PB-20000.txt": "20000毫安快充充电宝 PB-20000\n\n【价格】89元\n",  # a first line on its own is a title
+        "ganghuamo-2pian.txt": "iPhone高清钢化膜（两片装）是我们卖得比较多的一款，19.9元。\n",  # the letters spell 钢化膜
+        "a3.md": "# 半入耳蓝牙耳机A3\n\n- 价格：129元\n",
+    })
+    assert set(products) == {"20000毫安快充充电宝 PB-20000", "钢化膜（两片装）", "半入耳蓝牙耳机A3"}
+    assert {"充电宝", "PB-20000"} <= set(products["20000毫安快充充电宝 PB-20000"].aliases)
+    assert {"耳机", "A3"} <= set(products["半入耳蓝牙耳机A3"].aliases)
+
+
 @pytest.mark.parametrize(("other", "alias"), [
     ("# 原味蛋卷\n\n- 价格：15元\n- 搭配：配一杯热牛奶。\n", True),
     ("# 原味蛋卷\n\n- 价格：15元\n- 搭配：和芋泥卷一起买更划算。\n", False),  # another file's word too: no one product's

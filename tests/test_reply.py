@@ -347,3 +347,36 @@ def test_a_version_of_a_product_is_answered_only_when_the_shop_writes_it_down(cl
     out = reply_json(cli, message, shop)
     assert out["answered"] is answered, out["text"]
     assert answered or "核实" in out["text"]  # the honest line promises to check
+
+
+def test_a_customer_who_names_a_city_gets_the_line_on_their_region(cli_own, tmp_path):
+    line = "新疆、西藏、青海每单补15元运费，满99元也要补。"
+    shop = demo_fashion_copy(tmp_path, "不满99元的订单需要另付运费", f"{line}\n\n不满99元的订单需要另付运费")
+    assert cli_own("ingest", str(shop)).code == 0
+    out = json.loads(cli_own("reply", "乌鲁木齐的 包邮吗", "--shop", "demo-fashion", "--json").stdout)
+    assert "free_shipping" in out["intents"] and "补15元运费" in out["text"] and "99" in out["text"]
+    assert out["clean"], out["warnings"]  # the region's own rule is no claim against the 99-yuan threshold
+    other = json.loads(cli_own("reply", "杭州的 包邮吗", "--shop", "demo-fashion", "--json").stdout)["text"]
+    assert "补15元运费" not in other
+
+
+def test_a_typed_slip_is_read_as_meant(cli):
+    out = reply_json(cli, "包油吗", "demo-fashion")
+    assert out["intents"] == ["free_shipping"] and "99" in out["text"] and out["message"] == "包油吗"
+
+
+def test_a_question_no_intent_covers_is_answered_by_the_policy_section_its_topic_names(cli_own, tmp_path):
+    section = "## 保修\n\n拉链和纽扣一年内坏了，寄回来免费换新。\n\n"
+    shop = demo_fashion_copy(tmp_path, "## 发票", section + "## 发票")
+    assert cli_own("ingest", str(shop)).code == 0
+    out = json.loads(cli_own("reply", "你们家东西保修吗 保多久", "--shop", "demo-fashion", "--json").stdout)
+    assert out["answered"] and "一年内坏了" in out["text"]
+    assert any(c["section"].endswith("保修") for c in out["citations"])
+
+
+@pytest.mark.parametrize("message", ["T恤有点小瑕疵 我不退了 你给退一半钱行不", "快递能放驿站不 白天上班别打电话",
+                                     "给个好评返现不", "过年还发货吗 春节放假不", "有茶几吗 配这个裤子的"])
+def test_a_request_the_shop_never_wrote_about_is_answered_honestly(cli, message):
+    """A remedy the customer proposes, the courier's handover, a cash-back, holidays, a product never mentioned."""
+    out = reply_json(cli, message, "demo-fashion")
+    assert out["answered"] is False and ("核实" in out["text"] or "确认" in out["text"]), out["text"]
