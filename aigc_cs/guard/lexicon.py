@@ -27,7 +27,7 @@ _NAMES = re.compile(r"【[^】]*】|(?:欢迎光临|欢迎来到|这里是|来�
 _CLAUSE_END = "。！？!?；;，,：:\n"
 _SENTENCE_END = "。！？!?；;\n"
 QUOTE_CHARS = 60  # a quotation longer than this is no quoted remark
-_QUOTES = {"“": "”", "‘": "’", "「": "」", '"': '"'}
+_QUOTES = {"“": "”", "‘": "’", "「": "」", "《": "》", '"': '"'}  # a title (《最好的告别》) is a mention too
 
 
 def _around(text: str, start: int, end: int, stops: str) -> str:
