@@ -232,7 +232,8 @@ def test_xlsx_export_is_read(cli, tmp_path):
 def test_plain_output_shows_diagnosis_then_script(cli):
     result = cli("rewrite", str(DRESS), "--shop", "demo-fashion")
     assert result.code == 0, result.output
-    assert "原对话的售前五步" in result.stdout and "对话诊断（14 处）" in result.stdout  # 嫌贵可以去别家看看 and a bare 嗯 are 禁用语 too
+    assert "原对话的售前五步" in result.stdout and "对话诊断（15 处）" in result.stdout  # 嫌贵可以去别家看看 and a bare 嗯 are 禁用语 too;
+    # since the tone model learnt from dev27–dev30 it also reads the curt 看详情页尺码表 as a 禁用语 (the 解答疑问 row says why)
     assert "当天就能发货" in result.stdout and "顾客：这条碎花连衣裙" in result.stdout
     assert "出处：corpus/course/04-售前接待五步流程.md" in result.stdout
 

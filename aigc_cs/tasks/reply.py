@@ -5,6 +5,7 @@ import re
 from pydantic import BaseModel, Field
 
 from aigc_cs.guard.check import agrees_with_facts
+from aigc_cs.guard.particles import corrected
 from aigc_cs.kb.answerable import (
     Found,
     Labelled,
@@ -196,8 +197,6 @@ def _product_sentences(intents: list[Intent], product: Product | None, message: 
 
 def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
     shop = ctx.shop(inp.shop)
-    from aigc_cs.guard.particles import corrected
-
     said = inp.message.strip()[:MAX_MESSAGE_CHARS]
     message = corrected(said)  # read as meant: 包油吗 asks about 包邮
     product = mentioned(message, shop)
