@@ -3,8 +3,10 @@
 checked, not answered; a product file without a title is named by its first line, specs in brackets aside."""
 
 
+import json
+
 import pytest
-from conftest import reply_json, shop_fixtures
+from conftest import demo_fashion_copy, reply_json, shop_fixtures
 
 POLICY = """---
 shop: {id: camp-shop, name: 小营地户外, category: 户外用品}
@@ -177,3 +179,13 @@ def test_taste_season_count_and_ripening_questions_read_the_field_that_says_it(m
 
     text = "# 脐橙（5斤装）\n\n- 甜度：13-15度\n- 上市时间：11月到次年2月\n- 个数：5斤约10-12个\n- 催熟：和苹果放一起两三天\n"
     assert [f.key for f in asked_fields(message, text, field_topics())] == [key]
+
+
+def test_a_question_that_names_no_product_is_answered_by_the_one_file_with_that_field(cli_own, tmp_path):
+    shop = demo_fashion_copy(tmp_path)
+    (shop / "products" / "tent.md").write_text("# 双人帐篷\n\n- 人数：适合2到3人睡\n- 价格：299元\n", encoding="utf-8")
+    assert cli_own("ingest", str(shop)).code == 0
+    out = json.loads(cli_own("reply", "一家四口 够不够住", "--shop", "demo-fashion", "--json").stdout)
+    assert out["product"] == "双人帐篷" and "2到3人" in out["text"] and out["answered"]
+    other = json.loads(cli_own("reply", "什么材质的", "--shop", "demo-fashion", "--json").stdout)
+    assert other["product"] is None  # every file has 材质: which product is meant stays open

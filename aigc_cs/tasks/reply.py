@@ -207,6 +207,8 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
     written = shop_text(shop.info.id, chunks)
     smalltalk = [i.id for i in intents] == [SMALLTALK] and not unconfirmed(message, written)  # 给个好评返现不 asks
     intents = [] if smalltalk else intents
+    if product is None and not smalltalk and all(i.product for i in intents):  # 一家四口够不够住: the one file with 人数
+        product = _only_with_field(message, shop)
     asked = _asked(message, product, intents) if not smalltalk else []
     if asked:  # the file's own field on what was asked (承重, 防水) answers, not the section the classifier guessed
         intents = []
@@ -318,6 +320,12 @@ def _asked(message: str, product: Product | None, intents: list[Intent]) -> list
     found = asked_fields(normalize(message), product.text, field_topics())
     chosen = [product.sections[i.product].text for i in intents if i.product in product.sections]
     return [] if any(f.text in text for f in found for text in chosen) else found
+
+
+def _only_with_field(message: str, shop: Shop) -> Product | None:
+    """The one product whose file has a field on what a question that names no product asks about, if only one has."""
+    owners = [p for p in shop.products if asked_fields(normalize(message), p.text, field_topics())]
+    return owners[0] if len(owners) == 1 else None
 
 
 FIELDS = 3  # labelled fields read out for one message at most
