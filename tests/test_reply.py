@@ -380,3 +380,12 @@ def test_a_request_the_shop_never_wrote_about_is_answered_honestly(cli, message)
     """A remedy the customer proposes, the courier's handover, a cash-back, holidays, a product never mentioned."""
     out = reply_json(cli, message, "demo-fashion")
     assert out["answered"] is False and ("核实" in out["text"] or "确认" in out["text"]), out["text"]
+
+
+def test_a_complaint_hears_the_policy_s_own_deadline(cli_own, tmp_path):
+    """Who does what by when: the answering section's line with its time limit is said, not only the general rule."""
+    line = "照片发来后，我们在24小时内给您处理结果。"
+    shop = demo_fashion_copy(tmp_path, "如果是穿过之后才发现问题", f"{line}\n\n如果是穿过之后才发现问题")
+    assert cli_own("ingest", str(shop)).code == 0
+    out = json.loads(cli_own("reply", "收到的裙子开线了 咋办", "--shop", "demo-fashion", "--json").stdout)
+    assert "quality_issue" in out["intents"] and "24小时内给您处理结果" in out["text"], out["text"]

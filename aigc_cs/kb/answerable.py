@@ -241,11 +241,14 @@ def _whole(sentences: list[str]) -> str:
     return out
 
 
-def regional(words: list[str], chunks: list[Chunk], said: str) -> str:
-    """The first line of `chunks` (a policy's sections) that names the customer's province or one of its regions
-    (新疆、西藏、青海每单补20元运费 for 乌鲁木齐的), unless `said` has it already; "" when none does."""
+def line_with(pattern: re.Pattern[str] | None, chunks: list[Chunk], said: str) -> str:
+    """The first line of `chunks` (a policy's sections) that `pattern` finds something in (the customer's province or
+    region: 新疆、西藏、青海每单补20元运费 for 乌鲁木齐的; a deadline: 核实以后24小时内给您补发), unless `said` has it
+    already; "" when none does or there is no pattern."""
+    if pattern is None:
+        return ""
     lines = (as_sentence(line) for c in chunks for line in re.sub(r"^【[^】]*】\s*", "", c.text).splitlines() if line.strip())
-    return next((s for s in lines if any(w in s for w in words) and s.rstrip("。") not in said), "") if words else ""
+    return next((s for s in lines if pattern.search(s) and s.rstrip("。") not in said), "")
 
 
 def policy_field(message: str, chunks: list[Chunk], topics: dict[str, tuple[re.Pattern[str], list[str]]]

@@ -13,11 +13,11 @@ from aigc_cs.kb.answerable import (
     asked_fields,
     covered,
     detail,
+    line_with,
     nearest,
     policy_field,
     price,
     ranked,
-    regional,
 )
 from aigc_cs.kb.intents import SMALLTALK, Intent, after_sale, clauses, detect, field_topics, smalltalk_kind, thresholds
 from aigc_cs.kb.models import SHOP_DOC_TYPES, Chunk, Citation, Passage, Product, Shop
@@ -45,6 +45,7 @@ APPAREL = {"女装", "男装", "童装", "服饰", "服装", "鞋靴", "内衣"}
 WORRIES = ("quality", "packaging")  # doubt kinds whose word a reply names back ("您担心缩水，这很正常")
 WARRANTY = re.compile(r"保修|质保|保固|换新|包换|免费换")  # a product's own promise for a quality problem
 SIZE_CHARS = 260  # a size chart is read whole, not cut after its first line
+DEADLINE = re.compile(r"\d+\s*(?:个)?(?:小时|天|工作日)(?:之)?内")  # a promise with its time (核实以后24小时内给您补发)
 REGIONAL = ("delivery_time", "free_shipping")  # intents a shop answers by region (江浙沪1-2天, 新疆不包邮)
 DETAILS = 3  # further sentences per answered intent: two for one question, one more for a message of several
 ASKS = re.compile(r"[吗么呢？?]|[不没]$|啥|什么|多少|几|怎么|咋|哪|能不能|可不可以|是不是|有没有|多久|多长")
@@ -138,17 +139,26 @@ def _details(intents: list[Intent], citations: dict[str, Citation], message: str
                     and agrees_with_facts(found.sentence, shop):
                 out[intent.id] = out.get(intent.id, "") + found.sentence
                 said += found.sentence
-        line = regional(place_words(message), [c for c in ctx.index.chunks() if allow(c)], said) \
-            if intent.id in REGIONAL and cite.source == shop.policy_source else ""
-        if line and agrees_with_facts(line, shop):  # 乌鲁木齐的: the line on 新疆 of the section that answers
-            out[intent.id] = out.get(intent.id, "") + line
-            said += line
+        policy = [c for c in ctx.index.chunks() if allow(c)] if cite.source == shop.policy_source else []
+        places = place_words(message) if intent.id in REGIONAL else []
+        for pattern in (re.compile("|".join(places)) if places else None,  # 乌鲁木齐的: the line on 新疆
+                        _new_deadline(said) if intent.empathy else None):  # who does what by when
+            line = line_with(pattern, policy, said)
+            if line and agrees_with_facts(line, shop):
+                out[intent.id] = out.get(intent.id, "") + line
+                said += line
     if named and "quality_issue" in citations:  # the product's own warranty (涂层1年内起皮免费换新) beside the policy
         warranty = next((f.sentence for f in ranked(message, shop.info.id, ctx.index.chunks(),
                                                     lambda c: c.source == named.source)
                          if WARRANTY.search(f.sentence) and f.sentence not in said), "")
         out["quality_issue"] = out.get("quality_issue", "") + warranty
     return out
+
+
+def _new_deadline(said: str) -> re.Pattern[str]:
+    """A time limit (24小时内) other than those the reply gives already (签收后3天内 is the claim window, said anyway)."""
+    known = "|".join(re.escape(m.group()) for m in DEADLINE.finditer(said))
+    return re.compile(rf"(?<!\d)(?!{known})" + DEADLINE.pattern) if known else DEADLINE
 
 
 def _size_hint(section_text: str, message: str) -> str:
