@@ -389,3 +389,16 @@ def test_a_complaint_hears_the_policy_s_own_deadline(cli_own, tmp_path):
     assert cli_own("ingest", str(shop)).code == 0
     out = json.loads(cli_own("reply", "收到的裙子开线了 咋办", "--shop", "demo-fashion", "--json").stdout)
     assert "quality_issue" in out["intents"] and "24小时内给您处理结果" in out["text"], out["text"]
+
+
+def test_a_broken_places_list_gets_one_line_naming_the_file(cli, monkeypatch):
+    from aigc_cs.kb import places
+
+    monkeypatch.setattr(places, "corpus_yaml", lambda name: {"provinces": ["新疆"]})
+    places._places.cache_clear()
+    try:
+        result = cli("reply", "乌鲁木齐的 包邮吗", "--shop", "demo-fashion")
+    finally:
+        places._places.cache_clear()
+    assert result.code == 2 and "places.yaml：要有 provinces" in result.stderr
+    assert "Traceback" not in result.output

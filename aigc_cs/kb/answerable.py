@@ -24,9 +24,14 @@ class Found(BaseModel):
     score: float
 
 
+def body(text: str) -> str:
+    """A chunk's text without the `【…】` breadcrumb the index puts before it."""
+    return re.sub(r"^【[^】]*】\s*", "", text)
+
+
 def sentences(text: str) -> list[str]:
     """The sayable sentences of a chunk: headings and the `【…】` breadcrumb left out; FAQ answers only."""
-    text = re.sub(r"^【[^】]*】\s*", "", text)
+    text = body(text)
     if "答：" in text:
         text = text.split("答：", 1)[1]
     out = []
@@ -247,7 +252,7 @@ def line_with(pattern: re.Pattern[str] | None, chunks: list[Chunk], said: str) -
     already; "" when none does or there is no pattern."""
     if pattern is None:
         return ""
-    lines = (as_sentence(line) for c in chunks for line in re.sub(r"^【[^】]*】\s*", "", c.text).splitlines() if line.strip())
+    lines = (as_sentence(line) for c in chunks for line in body(c.text).splitlines() if line.strip())
     return next((s for s in lines if pattern.search(s) and s.rstrip("。") not in said), "")
 
 
@@ -259,8 +264,8 @@ def policy_field(message: str, chunks: list[Chunk], topics: dict[str, tuple[re.P
     chunk = next((c for c in chunks if any(word in c.section.split(" > ")[-1] for word in asked)), None)
     if chunk is None:
         return None
-    return Found(chunk=chunk, sentence=_whole([as_sentence(line) for line in re.sub(r"^【[^】]*】\s*", "", chunk.text)
-                                              .splitlines() if line.strip()]), score=1.0)
+    lines = [as_sentence(line) for line in body(chunk.text).splitlines() if line.strip()]
+    return Found(chunk=chunk, sentence=_whole(lines), score=1.0)
 
 
 def asked_fields(message: str, text: str, topics: dict[str, tuple[re.Pattern[str], list[str]]]) -> list[Labelled]:

@@ -11,6 +11,7 @@ from aigc_cs.kb.answerable import (
     Labelled,
     anchored,
     asked_fields,
+    body,
     covered,
     detail,
     line_with,
@@ -72,7 +73,7 @@ class ReplyOutput(TaskResult):
 
 def _excerpt(text: str, limit: int = 120) -> str:
     """The leading whole sentences of `text`, up to about `limit` characters."""
-    text = re.sub(r"^【[^】]*】\s*", "", text).replace("\n", "")
+    text = body(text).replace("\n", "")
     sentences = re.findall(r"[^。！？]+[。！？]?", text)
     out = ""
     for sentence in sentences:
