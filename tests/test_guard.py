@@ -717,8 +717,8 @@ def test_a_broken_particle_slip_list_gets_one_line_naming_the_file(cli, monkeypa
     ("所以经过检查没有问题", None),  # 以经 across 所以 + 经过
     ("从新疆发货大概四天", None),  # 从新 across 从 + 新疆
     ("她收获了很多好评", None),
-    ("耳机盒里配了数据线，冲电器需要另外购买。", "冲电器"),  # 电器 is cut, but only on one side; the homophone check
-    # quotes the whole word (充电器, a word of three characters that jieba holds rarely)
+    ("耳机盒里配了数据线，冲电器需要另外购买。", "冲电"),  # 电器 is cut, but it holds 电, not the slipped 冲: the
+    # homophone check reads 冲电 as 充电
     ("请安照流程提交申请。", "安照"),  # jieba reads 请安, a word on the left only
     ("请放在阴凉干燥处。", None),  # 凉干 across 阴凉 + 干燥
     ("明天上午在联系您。", "在联系"),
@@ -736,6 +736,10 @@ def test_a_well_known_misspelling_is_flagged_where_it_cuts_no_word(text, quote):
 
 @pytest.mark.parametrize(("text", "typo"), [
     ("海澜3000是浅杯的，装1.0号PE线可以装150米。", None),  # a product name before its model number
+    ("这款电饭煲的额定功律是800瓦，普通插座就可以使用。", "功律"),  # …but 功律是800瓦 is a value, no name
+    ("餐桌的尺村是140×80厘米。", "尺村"),
+    ("这个价格已经很化算了。", "化算"),  # 算了 holds 算, not the slipped 化
+    ("我们已经确认签收后会尽快退款。", None),  # 签收 holds 收: 收后 is no 售后
     ("子线和鱼钩我们有绑好的成品，一板10对。", None),  # a numeral and a measure word before a count
     ("坚果配果干，一甜一香，刚好搭。", None),  # a pairing
     ("坐椅子时建议把臀部往里坐。", None),  # sitting on a chair

@@ -11,8 +11,8 @@ A noisy channel decides. A window of 2–4 characters of the text is a candidate
   words of the documents and the curated domain terms) or a curated known word (a product word jieba lacks);
 - that character may be a slip at all: no numeral, no very common function word (有), none the writer uses again in
   the text (the topic: 绒 in 羽绒被 … 含绒量) and none that makes a dictionary word with its other neighbours;
-- it does not cut through a dictionary word of the sentence (收后 inside 签收后) nor lie in a name (客服小月,
-  【优享数码】, 欢迎光临衣见倾心女装, 我是墨屿文具的客服).
+- the swapped character is in no dictionary word of the sentence that reaches out of the window (收后 in 签收后;
+  but 化算 in 很化算了: 算了 holds the other one), nor in a name (客服小月, 【优享数码】, 我是墨屿文具的客服).
 
 It is flagged when the corrected clause is more probable than the written one by a margin, under jieba's unigram
 language model (the best segmentation, as jieba's DAG finds it) with the documents' words mixed in, plus a weighted
@@ -336,7 +336,8 @@ def _clause_candidates(clause: str, elsewhere: frozenset[str], cuts: Spans, name
     """(margin over the written clause, start, end, meant word) of every candidate typo of one clause. All that a
     candidate depends on lies in its clause but for what the rest of the text brings, given here in the clause's
     offsets: `elsewhere`, the clause's characters that the rest of the text holds; `cuts`, the dictionary words of the
-    text (jieba's search-mode cut) that a window must not cut through; `names`, the names a window may lie in. So a
+    text (jieba's search-mode cut) whose characters are not swapped where they reach out of a window; `names`, the names
+    a window may lie in. So a
     clause in the same surroundings is scored once per process."""
     conf = settings()
     known = _known_pieces(clause)
@@ -346,11 +347,12 @@ def _clause_candidates(clause: str, elsewhere: frozenset[str], cuts: Spans, name
         for end in range(start + conf.min_length, min(start + conf.max_length, len(clause)) + 1):
             written = clause[start:end]
             if (not _CJK_RUN.fullmatch(written) or is_word(written) or in_name(start, end, names)
-                    or any(b < start < e or b < end < e for b, e in cuts) or _in_number(clause, start, end)):
+                    or _in_number(clause, start, end)):
                 continue
+            crossing = [(b, e) for b, e in cuts if b < start < e or b < end < e]
             for word, i in _meant_words(clause, start, end, elsewhere, known):
                 cost = _channel_cost(written, word, i)
-                if cost is None:
+                if cost is None or any(b <= start + i < e for b, e in crossing):
                     continue
                 cost += _boundary_cost(written, i)
                 base = _logprob(clause) if base is None else base
@@ -367,7 +369,7 @@ def _within(spans: list[tuple[int, int]], start: int, end: int) -> Spans:
 
 def _scored(text: str) -> list[tuple[float, Typo]]:
     """Every candidate typo of `text` (normalised) with its margin over the written text."""
-    # the dictionary words a window must not cut through (as `cuts_a_word` reads them)
+    # the dictionary words whose characters a window does not swap where they reach out of it
     cuts = [(b, e) for b, e in word_spans(text, search=True) if e - b > 1 and word_frequency(text[b:e]) >= 1]
     names = name_spans(text) + brand_spans(text)
     counts = Counter(text)
