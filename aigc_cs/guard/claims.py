@@ -33,7 +33,7 @@ class Claim(BaseModel):
     end: int
 
 
-_RANGE = rf"({N})\s*(?:(?:-|~|到|至)\s*({N}))?"
+_RANGE = rf"(?<![第\d一二三四五六七八九十百两])({N})\s*(?:(?:-|~|到|至)\s*({N}))?"  # 第二天发出 is the next day, no 2 days
 _CONDITION = re.compile(r"过的|拆封|拆开|打开|开过|开封|开了|使用过|用过|已使用|穿过|穿着|洗涤|洗过|吊牌|剪标|定制|损坏|二次销售|未满|不满|贴身|内衣|食品")
 _SENT_WRONG = re.compile(r"发错|错发|漏发|少发|寄错")
 _QUALITY = re.compile(r"质量|破损|瑕疵|发错|错发|漏发|少发|描述不符|坏了|损坏|过敏|问题商品|次品|破(?:了|袋|洞|口|裂)|压坏|摔坏|碎了|漏(?:了|粮|液|水)|变质|发霉|受潮"
@@ -74,6 +74,7 @@ _SHIP = [
                rf"(?:为您|给您|帮您|安排)?\s*(?:安排)?\s*发(?:货|出)"),
     re.compile(rf"发货\s*(?:时间|时效)?\s*(?:是|为|在)?\s*(?:付款后|下单后)?\s*{_RANGE}\s*(小时|个小时|天|日|个工作日)"),
 ]
+_CUTOFF = re.compile(r"\d{1,2}\s*点(?:半|\d{1,2}分)?(?:之|以)?前[^。！？；;]{0,10}$")
 _SHIP_SAME_DAY = re.compile(r"当天(?:就|即)?(?:能|会|可以)?发(?:货|出)|当日发(?:货|出)|今天(?:就)?(?:能|会)?发(?:货|出)")
 _FREE_THRESHOLD = re.compile(rf"满\s*({N})\s*(?:元|块)?\s*(?:就|即|可|即可|才|都)?\s*(?:能|可以)?\s*包邮")
 _FREE_ALL = re.compile(r"(?:全场|全店|所有商品|全部商品|一律|无门槛|任意金额|不限金额|每单都|都)\s*(?:都|均)?\s*包邮")
@@ -210,7 +211,9 @@ def _sentence_claims(s: str, offset: int, whole: str) -> list[Claim]:
             if amount is not None:
                 add("ship_within_hours", amount if "小时" in unit else amount * 24, m)
     for m in _SHIP_SAME_DAY.finditer(s):
-        if not ORDER_SPECIFIC.search(s):  # "您这单今天就能发出" is about one order, not the shop's promise
+        # "您这单今天就能发出" is about one order, "12点前付款的，当天发出" about orders paid before a cut-off: neither is
+        # the shop's promise for every order
+        if not ORDER_SPECIFIC.search(s) and not _CUTOFF.search(s[:m.start()]):
             add("ship_within_hours", 24.0, m)
 
     if not place_words(s):  # 新疆、西藏满99元包邮 is a region's exception, not the shop's threshold

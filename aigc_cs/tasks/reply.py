@@ -9,20 +9,16 @@ from aigc_cs.guard.particles import corrected
 from aigc_cs.kb.answerable import (
     Found,
     Labelled,
-    anchored,
     asked_fields,
     body,
     covered,
-    detail,
-    line_with,
     nearest,
     policy_field,
     price,
     ranked,
 )
-from aigc_cs.kb.intents import SMALLTALK, Intent, after_sale, clauses, detect, field_topics, smalltalk_kind, thresholds
+from aigc_cs.kb.intents import SMALLTALK, Intent, after_sale, detect, field_topics, smalltalk_kind, thresholds
 from aigc_cs.kb.models import SHOP_DOC_TYPES, Chunk, Citation, Passage, Product, Shop
-from aigc_cs.kb.places import place_words
 from aigc_cs.kb.products import mentioned
 from aigc_cs.kb.shops import BULLET
 from aigc_cs.kb.sizing import size_advice
@@ -31,6 +27,7 @@ from aigc_cs.llm.engine import generate, spent
 from aigc_cs.llm.templates import render
 from aigc_cs.tasks.base import TaskResult, guard_warnings, unique
 from aigc_cs.tasks.context import Context
+from aigc_cs.tasks.details import details
 from aigc_cs.tasks.doubts import raised
 from aigc_cs.text import normalize, pick
 
@@ -44,12 +41,7 @@ DISCOMFORT_WORDS = re.compile(r"过敏|泛红|刺痛|起疹|疹子|发痒|痒|�
 CONCERNS = {"urgent": re.compile(r"急|赶时间|等着用|马上要用"), "worry": re.compile(r"怕|担心|会不会|不放心|敏感|刺激|泛红|过敏")}
 APPAREL = {"女装", "男装", "童装", "服饰", "服装", "鞋靴", "内衣"}
 WORRIES = ("quality", "packaging")  # doubt kinds whose word a reply names back ("您担心缩水，这很正常")
-WARRANTY = re.compile(r"保修|质保|保固|换新|包换|免费换")  # a product's own promise for a quality problem
 SIZE_CHARS = 260  # a size chart is read whole, not cut after its first line
-DEADLINE = re.compile(r"\d+\s*(?:个)?(?:小时|天|工作日)(?:之)?内")  # a promise with its time (核实以后24小时内给您补发)
-REGIONAL = ("delivery_time", "free_shipping")  # intents a shop answers by region (江浙沪1-2天, 新疆不包邮)
-DETAILS = 3  # further sentences per answered intent: two for one question, one more for a message of several
-ASKS = re.compile(r"[吗么呢？?]|[不没]$|啥|什么|多少|几|怎么|咋|哪|能不能|可不可以|是不是|有没有|多久|多长")
 
 
 class ReplyInput(BaseModel):
@@ -95,71 +87,6 @@ def _policy_citation(intent: Intent, shop: Shop, ctx: Context, message: str) -> 
             hits = ctx.retriever.search(message, shop=shop.info.id, types=["policy"], k=1, customer=True)
             heading = hits[0].section if hits else ""
     return Citation(source=shop.policy_source, section=heading)
-
-
-def _details(intents: list[Intent], citations: dict[str, Citation], message: str, shop: Shop, ctx: Context,
-             said: str, named: Product | None) -> dict[str, str]:
-    """For each answered intent, up to two sentences of its own sections that take up the customer's words (none about
-    a product the customer did not ask about), and for a quality complaint the named product's own warranty line."""
-    out: dict[str, str] = {}
-    others = [name for p in shop.products if p != named for name in p.names() if name not in message]
-
-    def off_topic(sentence: str) -> bool:
-        """About another product than the one asked about (10kg犬粮单买就够包邮 for 逗猫棒包邮不)."""
-        return (named is None or not any(n in sentence for n in named.names())) and any(n in sentence for n in others)
-
-    for intent in intents:
-        cite = citations.get(intent.id)
-        if cite is None:
-            continue
-        headings = {cite.section.split(" > ")[-1]}
-        if cite.source == shop.policy_source:  # every section the intent's words name (发货时间, 快递与时效)
-            headings |= {h for h in shop.policy_sections if any(word in h for word in intent.cite)}
-        elif intent.product:  # a product file's own headings vary (滤芯, 开袋以后): any part of the file may add to it
-            headings = {""}
-
-        def allow(chunk, cite=cite, headings=headings) -> bool:
-            return chunk.source == cite.source and ("" in headings or bool(headings & set(chunk.section.split(" > "))))
-
-        added = 0
-        asked = [c for c in clauses(message)[1:] if ASKS.search(c)]  # 到杭州几天, not 加钱也行 or 我有点急
-        for query in [message, message, *asked]:  # the whole message twice, then each of its questions, if several
-            found = detail(query, shop.info.id, ctx.index.chunks(), allow, said, thresholds().detail, off_topic)
-            if found is None or any(found.sentence in f for f in out.values()) \
-                    or (found.chunk.source == shop.policy_source and not agrees_with_facts(found.sentence, shop)):
-                continue
-            out[intent.id] = out.get(intent.id, "") + found.sentence
-            said += found.sentence
-            added += 1
-            if added >= DETAILS:
-                break
-        if cite.source == shop.policy_source and added < DETAILS:  # 能取消吗 beside 没发货: the policy's 取消 line
-            found = anchored(message, shop.info.id, ctx.index.chunks(), lambda c: c.source == shop.policy_source,
-                             said, [*intent.triggers, *intent.cite], off_topic)
-            if found is not None and not any(found.sentence in f for f in out.values()) \
-                    and agrees_with_facts(found.sentence, shop):
-                out[intent.id] = out.get(intent.id, "") + found.sentence
-                said += found.sentence
-        policy = [c for c in ctx.index.chunks() if allow(c)] if cite.source == shop.policy_source else []
-        places = place_words(message) if intent.id in REGIONAL else []
-        for pattern in (re.compile("|".join(places)) if places else None,  # 乌鲁木齐的: the line on 新疆
-                        _new_deadline(said) if intent.empathy else None):  # who does what by when
-            line = line_with(pattern, policy, said)
-            if line and agrees_with_facts(line, shop):
-                out[intent.id] = out.get(intent.id, "") + line
-                said += line
-    if named and "quality_issue" in citations:  # the product's own warranty (涂层1年内起皮免费换新) beside the policy
-        warranty = next((f.sentence for f in ranked(message, shop.info.id, ctx.index.chunks(),
-                                                    lambda c: c.source == named.source)
-                         if WARRANTY.search(f.sentence) and f.sentence not in said), "")
-        out["quality_issue"] = out.get("quality_issue", "") + warranty
-    return out
-
-
-def _new_deadline(said: str) -> re.Pattern[str]:
-    """A time limit (24小时内) other than those the reply gives already (签收后3天内 is the claim window, said anyway)."""
-    known = "|".join(re.escape(m.group()) for m in DEADLINE.finditer(said))
-    return re.compile(rf"(?<!\d)(?!{known})" + DEADLINE.pattern) if known else DEADLINE
 
 
 def _size_hint(section_text: str, message: str) -> str:
@@ -271,7 +198,7 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
             )
 
         base = draft()
-        extras = _details(intents, by_intent, message, shop, ctx, base, product)
+        extras = details(intents, by_intent, message, shop, ctx, base, product)
         cost = price(message, shop.info.id, ctx.index.chunks(), product, base + "".join(extras.values())) \
             if product and answers else None
         if cost is not None:  # the price goes with the product question if there is one, else with the first answer

@@ -1,0 +1,94 @@
+"""The further sentences a reply adds after each answered rule: the lines of its own sections that take up the
+customer's words, the line on the customer's region, a new deadline for a complaint, the cut-off for a question about
+today, and a named product's own warranty beside a quality complaint."""
+
+import re
+
+from aigc_cs.guard.check import agrees_with_facts
+from aigc_cs.kb.answerable import anchored, detail, line_with, ranked
+from aigc_cs.kb.intents import Intent, clauses, thresholds
+from aigc_cs.kb.models import Citation, Product, Shop
+from aigc_cs.kb.places import place_words
+from aigc_cs.tasks.context import Context
+
+WARRANTY = re.compile(r"保修|质保|保固|换新|包换|免费换")  # a product's own promise for a quality problem
+DEADLINE = re.compile(r"\d+\s*(?:个)?(?:小时|天|工作日)(?:之)?内")  # a promise with its time (核实以后24小时内给您补发)
+REGIONAL = ("delivery_time", "free_shipping")  # intents a shop answers by region (江浙沪1-2天, 新疆不包邮)
+SAME_DAY = re.compile(r"今天|今晚|当天|几点|马上|现在拍|现在下单|这会儿")  # a question about today (今天拍今天能发吗) …
+CUTOFF = re.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*点(?:半|\d{1,2}分)?(?:之|以)?[前后]")  # … is answered by the cut-off
+SEVERAL = re.compile(r"一起|一块儿?买|俩|[两二三2-9](?:个|件|只|套|支|盒|把)|多买|套装|组合|加[^，。？?]{0,3}(?:线|头|壳|膜)")  # …
+SEVERAL_PRICE = re.compile(r"(?:一起|套装|组合|[两二三2-9](?:个|件|只|套|支|盒|把))[^，。；]{0,8}\d+(?:\.\d+)?元")  # … their price
+DETAILS = 3  # further sentences per answered intent: two for one question, one more for a message of several
+ASKS = re.compile(r"[吗么呢？?]|[不没]$|啥|什么|多少|几|怎么|咋|哪|能不能|可不可以|是不是|有没有|多久|多长")
+
+
+def details(intents: list[Intent], citations: dict[str, Citation], message: str, shop: Shop, ctx: Context,
+            said: str, named: Product | None) -> dict[str, str]:
+    """For each answered intent, up to two sentences of its own sections that take up the customer's words (none about
+    a product the customer did not ask about); for a quality complaint the named product's own warranty line, and for
+    a discount on several the named product's own price for them."""
+    out: dict[str, str] = {}
+    others = [name for p in shop.products if p != named for name in p.names() if name not in message]
+
+    def off_topic(sentence: str) -> bool:
+        """About another product than the one asked about (10kg犬粮单买就够包邮 for 逗猫棒包邮不)."""
+        return (named is None or not any(n in sentence for n in named.names())) and any(n in sentence for n in others)
+
+    for intent in intents:
+        cite = citations.get(intent.id)
+        if cite is None:
+            continue
+        headings = {cite.section.split(" > ")[-1]}
+        if cite.source == shop.policy_source:  # every section the intent's words name (发货时间, 快递与时效)
+            headings |= {h for h in shop.policy_sections if any(word in h for word in intent.cite)}
+        elif intent.product:  # a product file's own headings vary (滤芯, 开袋以后): any part of the file may add to it
+            headings = {""}
+
+        def allow(chunk, cite=cite, headings=headings) -> bool:
+            return chunk.source == cite.source and ("" in headings or bool(headings & set(chunk.section.split(" > "))))
+
+        added = 0
+        asked = [c for c in clauses(message)[1:] if ASKS.search(c)]  # 到杭州几天, not 加钱也行 or 我有点急
+        for query in [message, message, *asked]:  # the whole message twice, then each of its questions, if several
+            found = detail(query, shop.info.id, ctx.index.chunks(), allow, said, thresholds().detail, off_topic)
+            if found is None or any(found.sentence in f for f in out.values()) \
+                    or (found.chunk.source == shop.policy_source and not agrees_with_facts(found.sentence, shop)):
+                continue
+            out[intent.id] = out.get(intent.id, "") + found.sentence
+            said += found.sentence
+            added += 1
+            if added >= DETAILS:
+                break
+        if cite.source == shop.policy_source and added < DETAILS:  # 能取消吗 beside 没发货: the policy's 取消 line
+            found = anchored(message, shop.info.id, ctx.index.chunks(), lambda c: c.source == shop.policy_source,
+                             said, [*intent.triggers, *intent.cite], off_topic)
+            if found is not None and not any(found.sentence in f for f in out.values()) \
+                    and agrees_with_facts(found.sentence, shop):
+                out[intent.id] = out.get(intent.id, "") + found.sentence
+                said += found.sentence
+        policy = [c for c in ctx.index.chunks() if allow(c)] if cite.source == shop.policy_source else []
+        places = place_words(message) if intent.id in REGIONAL else []
+        for pattern in (re.compile("|".join(places)) if places else None,  # 乌鲁木齐的: the line on 新疆
+                        _new_deadline(said) if intent.empathy else None,  # who does what by when
+                        CUTOFF if SAME_DAY.search(message) else None):  # 下午3点前付款的当天发出
+            line = line_with(pattern, policy, said)
+            if line and agrees_with_facts(line, shop):
+                out[intent.id] = out.get(intent.id, "") + line
+                said += line
+    if named and "quality_issue" in citations:  # the product's own warranty (涂层1年内起皮免费换新) beside the policy
+        warranty = next((f.sentence for f in ranked(message, shop.info.id, ctx.index.chunks(),
+                                                    lambda c: c.source == named.source)
+                         if WARRANTY.search(f.sentence) and f.sentence not in said), "")
+        out["quality_issue"] = out.get("quality_issue", "") + warranty
+    if named and "bargain" in citations and SEVERAL.search(message):  # 两个一起买有优惠吗 → 两个一起拍168元
+        deal = next((f.sentence for f in ranked(message, shop.info.id, ctx.index.chunks(),
+                                                lambda c: c.source == named.source)
+                     if SEVERAL_PRICE.search(f.sentence) and f.sentence not in said), "")
+        out["bargain"] = out.get("bargain", "") + deal
+    return out
+
+
+def _new_deadline(said: str) -> re.Pattern[str]:
+    """A time limit (24小时内) other than those the reply gives already (签收后3天内 is the claim window, said anyway)."""
+    known = "|".join(re.escape(m.group()) for m in DEADLINE.finditer(said))
+    return re.compile(rf"(?<!\d)(?!{known})" + DEADLINE.pattern) if known else DEADLINE
