@@ -382,6 +382,33 @@ def test_a_request_the_shop_never_wrote_about_is_answered_honestly(cli, message)
     assert out["answered"] is False and ("核实" in out["text"] or "确认" in out["text"]), out["text"]
 
 
+@pytest.mark.parametrize(("message", "shop"), [
+    ("这条T恤是埃及长绒棉吗", "demo-fashion"),  # an ingredient or fibre its own file never names
+    ("精华加了烟酰胺没 我用了会泛红", "demo-beauty"),
+    ("这款T恤能用烘干机烘吗", "demo-fashion"),
+    ("能先给我留一条 月底再拍", "demo-fashion"),
+    ("双十二打几折 有满减没", "demo-fashion"),
+    ("发票抬头开错了 可以重开不", "demo-fashion"),
+])
+def test_a_specific_of_the_new_kinds_is_answered_honestly(cli, message, shop):
+    """Kinds added after a blind dev set of out-of-scope questions for the two demo shops (round 16)."""
+    out = reply_json(cli, message, shop)
+    assert out["answered"] is False and ("核实" in out["text"] or "确认" in out["text"]), out["text"]
+
+
+@pytest.mark.parametrize(("message", "written", "found"), [
+    ("西藏能包邮不", "全场包邮。", ["偏远地区"]),  # a remote region, when the shop names none …
+    ("西藏能包邮不", "全场包邮，偏远地区除外。", []),  # … else its rule answers
+    ("新疆棉的吗", "面料：新疆长绒棉。", []),  # a fibre, no region
+    ("是纯棉的吗", "面料：棉100%。", []),  # 纯棉 is written as 棉
+    ("有玻尿酸没", "成分：烟酰胺。", ["玻尿酸"]),
+])
+def test_the_new_kinds_read_what_the_shop_wrote(message, written, found):
+    from aigc_cs.kb.unconfirmed import unconfirmed
+
+    assert unconfirmed(message, written) == found
+
+
 def test_a_complaint_hears_the_policy_s_own_deadline(cli_own, tmp_path):
     """Who does what by when: the answering section's line with its time limit is said, not only the general rule."""
     line = "照片发来后，我们在24小时内给您处理结果。"
