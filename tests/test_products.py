@@ -57,6 +57,13 @@ def test_a_file_named_in_pinyin_is_named_by_the_words_it_spells(tmp_path):
     assert "山楂卷" in products["山楂卷（5卷装）"].aliases
 
 
+def test_a_file_named_by_pinyin_words_is_named_by_the_first_one_its_text_spells(tmp_path):
+    products = _snack_shop(tmp_path / "snacks", {  # 牛腱 and 冷藏 are both in the text, never side by side
+        "niujian_lengcang.txt": "五香卤牛腱是我们每周现卤的，真空包装，一袋250克。收到后请冷藏，7天内吃完。\n",
+    })
+    assert set(products) == {"牛腱"}
+
+
 def test_a_code_named_file_takes_its_title_line_and_a_model_code_is_an_alias(tmp_path):
     products = _snack_shop(tmp_path / "snacks", {
         "PB-20000.txt": "20000毫安快充充电宝 PB-20000\n\n【价格】89元\n",  # a first line on its own is a title

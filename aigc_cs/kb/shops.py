@@ -9,7 +9,7 @@ from aigc_cs.errors import UserError
 from aigc_cs.kb.loaders import load
 from aigc_cs.kb.models import PolicyFacts, Product, ProductSection, Shop, ShopInfo
 
-SHOP_READER = "shop-reader-10"  # bump when reading a folder changes (aliases, sections, product text): saved shops are read again
+SHOP_READER = "shop-reader-11"  # bump when reading a folder changes (aliases, sections, product text): saved shops are read again
 POLICY_FILE = "policy.md"
 PRODUCTS_DIR = "products"
 # H2 headings of a product file, matched by keyword so that a dropped-in shop may word them its own way.
@@ -242,9 +242,11 @@ SPELLED_WITHIN = 1000  # characters of a product file searched for its name: a f
 def _spelled(text: str, stem: str) -> str:
     """The first run of two or more Chinese characters of `text` that `stem` spells in toneless pinyin (any reading of
     each character, as `guard.sound` reads it), with the bracketed specs right after it; "" when none does. A name
-    with digits or signs in it is read by its runs of four letters or more, the longest first."""
+    with digits or signs in it is read by its runs of four letters or more, the longest first; one of words joined
+    by - or _ that the text never spells together by each word, the first first (niujian_lengcang → 牛腱)."""
     joined = re.sub(r"[-_\s]", "", stem.lower())
-    parts = [joined] if joined.isalpha() else sorted(re.findall(r"[a-z]{4,}", joined), key=len, reverse=True)
+    words = [w for w in re.split(r"[-_\s]+", stem.lower()) if len(w) >= 4 and w != joined]
+    parts = [joined, *words] if joined.isalpha() else sorted(re.findall(r"[a-z]{4,}", joined), key=len, reverse=True)
     return next(filter(None, (_spelled_by(text, part) for part in parts)), "")
 
 

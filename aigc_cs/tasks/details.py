@@ -11,7 +11,7 @@ from aigc_cs.kb.models import Citation, Product, Shop
 from aigc_cs.kb.places import place_words
 from aigc_cs.tasks.context import Context
 
-WARRANTY = re.compile(r"保修|质保|保固|换新|包换|免费换")  # a product's own promise for a quality problem
+WARRANTY = re.compile(r"保修|质保|保固|换新|包换|免费换|包赔|(?<![不免])赔")  # a product's own promise for a quality problem (按每斤40元赔)
 DEADLINE = re.compile(r"\d+\s*(?:个)?(?:小时|天|工作日)(?:之)?内")  # a promise with its time (核实以后24小时内给您补发)
 REGIONAL = ("delivery_time", "free_shipping")  # intents a shop answers by region (江浙沪1-2天, 新疆不包邮)
 SAME_DAY = re.compile(r"今天|今晚|当天|几点|马上|现在拍|现在下单|这会儿")  # a question about today (今天拍今天能发吗) …
