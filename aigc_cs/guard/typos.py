@@ -256,13 +256,13 @@ def _boundary_cost(written: str, i: int) -> float:
     return conf.boundary_cost if len(written) == 2 and written[1 - i] in conf.boundary_chars else 0.0
 
 
-def _meant_words(clause: str, start: int, end: int, elsewhere: frozenset[str], known: list[list[tuple[int, int]]]
-                 ) -> set[tuple[str, int]]:
+def _meant_words(clause: str, start: int, end: int, elsewhere: frozenset[str], known: list[list[tuple[int, int]]],
+                 blocked: set[int]) -> set[tuple[str, int]]:
     """Real words that differ from the window clause[start:end] in one character that may have been mistyped (see
-    `_may_be_mistyped`), with that character's position in the window."""
+    `_may_be_mistyped`; not one of `blocked`), with that character's position in the window."""
     found = set()
     for i in range(end - start):
-        if _may_be_mistyped(clause, start, end, start + i, elsewhere, known):
+        if start + i not in blocked and _may_be_mistyped(clause, start, end, start + i, elsewhere, known):
             found.update((word, i) for word in _replacements(clause[start:end], i))
     return found
 
@@ -349,10 +349,10 @@ def _clause_candidates(clause: str, elsewhere: frozenset[str], cuts: Spans, name
             if (not _CJK_RUN.fullmatch(written) or is_word(written) or in_name(start, end, names)
                     or _in_number(clause, start, end)):
                 continue
-            crossing = [(b, e) for b, e in cuts if b < start < e or b < end < e]
-            for word, i in _meant_words(clause, start, end, elsewhere, known):
+            blocked = {at for b, e in cuts if b < start < e or b < end < e for at in range(max(b, start), min(e, end))}
+            for word, i in _meant_words(clause, start, end, elsewhere, known, blocked):
                 cost = _channel_cost(written, word, i)
-                if cost is None or any(b <= start + i < e for b, e in crossing):
+                if cost is None:
                     continue
                 cost += _boundary_cost(written, i)
                 base = _logprob(clause) if base is None else base
