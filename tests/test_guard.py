@@ -54,6 +54,16 @@ def test_extract_reads_chinese_and_arabic_numerals(text, expected):
     assert claims_of(text) == expected
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("下午4点以后付款的，第二天发出", []),  # the next day, no two days
+    ("每天中午12点前付款的，当天发出", []),  # orders paid before a cut-off, not every order
+    ("我们当天发出", [("ship_within_hours", 24.0)]),
+    ("第3天到账的话请联系我们", []),
+])
+def test_extract_an_ordinal_day_or_a_cut_off_is_no_period(text, expected):
+    assert claims_of(text) == expected
+
+
 RANGES = [
     ("退款1-2个工作日到账", [("refund_working_days", 2.0)]),
     ("退款一到两个工作日内到账", [("refund_working_days", 2.0)]),

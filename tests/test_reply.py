@@ -409,6 +409,24 @@ def test_the_new_kinds_read_what_the_shop_wrote(message, written, found):
     assert unconfirmed(message, written) == found
 
 
+def test_a_question_about_today_hears_the_cut_off(cli_own, tmp_path):
+    """今天拍今天能发吗: the policy's cut-off line is said, the next day read as the next day (not two days against 48小时)."""
+    line = "每天下午4点前付款的订单当天发出；4点以后付款的，第二天发出。"
+    shop = demo_fashion_copy(tmp_path, "订单付款后48小时内从仓库发出。", f"订单付款后48小时内从仓库发出。{line}")
+    assert cli_own("ingest", str(shop)).code == 0
+    out = json.loads(cli_own("reply", "今天拍的话今天能发吗", "--shop", "demo-fashion", "--json").stdout)
+    assert "ship_time" in out["intents"] and "下午4点前付款的订单当天发出" in out["text"], out["text"]
+
+
+def test_a_discount_on_several_hears_the_product_s_own_price_for_them(cli_own, tmp_path):
+    shop = demo_fashion_copy(tmp_path)
+    tee = shop / "products" / "cotton-tee.md"
+    tee.write_text(tee.read_text(encoding="utf-8") + "\n## 价格\n\n单件59元，两件一起拍109元。\n", encoding="utf-8")
+    assert cli_own("ingest", str(shop)).code == 0
+    out = json.loads(cli_own("reply", "T恤两件一起买能便宜点不", "--shop", "demo-fashion", "--json").stdout)
+    assert "bargain" in out["intents"] and "两件一起拍109元" in out["text"], out["text"]
+
+
 def test_a_complaint_hears_the_policy_s_own_deadline(cli_own, tmp_path):
     """Who does what by when: the answering section's line with its time limit is said, not only the general rule."""
     line = "照片发来后，我们在24小时内给您处理结果。"

@@ -16,8 +16,9 @@ DEADLINE = re.compile(r"\d+\s*(?:个)?(?:小时|天|工作日)(?:之)?内")  # a
 REGIONAL = ("delivery_time", "free_shipping")  # intents a shop answers by region (江浙沪1-2天, 新疆不包邮)
 SAME_DAY = re.compile(r"今天|今晚|当天|几点|马上|现在拍|现在下单|这会儿")  # a question about today (今天拍今天能发吗) …
 CUTOFF = re.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*点(?:半|\d{1,2}分)?(?:之|以)?[前后]")  # … is answered by the cut-off
-SEVERAL = re.compile(r"一起|一块儿?买|俩|[两二三2-9](?:个|件|只|套|支|盒|把)|多买|套装|组合|加[^，。？?]{0,3}(?:线|头|壳|膜)")  # …
-SEVERAL_PRICE = re.compile(r"(?:一起|套装|组合|[两二三2-9](?:个|件|只|套|支|盒|把))[^，。；]{0,8}\d+(?:\.\d+)?元")  # … their price
+# a discount asked on several of one product (两个一起买, 充电头加线) hears the product's own price for several
+SEVERAL = re.compile(r"一起|一块儿?买|俩|[两二三2-9](?:个|件|只|套|支|盒|把)|多买|套装|组合|加[^，。？?]{0,3}(?:线|头|壳|膜)")
+SEVERAL_PRICE = re.compile(r"(?:一起|套装|组合|[两二三2-9](?:个|件|只|套|支|盒|把))[^，。；]{0,8}\d+(?:\.\d+)?元")
 DETAILS = 3  # further sentences per answered intent: two for one question, one more for a message of several
 ASKS = re.compile(r"[吗么呢？?]|[不没]$|啥|什么|多少|几|怎么|咋|哪|能不能|可不可以|是不是|有没有|多久|多长")
 
