@@ -232,8 +232,11 @@ def test_xlsx_export_is_read(cli, tmp_path):
 def test_plain_output_shows_diagnosis_then_script(cli):
     result = cli("rewrite", str(DRESS), "--shop", "demo-fashion")
     assert result.code == 0, result.output
-    assert "原对话的售前五步" in result.stdout and "对话诊断（15 处）" in result.stdout  # 嫌贵可以去别家看看 and a bare 嗯 are 禁用语 too;
-    # since the tone model learnt from dev27–dev30 it also reads the curt 看详情页尺码表 as a 禁用语 (the 解答疑问 row says why)
+    assert "原对话的售前五步" in result.stdout
+    # 14 findings by the rules (嫌贵可以去别家看看 and a bare 嗯 are 禁用语 too); the tone model, retrained whenever a blind
+    # writer joins dev, may add the curt 看详情页尺码表 as a 禁用语 besides its 解答疑问 row
+    count = int(re.search(r"对话诊断（(\d+) 处）", result.stdout).group(1))
+    assert count in (14, 15) and "去别家看看" in result.stdout and "看详情页尺码表" in result.stdout
     assert "当天就能发货" in result.stdout and "顾客：这条碎花连衣裙" in result.stdout
     assert "出处：corpus/course/04-售前接待五步流程.md" in result.stdout
 
