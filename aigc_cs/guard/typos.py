@@ -337,8 +337,7 @@ def _clause_candidates(clause: str, elsewhere: frozenset[str], cuts: Spans, name
     candidate depends on lies in its clause but for what the rest of the text brings, given here in the clause's
     offsets: `elsewhere`, the clause's characters that the rest of the text holds; `cuts`, the dictionary words of the
     text (jieba's search-mode cut) whose characters are not swapped where they reach out of a window; `names`, the names
-    a window may lie in. So a
-    clause in the same surroundings is scored once per process."""
+    a window may lie in. So a clause in the same surroundings is scored once per process."""
     conf = settings()
     known = _known_pieces(clause)
     base: float | None = None
