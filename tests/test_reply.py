@@ -409,31 +409,30 @@ def test_the_new_kinds_read_what_the_shop_wrote(message, written, found):
     assert unconfirmed(message, written) == found
 
 
-def test_a_question_about_today_hears_the_cut_off(cli_own, tmp_path):
-    """今天拍今天能发吗: the policy's cut-off line is said, the next day read as the next day (not two days against 48小时)."""
-    line = "每天下午4点前付款的订单当天发出；4点以后付款的，第二天发出。"
-    shop = demo_fashion_copy(tmp_path, "订单付款后48小时内从仓库发出。", f"订单付款后48小时内从仓库发出。{line}")
+def _reply_after_ingest(cli_own, shop, message: str) -> dict:
     assert cli_own("ingest", str(shop)).code == 0
-    out = json.loads(cli_own("reply", "今天拍的话今天能发吗", "--shop", "demo-fashion", "--json").stdout)
-    assert "ship_time" in out["intents"] and "下午4点前付款的订单当天发出" in out["text"], out["text"]
+    return json.loads(cli_own("reply", message, "--shop", "demo-fashion", "--json").stdout)
+
+
+@pytest.mark.parametrize(("old", "new", "message", "intent", "said"), [
+    # who does what by when: the answering section's line with its time limit, not only the general rule
+    ("如果是穿过之后才发现问题", "照片发来后，我们在24小时内给您处理结果。\n\n如果是穿过之后才发现问题", "收到的裙子开线了 咋办",
+     "quality_issue", "24小时内给您处理结果"),
+    # a question about today: the cut-off, its next day read as the next day (no two days against 48小时)
+    ("订单付款后48小时内从仓库发出。", "订单付款后48小时内从仓库发出。每天下午4点前付款的订单当天发出；4点以后付款的，第二天发出。",
+     "今天拍的话今天能发吗", "ship_time", "下午4点前付款的订单当天发出"),
+])
+def test_a_policy_line_the_question_calls_for_is_said(cli_own, tmp_path, old, new, message, intent, said):
+    out = _reply_after_ingest(cli_own, demo_fashion_copy(tmp_path, old, new), message)
+    assert intent in out["intents"] and said in out["text"], out["text"]
 
 
 def test_a_discount_on_several_hears_the_product_s_own_price_for_them(cli_own, tmp_path):
     shop = demo_fashion_copy(tmp_path)
     tee = shop / "products" / "cotton-tee.md"
     tee.write_text(tee.read_text(encoding="utf-8") + "\n## 价格\n\n单件59元，两件一起拍109元。\n", encoding="utf-8")
-    assert cli_own("ingest", str(shop)).code == 0
-    out = json.loads(cli_own("reply", "T恤两件一起买能便宜点不", "--shop", "demo-fashion", "--json").stdout)
+    out = _reply_after_ingest(cli_own, shop, "T恤两件一起买能便宜点不")
     assert "bargain" in out["intents"] and "两件一起拍109元" in out["text"], out["text"]
-
-
-def test_a_complaint_hears_the_policy_s_own_deadline(cli_own, tmp_path):
-    """Who does what by when: the answering section's line with its time limit is said, not only the general rule."""
-    line = "照片发来后，我们在24小时内给您处理结果。"
-    shop = demo_fashion_copy(tmp_path, "如果是穿过之后才发现问题", f"{line}\n\n如果是穿过之后才发现问题")
-    assert cli_own("ingest", str(shop)).code == 0
-    out = json.loads(cli_own("reply", "收到的裙子开线了 咋办", "--shop", "demo-fashion", "--json").stdout)
-    assert "quality_issue" in out["intents"] and "24小时内给您处理结果" in out["text"], out["text"]
 
 
 def test_a_broken_places_list_gets_one_line_naming_the_file(cli, monkeypatch):
