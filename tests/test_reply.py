@@ -220,19 +220,6 @@ def test_a_pasted_speaker_label_does_not_change_what_is_asked(cli, label):
     assert labelled["intents"] == plain["intents"] == ["product_suitable"]
 
 
-def test_a_broken_unconfirmed_list_gets_one_line_naming_the_file(cli, monkeypatch):
-    from aigc_cs.kb import unconfirmed
-
-    monkeypatch.setattr(unconfirmed, "corpus_yaml", lambda name: {"kinds": {"proof": {"pattern": "检测报告(", "always": 1}}})
-    unconfirmed._kinds.cache_clear()
-    try:
-        result = cli("reply", "有检测报告吗 这个面霜", "--shop", "demo-beauty")
-    finally:
-        unconfirmed._kinds.cache_clear()
-    assert result.code == 2 and "unconfirmed.yaml：kinds 下每一项要有 pattern" in result.stderr
-    assert "Traceback" not in result.output
-
-
 def test_where_ones_own_application_stands_is_checked_not_answered_with_the_rule(cli):
     out = reply_json(cli, "我的退款申请进度咋样了 昨天交的", "demo-fashion")
     assert out["answered"] is False, out
@@ -435,14 +422,21 @@ def test_a_discount_on_several_hears_the_product_s_own_price_for_them(cli_own, t
     assert "bargain" in out["intents"] and "两件一起拍109元" in out["text"], out["text"]
 
 
-def test_a_broken_places_list_gets_one_line_naming_the_file(cli, monkeypatch):
-    from aigc_cs.kb import places
+@pytest.mark.parametrize(("module", "cache", "data", "message", "shop", "line"), [
+    ("unconfirmed", "_kinds", {"kinds": {"proof": {"pattern": "检测报告(", "always": 1}}}, "有检测报告吗 这个面霜",
+     "demo-beauty", "unconfirmed.yaml：kinds 下每一项要有 pattern"),
+    ("places", "_places", {"provinces": ["新疆"]}, "乌鲁木齐的 包邮吗", "demo-fashion", "places.yaml：要有 provinces"),
+])
+def test_a_broken_phrasebook_list_gets_one_line_naming_the_file(cli, monkeypatch, module, cache, data, message, shop,
+                                                                 line):
+    import importlib
 
-    monkeypatch.setattr(places, "corpus_yaml", lambda name: {"provinces": ["新疆"]})
-    places._places.cache_clear()
+    loaded = importlib.import_module(f"aigc_cs.kb.{module}")
+    monkeypatch.setattr(loaded, "corpus_yaml", lambda name: data)
+    getattr(loaded, cache).cache_clear()
     try:
-        result = cli("reply", "乌鲁木齐的 包邮吗", "--shop", "demo-fashion")
+        result = cli("reply", message, "--shop", shop)
     finally:
-        places._places.cache_clear()
-    assert result.code == 2 and "places.yaml：要有 provinces" in result.stderr
+        getattr(loaded, cache).cache_clear()
+    assert result.code == 2 and line in result.stderr
     assert "Traceback" not in result.output
