@@ -237,10 +237,10 @@ def fields(text: str) -> list[Labelled]:
     return [Labelled(key=key, text=_whole(lines)) for key, lines in found if lines]
 
 
-def _whole(sentences: list[str]) -> str:
+def _whole(sentences: list[str], limit: int = FIELD_CHARS) -> str:
     out = ""
     for sentence in sentences:
-        if out and len(out) + len(sentence) > FIELD_CHARS:
+        if out and len(out) + len(sentence) > limit:
             break
         out += sentence
     return out
@@ -260,16 +260,26 @@ def line_with(pattern: re.Pattern[str] | None, chunks: list[Chunk], said: str) -
     return ""
 
 
+STEP = re.compile(r"^\s*(\d{1,2})[.、)）](?!\d)")  # "1. 在订单页面点…": a numbered step
+STEPS_CHARS = 240  # a shop's own procedure is read whole, up to about this many characters
+
+
+def policy_section(chunks: list[Chunk], words: list[str], limit: int = FIELD_CHARS) -> Found | None:
+    """The first section of a shop's policy (`chunks`) whose heading holds one of `words`, read out from its start
+    (its numbered steps keep their numbers: 1）在订单页面点“退款/售后”…2）…)."""
+    chunk = next((c for c in chunks if any(word in c.section.split(" > ")[-1] for word in words)), None)
+    if chunk is None:
+        return None
+    lines = [(f"{step.group(1)}）" if (step := STEP.match(line)) else "") + as_sentence(line)
+             for line in body(chunk.text).splitlines() if line.strip()]
+    return Found(chunk=chunk, sentence=_whole(lines, limit), score=1.0)
+
+
 def policy_field(message: str, chunks: list[Chunk], topics: dict[str, tuple[re.Pattern[str], list[str]]]
                  ) -> Found | None:
     """The first section of a shop's policy (`chunks`) whose heading names a topic the message asks about (包安装吗 →
     ## 安装服务, 保修多久 → ## 保修), read out from its start."""
-    asked = [word for pattern, keys in topics.values() if pattern.search(message) for word in keys]
-    chunk = next((c for c in chunks if any(word in c.section.split(" > ")[-1] for word in asked)), None)
-    if chunk is None:
-        return None
-    lines = [as_sentence(line) for line in body(chunk.text).splitlines() if line.strip()]
-    return Found(chunk=chunk, sentence=_whole(lines), score=1.0)
+    return policy_section(chunks, [word for pattern, keys in topics.values() if pattern.search(message) for word in keys])
 
 
 def asked_fields(message: str, text: str, topics: dict[str, tuple[re.Pattern[str], list[str]]]) -> list[Labelled]:

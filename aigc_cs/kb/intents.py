@@ -38,6 +38,7 @@ class Intent(BaseModel):
     after_sale: bool = False  # only a customer who has bought asks it (质量问题, 退款到账, 改地址…)
     family: str = ""  # intents answered from neighbouring rules (发货时间, 到货时间, 发货延迟): see Thresholds.family
     sure: list[str] = []  # words that name this intent when the classifier names none (a courier: 能发韵达吗)
+    steps: list[str] = []  # words of a policy heading under which a shop writes its own procedure (## 怎么申请售后)
 
 
 class Thresholds(BaseModel):

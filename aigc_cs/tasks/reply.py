@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field
 from aigc_cs.guard.check import agrees_with_facts
 from aigc_cs.guard.particles import corrected
 from aigc_cs.kb.answerable import (
+    STEPS_CHARS,
     Found,
     Labelled,
     asked_fields,
@@ -14,6 +15,7 @@ from aigc_cs.kb.answerable import (
     covered,
     nearest,
     policy_field,
+    policy_section,
     price,
     ranked,
 )
@@ -133,6 +135,14 @@ def _product_sentences(intents: list[Intent], product: Product | None, message: 
     return {i.id: found for i in missing}
 
 
+def _own_steps(intents: list[Intent], shop: Shop, chunks: list[Chunk]) -> dict[str, Found]:
+    """A procedure the shop wrote itself (## 怎么申请售后: 1. 在订单页面点“退款/售后”…), for the intents it answers: said
+    instead of the template's usual steps, which another shop's platform or rules may not follow."""
+    policy = [c for c in chunks if c.source == shop.policy_source]
+    found = {i.id: f for i in intents if i.steps and (f := policy_section(policy, i.steps, STEPS_CHARS)) is not None}
+    return {k: f for k, f in found.items() if agrees_with_facts(f.sentence, shop)}
+
+
 def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
     shop = ctx.shop(inp.shop)
     said = inp.message.strip()[:MAX_MESSAGE_CHARS]
@@ -152,7 +162,7 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
         intents = []
     if product is None and any(i.product for i in intents):
         product = _product_by_meaning(message, shop, ctx)
-    found = _product_sentences(intents, product, message, shop, ctx)
+    found = _product_sentences(intents, product, message, shop, ctx) | _own_steps(intents, shop, ctx.index.chunks())
     by_intent: dict[str, Citation] = {}
     for intent in intents:
         if intent.product and product and intent.product in product.sections:
