@@ -283,7 +283,7 @@ def detect(message: str, product_named: bool = False) -> list[Intent]:
     by_id = {i.id: i for i in intents()}
     chosen = decide(scored, thresholds(), product_named)
     if not [i for i in chosen if i != SMALLTALK]:  # "能发顺丰不 加钱也行": the classifier is unsure, the word is not
-        text = normalize(message).lower()
+        text = re.sub(r"\d+(?:\.\d+)?", "#", normalize(message).lower())  # a number is # (少#块 for 少10块)
         chosen = next(([i.id] for i in intents() if any(w.lower() in text for w in i.sure)), chosen)
     return [by_id[i] for i in chosen]
 
