@@ -79,11 +79,12 @@ def _name_words(product: Product, shop: Shop) -> set[str]:
 
     name = _key(base_name(product.name))
     words = {name[b:e] for b, e in word_spans(name)}
+    words |= {name[i:i + 2] for i in range(len(name) - 1) if re.fullmatch(r"[\u4e00-\u9fff]{2}", name[i:i + 2])}
     others = [p for p in shop.products if p is not product]
     names = "|".join(_key(n) for p in others for n in p.names())
     texts = [_key(p.text) for p in others]
     return {w for w in words if len(w) >= 2 and not w.isascii() and w not in names
-            and 2 * sum(w in text for text in texts) < len(texts)}
+            and 4 * sum(w in text for text in texts) < 3 * len(texts)}
 
 
 def _by_name_word(message: str, shop: Shop) -> Product | None:
@@ -92,7 +93,7 @@ def _by_name_word(message: str, shop: Shop) -> Product | None:
 
     text = _key(message)
     said = {text[b:e] for b, e in word_spans(text, search=True)}
-    owners = [p for p in shop.products if _name_words(p, shop) & said]
+    owners = [p for p in shop.products if any(w in said or (len(w) == 2 and w in text) for w in _name_words(p, shop))]
     return owners[0] if len(owners) == 1 else None
 
 
