@@ -41,6 +41,14 @@ def shop_text(shop: str, chunks: list[Chunk], source: str | None = None) -> str:
                              and source in (None, c.source))).lower()
 
 
+_JOINED = re.compile(r"和|跟|与|及|、|或者?|还是")
+
+
+def _written(word: str, where: str) -> bool:
+    """The shop's text names the specific, or each of the things it joins (糖和奶精: 不含糖，不含奶精)."""
+    return word.lower() in where or all(part.lower() in where for part in _JOINED.split(word) if part)
+
+
 def unconfirmed(message: str, written: str, product_text: str | None = None) -> list[str]:
     """The specifics of `message` (in its order, each once) that `written` — the shop's own text — never
     mentions, or that no shop text can settle; a product's attribute counts only in `product_text`, the named
@@ -51,7 +59,7 @@ def unconfirmed(message: str, written: str, product_text: str | None = None) -> 
         where = product_text if kind.product and product_text is not None else written
         for m in pattern.finditer(text):
             word = kind.label or next((g for g in m.groups() if g), m.group(0))  # the group of the branch that matched
-            documented = bool(needs.search(where)) if needs else word.lower() in where.replace(" ", "")
+            documented = bool(needs.search(where)) if needs else _written(word, where.replace(" ", ""))
             if kind.always or not documented:
                 found.append((m.start(), word))
     return list(dict.fromkeys(word for _, word in sorted(found)))
