@@ -106,9 +106,9 @@ def product_text(shop_id: str, scenario: str, ctx: Context) -> str:
 
 def shop_texts(shop_id: str, ctx: Context) -> tuple[str, ...]:
     """Everything the shop has written (policy, products, FAQ), once per context."""
-    from aigc_cs.kb.unconfirmed import shop_text
+    from aigc_cs.kb.unconfirmed import written_by
 
-    return _memo(ctx, ("shop", shop_id, ""), lambda: (shop_text(shop_id, ctx.index.chunks()),))
+    return _memo(ctx, ("shop", shop_id, ""), lambda: (written_by(ctx.shop(shop_id), ctx.index.chunks()),))
 
 
 def _reference(rubric: Rubric, shop_id: str, scenario: str, ctx: Context) -> str:

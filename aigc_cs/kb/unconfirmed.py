@@ -8,7 +8,7 @@ from functools import cache
 from pydantic import BaseModel, ValidationError
 
 from aigc_cs.errors import UserError
-from aigc_cs.kb.models import SHOP_DOC_TYPES, Chunk
+from aigc_cs.kb.models import SHOP_DOC_TYPES, Chunk, Shop
 from aigc_cs.paths import corpus_dir, corpus_yaml
 from aigc_cs.text import normalize
 
@@ -41,12 +41,21 @@ def shop_text(shop: str, chunks: list[Chunk], source: str | None = None) -> str:
                              and source in (None, c.source))).lower()
 
 
+def written_by(shop: Shop, chunks: list[Chunk]) -> str:
+    """Everything the shop has written, the free-text facts of its policy's front matter included (每单补偿3元券)."""
+    facts = [shop.facts.return_condition, shop.facts.delay_compensation or ""]
+    return shop_text(shop.info.id, chunks) + normalize("".join(facts)).lower()
+
+
 _JOINED = re.compile(r"和|跟|与|及|、|或者?|还是")
+_VAGUE = re.compile(r"^(?:那个|这个|那种|这种)|(?:那些|这些|那种|之类的?|什么的|啥的)$")  # 植脂末那些, 那个隔茶叶
 
 
 def _written(word: str, where: str) -> bool:
-    """The shop's text names the specific, or each of the things it joins (糖和奶精: 不含糖，不含奶精)."""
-    return word.lower() in where or all(part.lower() in where for part in _JOINED.split(word) if part)
+    """The shop's text names the specific (its vague words aside), or each of the things it joins (糖和奶精: 不含糖，
+    不含奶精)."""
+    word = _VAGUE.sub("", word.lower())
+    return word in where or all(part in where for part in _JOINED.split(word) if part)
 
 
 def unconfirmed(message: str, written: str, product_text: str | None = None) -> list[str]:

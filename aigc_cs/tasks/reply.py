@@ -24,7 +24,7 @@ from aigc_cs.kb.models import SHOP_DOC_TYPES, Chunk, Citation, Passage, Product,
 from aigc_cs.kb.products import mentioned
 from aigc_cs.kb.shops import BULLET
 from aigc_cs.kb.sizing import size_advice
-from aigc_cs.kb.unconfirmed import shop_text, unconfirmed
+from aigc_cs.kb.unconfirmed import shop_text, unconfirmed, written_by
 from aigc_cs.llm.engine import generate, spent
 from aigc_cs.llm.templates import render
 from aigc_cs.tasks.base import TaskResult, guard_warnings, unique
@@ -152,7 +152,7 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
     said_bought = after_sale(message)  # the customer's own words (刚买, 收到了…)
     after = said_bought or any(i.after_sale for i in intents)  # …or a question only a buyer asks
     chunks = ctx.index.chunks()
-    written = shop_text(shop.info.id, chunks)
+    written = written_by(shop, chunks)
     smalltalk = [i.id for i in intents] == [SMALLTALK] and not unconfirmed(message, written)  # 给个好评返现不 asks
     intents = [] if smalltalk else intents
     if product is None and not smalltalk and all(i.product for i in intents):  # 一家四口够不够住: the one file with 人数
@@ -299,7 +299,7 @@ def _passage_answer(message: str, shop: Shop, ctx: Context, product: Product | N
     out-of-scope questions on the blind test shops, honest 84.9 % → 80.2 %.)"""
     chunks = ctx.index.chunks()
     own = shop_text(shop.info.id, chunks, product.source) if product else None
-    if unconfirmed(message, shop_text(shop.info.id, chunks), own):
+    if unconfirmed(message, written_by(shop, chunks), own):
         return None
     cost = price(message, shop.info.id, chunks, product, "") if product else None
     if cost is not None:
