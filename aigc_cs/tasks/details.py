@@ -5,11 +5,12 @@ today, and a named product's own warranty beside a quality complaint."""
 import re
 
 from aigc_cs.guard.check import agrees_with_facts
-from aigc_cs.kb.answerable import anchored, detail, line_with, ranked
+from aigc_cs.kb.answerable import Found, anchored, detail, line_with, ranked
 from aigc_cs.kb.intents import Intent, clauses, thresholds
 from aigc_cs.kb.models import Citation, Product, Shop
 from aigc_cs.kb.places import place_words
 from aigc_cs.tasks.context import Context
+from aigc_cs.text import normalize
 
 WARRANTY = re.compile(r"保修|质保|保固|换新|包换|免费换|包赔|(?<![不免])赔")  # a product's own promise for a quality problem (按每斤40元赔)
 DEADLINE = re.compile(r"\d+\s*(?:个)?(?:小时|天|工作日)(?:之)?内")  # a promise with its time (核实以后24小时内给您补发)
@@ -49,6 +50,11 @@ def details(intents: list[Intent], citations: dict[str, Citation], message: str,
             return chunk.source == cite.source and ("" in headings or bool(headings & set(chunk.section.split(" > "))))
 
         added = 0
+        found = _own_word(intent, message, shop, ctx, said, off_topic) if cite.source == shop.policy_source else None
+        if found is not None and not any(found.sentence in f for f in out.values()):  # 到付 asked: the 到付 line, wherever
+            out[intent.id] = out.get(intent.id, "") + found.sentence
+            said += found.sentence
+            added += 1
         asked = [c for c in clauses(message)[1:] if ASKS.search(c)]  # 到杭州几天, not 加钱也行 or 我有点急
         for query in [message, message, *asked]:  # the whole message twice, then each of its questions, if several
             found = detail(query, shop.info.id, ctx.index.chunks(), allow, said, thresholds().detail, off_topic)
@@ -87,6 +93,18 @@ def details(intents: list[Intent], citations: dict[str, Citation], message: str,
                      if SEVERAL_PRICE.search(f.sentence) and f.sentence not in said), "")
         out["bargain"] = out.get("bargain", "") + deal
     return out
+
+
+def _own_word(intent: Intent, message: str, shop: Shop, ctx: Context, said: str, off_topic) -> Found | None:
+    """The policy sentence nearest in meaning that holds a trigger word of the intent the customer used and the reply
+    has not said yet (退货能寄到付吗 → 退货请不要选择到付，到付的包裹仓库会拒收, written under ## 其他说明)."""
+    text = normalize(message).lower()
+    words = [w for w in intent.triggers if len(w) >= 2 and w in text and w not in said]
+    if not words:
+        return None
+    return next((f for f in ranked(message, shop.info.id, ctx.index.chunks(), lambda c: c.source == shop.policy_source)
+                 if any(w in f.sentence for w in words) and not off_topic(f.sentence) and f.sentence not in said
+                 and agrees_with_facts(f.sentence, shop)), None)
 
 
 def _new_deadline(said: str) -> re.Pattern[str]:
