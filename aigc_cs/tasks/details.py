@@ -52,9 +52,8 @@ def details(intents: list[Intent], citations: dict[str, Citation], message: str,
         added = 0
         found = _own_word(intent, message, shop, ctx, said, off_topic) if cite.source == shop.policy_source else None
         if found is not None and not any(found.sentence in f for f in out.values()):  # 到付 asked: the 到付 line, wherever
-            out[intent.id] = out.get(intent.id, "") + found.sentence
+            out[intent.id] = out.get(intent.id, "") + found.sentence  # (said beside the usual details, not in their stead)
             said += found.sentence
-            added += 1
         asked = [c for c in clauses(message)[1:] if ASKS.search(c)]  # 到杭州几天, not 加钱也行 or 我有点急
         for query in [message, message, *asked]:  # the whole message twice, then each of its questions, if several
             found = detail(query, shop.info.id, ctx.index.chunks(), allow, said, thresholds().detail, off_topic)
