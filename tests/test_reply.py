@@ -96,6 +96,15 @@ def test_a_customer_who_already_bought_is_never_asked_to_order(cli, message):
     assert not re.search(r"(现在|可以|直接|放心)(就)?(下单|拍下)|看中了的话", out["text"]), out["text"]
 
 
+@pytest.mark.parametrize("message", ["超过七天了还能退吗 前几天出差没看", "过了7天还能退不"])
+def test_a_return_asked_after_its_window_is_never_granted(cli, message):
+    """A customer past the 7 days hears that the no-reason return has lapsed, not "没问题" and the return steps."""
+    out = reply_json(cli, message, "demo-fashion")
+    assert "return_no_reason" in out["intents"], out
+    assert "超过了就不在无理由退换的范围里" in out["text"], out["text"]
+    assert not re.search(r"没问题|可以的|支持的|按这几步来", out["text"]), out["text"]
+
+
 def test_a_worry_about_what_using_might_do_is_asked_before_buying_and_hears_the_return_guarantee(cli):
     """我怕用了泛红: 用了 said of what might happen is no purchase; a worried customer is told how returns work."""
     out = reply_json(cli, "先问清楚再买：面霜的成分会不会刺激？我怕用了泛红", "demo-beauty")

@@ -38,6 +38,8 @@ MAX_MESSAGE_CHARS = 2000
 PRODUCT_LABELS = {"material": "材质和成分", "size": "规格尺码", "suitable": "适合人群", "selling": "特点",
                   "care": "使用和保养方法", "related": "搭配推荐"}
 CONDITION_WORDS = re.compile(r"拆|用过|用了|穿过|穿了|洗过|洗了|吊牌|剪|试用|开了|打开|开封|开过|喝过|喝了|吃过|吃了")
+# a return asked after its window (超过七天了, 过了7天, 超出期限): never "没问题" before the rule
+OVERDUE_WORDS = re.compile(r"(?:超过|过了|超了|超出)了?\s*(?:[一二三四五六七八九十两\d]+\s*天|期限|时限|时间|无理由)")
 DISCOMFORT_WORDS = re.compile(r"过敏|泛红|刺痛|起疹|疹子|发痒|痒|不适|红肿")
 # what the customer feels besides the question (换位思考): in a hurry, or worried about the product
 CONCERNS = {"urgent": re.compile(r"急|赶时间|等着用|马上要用"), "worry": re.compile(r"怕|担心|会不会|不放心|敏感|刺激|泛红|过敏")}
@@ -199,7 +201,8 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
                 answers=answers, empathy=any(i.empathy for i in intents),
                 related=related, after=after, said_bought=said_bought, smalltalk=smalltalk_kind(message) if smalltalk else "",
                 lead=next((i.id for i in intents if i.empathy), intents[0].id if intents else ""),
-                conditional=bool(CONDITION_WORDS.search(message)), apparel=shop.info.category in APPAREL,
+                conditional=bool(CONDITION_WORDS.search(message)), overdue=bool(OVERDUE_WORDS.search(message)),
+                apparel=shop.info.category in APPAREL,
                 discomfort=bool(DISCOMFORT_WORDS.search(message)),
                 concern=next((k for k, words in CONCERNS.items() if words.search(message)), "after" if after else ""),
                 worry=_worry(message), unconfirmed=unsure,
