@@ -78,7 +78,8 @@ def test_every_reply_greets_closes_and_avoids_banned_words(cli, message, shop):
 
 @pytest.mark.parametrize(("message", "starts", "word"), [
     ("在吗", "您好", "帮您"), ("好，谢谢", "不", "客气"), ("对", "好", "随时"), ("？？", "", "久等"),
-    ("那我拍了", "", "谢"), ("拜拜", "", "再见"), ("166", "您好", "帮您"),
+    ("那我拍了", "", "谢"), ("拜拜", "", "再见"), ("你好", "您好", "帮您"), ("辛苦啦", "不", "随时"),
+    ("166", "您", "具体"), ("那件呢", "您", "具体"),
 ])
 def test_small_talk_gets_one_short_natural_line(cli, message, starts, word):
     out = reply_json(cli, message, "demo-fashion")

@@ -201,7 +201,7 @@ def score(message: str, model: Model | None = None) -> Scored:
 CHATTER_CHARS = 6
 REMARK_CHARS = 16  # a longer remark that puts off the purchase or praises (等下我问问我老公) is small talk too
 REMARK_KINDS = ("later", "praise")
-_ASKS = re.compile(r"[?？吗么嘛]|能不能|可不可以|有没有|怎么|多少|几")
+_ASKS = re.compile(r"[?？吗么嘛]|能不能|可不可以|有没有|怎么|多少|几|还是|哪")
 
 
 def _chatter(text: str) -> bool:
@@ -300,9 +300,11 @@ def after_sale(message: str) -> bool:
 
 
 def smalltalk_kind(message: str) -> str:
-    """Which kind of small talk (the first kind in the data whose words occur), else "greeting"."""
+    """Which kind of small talk (the first kind in the data whose words occur); else "unclear" for a message that says
+    something no kind knows (166, 那件呢, 什么意思: the reply asks what is meant), or "greeting" (an emoji, 在)."""
     text = normalize(message).lower()
-    return next((kind for kind, words in book().smalltalk_kinds.items() if any(w in text for w in words)), "greeting")
+    found = next((kind for kind, words in book().smalltalk_kinds.items() if any(w in text for w in words)), None)
+    return found or ("unclear" if re.search(r"[^\W_]", text) and text.strip() != "在" else "greeting")
 
 
 SECTION_WORDS = {"material": "材质 成分 面料", "size": "规格 尺码", "suitable": "适合人群", "selling": "卖点 特点",

@@ -156,7 +156,7 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
     chunks = ctx.index.chunks()
     written = written_by(shop, chunks)
     smalltalk = [i.id for i in intents] == [SMALLTALK] and not unconfirmed(message, written)  # 给个好评返现不 asks
-    intents = [] if smalltalk else intents
+    intents = [i for i in intents if i.id != SMALLTALK]  # …and is answered as a question no intent covers
     if product is None and not smalltalk and all(i.product for i in intents):  # 一家四口够不够住: the one file with 人数
         product = _only_with_field(message, shop)
     asked = _asked(message, product, intents) if not smalltalk else []
