@@ -131,23 +131,9 @@ def detail(message: str, shop: str, chunks: list[Chunk], allow: Callable[[Chunk]
     """The sentence of the answering section nearest in meaning to the message (at least `bar`) that the reply
     does not say yet and that is not `off_topic` (about a product the customer did not ask about): the detail a
     rep adds after the rule itself (运费6元 for 邮费多少, 不接受到付件 for 到付)."""
-    return next((whole for found in ranked(message, shop, chunks, allow)
-                 if found.score >= bar and not _repeats((whole := _whole_line(found)).sentence, said)
-                 and not off_topic(whole.sentence)), None)
-
-
-LINE_CHARS = 90  # a line this short is read whole: its sentences lean on each other (…称重记录核实 after 请拍下…)
-
-
-def _whole_line(found: Found) -> Found:
-    """The short line (paragraph) a sentence stands in, read whole: "寄回时请先垫付运费，核实后退还" alone reads as if
-    it held for every return, though its line opens with "因质量问题…退换的"."""
-    core = found.sentence.rstrip("。！？!?；;")
-    for line in body(found.chunk.text).splitlines():
-        text = BULLET.sub("", line).strip()
-        if core in text and len(text) <= LINE_CHARS and not PAIR.match(text):
-            return found.model_copy(update={"sentence": as_sentence(text)})
-    return found
+    return next((found for found in ranked(message, shop, chunks, allow)
+                 if found.score >= bar and not _repeats(found.sentence, said) and not off_topic(found.sentence)),
+                None)
 
 
 def anchored(message: str, shop: str, chunks: list[Chunk], allow: Callable[[Chunk], bool], said: str,

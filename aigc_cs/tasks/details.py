@@ -62,7 +62,7 @@ def details(intents: list[Intent], citations: dict[str, Citation], message: str,
                 continue
             out[intent.id] = out.get(intent.id, "") + found.sentence
             said += found.sentence
-            added += max(1, len(re.findall(r"[。！？]", found.sentence)))  # a whole line counts each of its sentences
+            added += 1
             if added >= DETAILS:
                 break
         if cite.source == shop.policy_source and added < DETAILS:  # 能取消吗 beside 没发货: the policy's 取消 line
