@@ -197,6 +197,28 @@ def test_a_size_only_one_product_comes_in_names_that_product(message, product):
     assert (found.name if found else None) == product
 
 
+@pytest.mark.parametrize(("message", "product"), [
+    ("挂耳是纯黑的吗", "慢半拍挂耳咖啡"),  # 挂耳: two characters of one name, though jieba cuts 挂/耳
+    ("燕麦是进口的吗", "燕麦片1kg"),  # two of the three other files suggest 燕麦 beside them: still this product's word
+    ("燕麦饼干有吗", None),  # 燕麦 opens another thing here
+])
+def test_two_characters_of_one_product_s_name_name_it(tmp_path, message, product):
+    import shutil
+
+    from aigc_cs.kb.products import mentioned
+    from aigc_cs.kb.shops import read_shop
+
+    folder = tmp_path / "drinks"
+    (folder / "products").mkdir(parents=True)
+    shutil.copy(SHOP / "policy.md", folder / "policy.md")
+    for name, text in [("慢半拍挂耳咖啡", "每包10克，办公室冲着喝。"), ("保山小粒咖啡豆", "中深烘，配燕麦片当早餐。"),
+                       ("燕麦片1kg", "原味即食，开水一冲就能吃。"), ("低糖热可可", "可以加进燕麦里一起冲。")]:
+        (folder / "products" / f"{name}.txt").write_text(f"# {name}\n\n{text}\n", encoding="utf-8")
+    shop, _ = read_shop(folder, tmp_path, 2**20)
+    found = mentioned(message, shop)
+    assert (found.name if found else None) == product
+
+
 def test_a_colon_list_is_one_sentence_so_no_item_is_dropped():
     from aigc_cs.kb.answerable import sentences
 

@@ -216,6 +216,27 @@ def test_the_same_specific_is_answered_once_the_shop_writes_it_down(cli_own, tmp
     assert out["answered"] is True and "没有写明" not in out["text"]
 
 
+def test_a_shop_that_writes_its_own_after_sale_steps_and_hours_is_answered_with_them(cli_own, tmp_path):
+    """The shop's own procedure replaces the usual steps (another shop's platform may not work that way); its hours
+    answer 几点下班, which a shop without them hears is not written down (see the test above)."""
+    shop = tmp_path / "owner-style"
+    shutil.copytree(FIXTURES / "shops" / "owner-style", shop)
+    policy = shop / "policy.md"
+    policy.write_text(policy.read_text(encoding="utf-8") + "\n## 怎么申请售后\n\n1. 在订单页面点“退款/售后”，选退货退款。\n"
+                      "2. 把照片发到聊天窗口，不要发压缩包。\n\n## 客服时间\n\n每天早上9点到晚上10点有人在线。\n", encoding="utf-8")
+    assert cli_own("ingest", str(shop)).code == 0
+    steps = reply_json(cli_own, "退货咋申请啊 第一次弄", "owner-style")
+    assert "1）在订单页面点“退款/售后”" in steps["text"] and "2）把照片发到聊天窗口" in steps["text"], steps["text"]
+    assert "不要到付" not in steps["text"]  # the usual steps are not said beside the shop's own
+    hours = reply_json(cli_own, "晚上10点还有客服吗", "owner-style")
+    assert hours["answered"] is True and "9点到晚上10点" in hours["text"], hours["text"]
+
+
+@pytest.mark.parametrize("message", ["少10块我立马拍 行不行嘛", "2500卖不卖 诚心要", "少20行不行"])
+def test_haggling_with_a_figure_typed_in_digits_is_a_bargain(cli, message):
+    assert reply_json(cli, message, "demo-fashion")["intents"] == ["bargain"]
+
+
 def test_a_price_drop_after_buying_is_checked_unless_the_shop_states_price_protection(cli):
     out = reply_json(cli, "刚买就降价了 能补差价吗", "demo-beauty")
     assert out["answered"] is False and "“降价后补差价”，店铺资料里没有写明" in out["text"]
@@ -239,7 +260,10 @@ def test_where_ones_own_application_stands_is_checked_not_answered_with_the_rule
 @pytest.mark.parametrize(("message", "named"), [("保湿面霜什么成分 是哪产的", "产地"),
                                                 ("评价写错了 想改一下评价咋弄", "修改评价"),
                                                 ("拍了两单 能合并一起发吗", "合并发货"),
-                                                ("能开专票吗 公司报销要用", "增值税专用发票")])
+                                                ("能开专票吗 公司报销要用", "增值税专用发票"),
+                                                ("你们客服几点下班啊", "客服在线时间"),
+                                                ("发什么快递", "快递公司"),
+                                                ("物流三天没动了", "这一单现在的情况")])
 def test_a_specific_the_shop_never_wrote_down_is_checked_and_named_plainly(cli, message, named):
     out = reply_json(cli, message, "demo-beauty")
     assert out["answered"] is False and f"“{named}”，店铺资料里没有写明" in out["text"]

@@ -189,3 +189,15 @@ def test_a_question_that_names_no_product_is_answered_by_the_one_file_with_that_
     assert out["product"] == "双人帐篷" and "2到3人" in out["text"] and out["answered"]
     other = json.loads(cli_own("reply", "什么材质的", "--shop", "demo-fashion", "--json").stdout)
     assert other["product"] is None  # every file has 材质: which product is meant stays open
+
+
+@pytest.mark.parametrize(("message", "written", "unsure"), [
+    ("有没有糖和奶精", "不含糖，不含奶精", []),  # each of the things it joins is written
+    ("有没有糖和香精", "不含糖", ["糖和香精"]),
+    ("燕麦片里有没有植脂末那些", "没有植脂末", []),  # 那些 is no part of the thing asked
+    ("孕妇能喝不", "孕期的朋友请先咨询医生", []),  # the shop writes 孕期 where the customer says 孕妇
+])
+def test_what_counts_as_written_down(message, written, unsure):
+    from aigc_cs.kb.unconfirmed import unconfirmed
+
+    assert unconfirmed(message, written) == unsure

@@ -87,13 +87,32 @@ def _name_words(product: Product, shop: Shop) -> set[str]:
             and 4 * sum(w in text for text in texts) < 3 * len(texts)}
 
 
+_ASKS_FOR = re.compile(r"有吗|有没有|有没|有不|有卖|卖吗|卖不")
+
+
 def _by_name_word(message: str, shop: Shop) -> Product | None:
-    """The one product a word of whose name the message uses (see `_name_words`)."""
+    """The one product a word of whose name the message uses (see `_name_words`), or two characters of it that no word
+    of the message runs across (挂耳 of 挂耳是纯黑的吗 and 挂耳咖啡, not 连衣 of 连衣帽: 连|衣帽) and that do not open
+    another thing the customer asks the shop to have (牛仔 of 牛仔外套有吗)."""
     from aigc_cs.text import word_spans
 
     text = _key(message)
     said = {text[b:e] for b, e in word_spans(text, search=True)}
-    owners = [p for p in shop.products if any(w in said or (len(w) == 2 and w in text) for w in _name_words(p, shop))]
+    spans = word_spans(text)
+
+    asks_for = bool(_ASKS_FOR.search(text))  # 牛仔外套有吗: whether the shop has another thing with the same word
+
+    def stands(at: int, name: str) -> bool:
+        head = next((text[b:e] for b, e in spans if b == at + 2 and e - b >= 2), "")  # 外套 after 牛仔
+        return all(text[b:e] in name for b, e in spans if b < at < e or b < at + 2 < e) and not (  # not 连|衣帽
+            asks_for and re.fullmatch(r"[\u4e00-\u9fff]+", head) and head not in name)
+
+    def names(piece: str, product: Product) -> bool:
+        if len(piece) > 2:
+            return piece in said
+        return any(stands(m.start(), _key(product.name)) for m in re.finditer(re.escape(piece), text))
+
+    owners = [p for p in shop.products if any(names(w, p) for w in _name_words(p, shop))]
     return owners[0] if len(owners) == 1 else None
 
 
