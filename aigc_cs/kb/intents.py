@@ -39,6 +39,7 @@ class Intent(BaseModel):
     family: str = ""  # intents answered from neighbouring rules (发货时间, 到货时间, 发货延迟): see Thresholds.family
     sure: list[str] = []  # words that name this intent when the classifier names none (a courier: 能发韵达吗)
     steps: list[str] = []  # words of a policy heading under which a shop writes its own procedure (## 怎么申请售后)
+    unless: str = ""  # a regular expression of words that rule the intent out (物流三天没动了: shipped, not 还没发货)
 
 
 class Thresholds(BaseModel):
@@ -175,6 +176,7 @@ class Scored(BaseModel):
     keywords: dict[str, tuple[int, int]]
     unit_keywords: list[list[str]] = []  # the intents whose trigger words occur in each unit
     chatter: bool = False  # a few characters with a small-talk word, or no letters at all ("好的呀", "？？", "166")
+    remark: bool = False  # a longer remark that asks nothing (等下我问问我老公, 饮水机yyds 我家主子终于肯喝水了)
 
 
 # a speaker label before a pasted chat line or a teacher's scenario ("顾客问：…", "买家：…"): not part of the question
@@ -187,21 +189,23 @@ def score(message: str, model: Model | None = None) -> Scored:
 
     text = _SPEAKER.sub("", normalize(message)).lower()
     hits = keyword_hits(text)
-    chatter = _chatter(text)
+    chatter, remark = _chatter(text), _remark(text)
     model = (model or _model()) if encoder() is not None else None
     if model is None:  # no embedding model (or no examples): trigger words alone, as before
-        return Scored(units=[], keywords=hits, chatter=chatter)
+        return Scored(units=[], keywords=hits, chatter=chatter or remark, remark=remark)
     units = clauses(text)
     unit_hits = [sorted(keyword_hits(u)) for u in units]
     probs = model.probabilities(units, embed(units), [set(h) for h in unit_hits])
     return Scored(units=[dict(zip(model.classes, map(float, row), strict=True)) for row in probs], keywords=hits,
-                  chatter=chatter, unit_keywords=unit_hits)
+                  chatter=chatter or remark, remark=remark, unit_keywords=unit_hits)
 
 
 CHATTER_CHARS = 6
-REMARK_CHARS = 16  # a longer remark that puts off the purchase or praises (等下我问问我老公) is small talk too
-REMARK_KINDS = ("later", "praise")
+REMARK_CHARS = 20  # a longer remark that puts off the purchase or praises (等下我问问我老公) is small talk too
+REMARK_KINDS = ("later", "praise", "bot", "thanks")
 _ASKS = re.compile(r"[?？吗么嘛]|能不能|可不可以|有没有|怎么|多少|几|还是|哪")
+# …and what else asks, unless the customer says they will ask someone else (我问问我妈她要不要, 我问下他手机啥型号)
+_ASKS_TOO = re.compile(r"(\w)不\1|啥|什么|咋|帮我")  # 酸不酸, 搭个啥好看, 能帮我写个好评不
 
 
 def _chatter(text: str) -> bool:
@@ -211,11 +215,30 @@ def _chatter(text: str) -> bool:
     kinds = book().smalltalk_kinds
     words = [w for kind in kinds.values() for w in kind]
     words += [w for i in intents() if i.id == SMALLTALK for w in i.triggers]
-    if len(letters) <= CHATTER_CHARS and any(w in text for w in words):
-        return True
+    return len(letters) <= CHATTER_CHARS and any(w in text for w in words) and not _asks_more(text, words)
+
+
+def _remark(text: str) -> bool:
+    """A remark of up to REMARK_CHARS letters that puts off the purchase, praises or asks who is answering, and asks
+    nothing else: small talk whatever the classifier makes of its other words (猫砂好用 回购了 is no product question)."""
+    kinds = book().smalltalk_kinds
+    letters = re.sub(r"[\W_\d]", "", text)
     remark = any(w in text for kind in REMARK_KINDS for w in kinds.get(kind, []))
+    later = any(w in text for w in kinds.get("later", []))
     return (remark and len(letters) <= REMARK_CHARS and not _ASKS.search(text)
-            and all(i == SMALLTALK for i in keyword_hits(text)))
+            and (later or not _ASKS_TOO.search(text)) and all(i == SMALLTALK for i in keyword_hits(text)))
+
+
+def _asks_more(text: str, words: list[str]) -> bool:
+    """True when a short message with a small-talk word asks something: it ends as a question and calls no one (好吃吗,
+    可以吗; not 在吗, 有人吗？？), or what is left without its small-talk words asks (放阳台可以不, 到付可以吗)."""
+    calls = [w for kind in ("greeting", "urge") for w in book().smalltalk_kinds.get(kind, [])]
+    if re.search(r"[吗么嘛?？]\W*$", text) and not any(w in text for w in calls):  # 好吃吗, 可以吗: a question
+        return True
+    for word in sorted(words, key=len, reverse=True):
+        text = text.replace(word, " ")
+    rest = re.sub(r"[\W_\d吗呢啊呀吧哦嘛么啦哈了的不]", "", text)
+    return len(rest) >= 2 and bool(_ASKS.search(text) or re.search(r"不\W*$", text))
 
 
 def _siblings(top: str) -> list[str]:
@@ -247,6 +270,8 @@ def decide(scored: Scored, t: Thresholds, product_named: bool = False) -> list[s
         if any(i != SMALLTALK for i in found):
             found = [i for i in found if i != SMALLTALK]
         return found or ([SMALLTALK] if scored.chatter else [])
+    if scored.remark:
+        return [SMALLTALK]
     whole = scored.units[0]
     top = max(whole, key=whole.__getitem__)
     if top == OUT_OF_SCOPE and whole[top] >= t.accept:
@@ -285,18 +310,21 @@ def detect(message: str, product_named: bool = False) -> list[Intent]:
     if not [i for i in chosen if i != SMALLTALK]:  # "能发顺丰不 加钱也行": the classifier is unsure, the word is not
         text = re.sub(r"\d+(?:\.\d+)?", "#", normalize(message).lower())  # a number is # (少#块 for 少10块)
         chosen = next(([i.id] for i in intents() if any(w.lower() in text for w in i.sure)), chosen)
-    return [by_id[i] for i in chosen]
+    text = normalize(message)
+    return [by_id[i] for i in chosen if not (by_id[i].unless and re.search(by_id[i].unless, text))]
 
 
 # a word of having bought said of what might happen (我怕用了泛红, 万一穿了不合适): no purchase yet
-_SUPPOSED = re.compile(r"(?:怕|担心|万一|如果|要是|假如|会不会)[^，。！？,.!?\s]{0,4}$")
+_SUPPOSED = re.compile(r"(?:怕|担心|万一|如果|要是|假如|会不会)[^，。！？,.!?\s]{0,4}$|就$")  # …or 少10块我就拍了
+# …and a purchase said to have been made many times (买了好几次了): a regular customer, not an order in question
+_TIMES = re.compile(r"^(?:过)?(?:好|很)?(?:几|多|\d+|两|三|四|五)次")
 
 
 def after_sale(message: str) -> bool:
     """True when the customer has already bought (刚买, 收到了, 我的订单, 已经拍了…): never ask them to order."""
     text = normalize(message).lower()
-    return any(not _SUPPOSED.search(text[: m.start()]) for word in book().aftersale_words
-               for m in re.finditer(re.escape(word), text))
+    return any(not _SUPPOSED.search(text[: m.start()]) and not _TIMES.search(text[m.end():])
+               for word in book().aftersale_words for m in re.finditer(re.escape(word), text))
 
 
 def smalltalk_kind(message: str) -> str:

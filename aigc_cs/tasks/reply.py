@@ -37,9 +37,15 @@ PROMPT = "reply"
 MAX_MESSAGE_CHARS = 2000
 PRODUCT_LABELS = {"material": "材质和成分", "size": "规格尺码", "suitable": "适合人群", "selling": "特点",
                   "care": "使用和保养方法", "related": "搭配推荐"}
-CONDITION_WORDS = re.compile(r"拆|用过|用了|穿过|穿了|洗过|洗了|吊牌|剪|试用|开了|打开|开封|开过|喝过|喝了|吃过|吃了")
+CONDITION_WORDS = re.compile(r"拆|用过|用了|穿过|穿了|洗过|洗了|吊牌|剪|试用|开了|打开|开封|开过|喝过|喝了|吃过|吃了"
+                             # …or says how it tasted, so it has been opened (太咸了 能退吗, 我家猫不吃)
+                             r"|太[咸辣甜淡酸苦腻硬]|不好吃|难吃|吃不了|不爱吃|(?<![没还])不吃|尝了|尝过|试了|试过")
+# a customer who asks to exchange (能换个口味吗, 换大一号): a shop that only takes returns says so first
+EXCHANGE_WORDS = re.compile(r"换(?:个|成|一|大|小|别|货|颜色|尺码|口味|规格)|调换|能换|可以换")
 # a return asked after its window (超过七天了, 过了7天, 超出期限): never "没问题" before the rule
 OVERDUE_WORDS = re.compile(r"(?:超过|过了|超了|超出)了?\s*(?:[一二三四五六七八九十两\d]+\s*天|期限|时限|时间|无理由)")
+# a buyer telling that the price moved (刚买就降价, 买完便宜了20): a bargain question of theirs asks for the difference
+PRICE_DROP = re.compile(r"降价|降了|便宜了|便宜\d|差价|价保|保价|价格变|变价|买贵|少了\d|活动价|优惠了|现在(?:卖|才|只要|只卖)")
 DISCOMFORT_WORDS = re.compile(r"过敏|泛红|刺痛|起疹|疹子|发痒|痒|不适|红肿")
 # what the customer feels besides the question (换位思考): in a hurry, or worried about the product
 CONCERNS = {"urgent": re.compile(r"急|赶时间|等着用|马上要用"), "worry": re.compile(r"怕|担心|会不会|不放心|敏感|刺激|泛红|过敏")}
@@ -177,7 +183,7 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
             by_intent[intent.id] = _policy_citation(intent, shop, ctx, message)
     citations = list(by_intent.values())
     own = shop_text(shop.info.id, chunks, product.source) if product else None
-    unsure = unconfirmed(message, written, own) if intents else []
+    unsure = unconfirmed(message, written, own) if not smalltalk else []
     passage = None if intents or smalltalk else _passage_answer(message, shop, ctx, product, asked, said_bought)
     if passage is not None:
         citations.append(Citation(source=passage.chunk.source, section=passage.chunk.section))
@@ -199,9 +205,9 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
                 f"offline/{PROMPT}.j2",
                 shop=shop.info, f=shop.facts, product=product, products=shop.products,
                 answers=answers, empathy=any(i.empathy for i in intents),
-                related=related, after=after, said_bought=said_bought, smalltalk=smalltalk_kind(message) if smalltalk else "",
+                related=related, after=after, said_bought=said_bought, price_drop=bool(PRICE_DROP.search(message)), smalltalk=smalltalk_kind(message) if smalltalk else "",
                 lead=next((i.id for i in intents if i.empathy), intents[0].id if intents else ""),
-                conditional=bool(CONDITION_WORDS.search(message)), overdue=bool(OVERDUE_WORDS.search(message)),
+                conditional=bool(CONDITION_WORDS.search(message)), exchange=bool(EXCHANGE_WORDS.search(message)), overdue=bool(OVERDUE_WORDS.search(message)),
                 apparel=shop.info.category in APPAREL,
                 discomfort=bool(DISCOMFORT_WORDS.search(message)),
                 concern=next((k for k, words in CONCERNS.items() if words.search(message)), "after" if after else ""),
