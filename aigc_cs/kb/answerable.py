@@ -160,22 +160,21 @@ COVERED_TOP = 5  # among this many sentences nearest in meaning
 COVERED_ONE_TOP = 2  # …and among this many when the question has one word of its own
 
 
-def covered(message: str, shop: str, chunks: list[Chunk], product: Product) -> Found | None:
-    """Among the sentences of the named product's own file nearest in meaning, the first that takes up two words of the
-    question other than the product's names and the words any question uses (微波炉 and 热奶 of 奶瓶可以微波炉热奶不),
-    or its only such word (苹果 of 猕猴桃跟苹果放一起会咋样): nearness alone answers questions the file does not (a
-    sentence on 滤芯 for 别的牌子的滤芯能装吗), and so does one shared word of a longer question."""
+def covered(message: str, shop: str, chunks: list[Chunk], sources: set[str], names: list[str]) -> Found | None:
+    """Among the sentences of `sources` nearest in meaning, the first that takes up two words of the question other
+    than the product's `names` and the words any question uses (微波炉 and 热奶 of 奶瓶可以微波炉热奶不), or its only such
+    word (苹果 of 猕猴桃跟苹果放一起会咋样) in one of the very nearest: nearness alone answers
+    questions the file does not (a sentence on 滤芯 for 别的牌子的滤芯能装吗), and so does one shared word of a longer
+    question."""
     from aigc_cs.text import normalize, word_spans
 
     text = normalize(message)
-    names = product.names()
     words = {w for b, e in word_spans(text) if e - b >= 2 and (w := text[b:e]) not in _QUESTION_WORDS
              and not any(w in n or n in w for n in names)}
-    near = ranked(message, shop, chunks, lambda c: c.source == product.source)[:COVERED_TOP]
-    if len(words) == 1:  # a question of one word (逗猫棒狗狗能玩不: 狗狗) is taken up by one of the very nearest only
-        near = near[:COVERED_ONE_TOP]
-    need = min(COVERED_WORDS, len(words)) or COVERED_WORDS
-    return next((f for f in near if sum(w in f.sentence for w in words) >= need), None)
+    if not words:
+        return None
+    near = ranked(message, shop, chunks, lambda c: c.source in sources)[:COVERED_TOP if len(words) > 1 else COVERED_ONE_TOP]
+    return next((f for f in near if sum(w in f.sentence for w in words) >= min(COVERED_WORDS, len(words))), None)
 
 
 # a customer asking what something costs (多少钱, 中号多钱, 两支装多少, 一起买多少米): not a discount, a price
