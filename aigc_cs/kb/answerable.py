@@ -160,17 +160,22 @@ COVERED_TOP = 5  # among this many sentences nearest in meaning
 COVERED_ONE_TOP = 2  # …and among this many when the question has one word of its own
 
 
+def own_words(message: str, names: list[str]) -> set[str]:
+    """The words of two letters or more a question has of its own: not the words any question uses, not `names`."""
+    from aigc_cs.text import normalize, word_spans
+
+    text = normalize(message)
+    return {w for b, e in word_spans(text) if e - b >= 2 and (w := text[b:e]) not in _QUESTION_WORDS
+            and not any(w in n or n in w for n in names)}
+
+
 def covered(message: str, shop: str, chunks: list[Chunk], sources: set[str], names: list[str]) -> Found | None:
     """Among the sentences of `sources` nearest in meaning, the first that takes up two words of the question other
     than the product's `names` and the words any question uses (微波炉 and 热奶 of 奶瓶可以微波炉热奶不), or its only such
     word (苹果 of 猕猴桃跟苹果放一起会咋样) in one of the very nearest: nearness alone answers
     questions the file does not (a sentence on 滤芯 for 别的牌子的滤芯能装吗), and so does one shared word of a longer
     question."""
-    from aigc_cs.text import normalize, word_spans
-
-    text = normalize(message)
-    words = {w for b, e in word_spans(text) if e - b >= 2 and (w := text[b:e]) not in _QUESTION_WORDS
-             and not any(w in n or n in w for n in names)}
+    words = own_words(message, names)
     if not words:
         return None
     near = ranked(message, shop, chunks, lambda c: c.source in sources)[:COVERED_TOP if len(words) > 1 else COVERED_ONE_TOP]

@@ -14,6 +14,7 @@ from aigc_cs.kb.answerable import (
     body,
     covered,
     nearest,
+    own_words,
     policy_field,
     policy_section,
     price,
@@ -280,8 +281,11 @@ def _asked(message: str, product: Product | None, intents: list[Intent]) -> list
 
 
 def _only_with_field(message: str, shop: Shop) -> Product | None:
-    """The one product whose file has a field on what a question that names no product asks about, if only one has."""
+    """The one product whose file has a field on what a question that names no product asks about, if only one has,
+    else the one product whose file has every word of the question's own (含不含牛磺酸, 粉尘大不大, 胸围42选哪个码)."""
     owners = [p for p in shop.products if asked_fields(normalize(message), p.text, field_topics())]
+    if not owners and (words := own_words(message, [])):
+        owners = [p for p in shop.products if all(w in p.text for w in words)]
     return owners[0] if len(owners) == 1 else None
 
 
