@@ -5,7 +5,7 @@ today, and a named product's own warranty beside a quality complaint."""
 import re
 
 from aigc_cs.guard.check import agrees_with_facts
-from aigc_cs.kb.answerable import Found, anchored, detail, line_with, ranked
+from aigc_cs.kb.answerable import Found, anchored, detail, line_with, own_words, ranked
 from aigc_cs.kb.intents import Intent, clauses, thresholds
 from aigc_cs.kb.models import Citation, Product, Shop
 from aigc_cs.kb.places import place_words
@@ -20,6 +20,9 @@ CUTOFF = re.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*点(?:
 # a discount asked on several of one product (两个一起买, 充电头加线) hears the product's own price for several
 SEVERAL = re.compile(r"一起|一块儿?买|俩|[两二三2-9](?:个|件|只|套|支|盒|把)|多买|套装|组合|加[^，。？?]{0,3}(?:线|头|壳|膜)")
 SEVERAL_PRICE = re.compile(r"(?:一起|套装|组合|[两二三2-9](?:个|件|只|套|支|盒|把))[^，。；]{0,8}\d+(?:\.\d+)?元")
+# a sentence that calls what a customer complains about normal (盐霜不是发霉, 有折痕是正常的), among this many nearest
+NORMAL = re.compile(r"正常|不是质量问题|不算质量问题|不属于质量问题|不是坏了|不是发霉|不影响(?:食用|使用)|放心吃|放心用")
+NORMAL_TOP = 8
 DETAILS = 3  # further sentences per answered intent: two for one question, one more for a message of several
 ASKS = re.compile(r"[吗么呢？?]|[不没]$|啥|什么|多少|几|怎么|咋|哪|能不能|可不可以|是不是|有没有|多久|多长")
 
@@ -86,6 +89,10 @@ def details(intents: list[Intent], citations: dict[str, Citation], message: str,
                                                     lambda c: c.source == named.source)
                          if WARRANTY.search(f.sentence) and f.sentence not in said), "")
         out["quality_issue"] = out.get("quality_issue", "") + warranty
+    complaint = next((i for i in ("quality_issue", "wrong_or_missing") if i in citations), None)
+    normal = _normal(message, shop, ctx, said, named) if complaint else ""
+    if normal:  # 表面白白一层粉 是不是发霉了 → 白霜是盐霜，不是发霉: what the shop says is normal comes first
+        out[complaint] = normal + out.get(complaint, "")
     if named and "bargain" in citations and SEVERAL.search(message):  # 两个一起买有优惠吗 → 两个一起拍168元
         deal = next((f.sentence for f in ranked(message, shop.info.id, ctx.index.chunks(),
                                                 lambda c: c.source == named.source)
@@ -104,6 +111,19 @@ def _own_word(intent: Intent, message: str, shop: Shop, ctx: Context, said: str,
     return next((f for f in ranked(message, shop.info.id, ctx.index.chunks(), lambda c: c.source == shop.policy_source)
                  if any(w in f.sentence for w in words) and not off_topic(f.sentence) and f.sentence not in said
                  and agrees_with_facts(f.sentence, shop)), None)
+
+
+def _normal(message: str, shop: Shop, ctx: Context, said: str, named: Product | None) -> str:
+    """Among the shop's sentences nearest in meaning to a complaint, the first that calls something normal and takes up
+    a word of the complaint's own (浴巾拆开皱巴巴的 → 新浴巾有折痕是正常的), from the named product's file or the policy."""
+    words = own_words(message, named.names() if named else [])
+    if not words:
+        return ""
+    sources = {named.source, shop.policy_source} if named else {c.source for c in ctx.index.chunks()
+                                                                 if c.shop == shop.info.id}
+    near = ranked(message, shop.info.id, ctx.index.chunks(), lambda c: c.source in sources)[:NORMAL_TOP]
+    return next((f.sentence for f in near if NORMAL.search(f.sentence) and any(w in f.sentence for w in words)
+                 and f.sentence not in said and agrees_with_facts(f.sentence, shop)), "")
 
 
 def _new_deadline(said: str) -> re.Pattern[str]:
