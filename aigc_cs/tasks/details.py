@@ -44,7 +44,8 @@ def details(intents: list[Intent], citations: dict[str, Citation], message: str,
         if cite is None:
             continue
         headings = {cite.section.split(" > ")[-1]}
-        if cite.source == shop.policy_source:  # every section the intent's words name (发货时间, 快递与时效)
+        own = any(word in cite.section.split(" > ")[-1] for word in intent.steps)  # the shop's own procedure, alone
+        if cite.source == shop.policy_source and not own:  # every section the intent's words name (发货时间, 快递与时效)
             headings |= {h for h in shop.policy_sections if any(word in h for word in intent.cite)}
         elif intent.product:  # a product file's own headings vary (滤芯, 开袋以后): any part of the file may add to it
             headings = {""}
