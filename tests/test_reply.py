@@ -474,3 +474,53 @@ def test_a_broken_phrasebook_list_gets_one_line_naming_the_file(cli, monkeypatch
         getattr(loaded, cache).cache_clear()
     assert result.code == 2 and line in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_a_shop_s_own_remedy_and_order_rules_replace_the_template_s(cli_own, tmp_path):
+    """A tea shop that only refunds or resends, and cannot change a spec after payment, is never said to exchange or to
+    change anything; what it calls normal comes with a complaint about it."""
+    shop = tmp_path / "owner-style"
+    shutil.copytree(FIXTURES / "shops" / "owner-style", shop)
+    policy = shop / "policy.md"
+    policy.write_text(policy.read_text(encoding="utf-8")
+                      + "\n## 质量问题\n\n- 签收后3天内拍照联系客服，核实后补发或者退款，您选。\n"
+                      "- 茶饼边上掉一点碎末是正常的，不算质量问题。\n"
+                      "\n## 修改和取消订单\n\n- 没发货的订单能改地址。\n- 规格在后台改不了，拍错了请取消后重新拍。\n",
+                      encoding="utf-8")
+    assert cli_own("ingest", str(shop)).code == 0
+    broken = reply_json(cli_own, "收到的茶饼边上掉了好多碎末 是坏了吗", "owner-style")
+    assert "核实后补发或者退款" in broken["text"] and "换货" not in broken["text"], broken["text"]
+    assert "碎末是正常的" in broken["text"], broken["text"]
+    change = reply_json(cli_own, "刚拍错规格了 能直接改吗", "owner-style")
+    assert "规格在后台改不了" in change["text"] and "我可以帮您修改" not in change["text"], change["text"]
+
+
+@pytest.mark.parametrize(("message", "kind"), [("面霜好用 回购了", "谢谢您"), ("你们是不是机器人", "客服助手"),
+                                               ("算了", "您"), ("用了很满意 谢谢啊", "")])
+def test_a_remark_with_no_question_is_small_talk_whatever_its_other_words(cli, message, kind):
+    out = reply_json(cli, message, "demo-beauty")
+    assert out["intents"] == ["smalltalk"] and kind in out["text"] and len(out["text"]) <= 60, out
+
+
+@pytest.mark.parametrize("message", ["到付可以吗", "放冰箱可以不", "好用吗"])
+def test_a_short_question_with_a_small_talk_word_is_no_acknowledgement(cli, message):
+    out = reply_json(cli, message, "demo-beauty")
+    assert out["intents"] != ["smalltalk"] and not out["text"].startswith("好的"), out
+
+
+@pytest.mark.parametrize("message", ["少10块我就拍了", "便宜点呗 买了好几次了"])
+def test_haggling_before_buying_hears_no_price_difference_talk(cli, message):
+    out = reply_json(cli, message, "demo-beauty")
+    assert out["intents"] == ["bargain"] and "差价" not in out["text"], out["text"]
+
+
+def test_a_stalled_parcel_is_no_unshipped_order(cli):
+    out = reply_json(cli, "物流怎么一直不动啊", "demo-beauty")
+    assert "delay" not in out["intents"] and "发货时效" not in out["text"] and out["answered"] is False
+
+
+@pytest.mark.parametrize(("message", "opener"), [("太腻了 不喜欢 能退吗", "状态"), ("能换个颜色吗", "只退不换")])
+def test_a_return_after_trying_or_an_exchange_is_never_granted_outright(cli, message, opener):
+    out = reply_json(cli, message, "demo-beauty")
+    assert "return_no_reason" in out["intents"] and opener in out["text"], out["text"]
+    assert not re.search(r"没问题。|可以的。|支持的，您放心", out["text"])

@@ -39,6 +39,7 @@ class Intent(BaseModel):
     family: str = ""  # intents answered from neighbouring rules (发货时间, 到货时间, 发货延迟): see Thresholds.family
     sure: list[str] = []  # words that name this intent when the classifier names none (a courier: 能发韵达吗)
     steps: list[str] = []  # words of a policy heading under which a shop writes its own procedure (## 怎么申请售后)
+    remedy: bool = False  # the shop's own line on what it does once the problem is confirmed replaces the template's
     unless: str = ""  # a regular expression of words that rule the intent out (物流三天没动了: shipped, not 还没发货)
 
 
@@ -204,7 +205,7 @@ CHATTER_CHARS = 6
 REMARK_CHARS = 20  # a longer remark that puts off the purchase or praises (等下我问问我老公) is small talk too
 REMARK_KINDS = ("later", "praise", "bot", "thanks")
 _ASKS = re.compile(r"[?？吗么嘛]|能不能|可不可以|有没有|怎么|多少|几|还是|哪")
-# …and what else asks, unless the customer says they will ask someone else (我问问我妈她要不要, 我问下他手机啥型号)
+# …and what else asks, unless the customer will ask someone else (我问问我妈她要不要) or asks who answers (是不是机器人)
 _ASKS_TOO = re.compile(r"(\w)不\1|啥|什么|咋|帮我")  # 酸不酸, 搭个啥好看, 能帮我写个好评不
 
 
@@ -224,9 +225,9 @@ def _remark(text: str) -> bool:
     kinds = book().smalltalk_kinds
     letters = re.sub(r"[\W_\d]", "", text)
     remark = any(w in text for kind in REMARK_KINDS for w in kinds.get(kind, []))
-    later = any(w in text for w in kinds.get("later", []))
+    exempt = any(w in text for kind in ("later", "bot") for w in kinds.get(kind, []))  # 我问问她要不要, 是不是机器人
     return (remark and len(letters) <= REMARK_CHARS and not _ASKS.search(text)
-            and (later or not _ASKS_TOO.search(text)) and all(i == SMALLTALK for i in keyword_hits(text)))
+            and (exempt or not _ASKS_TOO.search(text)) and all(i == SMALLTALK for i in keyword_hits(text)))
 
 
 def _asks_more(text: str, words: list[str]) -> bool:

@@ -145,11 +145,25 @@ def _product_sentences(intents: list[Intent], product: Product | None, message: 
 
 
 def _own_steps(intents: list[Intent], shop: Shop, chunks: list[Chunk]) -> dict[str, Found]:
-    """A procedure the shop wrote itself (## 怎么申请售后: 1. 在订单页面点“退款/售后”…), for the intents it answers: said
-    instead of the template's usual steps, which another shop's platform or rules may not follow."""
+    """A procedure the shop wrote itself (## 怎么申请售后: 1. 在订单页面点“退款/售后”…), for the intents it answers, or
+    what it does once a problem is confirmed (确认后退款或者补发，来回运费我们出): said instead of the template's usual
+    steps or remedies, which another shop's platform or rules may not follow (a food shop exchanges nothing)."""
     policy = [c for c in chunks if c.source == shop.policy_source]
     found = {i.id: f for i in intents if i.steps and (f := policy_section(policy, i.steps, STEPS_CHARS)) is not None}
+    found |= {i.id: f for i in intents if i.remedy and (f := _remedy(i, policy)) is not None}
     return {k: f for k, f in found.items() if agrees_with_facts(f.sentence, shop)}
+
+
+# what a shop does once it has confirmed a problem (核实后补发或者退款, 确认后退货、换货您来选): its own words
+REMEDY = re.compile(r"(?:确认|核实)(?:后|以后|无误后)[，,]?[^。；;]*?(?:退|换|补发|补偿|赔)[^。；;]*")
+
+
+def _remedy(intent: Intent, policy: list[Chunk]) -> Found | None:
+    """The first remedy line under a policy heading that one of the intent's words names (## 质量问题, ## 发错漏发)."""
+    for chunk in policy:
+        if any(word in chunk.section.split(" > ")[-1] for word in intent.cite) and (m := REMEDY.search(body(chunk.text))):
+            return Found(chunk=chunk, sentence=m.group().rstrip("，,") + "。", score=1.0)
+    return None
 
 
 def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
