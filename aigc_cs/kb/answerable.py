@@ -153,30 +153,34 @@ def anchored(message: str, shop: str, chunks: list[Chunk], allow: Callable[[Chun
 _QUESTION_WORDS = frozenset([
     "可以", "能不能", "怎么", "会不会", "有没有", "是不是", "咋整", "一下", "多少", "这个", "那个", "你们", "你家", "我家", "怎么办", "可不可以", "需要",
     "还是", "就是", "现在", "感觉", "知道", "问下", "请问", "想问", "东西", "时候", "一般", "比较", "合适", "适合", "正常", "什么样", "怎么样", "咋样",
-    "多久", "一起", "如果", "的话", "不会", "没有", "不是", "已经", "这款", "那款", "用的", "能用", "一个", "有点",
+    "多久", "一起", "如果", "的话", "不会", "没有", "不是", "已经", "这款", "那款", "用的", "能用", "一个", "有点", "一次",
 ])
+_AMOUNT = re.compile(r"^[一二两三四五六七八九十几半\d]+[袋包瓶盒个件只箱罐支套份斤块组]$")  # 两袋: how many, not what about
 COVERED_WORDS = 2  # words of the question a sentence must take up
 COVERED_TOP = 5  # among this many sentences nearest in meaning
 COVERED_ONE_TOP = 2  # …and among this many when the question has one word of its own
 
 
 def own_words(message: str, names: list[str]) -> set[str]:
-    """The words of two letters or more a question has of its own: not the words any question uses, not `names`."""
+    """The words of two letters or more a question has of its own: not the words any question uses, not an amount
+    (两袋), not `names`."""
     from aigc_cs.text import normalize, word_spans
 
     text = normalize(message)
     return {w for b, e in word_spans(text) if e - b >= 2 and (w := text[b:e]) not in _QUESTION_WORDS
-            and not any(w in n or n in w for n in names)}
+            and not _AMOUNT.match(w) and not any(w in n or n in w for n in names)}
 
 
-def covered(message: str, shop: str, chunks: list[Chunk], sources: set[str], names: list[str]) -> Found | None:
+def covered(message: str, shop: str, chunks: list[Chunk], sources: set[str], names: list[str],
+            one: bool = True) -> Found | None:
     """Among the sentences of `sources` nearest in meaning, the first that takes up two words of the question other
     than the product's `names` and the words any question uses (微波炉 and 热奶 of 奶瓶可以微波炉热奶不), or its only such
-    word (苹果 of 猕猴桃跟苹果放一起会咋样) in one of the very nearest: nearness alone answers
+    word (苹果 of 猕猴桃跟苹果放一起会咋样) in one of the very nearest, if `one` (the customer named the product: when
+    that word alone chose it, 滤芯 of 滤芯多久换一次, it says nothing more): nearness alone answers
     questions the file does not (a sentence on 滤芯 for 别的牌子的滤芯能装吗), and so does one shared word of a longer
     question."""
     words = own_words(message, names)
-    if not words:
+    if not words or (len(words) == 1 and not one):
         return None
     near = ranked(message, shop, chunks, lambda c: c.source in sources)[:COVERED_TOP if len(words) > 1 else COVERED_ONE_TOP]
     return next((f for f in near if sum(w in f.sentence for w in words) >= min(COVERED_WORDS, len(words))), None)

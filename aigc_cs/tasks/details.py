@@ -90,10 +90,6 @@ def details(intents: list[Intent], citations: dict[str, Citation], message: str,
                                                     lambda c: c.source == named.source)
                          if WARRANTY.search(f.sentence) and f.sentence not in said), "")
         out["quality_issue"] = out.get("quality_issue", "") + warranty
-    complaint = next((i for i in ("quality_issue", "wrong_or_missing") if i in citations), None)
-    normal = _normal(message, shop, ctx, said, named) if complaint else ""
-    if normal:  # 表面白白一层粉 是不是发霉了 → 白霜是盐霜，不是发霉: what the shop says is normal comes first
-        out[complaint] = normal + out.get(complaint, "")
     if named and "bargain" in citations and SEVERAL.search(message):  # 两个一起买有优惠吗 → 两个一起拍168元
         deal = next((f.sentence for f in ranked(message, shop.info.id, ctx.index.chunks(),
                                                 lambda c: c.source == named.source)
@@ -114,17 +110,18 @@ def _own_word(intent: Intent, message: str, shop: Shop, ctx: Context, said: str,
                  and agrees_with_facts(f.sentence, shop)), None)
 
 
-def _normal(message: str, shop: Shop, ctx: Context, said: str, named: Product | None) -> str:
+def normal_line(message: str, shop: Shop, ctx: Context, named: Product | None) -> Found | None:
     """Among the shop's sentences nearest in meaning to a complaint, the first that calls something normal and takes up
-    a word of the complaint's own (浴巾拆开皱巴巴的 → 新浴巾有折痕是正常的), from the named product's file or the policy."""
+    a word of the complaint's own (表面白白一层粉 是不是发霉了 → 白霜是盐霜，不是发霉; 浴巾拆开皱巴巴的 → 有折痕是正常的),
+    from the named product's file or the policy: the reply says it before any remedy."""
     words = own_words(message, named.names() if named else [])
     if not words:
-        return ""
+        return None
     sources = {named.source, shop.policy_source} if named else {c.source for c in ctx.index.chunks()
                                                                  if c.shop == shop.info.id}
     near = ranked(message, shop.info.id, ctx.index.chunks(), lambda c: c.source in sources)[:NORMAL_TOP]
-    return next((f.sentence for f in near if NORMAL.search(f.sentence) and any(w in f.sentence for w in words)
-                 and f.sentence not in said and agrees_with_facts(f.sentence, shop)), "")
+    return next((f for f in near if NORMAL.search(f.sentence) and any(w in f.sentence for w in words)
+                 and agrees_with_facts(f.sentence, shop)), None)
 
 
 def _new_deadline(said: str) -> re.Pattern[str]:

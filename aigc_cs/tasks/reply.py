@@ -30,7 +30,7 @@ from aigc_cs.llm.engine import generate, spent
 from aigc_cs.llm.templates import render
 from aigc_cs.tasks.base import TaskResult, guard_warnings, unique
 from aigc_cs.tasks.context import Context
-from aigc_cs.tasks.details import details
+from aigc_cs.tasks.details import details, normal_line
 from aigc_cs.tasks.doubts import raised
 from aigc_cs.text import normalize, pick
 
@@ -45,6 +45,7 @@ CONDITION_WORDS = re.compile(r"拆|用过|用了|穿过|穿了|洗过|洗了|吊
 EXCHANGE_WORDS = re.compile(r"换(?:个|成|一|大|小|别|货|颜色|尺码|口味|规格)|调换|能换|可以换")
 # a return asked after its window (超过七天了, 过了7天, 超出期限): never "没问题" before the rule
 OVERDUE_WORDS = re.compile(r"(?:超过|过了|超了|超出)了?\s*(?:[一二三四五六七八九十两\d]+\s*天|期限|时限|时间|无理由)")
+COMPLAINTS = ("quality_issue", "wrong_or_missing")  # a complaint hears first what the shop calls normal, if it does
 # a buyer telling that the price moved (刚买就降价, 买完便宜了20): a bargain question of theirs asks for the difference
 PRICE_DROP = re.compile(r"降价|降了|便宜了|便宜\d|差价|价保|保价|价格变|变价|买贵|少了\d|活动价|优惠了|现在(?:卖|才|只要|只卖)")
 DISCOMFORT_WORDS = re.compile(r"过敏|泛红|刺痛|起疹|疹子|发痒|痒|不适|红肿")
@@ -171,6 +172,7 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
     said = inp.message.strip()[:MAX_MESSAGE_CHARS]
     message = corrected(said)  # read as meant: 包油吗 asks about 包邮
     product = mentioned(message, shop)
+    named = product is not None  # by the customer, not guessed from the question's words below
     intents = detect(message, product is not None)
     said_bought = after_sale(message)  # the customer's own words (刚买, 收到了…)
     after = said_bought or any(i.after_sale for i in intents)  # …or a question only a buyer asks
@@ -196,10 +198,15 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
             by_intent[intent.id] = Citation(source=product.source, section="")
         elif intent.cite:
             by_intent[intent.id] = _policy_citation(intent, shop, ctx, message)
+    complaint = next((i.id for i in intents if i.id in COMPLAINTS), None)
+    normal = normal_line(message, shop, ctx, product) if complaint else None
+    if complaint and normal is not None:  # what the shop calls normal (盐霜，不是发霉) is said before any remedy
+        by_intent[f"{complaint}/normal"] = Citation(source=normal.chunk.source, section=normal.chunk.section)
     citations = list(by_intent.values())
     own = shop_text(shop.info.id, chunks, product.source) if product else None
     unsure = unconfirmed(message, written, own) if not smalltalk else []
-    passage = None if intents or smalltalk else _passage_answer(message, shop, ctx, product, asked, said_bought)
+    passage = None if intents or smalltalk else _passage_answer(message, shop, ctx, product, asked, said_bought,
+                                                                          named)
     if passage is not None:
         citations.append(Citation(source=passage.chunk.source, section=passage.chunk.section))
 
@@ -214,6 +221,8 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
 
     def offline() -> ReplyDraft:
         answers = _answers(intents, product, message, found)
+        for a in answers:
+            a["normal"] = normal.sentence if normal is not None and a["id"] == complaint else ""
 
         def draft() -> str:
             return render(
@@ -316,7 +325,7 @@ def _field_answer(fields: list[Labelled], product: Product, chunks: list[Chunk])
 
 
 def _passage_answer(message: str, shop: Shop, ctx: Context, product: Product | None,
-                    asked: list[Labelled], bought: bool) -> Found | None:
+                    asked: list[Labelled], bought: bool, named: bool) -> Found | None:
     """The sentence that answers a question no intent covers, unless it asks a specific the shop never wrote down: the
     named product's price line for a price question, else the fields of its file the question asks about (`asked`),
     else the shop sentence nearest in meaning, when close enough (for a named product, never one of another product's
@@ -341,7 +350,8 @@ def _passage_answer(message: str, shop: Shop, ctx: Context, product: Product | N
     sources = {c.source for c in chunks if c.shop == shop.info.id} - others
     found = nearest(message, shop.info.id, chunks, sources)
     if found is None or found.score < thresholds().answer:  # a buyer's problem (用了两个月 涂层发粘 能给修吗) is no spec question
-        found = covered(message, shop.info.id, chunks, {product.source}, product.names()) \
+        found = covered(message, shop.info.id, chunks, {product.source}, product.names(),
+                        one=named) \
             if product is not None and not bought else None  # shop-wide: dev right +0.5, wrong +0.4, honest −0.7
     return _framed(found) if found is not None else None
 
