@@ -139,17 +139,16 @@ def test_which_colours_a_product_comes_in_only_its_own_file_says(camp_shop, mess
 
 
 def test_a_list_item_is_said_with_the_line_that_introduces_it():
-    from aigc_cs.kb.answerable import Found
+    from aigc_cs.kb.answerable import Found, framed
     from aigc_cs.kb.models import Chunk
-    from aigc_cs.tasks.reply import _framed
 
     chunk = Chunk(id="c1", shop="camp-shop", doc_type="policy", source="policy.md", section="质量问题", origin="/x",
                   text="【质量问题】\n这些算质量问题：\n- 拉链坏了；\n\n下面这些不算质量问题：\n- 用火烤出来的洞；\n- 自己剪坏的地方。")
     item = Found(chunk=chunk, sentence="用火烤出来的洞。", score=0.95)
-    assert _framed(item).sentence == "下面这些不算质量问题：用火烤出来的洞。"
-    assert _framed(item.model_copy(update={"sentence": "拉链坏了。"})).sentence == "这些算质量问题：拉链坏了。"
+    assert framed(item).sentence == "下面这些不算质量问题：用火烤出来的洞。"
+    assert framed(item.model_copy(update={"sentence": "拉链坏了。"})).sentence == "这些算质量问题：拉链坏了。"
     plain = Chunk(**{**chunk.model_dump(), "text": "付款后24小时内发货。"})
-    assert _framed(Found(chunk=plain, sentence="付款后24小时内发货。", score=0.95)).sentence == "付款后24小时内发货。"
+    assert framed(Found(chunk=plain, sentence="付款后24小时内发货。", score=0.95)).sentence == "付款后24小时内发货。"
 
 
 @pytest.mark.parametrize(("message", "answered", "said"), [
@@ -201,3 +200,22 @@ def test_what_counts_as_written_down(message, written, unsure):
     from aigc_cs.kb.unconfirmed import unconfirmed
 
     assert unconfirmed(message, written) == unsure
+
+
+def test_items_of_two_lists_keep_their_own_introductions_in_a_detail():
+    """下面这些不算质量问题：… said between two items of the other list: the second item gets its own list's line again,
+    a further item of the list said last does not repeat it, and a lone introduction is never a detail."""
+    from aigc_cs.kb.answerable import Found, introduces
+    from aigc_cs.kb.models import Chunk
+    from aigc_cs.tasks.details import _add
+
+    chunk = Chunk(id="c1", shop="baby", doc_type="policy", source="policy.md", section="质量问题", origin="/x",
+                  text="【质量问题】\n下面这些算质量问题：\n- 开线、破洞；\n- 盖子拧紧了还漏奶；\n- 有刺鼻的味道；\n"
+                       "\n下面这些不算质量问题：\n- 屏幕看起来有一点色差；")
+    out: dict[str, str] = {}
+    for sentence in ("开线、破洞。", "屏幕看起来有一点色差。", "盖子拧紧了还漏奶。", "有刺鼻的味道。"):
+        _add(out, "quality_issue", Found(chunk=chunk, sentence=sentence, score=0.9))
+    assert out["quality_issue"] == ("下面这些算质量问题：开线、破洞。下面这些不算质量问题：屏幕看起来有一点色差。"
+                                    "下面这些算质量问题：盖子拧紧了还漏奶。有刺鼻的味道。")
+    assert introduces("下面这些不算质量问题：") and not introduces("付款后24小时内发货。")
+

@@ -5,7 +5,7 @@ today, and a named product's own warranty beside a quality complaint."""
 import re
 
 from aigc_cs.guard.check import agrees_with_facts
-from aigc_cs.kb.answerable import Found, anchored, detail, line_with, own_words, ranked
+from aigc_cs.kb.answerable import Found, anchored, detail, framed, introduces, line_with, own_words, ranked
 from aigc_cs.kb.intents import Intent, clauses, thresholds
 from aigc_cs.kb.models import Citation, Product, Shop
 from aigc_cs.kb.places import place_words
@@ -56,15 +56,15 @@ def details(intents: list[Intent], citations: dict[str, Citation], message: str,
         added = 0
         found = _own_word(intent, message, shop, ctx, said, off_topic) if cite.source == shop.policy_source else None
         if found is not None and not any(found.sentence in f for f in out.values()):  # 到付 asked: the 到付 line, wherever
-            out[intent.id] = out.get(intent.id, "") + found.sentence  # (said beside the usual details, not in their stead)
+            _add(out, intent.id, found)  # (beside the usual details, not instead)
             said += found.sentence
         asked = [c for c in clauses(message)[1:] if ASKS.search(c)]  # 到杭州几天, not 加钱也行 or 我有点急
         for query in [message, message, *asked]:  # the whole message twice, then each of its questions, if several
             found = detail(query, shop.info.id, ctx.index.chunks(), allow, said, thresholds().detail, off_topic)
-            if found is None or any(found.sentence in f for f in out.values()) \
+            if found is None or introduces(found.sentence) or any(found.sentence in f for f in out.values()) \
                     or (found.chunk.source == shop.policy_source and not agrees_with_facts(found.sentence, shop)):
                 continue
-            out[intent.id] = out.get(intent.id, "") + found.sentence
+            _add(out, intent.id, found)
             said += found.sentence
             added += 1
             if added >= DETAILS:
@@ -72,9 +72,9 @@ def details(intents: list[Intent], citations: dict[str, Citation], message: str,
         if cite.source == shop.policy_source and added < DETAILS:  # 能取消吗 beside 没发货: the policy's 取消 line
             found = anchored(message, shop.info.id, ctx.index.chunks(), lambda c: c.source == shop.policy_source,
                              said, [*intent.triggers, *intent.cite], off_topic)
-            if found is not None and not any(found.sentence in f for f in out.values()) \
+            if found is not None and not introduces(found.sentence) and not any(found.sentence in f for f in out.values()) \
                     and agrees_with_facts(found.sentence, shop):
-                out[intent.id] = out.get(intent.id, "") + found.sentence
+                _add(out, intent.id, found)
                 said += found.sentence
         policy = [c for c in ctx.index.chunks() if allow(c)] if cite.source == shop.policy_source else []
         places = place_words(message) if intent.id in REGIONAL else []
@@ -98,6 +98,17 @@ def details(intents: list[Intent], citations: dict[str, Citation], message: str,
     return out
 
 
+def _add(out: dict[str, str], intent_id: str, found: Found) -> None:
+    """A further sentence for the intent's answer; a list item with the sentence introducing its list, unless that list
+    is the one said last (下面这些算质量问题：开线、破洞…。盖子拧紧了还漏…)."""
+    sentence = framed(found).sentence
+    intro = sentence[: len(sentence) - len(found.sentence)]
+    so_far = out.get(intent_id, "")
+    last = max(so_far.rfind("："), so_far.rfind(":"))  # the list said last is the one this item may continue
+    same = bool(intro) and so_far.rfind(intro) >= 0 and so_far.rfind(intro) + len(intro) - 1 == last
+    out[intent_id] = so_far + (found.sentence if same else sentence)
+
+
 def _own_word(intent: Intent, message: str, shop: Shop, ctx: Context, said: str, off_topic) -> Found | None:
     """The policy sentence nearest in meaning that holds a trigger word of the intent the customer used and the reply
     has not said yet (退货能寄到付吗 → 退货请不要选择到付，到付的包裹仓库会拒收, written under ## 其他说明)."""
@@ -106,7 +117,8 @@ def _own_word(intent: Intent, message: str, shop: Shop, ctx: Context, said: str,
     if not words:
         return None
     return next((f for f in ranked(message, shop.info.id, ctx.index.chunks(), lambda c: c.source == shop.policy_source)
-                 if any(w in f.sentence for w in words) and not off_topic(f.sentence) and f.sentence not in said
+                 if any(w in f.sentence for w in words) and not introduces(f.sentence) and not off_topic(f.sentence)
+                 and f.sentence not in said
                  and agrees_with_facts(f.sentence, shop)), None)
 
 
@@ -120,7 +132,7 @@ def normal_line(message: str, shop: Shop, ctx: Context, named: Product | None) -
     sources = {named.source, shop.policy_source} if named else {c.source for c in ctx.index.chunks()
                                                                  if c.shop == shop.info.id}
     near = ranked(message, shop.info.id, ctx.index.chunks(), lambda c: c.source in sources)[:NORMAL_TOP]
-    return next((f for f in near if NORMAL.search(f.sentence) and any(w in f.sentence for w in words)
+    return next((framed(f) for f in near if NORMAL.search(framed(f).sentence) and any(w in f.sentence for w in words)
                  and agrees_with_facts(f.sentence, shop)), None)
 
 

@@ -13,6 +13,7 @@ from aigc_cs.kb.answerable import (
     asked_fields,
     body,
     covered,
+    framed,
     nearest,
     own_words,
     policy_field,
@@ -23,7 +24,6 @@ from aigc_cs.kb.answerable import (
 from aigc_cs.kb.intents import SMALLTALK, Intent, after_sale, detect, field_topics, smalltalk_kind, thresholds
 from aigc_cs.kb.models import SHOP_DOC_TYPES, Chunk, Citation, Passage, Product, Shop
 from aigc_cs.kb.products import mentioned
-from aigc_cs.kb.shops import BULLET
 from aigc_cs.kb.sizing import size_advice
 from aigc_cs.kb.unconfirmed import shop_text, unconfirmed, written_by
 from aigc_cs.llm.engine import generate, spent
@@ -353,18 +353,7 @@ def _passage_answer(message: str, shop: Shop, ctx: Context, product: Product | N
         found = covered(message, shop.info.id, chunks, {product.source}, product.names(),
                         one=named) \
             if product is not None and not bought else None  # shop-wide: dev right +0.5, wrong +0.4, honest −0.7
-    return _framed(found) if found is not None else None
-
-
-def _framed(found: Found) -> Found:
-    """A list item said with the line that introduces it ("下面这些不算质量问题：" + 宝宝咬出来的牙印…): alone it may
-    say the opposite of what the shop wrote."""
-    lines = found.chunk.text.splitlines()
-    at = next((n for n, line in enumerate(lines) if BULLET.match(line) and found.sentence.rstrip("。") in line), None)
-    if at is None:
-        return found
-    intro = next((line.strip() for line in reversed(lines[:at]) if not BULLET.match(line)), "")
-    return found.model_copy(update={"sentence": intro + found.sentence}) if intro.endswith(("：", ":")) else found
+    return framed(found) if found is not None else None
 
 
 def _passage_label(found: Found, shop: Shop) -> str:
