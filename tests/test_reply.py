@@ -524,3 +524,18 @@ def test_a_return_after_trying_or_an_exchange_is_never_granted_outright(cli, mes
     out = reply_json(cli, message, "demo-beauty")
     assert "return_no_reason" in out["intents"] and opener in out["text"], out["text"]
     assert not re.search(r"没问题。|可以的。|支持的，您放心", out["text"])
+
+
+def test_a_damage_the_shop_gives_its_own_time_limit_is_answered_with_it(cli_own, tmp_path):
+    """罐子压扁 has its own 24-hour line: said instead of the usual 2-day window, never beside it; a list of what counts
+    as a quality problem with an aside (边上掉点碎末是正常的) is not read as calling the damage normal."""
+    shop = tmp_path / "owner-style"
+    shutil.copytree(FIXTURES / "shops" / "owner-style", shop)
+    policy = shop / "policy.md"
+    policy.write_text(policy.read_text(encoding="utf-8")
+                      + "\n## 质量问题\n\n- 算质量问题的：受潮结块、罐子压扁漏茶、茶饼碎成一堆（边上掉点碎末是正常的）。\n"
+                      "- 开箱发现罐子压扁、漏茶的，请在签收后24小时内拍照找客服，直接补发。\n", encoding="utf-8")
+    assert cli_own("ingest", str(shop)).code == 0
+    out = reply_json(cli_own, "罐子压扁了 茶叶漏了一箱子", "owner-style")
+    assert "签收后24小时内拍照找客服" in out["text"] and "签收后2天内拍几张照片" not in out["text"], out["text"]
+    assert "先跟您说明一下" not in out["text"] and "您先别着急" not in out["text"], out["text"]

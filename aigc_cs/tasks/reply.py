@@ -30,7 +30,7 @@ from aigc_cs.llm.engine import generate, spent
 from aigc_cs.llm.templates import render
 from aigc_cs.tasks.base import TaskResult, guard_warnings, unique
 from aigc_cs.tasks.context import Context
-from aigc_cs.tasks.details import details, normal_line
+from aigc_cs.tasks.details import details, normal_line, special_window
 from aigc_cs.tasks.doubts import raised
 from aigc_cs.text import normalize, pick
 
@@ -223,6 +223,7 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
         answers = _answers(intents, product, message, found)
         for a in answers:
             a["normal"] = normal.sentence if normal is not None and a["id"] == complaint else ""
+            a["window"] = special_window(message, shop, ctx, product) if a["id"] == "quality_issue" else ""
 
         def draft() -> str:
             return render(
