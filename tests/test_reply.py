@@ -539,3 +539,15 @@ def test_a_damage_the_shop_gives_its_own_time_limit_is_answered_with_it(cli_own,
     out = reply_json(cli_own, "罐子压扁了 茶叶漏了一箱子", "owner-style")
     assert "签收后24小时内拍照找客服" in out["text"] and "签收后2天内拍几张照片" not in out["text"], out["text"]
     assert "先跟您说明一下" not in out["text"] and "您先别着急" not in out["text"], out["text"]
+
+
+def test_an_answer_that_advises_against_the_product_pushes_no_order(cli_own, tmp_path):
+    shop = tmp_path / "owner-style"
+    shutil.copytree(FIXTURES / "shops" / "owner-style", shop)
+    (shop / "products" / "honey.md").write_text(
+        "# 百花蜂蜜（500克）\n\n- 适合人群：1岁以下的宝宝不要吃，对花粉过敏的不建议吃。\n- 关联推荐：配柠檬片泡水更好喝。\n",
+        encoding="utf-8")
+    assert cli_own("ingest", str(shop)).code == 0
+    out = reply_json(cli_own, "百花蜂蜜 我对花粉过敏能吃吗", "owner-style")
+    assert "不建议吃" in out["text"], out["text"]
+    assert not re.search(r"下单|顺便推荐|搭配建议|也有退路", out["text"]), out["text"]

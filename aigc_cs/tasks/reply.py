@@ -45,6 +45,8 @@ CONDITION_WORDS = re.compile(r"拆|用过|用了|穿过|穿了|洗过|洗了|吊
 EXCHANGE_WORDS = re.compile(r"换(?:个|成|一|大|小|别|货|颜色|尺码|口味|规格)|调换|能换|可以换")
 # a return asked after its window (超过七天了, 过了7天, 超出期限): never "没问题" before the rule
 OVERDUE_WORDS = re.compile(r"(?:超过|过了|超了|超出)了?\s*(?:[一二三四五六七八九十两\d]+\s*天|期限|时限|时间|无理由)")
+# an answer that advises against the product for this customer (过敏的请不要用, 10月龄以下不建议吃): no order push
+DISCOURAGED = re.compile(r"不建议|不推荐|不要用|别用|不能用|不要吃|别吃|不能吃|不适合|请勿|慎用|谨慎")
 COMPLAINTS = ("quality_issue", "wrong_or_missing")  # a complaint hears first what the shop calls normal, if it does
 # a buyer telling that the price moved (刚买就降价, 买完便宜了20): a bargain question of theirs asks for the difference
 PRICE_DROP = re.compile(r"降价|降了|便宜了|便宜\d|差价|价保|保价|价格变|变价|买贵|少了\d|活动价|优惠了|现在(?:卖|才|只要|只卖)")
@@ -237,6 +239,7 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
                 discomfort=bool(DISCOMFORT_WORDS.search(message)),
                 concern=next((k for k, words in CONCERNS.items() if words.search(message)), "after" if after else ""),
                 worry=_worry(message), unconfirmed=unsure,
+                discouraged=any(DISCOURAGED.search(a["text"] + a["detail"]) for a in answers),
                 passage={"label": _passage_label(passage, shop), "text": passage.sentence} if passage else None,
                 pick=choose,
             )
