@@ -1,6 +1,8 @@
 """The further sentences a reply adds after each answered rule: the lines of its own sections that take up the
 customer's words, the line on the customer's region, a new deadline for a complaint, the cut-off for a question about
-today, and a named product's own warranty beside a quality complaint."""
+today, and a named product's own warranty beside a quality complaint (a list item with the sentence introducing its
+list); and for a complaint, what the shop calls normal about it and its own time limit for a damage, which the reply
+says in place of the usual lines."""
 
 import re
 

@@ -201,10 +201,10 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
         elif intent.cite:
             by_intent[intent.id] = _policy_citation(intent, shop, ctx, message)
     complaint = next((i.id for i in intents if i.id in COMPLAINTS), None)
-    normal = normal_line(message, shop, ctx, product) if complaint else None
-    if complaint and normal is not None:  # what the shop calls normal (盐霜，不是发霉) is said before any remedy
-        by_intent[f"{complaint}/normal"] = Citation(source=normal.chunk.source, section=normal.chunk.section)
+    normal = normal_line(message, shop, ctx, product) if complaint else None  # 盐霜，不是发霉: said before any remedy
     citations = list(by_intent.values())
+    if normal is not None:
+        citations.append(Citation(source=normal.chunk.source, section=normal.chunk.section))
     own = shop_text(shop.info.id, chunks, product.source) if product else None
     unsure = unconfirmed(message, written, own) if not smalltalk else []
     passage = None if intents or smalltalk else _passage_answer(message, shop, ctx, product, asked, said_bought,
