@@ -551,3 +551,12 @@ def test_an_answer_that_advises_against_the_product_pushes_no_order(cli_own, tmp
     out = reply_json(cli_own, "百花蜂蜜 我对花粉过敏能吃吗", "owner-style")
     assert "不建议吃" in out["text"], out["text"]
     assert not re.search(r"下单|顺便推荐|搭配建议|也有退路", out["text"]), out["text"]
+
+
+def test_a_refund_question_hears_the_shop_s_own_refund_section(cli_own, tmp_path):
+    shop = tmp_path / "owner-style"
+    shutil.copytree(FIXTURES / "shops" / "owner-style", shop)
+    assert cli_own("ingest", str(shop)).code == 0
+    out = reply_json(cli_own, "退款几天能到啊", "owner-style")
+    assert "refund_time" in out["intents"] and "退款在店铺确认后5个工作日内到账" in out["text"], out["text"]
+    assert "原路到账，" not in out["text"]  # the template's own wording is not said beside the shop's
