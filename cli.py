@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from aigc_cs.cli_aftercare import commands as aftercare_commands
+from aigc_cs.cli_chatlog import commands as chatlog_commands
 from aigc_cs.cli_eval import eval_app
 from aigc_cs.cli_grading import commands as grading_commands
 from aigc_cs.cli_grading import rubric_app
@@ -350,6 +351,7 @@ app.registered_commands += provider_commands.registered_commands  # providers
 app.registered_commands += practice_commands.registered_commands  # practice
 app.registered_commands += web_commands.registered_commands  # serve
 app.registered_commands += aftercare_commands.registered_commands  # revisit, remind-payment, review-reply
+app.registered_commands += chatlog_commands.registered_commands  # replies (a chat export, line by line)
 
 
 def main() -> None:

@@ -1,0 +1,71 @@
+"""`aigc-cs replies`: a chat export answered line by line into a JSONL file that an interrupted run resumes."""
+
+import json
+from pathlib import Path
+
+MESSAGES = ["在吗", "能便宜点吗", "", "物流三天没动了", "精华开了能放多久"]
+
+
+def _lines(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_each_message_of_a_chat_export_is_answered_and_written_as_its_own_line(cli, tmp_path):
+    messages = tmp_path / "聊天记录.txt"
+    messages.write_text("\n".join(MESSAGES), encoding="gbk")  # an export saved on Windows
+    out = tmp_path / "回复.jsonl"
+    result = cli("replies", str(messages), "--shop", "demo-beauty", "-o", str(out))
+    assert result.code == 0, result.output
+    lines = _lines(out)
+    assert [(d["n"], d["message"]) for d in lines] == list(enumerate([m for m in MESSAGES if m], 1))
+    assert lines[0]["reply"]["intents"] == ["smalltalk"] and lines[1]["reply"]["intents"] == ["bargain"]
+    assert lines[2]["reply"]["answered"] is False and not any(d["error"] for d in lines)
+    assert f"已回复 4 条（其中 {sum(not d['reply']['answered'] for d in lines)} 条如实说明" in result.stdout
+
+
+def test_an_interrupted_run_resumes_without_answering_a_line_twice(cli, tmp_path):
+    messages = tmp_path / "msgs.txt"
+    messages.write_text("\n".join(MESSAGES), encoding="utf-8")
+    out = tmp_path / "replies.jsonl"
+    assert cli("replies", str(messages), "--shop", "demo-beauty", "-o", str(out)).code == 0
+    first = _lines(out)[0]
+    first["reply"]["text"] = "（上次回好的）"  # a mark: a line answered again would lose it
+    cut = json.dumps(_lines(out)[1], ensure_ascii=False)[:40]  # the run was killed while writing line 2
+    out.write_text(json.dumps(first, ensure_ascii=False) + "\n" + cut, encoding="utf-8")
+
+    again = cli("replies", str(messages), "--shop", "demo-beauty", "-o", str(out))
+    assert again.code != 0 and "--resume" in again.output and out.read_text(encoding="utf-8").endswith(cut)
+    resumed = cli("replies", str(messages), "--shop", "demo-beauty", "-o", str(out), "--resume")
+    assert resumed.code == 0, resumed.output
+    lines = _lines(out)
+    assert [d["n"] for d in lines] == [1, 2, 3, 4] and lines[0]["reply"]["text"] == "（上次回好的）"
+
+
+def test_resuming_with_another_file_or_shop_is_refused(cli, tmp_path):
+    messages = tmp_path / "msgs.txt"
+    messages.write_text("\n".join(MESSAGES), encoding="utf-8")
+    out = tmp_path / "replies.jsonl"
+    assert cli("replies", str(messages), "--shop", "demo-beauty", "-o", str(out)).code == 0
+    before = out.read_text(encoding="utf-8")
+    other = tmp_path / "other.txt"
+    other.write_text("这件有S码吗\n", encoding="utf-8")
+    for args in ([str(other), "--shop", "demo-beauty"], [str(messages), "--shop", "demo-fashion"]):
+        result = cli("replies", *args, "-o", str(out), "--resume")
+        assert result.code != 0 and "另一份消息文件或另一家店铺" in result.output
+    assert out.read_text(encoding="utf-8") == before
+
+
+def test_bad_input_gets_one_line_and_writes_nothing(cli, tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("\n \n", encoding="utf-8")
+    out = tmp_path / "r.jsonl"
+    for args, said in (([str(empty), "--shop", "demo-beauty"], "没有顾客消息"),
+                       ([str(tmp_path / "none.txt"), "--shop", "demo-beauty"], "不存在"),
+                       ([str(empty), "--shop", "demo-beauty", "-o", str(tmp_path / "r.md")], ".jsonl")):
+        result = cli("replies", *args, *([] if "-o" in args else ["-o", str(out)]))
+        assert result.code != 0 and said in result.output and "Traceback" not in result.output
+    messages = tmp_path / "msgs.txt"
+    messages.write_text("在吗\n", encoding="utf-8")
+    missing = cli("replies", str(messages), "--shop", "no-such-shop", "-o", str(out))
+    assert missing.code != 0 and "no-such-shop" in missing.output
+    assert not out.exists()
