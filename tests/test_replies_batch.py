@@ -69,3 +69,27 @@ def test_bad_input_gets_one_line_and_writes_nothing(cli, tmp_path):
     missing = cli("replies", str(messages), "--shop", "no-such-shop", "-o", str(out))
     assert missing.code != 0 and "no-such-shop" in missing.output
     assert not out.exists()
+
+
+def test_a_line_the_model_fails_under_strict_is_recorded_and_answered_again_on_resume(cli, tmp_path, openai_server):
+    """Against the loopback OpenAI-protocol server: junk twice for the first message fails that line only; the key is
+    never written; --resume asks the model again for that line alone."""
+    from tests.test_llm import FAKE_KEY, GOOD, LLM, llm_env
+
+    messages = tmp_path / "msgs.txt"
+    messages.write_text("衣服不合适可以退吗\n能开发票吗\n", encoding="utf-8")
+    out = tmp_path / "replies.jsonl"
+    args = ("replies", str(messages), "--shop", "demo-fashion", "-o", str(out), *LLM, "--strict")
+    openai_server.reply("不是 JSON", times=2)
+    openai_server.reply(GOOD)
+    first = cli(*args, env=llm_env(openai_server))
+    assert first.code == 1 and "第 1 条没有回复" in first.output and "--resume" in first.output
+    lines = _lines(out)
+    assert lines[0]["error"] and lines[0]["reply"] is None and lines[1]["reply"]["engine"].startswith("llm")
+    assert FAKE_KEY not in out.read_text(encoding="utf-8") + first.output
+    openai_server.reply(GOOD)
+    calls = openai_server.calls
+    again = cli(*args, "--resume", env=llm_env(openai_server))
+    assert again.code == 0, again.output
+    assert openai_server.calls == calls + 1  # only the failed line went to the model again
+    assert [(d["n"], bool(d["reply"])) for d in _lines(out)] == [(1, True), (2, True)]

@@ -65,7 +65,10 @@ def answer_all(messages: list[str], shop: str, ctx: Context, out: Path, resume: 
                     on_progress(n, len(messages))
     except OSError as exc:
         raise cannot_write(out, exc) from None
-    return [done[n] for n in sorted(done)]
+    ordered = [done[n] for n in sorted(done)]
+    if resume:  # lines answered again were appended after later ones: the file is put back in message order
+        rewrite_jsonl(out, ordered)
+    return ordered
 
 
 def _answer(n: int, message: str, shop: str, ctx: Context) -> LineReply:
