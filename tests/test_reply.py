@@ -560,3 +560,10 @@ def test_a_refund_question_hears_the_shop_s_own_refund_section(cli_own, tmp_path
     out = reply_json(cli_own, "退款几天能到啊", "owner-style")
     assert "refund_time" in out["intents"] and "退款在店铺确认后5个工作日内到账" in out["text"], out["text"]
     assert "原路到账，" not in out["text"]  # the template's own wording is not said beside the shop's
+
+
+@pytest.mark.parametrize(("message", "apology"), [("精华是玻璃瓶的 寄过来会不会碎啊", False), ("收到精华瓶子碎了", True)])
+def test_a_problem_asked_about_before_buying_hears_the_rule_without_an_apology(cli, message, apology):
+    out = reply_json(cli, message, "demo-beauty")
+    assert "quality_issue" in out["intents"] and "拍" in out["text"], out["text"]
+    assert bool(re.search(r"抱歉|给您添麻烦", out["text"])) is apology, out["text"]

@@ -27,6 +27,7 @@ SEVERAL_PRICE = re.compile(r"(?:一起|套装|组合|[两二三2-9](?:个|件|�
 NORMAL = re.compile(r"正常|不是质量问题|不算质量问题|不属于质量问题|不是坏了|不是发霉|不影响(?:食用|使用)|放心吃|放心用")
 NORMAL_TOP = 8
 _ASIDE = re.compile(r"（[^）]*）|\([^)]*\)")  # 算质量问题的是…碎成渣（边角碎是正常的）: an aside says no whole line is normal
+CLAIM_WITHIN = re.compile(r"\d+\s*(?:个)?(?:小时|天)(?:之)?内")  # a time limit to report within (not 3个工作日内 to refund)
 DAMAGE = "碎破漏裂瘪"  # a parcel damaged on the way (瓶子碎了, 包装破了 漏了一地): a shop often gives it its own time limit
 DETAILS = 3  # further sentences per answered intent: two for one question, one more for a message of several
 ASKS = re.compile(r"[吗么呢？?]|[不没]$|啥|什么|多少|几|怎么|咋|哪|能不能|可不可以|是不是|有没有|多久|多长")
@@ -142,17 +143,18 @@ def normal_line(message: str, shop: Shop, ctx: Context, named: Product | None) -
                  and agrees_with_facts(f.sentence, shop)), None)
 
 
-def special_window(message: str, shop: Shop, ctx: Context, named: Product | None) -> str:
-    """The shop's own line for the very problem complained of when it gives its own time limit (开箱发现瓶子碎了的，请在
-    签收后48小时内拍照…): said instead of the usual claim window, which would contradict it."""
-    words = own_words(message, named.names() if named else [])
+def special_window(message: str, shop: Shop, ctx: Context) -> str:
+    """The shop's line on the damage complained of (a character of 碎破漏裂瘪 in both) when it gives that damage its own
+    time limit (开箱发现瓶子碎了的，请在签收后48小时内拍照…): said instead of the usual claim window, which would
+    contradict it."""
+    damage = {ch for ch in DAMAGE if ch in message}
+    if not damage:
+        return ""
     policy = [c for c in ctx.index.chunks() if c.source == shop.policy_source]
     lines = (as_sentence(line) for c in policy for line in body(c.text).splitlines() if line.strip())
-    damage = {ch for ch in DAMAGE if ch in message}
     usual = f"{shop.facts.quality_claim_days}天"  # the usual window is no special one (请在收货后2天内联系客服)
-    found = next((line for line in lines if (m := DEADLINE.search(line)) and re.sub(r"\s|个|之|内", "", m.group()) != usual
-                  and re.search(r"拍照|照片|找客服|联系客服", line)
-                  and (any(w in line for w in words) or any(ch in line for ch in damage))), "")
+    found = next((line for line in lines if (m := CLAIM_WITHIN.search(line)) and re.sub(r"\s|个|之|内", "", m.group()) != usual
+                  and re.search(r"拍照|照片|找客服|联系客服", line) and any(ch in line for ch in damage)), "")
     return found if found and agrees_with_facts(found, shop) else ""
 
 

@@ -47,6 +47,8 @@ EXCHANGE_WORDS = re.compile(r"换(?:个|成|一|大|小|别|货|颜色|尺码|�
 OVERDUE_WORDS = re.compile(r"(?:超过|过了|超了|超出)了?\s*(?:[一二三四五六七八九十两\d]+\s*天|期限|时限|时间|无理由)")
 # an answer that advises against the product for this customer (过敏的请不要用, 10月龄以下不建议吃): no order push
 DISCOURAGED = re.compile(r"不建议|不推荐|不要用|别用|不能用|不要吃|别吃|不能吃|不适合|请勿|慎用|谨慎")
+# a problem asked about before buying (寄过来会不会碎, 万一坏了怎么办): answered with the rule, not with an apology
+HYPOTHETICAL = re.compile(r"会不会|会[^，。！？\s]{0,6}吗|万一|要是|如果|怕")
 COMPLAINTS = ("quality_issue", "wrong_or_missing")  # a complaint hears first what the shop calls normal, if it does
 # a buyer telling that the price moved (刚买就降价, 买完便宜了20): a bargain question of theirs asks for the difference
 PRICE_DROP = re.compile(r"降价|降了|便宜了|便宜\d|差价|价保|保价|价格变|变价|买贵|少了\d|活动价|优惠了|现在(?:卖|才|只要|只卖)")
@@ -218,6 +220,8 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
         related = _excerpt(product.sections["related"].text, 80)
         citations.append(Citation(source=product.source, section=product.sections["related"].title))
 
+    hypothetical = bool(HYPOTHETICAL.search(message)) and not said_bought  # 寄过来会不会碎: no complaint, no apology
+
     def choose(options: list[str], salt: str) -> str:
         return pick(options, message, shop.info.id, salt)
 
@@ -225,13 +229,13 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
         answers = _answers(intents, product, message, found)
         for a in answers:
             a["normal"] = normal.sentence if normal is not None and a["id"] == complaint else ""
-            a["window"] = special_window(message, shop, ctx, product) if a["id"] == "quality_issue" else ""
+            a["window"] = special_window(message, shop, ctx) if a["id"] == "quality_issue" else ""
 
         def draft() -> str:
             return render(
                 f"offline/{PROMPT}.j2",
                 shop=shop.info, f=shop.facts, product=product, products=shop.products,
-                answers=answers, empathy=any(i.empathy for i in intents),
+                answers=answers, empathy=any(i.empathy for i in intents) and not hypothetical, hypothetical=hypothetical,
                 related=related, after=after, said_bought=said_bought, price_drop=bool(PRICE_DROP.search(message)), smalltalk=smalltalk_kind(message) if smalltalk else "",
                 lead=next((i.id for i in intents if i.empathy), intents[0].id if intents else ""),
                 conditional=bool(CONDITION_WORDS.search(message)), exchange=bool(EXCHANGE_WORDS.search(message)), overdue=bool(OVERDUE_WORDS.search(message)),
