@@ -64,6 +64,14 @@ def test_bad_input_gets_one_line_and_writes_nothing(cli, tmp_path):
                        ([str(empty), "--shop", "demo-beauty", "-o", str(tmp_path / "r.md")], ".jsonl")):
         result = cli("replies", *args, *([] if "-o" in args else ["-o", str(out)]))
         assert result.code != 0 and said in result.output and "Traceback" not in result.output
+    huge = tmp_path / "huge.txt"
+    huge.write_text("能便宜点吗\n" * 400_000, encoding="utf-8")  # far past what one run takes: refused unread
+    binary = tmp_path / "export.xlsx"
+    binary.write_bytes(b"PK\x03\x04" + bytes(range(256)))
+    for path, said in ((huge, "文件太大"), (binary, "不支持")):
+        result = cli("replies", str(path), "--shop", "demo-beauty", "-o", str(out))
+        assert result.code != 0 and said in result.output and str(path) in result.output, result.output
+        assert len(result.output.strip().splitlines()) == 1 and "Traceback" not in result.output
     messages = tmp_path / "msgs.txt"
     messages.write_text("在吗\n", encoding="utf-8")
     missing = cli("replies", str(messages), "--shop", "no-such-shop", "-o", str(out))

@@ -276,10 +276,24 @@ STEP = re.compile(r"^\s*(\d{1,2})[.、)）](?!\d)")  # "1. 在订单页面点…
 STEPS_CHARS = 240  # a shop's own procedure is read whole, up to about this many characters
 
 
+def titled(section: str, words: list[str]) -> bool:
+    """The section's own heading (the last part of `区 > 小节`) holds one of `words`."""
+    return any(word in section.split(" > ")[-1] for word in words)
+
+
+def policy_match(chunks: list[Chunk], words: list[str], pattern: re.Pattern[str]) -> Found | None:
+    """The first stretch of a policy section titled with one of `words` that `pattern` finds (## 质量问题 →
+    确认后退款或者补发，来回运费我们出。)."""
+    for chunk in chunks:
+        if titled(chunk.section, words) and (m := pattern.search(body(chunk.text))):
+            return Found(chunk=chunk, sentence=m.group().rstrip("，,") + "。", score=1.0)
+    return None
+
+
 def policy_section(chunks: list[Chunk], words: list[str], limit: int = FIELD_CHARS) -> Found | None:
     """The first section of a shop's policy (`chunks`) whose heading holds one of `words`, read out from its start
     (its numbered steps keep their numbers: 1）在订单页面点“退款/售后”…2）…)."""
-    chunk = next((c for c in chunks if any(word in c.section.split(" > ")[-1] for word in words)), None)
+    chunk = next((c for c in chunks if titled(c.section, words)), None)
     if chunk is None:
         return None
     lines = [(f"{step.group(1)}）" if (step := STEP.match(line)) else "") + as_sentence(line)

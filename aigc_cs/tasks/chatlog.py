@@ -10,7 +10,8 @@ from pydantic import BaseModel
 
 from aigc_cs.errors import UserError
 from aigc_cs.files import cannot_write, read_jsonl, rewrite_jsonl
-from aigc_cs.inputs import read_file
+from aigc_cs.inputs import BYTES_PER_CHAR, read_file
+from aigc_cs.kb.loaders import file_size
 from aigc_cs.tasks.context import Context
 from aigc_cs.tasks.reply import ReplyInput, ReplyOutput
 from aigc_cs.tasks.reply import run as answer
@@ -28,7 +29,13 @@ class LineReply(BaseModel):
 
 def read_messages(path: Path) -> list[str]:
     """The file's non-empty lines, each one customer message."""
-    lines = [line.strip() for line in read_file(path, "顾客消息", MAX_FILE_CHARS).splitlines() if line.strip()]
+    too_big = UserError(f"{path}：文件太大（上限约 {MAX_FILE_CHARS} 字），请把聊天记录分成几个文件分别回复")
+    if path.is_file() and file_size(path) > MAX_FILE_CHARS * BYTES_PER_CHAR:  # refused unread
+        raise too_big
+    text = read_file(path, "顾客消息")
+    if len(text) > MAX_FILE_CHARS:
+        raise too_big
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
     if not lines:
         raise UserError(f"{path}：文件里没有顾客消息，请一行写一条顾客的话")
     return lines

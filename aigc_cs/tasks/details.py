@@ -7,7 +7,18 @@ says in place of the usual lines."""
 import re
 
 from aigc_cs.guard.check import agrees_with_facts
-from aigc_cs.kb.answerable import Found, anchored, body, detail, framed, introduces, line_with, own_words, ranked
+from aigc_cs.kb.answerable import (
+    Found,
+    anchored,
+    body,
+    detail,
+    framed,
+    introduces,
+    line_with,
+    own_words,
+    ranked,
+    titled,
+)
 from aigc_cs.kb.intents import Intent, clauses, thresholds
 from aigc_cs.kb.models import Citation, Product, Shop
 from aigc_cs.kb.places import place_words
@@ -50,7 +61,7 @@ def details(intents: list[Intent], citations: dict[str, Citation], message: str,
         if cite is None:
             continue
         headings = {cite.section.split(" > ")[-1]}
-        own = any(word in cite.section.split(" > ")[-1] for word in intent.steps)  # the shop's own procedure, alone
+        own = titled(cite.section, intent.steps)  # the shop's own procedure: its own section alone
         if cite.source == shop.policy_source and not own:  # every section the intent's words name (发货时间, 快递与时效)
             headings |= {h for h in shop.policy_sections if any(word in h for word in intent.cite)}
         elif intent.product:  # a product file's own headings vary (滤芯, 开袋以后): any part of the file may add to it

@@ -17,6 +17,7 @@ from aigc_cs.kb.answerable import (
     nearest,
     own_words,
     policy_field,
+    policy_match,
     policy_section,
     price,
     ranked,
@@ -49,6 +50,8 @@ OVERDUE_WORDS = re.compile(r"(?:超过|过了|超了|超出)了?\s*(?:[一二三
 DISCOURAGED = re.compile(r"不建议|不推荐|不要用|别用|不能用|不要吃|别吃|不能吃|不适合|请勿|慎用|谨慎")
 # a problem asked about before buying (寄过来会不会碎, 万一坏了怎么办): answered with the rule, not with an apology
 HYPOTHETICAL = re.compile(r"会不会|会[^，。！？\s]{0,6}吗|万一|要是|如果|怕")
+# what a shop does once it has confirmed a problem (核实后补发或者退款, 确认后退货、换货您来选): its own words
+REMEDY = re.compile(r"(?:确认|核实)(?:后|以后|无误后)[，,]?[^。；;]*?(?:退|换|补发|补偿|赔)[^。；;]*")
 COMPLAINTS = ("quality_issue", "wrong_or_missing")  # a complaint hears first what the shop calls normal, if it does
 # a buyer telling that the price moved (刚买就降价, 买完便宜了20): a bargain question of theirs asks for the difference
 PRICE_DROP = re.compile(r"降价|降了|便宜了|便宜\d|差价|价保|保价|价格变|变价|买贵|少了\d|活动价|优惠了|现在(?:卖|才|只要|只卖)")
@@ -155,20 +158,8 @@ def _own_steps(intents: list[Intent], shop: Shop, chunks: list[Chunk]) -> dict[s
     steps or remedies, which another shop's platform or rules may not follow (a food shop exchanges nothing)."""
     policy = [c for c in chunks if c.source == shop.policy_source]
     found = {i.id: f for i in intents if i.steps and (f := policy_section(policy, i.steps, STEPS_CHARS)) is not None}
-    found |= {i.id: f for i in intents if i.remedy and (f := _remedy(i, policy)) is not None}
+    found |= {i.id: f for i in intents if i.remedy and (f := policy_match(policy, i.cite, REMEDY)) is not None}
     return {k: f for k, f in found.items() if agrees_with_facts(f.sentence, shop)}
-
-
-# what a shop does once it has confirmed a problem (核实后补发或者退款, 确认后退货、换货您来选): its own words
-REMEDY = re.compile(r"(?:确认|核实)(?:后|以后|无误后)[，,]?[^。；;]*?(?:退|换|补发|补偿|赔)[^。；;]*")
-
-
-def _remedy(intent: Intent, policy: list[Chunk]) -> Found | None:
-    """The first remedy line under a policy heading that one of the intent's words names (## 质量问题, ## 发错漏发)."""
-    for chunk in policy:
-        if any(word in chunk.section.split(" > ")[-1] for word in intent.cite) and (m := REMEDY.search(body(chunk.text))):
-            return Found(chunk=chunk, sentence=m.group().rstrip("，,") + "。", score=1.0)
-    return None
 
 
 def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
