@@ -567,3 +567,15 @@ def test_a_problem_asked_about_before_buying_hears_the_rule_without_an_apology(c
     out = reply_json(cli, message, "demo-beauty")
     assert "quality_issue" in out["intents"] and "拍" in out["text"], out["text"]
     assert bool(re.search(r"抱歉|给您添麻烦", out["text"])) is apology, out["text"]
+
+
+@pytest.mark.parametrize(("message", "bought"), [
+    ("辣酱里有花生吗 有的话我就不买了", False),
+    ("还没拍 想先问问", False),
+    ("昨天拍了 还没发", True),
+    ("还没收到货", True),  # not received is a buyer's complaint
+])
+def test_a_purchase_said_not_to_be_made_is_no_purchase(message, bought):
+    from aigc_cs.kb.intents import after_sale
+
+    assert after_sale(message) is bought

@@ -4,6 +4,7 @@ checked, not answered; a product file without a title is named by its first line
 
 
 import json
+import shutil
 
 import pytest
 from conftest import demo_fashion_copy, reply_json, shop_fixtures
@@ -219,3 +220,44 @@ def test_items_of_two_lists_keep_their_own_introductions_in_a_detail():
                                     "下面这些算质量问题：盖子拧紧了还漏奶。有刺鼻的味道。")
     assert introduces("下面这些不算质量问题：") and not introduces("付款后24小时内发货。")
 
+
+
+@pytest.mark.parametrize(("message", "names", "asked"), [
+    ("辣不辣 我不太能吃辣", ["五香牛腱"], "辣"),
+    ("学饮杯会漏吗 想放包里", ["学饮杯"], "漏"),
+    ("碎花裙透不透", ["碎花裙"], "透"),
+    ("收不收旧充电宝", ["充电宝"], None),  # an act, not a trait
+    ("鸭脖辣不辣", ["麻辣鸭脖"], None),  # the product's own name says it
+    ("好不好用", ["护手霜"], None),
+])
+def test_a_one_letter_trait_is_what_a_yes_no_question_asks(message, names, asked):
+    from aigc_cs.kb.answerable import trait
+
+    assert trait(message, names) == asked
+
+
+def test_a_trait_question_is_answered_by_the_product_sentence_that_names_it(cli_own, tmp_path):
+    from conftest import FIXTURES
+
+    shop = tmp_path / "owner-style"
+    shutil.copytree(FIXTURES / "shops" / "owner-style", shop)
+    (shop / "products" / "cup.md").write_text(
+        "# 竹盖随手杯（400毫升）\n\n杯身是双层玻璃，拿在手里不烫。竹子盖子里有一圈硅胶圈，拧紧以后倒过来也不漏，"
+        "可以放进包里。杯子高18厘米，口径7厘米。价格39元。\n", encoding="utf-8")
+    assert cli_own("ingest", str(shop)).code == 0
+    out = reply_json(cli_own, "随手杯会漏吗", "owner-style")
+    assert out["answered"] is True and "倒过来也不漏" in out["text"], out["text"]
+
+
+def test_a_field_held_by_another_questions_section_is_read_out_on_its_own(camp_shop):
+    """保质期 written under 规格 answers 开了能放多久 as itself: the 规格 section read out as 尺码规格 was no answer."""
+    from aigc_cs.kb.intents import intents
+    from aigc_cs.kb.models import Product, ProductSection
+    from aigc_cs.tasks.reply import _asked
+
+    size = next(i for i in intents() if i.id == "product_size")
+    text = "# 护手霜（50克）\n\n## 规格\n- 净含量：50克\n- 保质期：没开封3年，开封后12个月内用完\n"
+    cream = Product(name="护手霜（50克）", source="products/cream.md", text=text,
+                    sections={"size": ProductSection(title="规格", text="净含量：50克。保质期：没开封3年，开封后12个月内用完。")})
+    assert [f.key for f in _asked("护手霜开了能放多久", cream, [size])] == ["保质期"]
+    assert _asked("护手霜多重", cream, [size]) == []  # a size question: the 规格 section answers it

@@ -171,6 +171,21 @@ def own_words(message: str, names: list[str]) -> set[str]:
             and not _AMOUNT.match(w) and not any(w in n or n in w for n in names)}
 
 
+# the one-letter trait a yes-no question asks about (辣不辣, 透不透, 会漏吗, 易碎不): too short for a word of its own,
+# yet the whole question (a state, not an act: 收不收 asks no trait)
+_TRAIT = re.compile(r"([\u4e00-\u9fff])不\1|(?:会|易|容易)([\u4e00-\u9fff])(?:吗|不|么|嘛|没|啊|$|\s)")
+_TRAITS = frozenset("辣甜脆透厚薄软硬重轻漏碎黄亮暗吵响热烫冷凉沉滑臭香咸酸苦腥闷扎勒紧松宽窄粘糊涩腻痒掉塌晃稳潮胀")
+TRAIT_TOP = 8  # a sentence naming the asked trait answers among this many nearest in meaning
+
+
+def trait(message: str, names: list[str]) -> str | None:
+    """The one-letter trait a question asks about, unless it is in the product's own name (辣 of 麻辣鸭脖)."""
+    from aigc_cs.text import normalize
+
+    found = [a or b for a, b in _TRAIT.findall(normalize(message))]
+    return next((t for t in found if t in _TRAITS and not any(t in n for n in names)), None)
+
+
 def covered(message: str, shop: str, chunks: list[Chunk], sources: set[str], names: list[str],
             one: bool = True) -> Found | None:
     """Among the sentences of `sources` nearest in meaning, the first that takes up two words of the question other
@@ -180,10 +195,12 @@ def covered(message: str, shop: str, chunks: list[Chunk], sources: set[str], nam
     questions the file does not (a sentence on 滤芯 for 别的牌子的滤芯能装吗), and so does one shared word of a longer
     question."""
     words = own_words(message, names)
-    if not words or (len(words) == 1 and not one):
-        return None
-    near = ranked(message, shop, chunks, lambda c: c.source in sources)[:COVERED_TOP if len(words) > 1 else COVERED_ONE_TOP]
-    return next((f for f in near if sum(w in f.sentence for w in words) >= min(COVERED_WORDS, len(words))), None)
+    near = ranked(message, shop, chunks, lambda c: c.source in sources)
+    top = near[:COVERED_TOP if len(words) > 1 else COVERED_ONE_TOP]
+    found = next((f for f in top if sum(w in f.sentence for w in words) >= min(COVERED_WORDS, len(words))), None) \
+        if words and (len(words) > 1 or one) else None
+    asked = trait(message, names) if one and found is None else None
+    return next((f for f in near[:TRAIT_TOP] if asked in f.sentence), None) if asked else found
 
 
 # a customer asking what something costs (多少钱, 中号多钱, 两支装多少, 一起买多少米): not a discount, a price

@@ -66,6 +66,7 @@ class FieldTopic(BaseModel):
 
     asks: str
     keys: list[str]
+    intent: str = ""  # the product question this topic belongs to (保质期 → product_care), if only one
 
 
 class Book(BaseModel):
@@ -89,6 +90,11 @@ def intents() -> list[Intent]:
 def field_topics() -> dict[str, tuple[re.Pattern[str], list[str]]]:
     """The topics a product file labels its fields with: id → (the customer's words, compiled; the words of a key)."""
     return {k: (re.compile(t.asks, re.IGNORECASE), t.keys) for k, t in book().fields.items()}
+
+
+def field_intents(message: str) -> set[str]:
+    """The product questions the field topics a message asks about belong to (开封了能放多久 → product_care)."""
+    return {t.intent for t in book().fields.values() if t.intent and re.search(t.asks, message, re.IGNORECASE)}
 
 
 @cache
@@ -321,10 +327,15 @@ _SUPPOSED = re.compile(r"(?:怕|担心|万一|如果|要是|假如|会不会)[^�
 _TIMES = re.compile(r"^(?:过)?(?:好|很)?(?:几|多|\d+|两|三|四|五)次")
 
 
+# …and a purchase said not to be made (有的话我就不买了, 还没拍): still deciding (没收到 is a buyer's, so only 买/拍/下单/付)
+_NOT_DONE = re.compile(r"(?:不|没|别|甭)$")
+
+
 def after_sale(message: str) -> bool:
     """True when the customer has already bought (刚买, 收到了, 我的订单, 已经拍了…): never ask them to order."""
     text = normalize(message).lower()
     return any(not _SUPPOSED.search(text[: m.start()]) and not _TIMES.search(text[m.end():])
+               and not (word[0] in "买拍下付" and _NOT_DONE.search(text[: m.start()]))
                for word in book().aftersale_words for m in re.finditer(re.escape(word), text))
 
 

@@ -22,7 +22,16 @@ from aigc_cs.kb.answerable import (
     price,
     ranked,
 )
-from aigc_cs.kb.intents import SMALLTALK, Intent, after_sale, detect, field_topics, smalltalk_kind, thresholds
+from aigc_cs.kb.intents import (
+    SMALLTALK,
+    Intent,
+    after_sale,
+    detect,
+    field_intents,
+    field_topics,
+    smalltalk_kind,
+    thresholds,
+)
 from aigc_cs.kb.models import SHOP_DOC_TYPES, Chunk, Citation, Passage, Product, Shop
 from aigc_cs.kb.products import mentioned
 from aigc_cs.kb.sizing import size_advice
@@ -299,7 +308,9 @@ def _asked(message: str, product: Product | None, intents: list[Intent]) -> list
         return []
     found = asked_fields(normalize(message), product.text, field_topics())
     chosen = [product.sections[i.product].text for i in intents if i.product in product.sections]
-    return [] if any(f.text in text for f in found for text in chosen) else found
+    belongs = field_intents(normalize(message))  # 保质期 held by the 规格 section is still no 尺码规格 question
+    held = any(f.text in text for f in found for text in chosen)
+    return [] if held and (not belongs or any(i.id in belongs for i in intents)) else found
 
 
 def _only_with_field(message: str, shop: Shop) -> Product | None:
