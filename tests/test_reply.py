@@ -579,3 +579,22 @@ def test_a_purchase_said_not_to_be_made_is_no_purchase(message, bought):
     from aigc_cs.kb.intents import after_sale
 
     assert after_sale(message) is bought
+
+
+COURIER_SECTIONS = ("\n## 快递和到货\n\n- 一般发圆通，从杭州发出。\n- 江浙沪1-2天到，其他省份2-4天。\n- 想走顺丰的，补8元差价。\n"
+                    "\n## 到货破损\n\n- 到货破损的，签收后24小时内拍照，确认后补发。\n")
+
+
+@pytest.mark.parametrize(("message", "said", "unsaid"), [
+    ("今天拍今天能发吗 能走顺丰不", "想走顺丰的，补8元差价", "确认后补发"),  # the courier line, though under another heading
+    ("发啥快递啊 到广州几天", "一般发圆通", "确认后补发"),  # which courier: the usual one; 到货破损 is the damage rule's
+])
+def test_a_courier_question_hears_the_shop_s_courier_line(cli_own, tmp_path, message, said, unsaid):
+    shop = tmp_path / "owner-style"
+    shutil.copytree(FIXTURES / "shops" / "owner-style", shop)
+    policy = shop / "policy.md"
+    policy.write_text(policy.read_text(encoding="utf-8") + COURIER_SECTIONS, encoding="utf-8")
+    assert cli_own("ingest", str(shop)).code == 0
+    out = reply_json(cli_own, message, "owner-style")
+    assert said in out["text"] and unsaid not in out["text"], out["text"]
+    assert ("广州" not in message) or "告诉我收货城市" not in out["text"], out["text"]  # the customer said where

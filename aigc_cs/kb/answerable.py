@@ -278,12 +278,12 @@ def _whole(sentences: list[str], limit: int = FIELD_CHARS) -> str:
 def line_with(pattern: re.Pattern[str] | None, chunks: list[Chunk], said: str) -> str:
     """The first line of `chunks` (a policy's sections) that `pattern` finds something in (the customer's province or
     region: 新疆、西藏、青海每单补20元运费 for 乌鲁木齐的; a deadline: 核实以后24小时内给您补发), without the parts of it
-    (between ；) that `said` has already; "" when none does or there is no pattern."""
+    (between ； or 。) that `said` has already; "" when none does or there is no pattern."""
     if pattern is None:
         return ""
     lines = (as_sentence(line) for c in chunks for line in body(c.text).splitlines() if line.strip())
     for line in lines:
-        news = [p for p in re.split(r"(?<=[；;])", line) if p.strip() and p.rstrip("。；;") not in said]
+        news = [p for p in re.split(r"(?<=[；;。！？])", line) if p.strip() and p.rstrip("。；;！？") not in said]
         if pattern.search(line) and any(pattern.search(p) for p in news):
             return as_sentence("".join(news))
     return ""

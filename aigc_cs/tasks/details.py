@@ -20,6 +20,7 @@ from aigc_cs.kb.answerable import (
     titled,
 )
 from aigc_cs.kb.intents import Intent, clauses, thresholds
+from aigc_cs.kb.intents import intents as all_intents
 from aigc_cs.kb.models import Citation, Product, Shop
 from aigc_cs.kb.places import place_words
 from aigc_cs.kb.shops import as_sentence
@@ -29,6 +30,9 @@ from aigc_cs.text import normalize
 WARRANTY = re.compile(r"保修|质保|保固|换新|包换|免费换|包赔|(?<![不免])赔")  # a product's own promise for a quality problem (按每斤40元赔)
 DEADLINE = re.compile(r"\d+\s*(?:个)?(?:小时|天|工作日)(?:之)?内")  # a promise with its time (核实以后24小时内给您补发)
 REGIONAL = ("delivery_time", "free_shipping")  # intents a shop answers by region (江浙沪1-2天, 新疆不包邮)
+COURIERS = "顺丰|京东|邮政|EMS|圆通|中通|韵达|申通|极兔|德邦"
+WHICH_COURIER = r"(?:啥|什么|哪家|哪个|哪种)快递|快递(?:是|用)?(?:啥|什么|哪家)"
+COURIER_ASK = re.compile(rf"{WHICH_COURIER}|{COURIERS}", re.IGNORECASE)
 SAME_DAY = re.compile(r"今天|今晚|当天|几点|马上|现在拍|现在下单|这会儿")  # a question about today (今天拍今天能发吗) …
 CUTOFF = re.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*点(?:半|\d{1,2}分)?(?:之|以)?[前后]")  # … is answered by the cut-off
 # a discount asked on several of one product (两个一起买, 充电头加线) hears the product's own price for several
@@ -63,7 +67,8 @@ def details(intents: list[Intent], citations: dict[str, Citation], message: str,
         headings = {cite.section.split(" > ")[-1]}
         own = titled(cite.section, intent.steps)  # the shop's own procedure: its own section alone
         if cite.source == shop.policy_source and not own:  # every section the intent's words name (发货时间, 快递与时效)
-            headings |= {h for h in shop.policy_sections if any(word in h for word in intent.cite)}
+            headings |= {h for h in shop.policy_sections if any(word in h for word in intent.cite)
+                         and not _others(h, intent, intents)}
         elif intent.product:  # a product file's own headings vary (滤芯, 开袋以后): any part of the file may add to it
             headings = {""}
 
@@ -93,6 +98,12 @@ def details(intents: list[Intent], citations: dict[str, Citation], message: str,
                     and agrees_with_facts(found.sentence, shop):
                 _add(out, intent.id, found)
                 said += found.sentence
+        whole = [c for c in ctx.index.chunks() if c.source == shop.policy_source]
+        courier = next((line for pattern in _courier(message) if (line := line_with(pattern, whole, said))), "") \
+            if intent.id in (*REGIONAL, "ship_time") else ""  # 发啥快递: 默认发韵达, wherever the shop wrote it
+        if courier:  # what was asked, first (the details found it no nearer than the rest of the rule)
+            out[intent.id] = courier + out.get(intent.id, "")
+            said += courier
         policy = [c for c in ctx.index.chunks() if allow(c)] if cite.source == shop.policy_source else []
         places = place_words(message) if intent.id in REGIONAL else []
         for pattern in (re.compile("|".join(places)) if places else None,  # 乌鲁木齐的: the line on 新疆
@@ -113,6 +124,25 @@ def details(intents: list[Intent], citations: dict[str, Citation], message: str,
                      if SEVERAL_PRICE.search(f.sentence) and f.sentence not in said), "")
         out["bargain"] = out.get("bargain", "") + deal
     return out
+
+
+def _courier(message: str) -> list[re.Pattern[str]]:
+    """A question about the courier: the courier it names (能发顺丰不 → the line on 顺丰), or which one (发啥快递 → the
+    line on the usual courier, else the first naming one)."""
+    if COURIER_ASK.search(message) is None:
+        return []
+    named = re.findall(COURIERS, message, re.IGNORECASE)
+    if named and not re.search(WHICH_COURIER, message):
+        return [re.compile("|".join(named), re.IGNORECASE)]
+    return [re.compile(rf"(?:默认|一般|统一|都)(?:是|用|走)?发?(?:{COURIERS})", re.IGNORECASE),
+            re.compile(COURIERS, re.IGNORECASE)]
+
+
+def _others(heading: str, intent: Intent, asked: list[Intent]) -> bool:
+    """A heading that also names another kind of question, not asked and not of the intent's family: 到货破损 is the
+    damage rule's, though 到货 is a word of delivery time."""
+    return any(word in heading for other in all_intents() if other.id != intent.id and other not in asked
+               and not (intent.family and other.family == intent.family) for word in other.cite)
 
 
 def _add(out: dict[str, str], intent_id: str, found: Found) -> None:

@@ -33,6 +33,7 @@ from aigc_cs.kb.intents import (
     thresholds,
 )
 from aigc_cs.kb.models import SHOP_DOC_TYPES, Chunk, Citation, Passage, Product, Shop
+from aigc_cs.kb.places import place_words
 from aigc_cs.kb.products import mentioned
 from aigc_cs.kb.sizing import size_advice
 from aigc_cs.kb.unconfirmed import shop_text, unconfirmed, written_by
@@ -239,7 +240,7 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
                 related=related, after=after, said_bought=said_bought, price_drop=bool(PRICE_DROP.search(message)), smalltalk=smalltalk_kind(message) if smalltalk else "",
                 lead=next((i.id for i in intents if i.empathy), intents[0].id if intents else ""),
                 conditional=bool(CONDITION_WORDS.search(message)), exchange=bool(EXCHANGE_WORDS.search(message)), overdue=bool(OVERDUE_WORDS.search(message)),
-                apparel=shop.info.category in APPAREL,
+                apparel=shop.info.category in APPAREL, placed=bool(place_words(message)),
                 discomfort=bool(DISCOMFORT_WORDS.search(message)),
                 concern=next((k for k, words in CONCERNS.items() if words.search(message)), "after" if after else ""),
                 worry=_worry(message), unconfirmed=unsure,
