@@ -92,6 +92,7 @@ def test_the_word_a_product_s_own_file_calls_it_is_an_alias(tmp_path, other, ali
     ("鲜鸡肉全价猫粮（1.5kg / 4kg）", "猫粮", "全价"),
     ("反光牵引绳套装", "牵引绳", "套装"),  # packaging words are no category
     ("液态硅胶磁吸手机壳（iPhone 15）", "手机壳", "手机"),
+    ("陈记腊味礼盒（腊肠500克+腊肉400克）", "礼盒", "陈记"),  # …but a gift box is what the product is (礼盒辣不辣)
 ])
 def test_the_derived_category_word_is_the_head_of_the_name(name, category, never):
     from aigc_cs.kb.shops import derived_aliases

@@ -423,6 +423,9 @@ def test_a_specific_of_the_new_kinds_is_answered_honestly(cli, message, shop):
     ("新疆棉的吗", "面料：新疆长绒棉。", []),  # a fibre, no region
     ("是纯棉的吗", "面料：棉100%。", []),  # 纯棉 is written as 棉
     ("有玻尿酸没", "成分：烟酰胺。", ["玻尿酸"]),
+    ("能发韵达吗", "默认发中通。", ["韵达"]),  # a courier the shop never names …
+    ("能发韵达吗", "默认发中通。除中通和顺丰外，暂时不能指定别的快递。", []),  # … is answered by a rule covering every other
+    ("能发韵达吗", "默认发中通。牛腱只走顺丰冷运。", ["韵达"]),  # one product's courier is no rule for the shop
 ])
 def test_the_new_kinds_read_what_the_shop_wrote(message, written, found):
     from aigc_cs.kb.unconfirmed import unconfirmed

@@ -9,7 +9,7 @@ from aigc_cs.errors import UserError
 from aigc_cs.kb.loaders import load
 from aigc_cs.kb.models import PolicyFacts, Product, ProductSection, Shop, ShopInfo
 
-SHOP_READER = "shop-reader-11"  # bump when reading a folder changes (aliases, sections, product text): saved shops are read again
+SHOP_READER = "shop-reader-12"  # bump when reading a folder changes (aliases, sections, product text): saved shops are read again
 POLICY_FILE = "policy.md"
 PRODUCTS_DIR = "products"
 # H2 headings of a product file, matched by keyword so that a dropped-in shop may word them its own way.
@@ -182,7 +182,8 @@ _MODEL = re.compile(r"^[A-Za-z0-9-]+(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])[A-Z
 
 def derived_aliases(name: str) -> list[str]:
     """Names a customer uses for a product the file gives no aliases for: the name without its bracketed
-    specs ("明前龙井（250克罐装）" → "明前龙井") and without its packaging word ("耐热玻璃保鲜盒", "四件套"), its
+    specs ("明前龙井（250克罐装）" → "明前龙井") and without its packaging word ("耐热玻璃保鲜盒"), that word
+    when it names what the product is ("四件套", "礼盒"; shared by two products it names neither), its
     parts ("福鼎白茶·白牡丹" → "白牡丹") and the category word at the end of each part ("龙井", "白茶")."""
     base = re.sub(r"\d+(?:\.\d+)?\s*(?:克|g|ml|毫升|斤|kg|片|包|袋)\b", "", _SPEC.sub("", name)).strip()
     parts = [_MODEL.sub("", p) for p in re.split(r"[·・\s/|｜]+", base)]  # model codes aside: 半入耳蓝牙耳机A3
@@ -190,7 +191,7 @@ def derived_aliases(name: str) -> list[str]:
     out = [base] if base and base != name else []
     unpacked = base_name(base)
     out += [unpacked] if len(unpacked) >= 3 and unpacked != base else []
-    out += re.findall(r"[\d一二两三四五六七八九十]+件套$", base)  # "五件套是哪五件" for 硅胶铲勺五件套
+    out += re.findall(r"[\d一二两三四五六七八九十]+件套$|礼盒$", base)  # 五件套是哪五件, 礼盒辣不辣
     out += [p for p in parts if p != base and len(p) >= 3]
     out += [code for code in _CODE.findall(base) if code != base]  # a model code customers type alone (A3, M5, PB-20000)
     for part in parts:

@@ -19,6 +19,7 @@ class Kind(BaseModel):
     pattern: str
     always: bool = False  # no shop material settles it ahead of time (a future price)
     needs: str = ""  # written down only when the shop's text matches this (价保), not merely the customer's words
+    also: str = ""  # …or written down too when the shop's text matches this: a rule that covers every other (除中通和顺丰外不能指定)
     product: bool = False  # a product's attribute (保质期, 产地): written down only if the named product's own file says it
     label: str = ""  # what the reply calls it ("产地" for 哪产的), when not the customer's own words
 
@@ -27,10 +28,12 @@ class Kind(BaseModel):
 def _kinds() -> list[tuple[re.Pattern[str], Kind, re.Pattern[str] | None]]:
     try:
         kinds = {k: Kind.model_validate(v) for k, v in (corpus_yaml(FILE).get("kinds") or {}).items()}
+        for k in kinds.values():
+            re.compile(k.also)
         return [(re.compile(k.pattern, re.IGNORECASE), k, re.compile(k.needs) if k.needs else None)
                 for k in kinds.values()]
     except (AttributeError, ValidationError, re.error) as e:
-        raise UserError(f"{corpus_dir() / FILE}：kinds 下每一项要有 pattern（正则表达式），可选 always、needs、product、label（{e}）"
+        raise UserError(f"{corpus_dir() / FILE}：kinds 下每一项要有 pattern（正则表达式），可选 always、needs、also、product、label（{e}）"
                         ) from None
 
 
@@ -68,7 +71,8 @@ def unconfirmed(message: str, written: str, product_text: str | None = None) -> 
         where = product_text if kind.product and product_text is not None else written
         for m in pattern.finditer(text):
             word = kind.label or next((g for g in m.groups() if g), m.group(0))  # the group of the branch that matched
-            documented = bool(needs.search(where)) if needs else _written(word, where.replace(" ", ""))
+            documented = bool(needs.search(where)) if needs else (
+                _written(word, where.replace(" ", "")) or bool(kind.also and re.search(kind.also, where)))
             if kind.always or not documented:
                 found.append((m.start(), word))
     return list(dict.fromkeys(word for _, word in sorted(found)))
