@@ -601,3 +601,16 @@ def test_a_courier_question_hears_the_shop_s_courier_line(cli_own, tmp_path, mes
     out = reply_json(cli_own, message, "owner-style")
     assert said in out["text"] and unsaid not in out["text"], out["text"]
     assert ("广州" not in message) or "告诉我收货城市" not in out["text"], out["text"]  # the customer said where
+
+
+@pytest.mark.parametrize(("message", "intent"), [
+    ("七天无理由是从哪天开始算的", "return_no_reason"),
+    ("质量问题几天内找你们", "quality_issue"),
+    ("收到坏的咋办", "quality_issue"),  # the classifier hears small talk in it
+    ("就一件还要出运费啊", "free_shipping"),
+])
+def test_words_that_name_one_question_answer_it_when_the_classifier_is_unsure(message, intent):
+    from aigc_cs.kb.intents import decide, detect, score, thresholds
+
+    assert intent not in decide(score(message), thresholds())  # the classifier alone does not name it …
+    assert [i.id for i in detect(message)] == [intent]  # … its sure words do (intents.yaml `sure`)

@@ -157,10 +157,10 @@ def _add(out: dict[str, str], intent_id: str, found: Found) -> None:
 
 
 def _own_word(intent: Intent, message: str, shop: Shop, ctx: Context, said: str, off_topic) -> Found | None:
-    """The policy sentence nearest in meaning that holds a trigger word of the intent the customer used and the reply
-    has not said yet (退货能寄到付吗 → 退货请不要选择到付，到付的包裹仓库会拒收, written under ## 其他说明)."""
+    """The policy sentence nearest in meaning that holds a trigger or sure word of the intent the customer used and the
+    reply has not said yet (退货能寄到付吗 → 退货请不要选择到付，到付的包裹仓库会拒收, written under ## 其他说明)."""
     text = normalize(message).lower()
-    words = [w for w in intent.triggers if len(w) >= 2 and w in text and w not in said]
+    words = [w for w in [*intent.triggers, *intent.sure] if len(w) >= 2 and w in text and w not in said]
     if not words:
         return None
     return next((f for f in ranked(message, shop.info.id, ctx.index.chunks(), lambda c: c.source == shop.policy_source)
