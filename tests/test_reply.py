@@ -614,3 +614,18 @@ def test_words_that_name_one_question_answer_it_when_the_classifier_is_unsure(me
 
     assert intent not in decide(score(message), thresholds())  # the classifier alone does not name it …
     assert [i.id for i in detect(message)] == [intent]  # … its sure words do (intents.yaml `sure`)
+
+
+def test_a_shop_wide_topic_no_product_was_named_for_is_answered_from_the_policy(cli_own, tmp_path):
+    """能帮写贺卡不 names no product: the policy's 礼盒和贺卡 answers it, not the one product file that has a 礼盒 line."""
+    shop = tmp_path / "owner-style"
+    shutil.copytree(FIXTURES / "shops" / "owner-style", shop)
+    policy = shop / "policy.md"
+    policy.write_text(policy.read_text(encoding="utf-8")
+                      + "\n## 礼盒和贺卡\n\n- 可以免费帮您写贺卡，50字以内，下单时备注要写的话。\n", encoding="utf-8")
+    (shop / "products" / "honey.md").write_text(
+        "# 百花蜂蜜（500克）\n\n- 价格：58元\n- 礼盒：双瓶礼盒128元，自带手提袋。\n", encoding="utf-8")
+    assert cli_own("ingest", str(shop)).code == 0
+    out = reply_json(cli_own, "能帮写个贺卡不 给我姐过生日", "owner-style")
+    assert out["answered"] is True and "50字以内" in out["text"], out["text"]
+    assert "128元" not in out["text"] and out["citations"][0]["source"].endswith("policy.md"), out

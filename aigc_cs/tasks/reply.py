@@ -351,12 +351,12 @@ def _passage_answer(message: str, shop: Shop, ctx: Context, product: Product | N
     cost = price(message, shop.info.id, chunks, product, "") if product else None
     if cost is not None:
         return cost
-    if asked and product is not None:
-        return _field_answer(asked, product, chunks)
     policy = policy_field(normalize(message), [c for c in chunks if c.source == shop.policy_source], field_topics()) \
-        if product is None else None
+        if not named else None  # 能帮写贺卡不: the shop's 礼盒和贺卡, not the one product file with a 礼盒 line
     if policy is not None and agrees_with_facts(policy.sentence, shop):
         return policy
+    if asked and product is not None:
+        return _field_answer(asked, product, chunks)
     others = {p.source for p in shop.products if p is not product} if product else set()
     sources = {c.source for c in chunks if c.shop == shop.info.id} - others
     found = nearest(message, shop.info.id, chunks, sources)
