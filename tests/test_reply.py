@@ -629,3 +629,16 @@ def test_a_shop_wide_topic_no_product_was_named_for_is_answered_from_the_policy(
     out = reply_json(cli_own, "能帮写个贺卡不 给我姐过生日", "owner-style")
     assert out["answered"] is True and "50字以内" in out["text"], out["text"]
     assert "128元" not in out["text"] and out["citations"][0]["source"].endswith("policy.md"), out
+
+
+@pytest.mark.parametrize(("message", "intent"), [
+    ("发错了要寄回去换吗", "wrong_or_missing"),  # the classifier hears an order change
+    ("少发了怎么办 要拍啥证明不", "wrong_or_missing"),  # … or how to apply
+])
+def test_a_sure_word_leads_beside_the_classifier_s_other_guess(message, intent):
+    from aigc_cs.kb.intents import decide, detect, score, thresholds
+
+    guessed = decide(score(message), thresholds())
+    assert guessed and intent not in guessed
+    found = [i.id for i in detect(message)]
+    assert found[0] == intent and set(guessed) <= set(found), found

@@ -37,7 +37,7 @@ class Intent(BaseModel):
     empathy: bool = False
     after_sale: bool = False  # only a customer who has bought asks it (质量问题, 退款到账, 改地址…)
     family: str = ""  # intents answered from neighbouring rules (发货时间, 到货时间, 发货延迟): see Thresholds.family
-    sure: list[str] = []  # words that name this intent when the classifier names none (a courier: 能发韵达吗)
+    sure: list[str] = []  # words that name this intent (能发韵达吗), alone or first beside the classifier's guess
     steps: list[str] = []  # words of a policy heading under which a shop writes its own procedure (## 怎么申请售后)
     remedy: bool = False  # the shop's own line on what it does once the problem is confirmed replaces the template's
     unless: str = ""  # a regular expression of words that rule the intent out (物流三天没动了: shipped, not 还没发货)
@@ -314,9 +314,12 @@ def detect(message: str, product_named: bool = False) -> list[Intent]:
     scored = score(message)
     by_id = {i.id: i for i in intents()}
     chosen = decide(scored, thresholds(), product_named)
+    text = re.sub(r"\d+(?:\.\d+)?", "#", normalize(message).lower())  # a number is # (少#块 for 少10块)
+    sure = [i.id for i in intents() if any(w.lower() in text for w in i.sure)]
     if not [i for i in chosen if i != SMALLTALK]:  # "能发顺丰不 加钱也行": the classifier is unsure, the word is not
-        text = re.sub(r"\d+(?:\.\d+)?", "#", normalize(message).lower())  # a number is # (少#块 for 少10块)
-        chosen = next(([i.id] for i in intents() if any(w.lower() in text for w in i.sure)), chosen)
+        chosen = sure[:1] or chosen
+    elif sure and sure[0] not in chosen:  # 发错了要寄回去换吗: the word names it beside the classifier's guess
+        chosen = [sure[0], *chosen][:MAX_INTENTS]
     text = normalize(message)
     return [by_id[i] for i in chosen if not (by_id[i].unless and re.search(by_id[i].unless, text))]
 
