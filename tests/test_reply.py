@@ -80,6 +80,8 @@ def test_every_reply_greets_closes_and_avoids_banned_words(cli, message, shop):
     ("在吗", "您好", "帮您"), ("好，谢谢", "不", "客气"), ("对", "好", "随时"), ("？？", "", "久等"),
     ("那我拍了", "", "谢"), ("拜拜", "", "再见"), ("你好", "您好", "帮您"), ("辛苦啦", "不", "随时"),
     ("166", "您", "具体"), ("那件呢", "您", "具体"),
+    ("差评了啊 什么破衣服", "", "抱歉"), ("再这样我投诉了", "", "抱歉"),  # an angry remark: an apology and a question
+    ("nb 比商场买的好看多了", "谢谢", "喜欢"),
 ])
 def test_small_talk_gets_one_short_natural_line(cli, message, starts, word):
     out = reply_json(cli, message, "demo-fashion")
@@ -642,3 +644,15 @@ def test_a_sure_word_leads_beside_the_classifier_s_other_guess(message, intent):
     assert guessed and intent not in guessed
     found = [i.id for i in detect(message)]
     assert found[0] == intent and set(guessed) <= set(found), found
+
+
+def test_a_price_drop_hears_the_shop_s_own_rule_when_it_wrote_one(cli_own, tmp_path):
+    """刚买就便宜了: the shop's 不补差价 line, not "not written"; a courier's price difference (顺丰补差价) is no such rule."""
+    shop = tmp_path / "owner-style"
+    shutil.copytree(FIXTURES / "shops" / "owner-style", shop)
+    policy = shop / "policy.md"
+    policy.write_text(policy.read_text(encoding="utf-8") + "\n## 快递\n\n- 想发顺丰的补差价10元。\n"
+                      "\n## 降价\n\n- 下单以后商品降价，不补差价；还没发货的可以退款重拍。\n", encoding="utf-8")
+    assert cli_own("ingest", str(shop)).code == 0
+    out = reply_json(cli_own, "昨天买的今天便宜了20 不退差价我就退货", "owner-style")
+    assert "下单以后商品降价，不补差价" in out["text"] and "没有写明" not in out["text"], out["text"]

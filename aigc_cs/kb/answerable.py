@@ -307,6 +307,13 @@ def policy_match(chunks: list[Chunk], words: list[str], pattern: re.Pattern[str]
     return None
 
 
+def policy_line(chunks: list[Chunk], pattern: re.Pattern[str]) -> Found | None:
+    """The first line of a shop's policy (`chunks`) that `pattern` finds, under whatever heading (下单以后商品降价…，
+    不补差价)."""
+    return next((Found(chunk=c, sentence=as_sentence(line), score=1.0) for c in chunks
+                 for line in body(c.text).splitlines() if line.strip() and pattern.search(line)), None)
+
+
 def policy_section(chunks: list[Chunk], words: list[str], limit: int = FIELD_CHARS) -> Found | None:
     """The first section of a shop's policy (`chunks`) whose heading holds one of `words`, read out from its start
     (its numbered steps keep their numbers: 1）在订单页面点“退款/售后”…2）…)."""

@@ -236,6 +236,17 @@ def _remark(text: str) -> bool:
             and (exempt or not _ASKS_TOO.search(text)) and all(i == SMALLTALK for i in keyword_hits(text)))
 
 
+_THIRD_PARTY = re.compile(r"快递员|快递小哥|派件|派送员|骑手|驿站")  # 快递员态度太差 我要投诉他: not the shop's to settle
+
+
+def _upset(text: str) -> bool:
+    """A short angry remark about the shop that asks nothing the classifier knows (差评了啊 什么破茶, 再这样我投诉了):
+    small talk, answered with an apology and a question about what went wrong, never with "I'll check"."""
+    letters = re.sub(r"[\W_\d#]", "", text)
+    return (len(letters) <= REMARK_CHARS and any(w in text for w in book().smalltalk_kinds.get("upset", []))
+            and not _THIRD_PARTY.search(text) and not re.search(r"[吗?？]|么\W*$|[不没]\W*$|能不能|可以", text))
+
+
 def _asks_more(text: str, words: list[str]) -> bool:
     """True when a short message with a small-talk word asks something: it ends as a question and calls no one (好吃吗,
     可以吗; not 在吗, 有人吗？？), or what is left without its small-talk words asks (放阳台可以不, 到付可以吗)."""
@@ -317,7 +328,7 @@ def detect(message: str, product_named: bool = False) -> list[Intent]:
     text = re.sub(r"\d+(?:\.\d+)?", "#", normalize(message).lower())  # a number is # (少#块 for 少10块)
     sure = [i.id for i in intents() if any(w.lower() in text for w in i.sure)]
     if not [i for i in chosen if i != SMALLTALK]:  # "能发顺丰不 加钱也行": the classifier is unsure, the word is not
-        chosen = sure[:1] or chosen
+        chosen = sure[:1] or chosen or ([SMALLTALK] if _upset(text) else [])
     elif sure and sure[0] not in chosen:  # 发错了要寄回去换吗: the word names it beside the classifier's guess
         chosen = [sure[0], *chosen][:MAX_INTENTS]
     text = normalize(message)

@@ -17,6 +17,7 @@ from aigc_cs.kb.answerable import (
     nearest,
     own_words,
     policy_field,
+    policy_line,
     policy_match,
     policy_section,
     price,
@@ -64,6 +65,8 @@ HYPOTHETICAL = re.compile(r"会不会|会[^，。！？\s]{0,6}吗|万一|要是
 REMEDY = re.compile(r"(?:确认|核实)(?:后|以后|无误后)[，,]?[^。；;]*?(?:退|换|补发|补偿|赔)[^。；;]*")
 COMPLAINTS = ("quality_issue", "wrong_or_missing")  # a complaint hears first what the shop calls normal, if it does
 # a buyer telling that the price moved (刚买就降价, 买完便宜了20): a bargain question of theirs asks for the difference
+# a shop's rule on a price that dropped after the purchase (not the courier's price difference: 顺丰要补运费差价)
+PRICE_RULE = re.compile(r"^(?!.*(?:顺丰|快递|运费|邮费|京东|物流)).*(?:差价|价保|保价)")
 PRICE_DROP = re.compile(r"降价|降了|便宜了|便宜\d|差价|价保|保价|价格变|变价|买贵|少了\d|活动价|优惠了|现在(?:卖|才|只要|只卖)")
 DISCOMFORT_WORDS = re.compile(r"过敏|泛红|刺痛|起疹|疹子|发痒|痒|不适|红肿")
 # what the customer feels besides the question (换位思考): in a hurry, or worried about the product
@@ -193,6 +196,9 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
     if product is None and any(i.product for i in intents):
         product = _product_by_meaning(message, shop, ctx)
     found = _product_sentences(intents, product, message, shop, ctx) | _own_steps(intents, shop, ctx.index.chunks())
+    if said_bought and PRICE_DROP.search(message) and any(i.id == "bargain" for i in intents) \
+            and (rule := policy_line([c for c in chunks if c.source == shop.policy_source], PRICE_RULE)):
+        found["bargain"] = rule  # 刚买就降价: the shop's own word on a price difference (不补差价), if it wrote one
     by_intent: dict[str, Citation] = {}
     for intent in intents:
         if intent.product and product and intent.product in product.sections:
