@@ -93,6 +93,8 @@ def test_the_word_a_product_s_own_file_calls_it_is_an_alias(tmp_path, other, ali
     ("反光牵引绳套装", "牵引绳", "套装"),  # packaging words are no category
     ("液态硅胶磁吸手机壳（iPhone 15）", "手机壳", "手机"),
     ("陈记腊味礼盒（腊肠500克+腊肉400克）", "礼盒", "陈记"),  # …but a gift box is what the product is (礼盒辣不辣)
+    ("每日坚果混合装（25克×30袋）", "每日坚果", "混合"),  # 混合装 is packaging too
+    ("团圆礼盒-8罐", "团圆礼盒", "8罐"),  # a count after a dash is the size, not a name
 ])
 def test_the_derived_category_word_is_the_head_of_the_name(name, category, never):
     from aigc_cs.kb.shops import derived_aliases
@@ -280,3 +282,16 @@ def test_a_denied_no_reason_exchange_is_no_claim_of_one():
 
     assert [(c.key, c.value) for c in extract("生鲜水果不支持无理由退换。")] == [("no_reason_return_days", 0.0)]
     assert ("no_reason_exchange", True) in [(c.key, c.value) for c in extract("本店支持7天无理由退换。")]
+
+
+def test_a_product_file_s_chinese_name_gives_the_name_customers_use(tmp_path):
+    """焦糖瓜子500g.txt holds 焦糖味葵花籽: customers say 瓜子, as the owner did when saving the file."""
+    from aigc_cs.kb.shops import read_product
+
+    path = tmp_path / "焦糖瓜子500g.txt"
+    path.write_text("焦糖瓜子 500克\n\n品名：焦糖味葵花籽\n价格：19.9元一袋\n", encoding="utf-8")
+    product = read_product(path, "products/焦糖瓜子500g.txt", 1 << 20)
+    assert product.name == "焦糖味葵花籽" and "瓜子" in product.aliases, product.aliases
+    coded = tmp_path / "KXG-500.md"
+    coded.write_text("# 原色开心果（500克罐装）\n", encoding="utf-8")
+    assert not any("KXG" in a for a in read_product(coded, "products/KXG-500.md", 1 << 20).aliases)

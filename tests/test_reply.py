@@ -428,6 +428,8 @@ def test_a_specific_of_the_new_kinds_is_answered_honestly(cli, message, shop):
     ("能发韵达吗", "默认发中通。", ["韵达"]),  # a courier the shop never names …
     ("能发韵达吗", "默认发中通。除中通和顺丰外，暂时不能指定别的快递。", []),  # … is answered by a rule covering every other
     ("能发韵达吗", "默认发中通。牛腱只走顺丰冷运。", ["韵达"]),  # one product's courier is no rule for the shop
+    ("盖子能单买吗", "价格39元。", ["单独购买"]),
+    ("就一袋 单买包邮不", "价格39元。", []),  # the shipping rule is asked, not a part sold alone
 ])
 def test_the_new_kinds_read_what_the_shop_wrote(message, written, found):
     from aigc_cs.kb.unconfirmed import unconfirmed

@@ -9,7 +9,7 @@ from aigc_cs.errors import UserError
 from aigc_cs.kb.loaders import load
 from aigc_cs.kb.models import PolicyFacts, Product, ProductSection, Shop, ShopInfo
 
-SHOP_READER = "shop-reader-12"  # bump when reading a folder changes (aliases, sections, product text): saved shops are read again
+SHOP_READER = "shop-reader-13"  # bump when reading a folder changes (aliases, sections, product text): saved shops are read again
 POLICY_FILE = "policy.md"
 PRODUCTS_DIR = "products"
 # H2 headings of a product file, matched by keyword so that a dropped-in shop may word them its own way.
@@ -154,7 +154,7 @@ def _sections(body: str) -> dict[str, ProductSection]:
     return found
 
 
-_PACKAGING = re.compile(r"(?:[\d一二两三四五六七八九十]+件套|套装|套餐|礼盒装|礼盒|组合装|组合|盒装|袋装|罐装|家庭装|装)$")
+_PACKAGING = re.compile(r"(?:[\d一二两三四五六七八九十]+件套|套装|套餐|礼盒装|礼盒|组合装|混合装|组合|盒装|袋装|罐装|家庭装|装)$")
 
 
 def base_name(name: str) -> str:
@@ -186,12 +186,12 @@ def derived_aliases(name: str) -> list[str]:
     when it names what the product is ("四件套", "礼盒"; shared by two products it names neither), its
     parts ("福鼎白茶·白牡丹" → "白牡丹") and the category word at the end of each part ("龙井", "白茶")."""
     base = re.sub(r"\d+(?:\.\d+)?\s*(?:克|g|ml|毫升|斤|kg|片|包|袋)\b", "", _SPEC.sub("", name)).strip()
-    parts = [_MODEL.sub("", p) for p in re.split(r"[·・\s/|｜]+", base)]  # model codes aside: 半入耳蓝牙耳机A3
+    parts = [_MODEL.sub("", p) for p in re.split(r"[·・\s/|｜]+|-(?=\d+[罐盒袋包瓶支件个只])", base)]  # model codes aside: 半入耳蓝牙耳机A3
     parts = [p for p in parts if len(p) >= 2]
     out = [base] if base and base != name else []
     unpacked = base_name(base)
     out += [unpacked] if len(unpacked) >= 3 and unpacked != base else []
-    out += re.findall(r"[\d一二两三四五六七八九十]+件套$|礼盒$", base)  # 五件套是哪五件, 礼盒辣不辣
+    out += [w for p in dict.fromkeys([base, *parts]) for w in re.findall(r"[\d一二两三四五六七八九十]+件套$|礼盒$", p)]  # 五件套是哪五件, 礼盒辣不辣
     out += [p for p in parts if p != base and len(p) >= 3]
     out += [code for code in _CODE.findall(base) if code != base]  # a model code customers type alone (A3, M5, PB-20000)
     for part in parts:
@@ -289,6 +289,10 @@ def read_product(path: Path, source: str, max_bytes: int) -> Product:
     names = [str(a) for a in aliases]
     known = {n.lower() for n in [name, *names]}
     names += [a for a in derived_aliases(name) if a.lower() not in known]
+    stem = re.sub(r"\d+(?:\.\d+)?\s*(?:克|g|ml|毫升|斤|kg)", "", path.stem, flags=re.IGNORECASE)
+    if len(re.findall(r"[\u4e00-\u9fff]", stem)) >= 2 and stem not in name:  # 焦糖瓜子500g.txt for 焦糖味葵花籽
+        known = {n.lower() for n in [name, *names]}
+        names += [a for a in [stem, *derived_aliases(stem)] if a.lower() not in known and len(a) >= 2]
     return Product(name=name, aliases=names, price_yuan=price, source=source, sections=_sections(loaded.text),
                    text=loaded.text)
 
