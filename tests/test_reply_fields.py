@@ -253,11 +253,26 @@ def test_a_field_held_by_another_questions_section_is_read_out_on_its_own(camp_s
     """保质期 written under 规格 answers 开了能放多久 as itself: the 规格 section read out as 尺码规格 was no answer."""
     from aigc_cs.kb.intents import intents
     from aigc_cs.kb.models import Product, ProductSection
-    from aigc_cs.tasks.reply import _asked
+    from aigc_cs.tasks.reply_products import asked_of
 
     size = next(i for i in intents() if i.id == "product_size")
     text = "# 护手霜（50克）\n\n## 规格\n- 净含量：50克\n- 保质期：没开封3年，开封后12个月内用完\n"
     cream = Product(name="护手霜（50克）", source="products/cream.md", text=text,
                     sections={"size": ProductSection(title="规格", text="净含量：50克。保质期：没开封3年，开封后12个月内用完。")})
-    assert [f.key for f in _asked("护手霜开了能放多久", cream, [size])] == ["保质期"]
-    assert _asked("护手霜多重", cream, [size]) == []  # a size question: the 规格 section answers it
+    assert [f.key for f in asked_of("护手霜开了能放多久", cream, [size])] == ["保质期"]
+    assert asked_of("护手霜多重", cream, [size]) == []  # a size question: the 规格 section answers it
+
+
+def test_a_topic_asked_of_no_product_lists_each_product_s_own_line(cli_own, tmp_path):
+    """保质期多久 names no product: each file's own 保质期 line, then the question which one (no one file's details)."""
+    from conftest import FIXTURES
+
+    shop = tmp_path / "owner-style"
+    shutil.copytree(FIXTURES / "shops" / "owner-style", shop)
+    for name, life in (("dahongpao.md", "24个月"), ("baicha.md", "36个月")):
+        (shop / "products" / name).write_text(f"# {name[:-3]}茶（100克）\n\n- 价格：88元\n- 保质期：{life}，开封后三个月内喝完\n",
+                                             encoding="utf-8")
+    assert cli_own("ingest", str(shop)).code == 0
+    out = reply_json(cli_own, "保质期多久啊", "owner-style")
+    assert "每款不一样" in out["text"] and "24个月" in out["text"] and "36个月" in out["text"], out["text"]
+    assert "哪一款" in out["text"] and "保质期：" not in out["text"], out["text"]

@@ -10,12 +10,10 @@ from aigc_cs.kb.answerable import (
     STEPS_CHARS,
     Found,
     Labelled,
-    asked_fields,
     body,
     covered,
     framed,
     nearest,
-    own_words,
     policy_field,
     policy_line,
     policy_match,
@@ -33,6 +31,7 @@ from aigc_cs.kb.intents import (
     smalltalk_kind,
     thresholds,
 )
+from aigc_cs.kb.intents import intents as known_intents
 from aigc_cs.kb.models import SHOP_DOC_TYPES, Chunk, Citation, Passage, Product, Shop
 from aigc_cs.kb.places import place_words
 from aigc_cs.kb.products import mentioned
@@ -44,6 +43,7 @@ from aigc_cs.tasks.base import TaskResult, guard_warnings, unique
 from aigc_cs.tasks.context import Context
 from aigc_cs.tasks.details import details, normal_line, special_window
 from aigc_cs.tasks.doubts import raised
+from aigc_cs.tasks.reply_products import asked_of, by_meaning, each_product, field_answer, only_with_field
 from aigc_cs.text import normalize, pick
 
 PROMPT = "reply"
@@ -189,13 +189,21 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
     smalltalk = [i.id for i in intents] == [SMALLTALK] and not unconfirmed(message, written)  # 给个好评返现不 asks
     intents = [i for i in intents if i.id != SMALLTALK]  # …and is answered as a question no intent covers
     if product is None and not smalltalk and all(i.product for i in intents):  # 一家四口够不够住: the one file with 人数
-        product = _only_with_field(message, shop)
-    asked = _asked(message, product, intents) if not smalltalk else []
+        product = only_with_field(message, shop)
+    asked = asked_of(message, product, intents) if not smalltalk else []
     if asked:  # the file's own field on what was asked (承重, 防水) answers, not the section the classifier guessed
         intents = []
     if product is None and any(i.product for i in intents):
-        product = _product_by_meaning(message, shop, ctx)
+        product = by_meaning(message, shop, ctx)
     found = _product_sentences(intents, product, message, shop, ctx) | _own_steps(intents, shop, ctx.index.chunks())
+    # 保质期多久 names no product: every product's own line answers it, under the topic's own question when the
+    # classifier knows none, unless the policy has a section on it (包安装吗 → ## 安装服务)
+    each = each_product(message, shop, chunks) if product is None and not smalltalk else None
+    policy = [c for c in chunks if c.source == shop.policy_source]
+    if each is not None and not intents and policy_field(normalize(message), policy, field_topics()) is None:
+        intents = [i for i in known_intents() if i.id in field_intents(normalize(message))][:1]
+    listed = {i.id for i in intents if i.product} if each is not None else set()
+    found |= {i: each for i in listed}
     if said_bought and PRICE_DROP.search(message) and any(i.id == "bargain" for i in intents) \
             and (rule := policy_line([c for c in chunks if c.source == shop.policy_source], PRICE_RULE)):
         found["bargain"] = rule  # 刚买就降价: the shop's own word on a price difference (不补差价), if it wrote one
@@ -256,7 +264,8 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
             )
 
         base = draft()
-        extras = details(intents, by_intent, message, shop, ctx, base, product)
+        extras = details(intents, {k: c for k, c in by_intent.items() if not (each and k in listed)}, message, shop,
+                         ctx, base, product)  # a list of every product's line takes no one file's details
         cost = price(message, shop.info.id, ctx.index.chunks(), product, base + "".join(extras.values())) \
             if product and answers else None
         if cost is not None:  # the price goes with the product question if there is one, else with the first answer
@@ -297,50 +306,6 @@ Input = ReplyInput
 Output = ReplyOutput
 
 
-def _product_by_meaning(message: str, shop: Shop, ctx: Context) -> Product | None:
-    """A product question that names no product the way its file does ("滇红能加奶吗" for 滇红工夫茶): the
-    product whose own file holds the sentence nearest to the question, when that sentence is close enough."""
-    sources = {p.source for p in shop.products}
-    found = nearest(message, shop.info.id, ctx.index.chunks(), sources) if sources else None
-    if found is None or found.score < thresholds().product_match:
-        return None
-    return next(p for p in shop.products if p.source == found.chunk.source)
-
-
-def _asked(message: str, product: Product | None, intents: list[Intent]) -> list[Labelled]:
-    """The labelled fields of the named product's file that a product question (or a question no intent covers) asks
-    about: its key or heading names the topic of the customer's words (装起来 → 安装：…, 下雨 → 防水：…). None when the
-    section the classifier chose holds one of them already (保质期 in 规格与保质期: that answer says it, and more)."""
-    if product is None or not all(i.product for i in intents):
-        return []
-    found = asked_fields(normalize(message), product.text, field_topics())
-    chosen = [product.sections[i.product].text for i in intents if i.product in product.sections]
-    belongs = field_intents(normalize(message))  # 保质期 held by the 规格 section is still no 尺码规格 question
-    held = any(f.text in text for f in found for text in chosen)
-    return [] if held and (not belongs or any(i.id in belongs for i in intents)) else found
-
-
-def _only_with_field(message: str, shop: Shop) -> Product | None:
-    """The one product whose file has a field on what a question that names no product asks about, if only one has,
-    else the one product whose file has every word of the question's own (含不含牛磺酸, 粉尘大不大, 胸围42选哪个码)."""
-    owners = [p for p in shop.products if asked_fields(normalize(message), p.text, field_topics())]
-    if not owners and (words := own_words(message, [])):
-        owners = [p for p in shop.products if all(w in p.text for w in words)]
-    return owners[0] if len(owners) == 1 else None
-
-
-FIELDS = 3  # labelled fields read out for one message at most
-
-
-def _field_answer(fields: list[Labelled], product: Product, chunks: list[Chunk]) -> Found | None:
-    """The asked fields as one passage, cited to the part of the product's file that holds the first of them."""
-    own = [c for c in chunks if c.source == product.source]
-    chunk = next((c for c in own if fields[0].key in c.text), own[0] if own else None)
-    if chunk is None:
-        return None
-    return Found(chunk=chunk, sentence="".join(f.text for f in fields[:FIELDS]), score=1.0)
-
-
 def _passage_answer(message: str, shop: Shop, ctx: Context, product: Product | None,
                     asked: list[Labelled], bought: bool, named: bool) -> Found | None:
     """The sentence that answers a question no intent covers, unless it asks a specific the shop never wrote down: the
@@ -362,7 +327,7 @@ def _passage_answer(message: str, shop: Shop, ctx: Context, product: Product | N
     if policy is not None and agrees_with_facts(policy.sentence, shop):
         return policy
     if asked and product is not None:
-        return _field_answer(asked, product, chunks)
+        return field_answer(asked, product, chunks)
     others = {p.source for p in shop.products if p is not product} if product else set()
     sources = {c.source for c in chunks if c.shop == shop.info.id} - others
     found = nearest(message, shop.info.id, chunks, sources)

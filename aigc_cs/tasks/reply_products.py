@@ -1,0 +1,73 @@
+"""Which product a customer's question means when it names none, and the labelled fields of a product file that
+answer it: the one file with the asked field or every word of the question, every product's own line on a topic asked
+of none (保质期多久), the fields asked of a named product, and those fields read out as one passage."""
+
+import re
+
+from aigc_cs.kb.answerable import Found, Labelled, asked_fields, nearest, own_words
+from aigc_cs.kb.intents import Intent, field_intents, field_topics, thresholds
+from aigc_cs.kb.models import Chunk, Product, Shop
+from aigc_cs.tasks.context import Context
+from aigc_cs.text import normalize
+
+
+def by_meaning(message: str, shop: Shop, ctx: Context) -> Product | None:
+    """A product question that names no product the way its file does ("滇红能加奶吗" for 滇红工夫茶): the
+    product whose own file holds the sentence nearest to the question, when that sentence is close enough."""
+    sources = {p.source for p in shop.products}
+    found = nearest(message, shop.info.id, ctx.index.chunks(), sources) if sources else None
+    if found is None or found.score < thresholds().product_match:
+        return None
+    return next(p for p in shop.products if p.source == found.chunk.source)
+
+
+def asked_of(message: str, product: Product | None, intents: list[Intent]) -> list[Labelled]:
+    """The labelled fields of the named product's file that a product question (or a question no intent covers) asks
+    about: its key or heading names the topic of the customer's words (装起来 → 安装：…, 下雨 → 防水：…). None when the
+    section the classifier chose holds one of them already (保质期 in 规格与保质期: that answer says it, and more)."""
+    if product is None or not all(i.product for i in intents):
+        return []
+    found = asked_fields(normalize(message), product.text, field_topics())
+    chosen = [product.sections[i.product].text for i in intents if i.product in product.sections]
+    belongs = field_intents(normalize(message))  # 保质期 held by the 规格 section is still no 尺码规格 question
+    held = any(f.text in text for f in found for text in chosen)
+    return [] if held and (not belongs or any(i.id in belongs for i in intents)) else found
+
+
+def only_with_field(message: str, shop: Shop) -> Product | None:
+    """The one product whose file has a field on what a question that names no product asks about, if only one has,
+    else the one product whose file has every word of the question's own (含不含牛磺酸, 粉尘大不大, 胸围42选哪个码)."""
+    owners = [p for p in shop.products if asked_fields(normalize(message), p.text, field_topics())]
+    if not owners and (words := own_words(message, [])):
+        owners = [p for p in shop.products if all(w in p.text for w in words)]
+    return owners[0] if len(owners) == 1 else None
+
+
+FIELDS = 3  # labelled fields read out for one message at most
+EACH_CHARS = 50  # …and of each product's field for a question that names none, up to the last comma before this
+
+
+def each_product(message: str, shop: Shop, chunks: list[Chunk]) -> Found | None:
+    """For a question that names no product and asks a topic (保质期多久, 水温多少度), the first sentence of each
+    product's own field on it when two or more files have one ("龙井：…；铁观音：…"), cited to the first: what a rep
+    says before asking which."""
+    said = []
+    for p in shop.products:
+        if found := asked_fields(normalize(message), p.text, field_topics()):
+            short = next((a for a in p.aliases if 2 <= len(a) < len(p.name)), p.name)
+            first = re.sub(r"^[\u4e00-\u9fff]{1,6}[：:]", "", re.split(r"(?<=[。！？；])", found[0].text)[0].rstrip("。；"))
+            cut = first.rfind("，", 0, EACH_CHARS) if len(first) > EACH_CHARS else -1
+            said.append((p, f"{short}：{first[:cut] if cut > 0 else first}"))
+    own = [c for c in chunks if said and c.source == said[0][0].source]
+    if len(said) < 2 or not own:
+        return None
+    return Found(chunk=own[0], sentence="；".join(text for _, text in said) + "。", score=1.0)
+
+
+def field_answer(fields: list[Labelled], product: Product, chunks: list[Chunk]) -> Found | None:
+    """The asked fields as one passage, cited to the part of the product's file that holds the first of them."""
+    own = [c for c in chunks if c.source == product.source]
+    chunk = next((c for c in own if fields[0].key in c.text), own[0] if own else None)
+    if chunk is None:
+        return None
+    return Found(chunk=chunk, sentence="".join(f.text for f in fields[:FIELDS]), score=1.0)
