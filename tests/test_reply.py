@@ -658,3 +658,14 @@ def test_a_price_drop_hears_the_shop_s_own_rule_when_it_wrote_one(cli_own, tmp_p
     assert cli_own("ingest", str(shop)).code == 0
     out = reply_json(cli_own, "昨天买的今天便宜了20 不退差价我就退货", "owner-style")
     assert "下单以后商品降价，不补差价" in out["text"] and "没有写明" not in out["text"], out["text"]
+
+
+@pytest.mark.parametrize(("message", "intent"), [
+    ("收到三天才打开 发现受潮了 还能算吗", "quality_issue"),
+    ("我们这回南天 木头的会不会发霉啊", None),  # a worry before buying names no complaint
+])
+def test_a_spoilt_product_is_a_quality_question_unless_it_is_a_worry(message, intent):
+    from aigc_cs.kb.intents import detect
+
+    found = [i.id for i in detect(message)]
+    assert (found[:1] == [intent]) if intent else "quality_issue" not in found, found

@@ -326,7 +326,8 @@ def detect(message: str, product_named: bool = False) -> list[Intent]:
     by_id = {i.id: i for i in intents()}
     chosen = decide(scored, thresholds(), product_named)
     text = re.sub(r"\d+(?:\.\d+)?", "#", normalize(message).lower())  # a number is # (少#块 for 少10块)
-    sure = [i.id for i in intents() if any(w.lower() in text for w in i.sure)]
+    sure = [i.id for i in intents() if any(not _WONDERED.search(text[: m.start()])
+                                           for w in i.sure for m in re.finditer(re.escape(w.lower()), text))]
     if not [i for i in chosen if i != SMALLTALK]:  # "能发顺丰不 加钱也行": the classifier is unsure, the word is not
         chosen = sure[:1] or chosen or ([SMALLTALK] if _upset(text) else [])
     elif sure and sure[0] not in chosen:  # 发错了要寄回去换吗: the word names it beside the classifier's guess
@@ -335,6 +336,8 @@ def detect(message: str, product_named: bool = False) -> list[Intent]:
     return [by_id[i] for i in chosen if not (by_id[i].unless and re.search(by_id[i].unless, text))]
 
 
+# a sure word asked as what might happen (木头菜板会不会发霉): a worry before buying, no complaint (要是收到坏的 still is one)
+_WONDERED = re.compile(r"会不会[^，。！？,.!?\s]{0,2}$")
 # a word of having bought said of what might happen (我怕用了泛红, 万一穿了不合适): no purchase yet
 _SUPPOSED = re.compile(r"(?:怕|担心|万一|如果|要是|假如|会不会)[^，。！？,.!?\s]{0,4}$|就$")  # …or 少10块我就拍了
 # …and a purchase said to have been made many times (买了好几次了): a regular customer, not an order in question
