@@ -7,7 +7,8 @@ import json
 import shutil
 
 import pytest
-from conftest import demo_fashion_copy, reply_json, shop_fixtures
+
+from tests.conftest import FIXTURES, demo_fashion_copy, reply_json, shop_fixtures
 
 POLICY = """---
 shop: {id: camp-shop, name: 小营地户外, category: 户外用品}
@@ -237,8 +238,6 @@ def test_a_one_letter_trait_is_what_a_yes_no_question_asks(message, names, asked
 
 
 def test_a_trait_question_is_answered_by_the_product_sentence_that_names_it(cli_own, tmp_path):
-    from conftest import FIXTURES
-
     shop = tmp_path / "owner-style"
     shutil.copytree(FIXTURES / "shops" / "owner-style", shop)
     (shop / "products" / "cup.md").write_text(
@@ -265,7 +264,6 @@ def test_a_field_held_by_another_questions_section_is_read_out_on_its_own(camp_s
 
 def test_a_topic_asked_of_no_product_lists_each_product_s_own_line(cli_own, tmp_path):
     """保质期多久 names no product: each file's own 保质期 line, then the question which one (no one file's details)."""
-    from conftest import FIXTURES
 
     shop = tmp_path / "owner-style"
     shutil.copytree(FIXTURES / "shops" / "owner-style", shop)
