@@ -263,7 +263,7 @@ def test_a_field_held_by_another_questions_section_is_read_out_on_its_own(camp_s
 
 
 def test_a_topic_asked_of_no_product_lists_each_product_s_own_line(cli_own, tmp_path):
-    """保质期多久 names no product: each file's own 保质期 line, then the question which one (no one file's details)."""
+    """A product question that names no product: each file's own 保质期 line, then which one (no one file's details)."""
 
     shop = tmp_path / "owner-style"
     shutil.copytree(FIXTURES / "shops" / "owner-style", shop)
@@ -271,6 +271,6 @@ def test_a_topic_asked_of_no_product_lists_each_product_s_own_line(cli_own, tmp_
         (shop / "products" / name).write_text(f"# {name[:-3]}茶（100克）\n\n- 价格：88元\n- 保质期：{life}，开封后三个月内喝完\n",
                                              encoding="utf-8")
     assert cli_own("ingest", str(shop)).code == 0
-    out = reply_json(cli_own, "保质期多久啊", "owner-style")
+    out = reply_json(cli_own, "保质期是多久 开了以后能放多久", "owner-style")
     assert "每款不一样" in out["text"] and "24个月" in out["text"] and "36个月" in out["text"], out["text"]
     assert "哪一款" in out["text"] and "保质期：" not in out["text"], out["text"]
