@@ -455,12 +455,16 @@ def test_a_policy_line_the_question_calls_for_is_said(cli_own, tmp_path, old, ne
     assert intent in out["intents"] and said in out["text"], out["text"]
 
 
-def test_a_discount_on_several_hears_the_product_s_own_price_for_them(cli_own, tmp_path):
+@pytest.mark.parametrize(("price", "message", "said"), [
+    ("单件59元，两件一起拍109元。", "T恤两件一起买能便宜点不", "两件一起拍109元"),
+    ("单罐69元，两罐装125元。", "买两罐T恤能再少点吗", "两罐装125元"),  # a food shop's units (罐, 袋, 瓶)
+])
+def test_a_discount_on_several_hears_the_product_s_own_price_for_them(cli_own, tmp_path, price, message, said):
     shop = demo_fashion_copy(tmp_path)
     tee = shop / "products" / "cotton-tee.md"
-    tee.write_text(tee.read_text(encoding="utf-8") + "\n## 价格\n\n单件59元，两件一起拍109元。\n", encoding="utf-8")
-    out = _reply_after_ingest(cli_own, shop, "T恤两件一起买能便宜点不")
-    assert "bargain" in out["intents"] and "两件一起拍109元" in out["text"], out["text"]
+    tee.write_text(tee.read_text(encoding="utf-8") + f"\n## 价格\n\n{price}\n", encoding="utf-8")
+    out = _reply_after_ingest(cli_own, shop, message)
+    assert "bargain" in out["intents"] and said in out["text"], out["text"]
 
 
 @pytest.mark.parametrize(("module", "cache", "data", "message", "shop", "line"), [

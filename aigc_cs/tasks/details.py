@@ -36,8 +36,8 @@ COURIER_ASK = re.compile(rf"{WHICH_COURIER}|{COURIERS}", re.IGNORECASE)
 SAME_DAY = re.compile(r"今天|今晚|当天|几点|马上|现在拍|现在下单|这会儿")  # a question about today (今天拍今天能发吗) …
 CUTOFF = re.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*点(?:半|\d{1,2}分)?(?:之|以)?[前后]")  # … is answered by the cut-off
 # a discount asked on several of one product (两个一起买, 充电头加线) hears the product's own price for several
-SEVERAL = re.compile(r"一起|一块儿?买|俩|[两二三2-9](?:个|件|只|套|支|盒|把)|多买|套装|组合|加[^，。？?]{0,3}(?:线|头|壳|膜)")
-SEVERAL_PRICE = re.compile(r"(?:一起|套装|组合|[两二三2-9](?:个|件|只|套|支|盒|把))[^，。；]{0,8}\d+(?:\.\d+)?元")
+SEVERAL = re.compile(r"一起|一块儿?买|俩|[两二三2-9](?:个|件|只|套|支|盒|把|罐|袋|包|瓶|箱)|多买|套装|组合|加[^，。？?]{0,3}(?:线|头|壳|膜)")
+SEVERAL_PRICE = re.compile(r"(?:一起|套装|组合|[两二三2-9](?:个|件|只|套|支|盒|把|罐|袋|包|瓶|箱))[^，。；]{0,8}\d+(?:\.\d+)?元")
 # a sentence that calls what a customer complains about normal (盐霜不是发霉, 有折痕是正常的), among this many nearest
 NORMAL = re.compile(r"正常|不是质量问题|不算质量问题|不属于质量问题|不是坏了|不是发霉|不影响(?:食用|使用)|放心吃|放心用")
 NORMAL_TOP = 8
