@@ -121,6 +121,20 @@ def demo_fashion_copy(root: Path, old: str = "", new: str = "") -> Path:
     return shop
 
 
+def owner_style_reply(cli: Callable[..., Result], root: Path, message: str, policy: str = "",
+                      products: dict[str, str] | None = None) -> dict:
+    """The reply to `message` from a copy of the owner-style fixture shop under `root`, with `policy` appended to its
+    policy.md and `products` written into its products/, ingested first."""
+    shop = root / "owner-style"
+    shutil.copytree(FIXTURES / "shops" / "owner-style", shop)
+    if policy:
+        (shop / "policy.md").write_text((shop / "policy.md").read_text(encoding="utf-8") + policy, encoding="utf-8")
+    for name, text in (products or {}).items():
+        (shop / "products" / name).write_text(text, encoding="utf-8")
+    assert cli("ingest", str(shop)).code == 0
+    return reply_json(cli, message, "owner-style")
+
+
 def shop_fixtures(shop_id: str, policy: str, products: dict[str, str]):
     """Two fixtures for a made-up shop: `<shop_id's first word>_shop`, the folder read as ingest reads it (no problem
     allowed), and `…_cli`, `cli_own` after that folder was ingested."""

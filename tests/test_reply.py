@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from aigc_cs.guard.lexicon import scan
-from tests.conftest import FIXTURES, demo_fashion_copy
+from tests.conftest import FIXTURES, demo_fashion_copy, owner_style_reply
 
 GREETINGS = ("您好",)
 CLOSINGS = ("感谢", "谢谢", "随时")
@@ -601,12 +601,7 @@ COURIER_SECTIONS = ("\n## 快递和到货\n\n- 一般发圆通，从杭州发出
     ("发啥快递啊 到广州几天", "一般发圆通", "确认后补发"),  # which courier: the usual one; 到货破损 is the damage rule's
 ])
 def test_a_courier_question_hears_the_shop_s_courier_line(cli_own, tmp_path, message, said, unsaid):
-    shop = tmp_path / "owner-style"
-    shutil.copytree(FIXTURES / "shops" / "owner-style", shop)
-    policy = shop / "policy.md"
-    policy.write_text(policy.read_text(encoding="utf-8") + COURIER_SECTIONS, encoding="utf-8")
-    assert cli_own("ingest", str(shop)).code == 0
-    out = reply_json(cli_own, message, "owner-style")
+    out = owner_style_reply(cli_own, tmp_path, message, policy=COURIER_SECTIONS)
     assert said in out["text"] and unsaid not in out["text"], out["text"]
     assert ("广州" not in message) or "告诉我收货城市" not in out["text"], out["text"]  # the customer said where
 
@@ -626,15 +621,9 @@ def test_words_that_name_one_question_answer_it_when_the_classifier_is_unsure(me
 
 def test_a_shop_wide_topic_no_product_was_named_for_is_answered_from_the_policy(cli_own, tmp_path):
     """能帮写贺卡不 names no product: the policy's 礼盒和贺卡 answers it, not the one product file that has a 礼盒 line."""
-    shop = tmp_path / "owner-style"
-    shutil.copytree(FIXTURES / "shops" / "owner-style", shop)
-    policy = shop / "policy.md"
-    policy.write_text(policy.read_text(encoding="utf-8")
-                      + "\n## 礼盒和贺卡\n\n- 可以免费帮您写贺卡，50字以内，下单时备注要写的话。\n", encoding="utf-8")
-    (shop / "products" / "honey.md").write_text(
-        "# 百花蜂蜜（500克）\n\n- 价格：58元\n- 礼盒：双瓶礼盒128元，自带手提袋。\n", encoding="utf-8")
-    assert cli_own("ingest", str(shop)).code == 0
-    out = reply_json(cli_own, "能帮写个贺卡不 给我姐过生日", "owner-style")
+    out = owner_style_reply(cli_own, tmp_path, "能帮写个贺卡不 给我姐过生日",
+                            policy="\n## 礼盒和贺卡\n\n- 可以免费帮您写贺卡，50字以内，下单时备注要写的话。\n",
+                            products={"honey.md": "# 百花蜂蜜（500克）\n\n- 价格：58元\n- 礼盒：双瓶礼盒128元，自带手提袋。\n"})
     assert out["answered"] is True and "50字以内" in out["text"], out["text"]
     assert "128元" not in out["text"] and out["citations"][0]["source"].endswith("policy.md"), out
 
@@ -654,13 +643,9 @@ def test_a_sure_word_leads_beside_the_classifier_s_other_guess(message, intent):
 
 def test_a_price_drop_hears_the_shop_s_own_rule_when_it_wrote_one(cli_own, tmp_path):
     """刚买就便宜了: the shop's 不补差价 line, not "not written"; a courier's price difference (顺丰补差价) is no such rule."""
-    shop = tmp_path / "owner-style"
-    shutil.copytree(FIXTURES / "shops" / "owner-style", shop)
-    policy = shop / "policy.md"
-    policy.write_text(policy.read_text(encoding="utf-8") + "\n## 快递\n\n- 想发顺丰的补差价10元。\n"
-                      "\n## 降价\n\n- 下单以后商品降价，不补差价；还没发货的可以退款重拍。\n", encoding="utf-8")
-    assert cli_own("ingest", str(shop)).code == 0
-    out = reply_json(cli_own, "昨天买的今天便宜了20 不退差价我就退货", "owner-style")
+    out = owner_style_reply(cli_own, tmp_path, "昨天买的今天便宜了20 不退差价我就退货",
+                            policy="\n## 快递\n\n- 想发顺丰的补差价10元。\n"
+                                   "\n## 降价\n\n- 下单以后商品降价，不补差价；还没发货的可以退款重拍。\n")
     assert "下单以后商品降价，不补差价" in out["text"] and "没有写明" not in out["text"], out["text"]
 
 

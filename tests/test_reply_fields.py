@@ -4,11 +4,10 @@ checked, not answered; a product file without a title is named by its first line
 
 
 import json
-import shutil
 
 import pytest
 
-from tests.conftest import FIXTURES, demo_fashion_copy, reply_json, shop_fixtures
+from tests.conftest import demo_fashion_copy, owner_style_reply, reply_json, shop_fixtures
 
 POLICY = """---
 shop: {id: camp-shop, name: 小营地户外, category: 户外用品}
@@ -238,13 +237,9 @@ def test_a_one_letter_trait_is_what_a_yes_no_question_asks(message, names, asked
 
 
 def test_a_trait_question_is_answered_by_the_product_sentence_that_names_it(cli_own, tmp_path):
-    shop = tmp_path / "owner-style"
-    shutil.copytree(FIXTURES / "shops" / "owner-style", shop)
-    (shop / "products" / "cup.md").write_text(
+    out = owner_style_reply(cli_own, tmp_path, "随手杯会漏吗", products={"cup.md": (
         "# 竹盖随手杯（400毫升）\n\n杯身是双层玻璃，拿在手里不烫。竹子盖子里有一圈硅胶圈，拧紧以后倒过来也不漏，"
-        "可以放进包里。杯子高18厘米，口径7厘米。价格39元。\n", encoding="utf-8")
-    assert cli_own("ingest", str(shop)).code == 0
-    out = reply_json(cli_own, "随手杯会漏吗", "owner-style")
+        "可以放进包里。杯子高18厘米，口径7厘米。价格39元。\n")})
     assert out["answered"] is True and "倒过来也不漏" in out["text"], out["text"]
 
 
@@ -265,12 +260,8 @@ def test_a_field_held_by_another_questions_section_is_read_out_on_its_own(camp_s
 def test_a_topic_asked_of_no_product_lists_each_product_s_own_line(cli_own, tmp_path):
     """A product question that names no product: each file's own 保质期 line, then which one (no one file's details)."""
 
-    shop = tmp_path / "owner-style"
-    shutil.copytree(FIXTURES / "shops" / "owner-style", shop)
-    for name, life in (("dahongpao.md", "24个月"), ("baicha.md", "36个月")):
-        (shop / "products" / name).write_text(f"# {name[:-3]}茶（100克）\n\n- 价格：88元\n- 保质期：{life}，开封后三个月内喝完\n",
-                                             encoding="utf-8")
-    assert cli_own("ingest", str(shop)).code == 0
-    out = reply_json(cli_own, "保质期是多久 开了以后能放多久", "owner-style")
+    products = {name: f"# {name[:-3]}茶（100克）\n\n- 价格：88元\n- 保质期：{life}，开封后三个月内喝完\n"
+                for name, life in (("dahongpao.md", "24个月"), ("baicha.md", "36个月"))}
+    out = owner_style_reply(cli_own, tmp_path, "保质期是多久 开了以后能放多久", products=products)
     assert "每款不一样" in out["text"] and "24个月" in out["text"] and "36个月" in out["text"], out["text"]
     assert "哪一款" in out["text"] and "保质期：" not in out["text"], out["text"]
