@@ -21,15 +21,7 @@ from aigc_cs.kb.answerable import (
     price,
     ranked,
 )
-from aigc_cs.kb.intents import (
-    SMALLTALK,
-    Intent,
-    after_sale,
-    detect,
-    field_topics,
-    smalltalk_kind,
-    thresholds,
-)
+from aigc_cs.kb.intents import SMALLTALK, Intent, after_sale, detect, field_topics, smalltalk_kind, thresholds
 from aigc_cs.kb.models import SHOP_DOC_TYPES, Chunk, Citation, Passage, Product, Shop
 from aigc_cs.kb.places import place_words
 from aigc_cs.kb.products import mentioned
@@ -62,9 +54,9 @@ HYPOTHETICAL = re.compile(r"会不会|会[^，。！？\s]{0,6}吗|万一|要是
 # what a shop does once it has confirmed a problem (核实后补发或者退款, 确认后退货、换货您来选): its own words
 REMEDY = re.compile(r"(?:确认|核实)(?:后|以后|无误后)[，,]?[^。；;]*?(?:退|换|补发|补偿|赔)[^。；;]*")
 COMPLAINTS = ("quality_issue", "wrong_or_missing")  # a complaint hears first what the shop calls normal, if it does
-# a buyer telling that the price moved (刚买就降价, 买完便宜了20): a bargain question of theirs asks for the difference
 # a shop's rule on a price that dropped after the purchase (not the courier's price difference: 顺丰要补运费差价)
 PRICE_RULE = re.compile(r"^(?!.*(?:顺丰|快递|运费|邮费|京东|物流)).*(?:差价|价保|保价)")
+# a buyer telling that the price moved (刚买就降价, 买完便宜了20): a bargain question of theirs asks for the difference
 PRICE_DROP = re.compile(r"降价|降了|便宜了|便宜\d|差价|价保|保价|价格变|变价|买贵|少了\d|活动价|优惠了|现在(?:卖|才|只要|只卖)")
 DISCOMFORT_WORDS = re.compile(r"过敏|泛红|刺痛|起疹|疹子|发痒|痒|不适|红肿")
 # what the customer feels besides the question (换位思考): in a hurry, or worried about the product
