@@ -658,3 +658,12 @@ def test_a_spoilt_product_is_a_quality_question_unless_it_is_a_worry(message, in
 
     found = [i.id for i in detect(message)]
     assert (found[:1] == [intent]) if intent else "quality_issue" not in found, found
+
+
+def test_a_sentence_that_goes_on_from_a_rule_for_others_is_not_added_alone(cli_own, tmp_path):
+    """您先垫付…和货款一起退给您 goes on from 质量问题、发错货需要寄回的: a customer returning for a personal reason must not
+    read it as theirs."""
+    section = ("## 退货运费\n\n质量问题、发错货需要寄回的，来回运费店铺出。您先垫付，寄出后把运费截图发给客服，和货款一起退给您。\n\n"
+               "个人原因退货，比如不想要了、拍多了，寄回的运费您自己出。\n\n## 七天无理由退换")
+    out = _reply_after_ingest(cli_own, demo_fashion_copy(tmp_path, "## 七天无理由退换", section), "不想要了 没拆 怎么退")
+    assert "return_no_reason" in out["intents"] and "和货款一起退给您" not in out["text"], out["text"]

@@ -132,8 +132,23 @@ def detail(message: str, shop: str, chunks: list[Chunk], allow: Callable[[Chunk]
     does not say yet and that is not `off_topic` (about a product the customer did not ask about): the detail a
     rep adds after the rule itself (运费6元 for 邮费多少, 不接受到付件 for 到付)."""
     return next((found for found in ranked(message, shop, chunks, allow)
-                 if found.score >= bar and not _repeats(found.sentence, said) and not off_topic(found.sentence)),
-                None)
+                 if found.score >= bar and not _repeats(found.sentence, said) and not off_topic(found.sentence)
+                 and not _for_others(found, said)), None)
+
+
+_CONDITION = re.compile(r"^(?:如果|若|凡是|要是)|^[^。！？，,]{2,16}的[，,]")  # 质量问题、发错货需要寄回的，…
+
+
+def _for_others(found: Found, said: str) -> bool:
+    """A sentence of a policy line that goes on from a first one saying whom the line is for (质量问题、发错货需要寄回的，
+    来回运费店铺出。→ 您先垫付…和货款一起退给您), when the reply has not said that one: alone it reads as if it were
+    for everyone."""
+    if found.chunk.doc_type != "policy":
+        return False
+    line = next((line for line in body(found.chunk.text).splitlines() if found.sentence.rstrip("。") in line), "")
+    first = re.split(r"(?<=[。！？])", BULLET.sub("", line).strip())[0]
+    return bool(first) and found.sentence.rstrip("。") not in first and bool(_CONDITION.search(first)) \
+        and first.rstrip("。") not in said
 
 
 def anchored(message: str, shop: str, chunks: list[Chunk], allow: Callable[[Chunk], bool], said: str,
