@@ -295,3 +295,12 @@ def test_a_product_file_s_chinese_name_gives_the_name_customers_use(tmp_path):
     coded = tmp_path / "KXG-500.md"
     coded.write_text("# 原色开心果（500克罐装）\n", encoding="utf-8")
     assert not any("KXG" in a for a in read_product(coded, "products/KXG-500.md", 1 << 20).aliases)
+
+
+def test_a_quantity_at_the_end_of_a_name_is_no_kind_of_product(cli_own, tmp_path):
+    """云南普洱熟茶饼 357克 is a 饼: "几克" asks a weight and names no product (it was read as the 克 of this one)."""
+    from tests.conftest import owner_style_reply
+
+    out = owner_style_reply(cli_own, tmp_path, "几克", products={
+        "puer.md": "# 云南普洱熟茶饼 357克\n\n## 多大一饼\n\n一饼357克，168元一饼。\n"})
+    assert out["product"] is None, out

@@ -134,7 +134,9 @@ def _last_char(name: str) -> str:
     """The last Chinese character of a product's base name, its category (椅 of 人体工学椅 M5)."""
     from aigc_cs.kb.shops import base_name
 
-    return (re.findall(r"[\u4e00-\u9fff]", base_name(name)) or [""])[-1]
+    bare = re.sub(r"(?:[\s×xX*/+]*\d+(?:\.\d+)?\s*(?:克|千克|毫升|升|斤|公斤|片|包|袋|罐|盒|支|条|个|g|kg|ml))+\s*$", "",
+                  base_name(name))
+    return (re.findall(r"[\u4e00-\u9fff]", bare) or [""])[-1]  # 云南普洱熟茶饼 357克: 饼, not 克
 
 
 SOUND_NAME_CHARS = 3  # a name this long typed with a wrong character of the same sound still names the product
