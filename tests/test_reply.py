@@ -82,6 +82,7 @@ def test_every_reply_greets_closes_and_avoids_banned_words(cli, message, shop):
     ("166", "您", "具体"), ("那件呢", "您", "具体"),
     ("差评了啊 什么破衣服", "", "抱歉"), ("再这样我投诉了", "", "抱歉"),  # an angry remark: an apology and a question
     ("nb 比商场买的好看多了", "谢谢", "喜欢"),
+    ("下单了 尽快发哈 谢谢", "", "48小时内"),  # an order said with thanks hears when it ships
 ])
 def test_small_talk_gets_one_short_natural_line(cli, message, starts, word):
     out = reply_json(cli, message, "demo-fashion")
