@@ -668,3 +668,11 @@ def test_a_sentence_that_goes_on_from_a_rule_for_others_is_not_added_alone(cli_o
                "个人原因退货，比如不想要了、拍多了，寄回的运费您自己出。\n\n## 七天无理由退换")
     out = _reply_after_ingest(cli_own, demo_fashion_copy(tmp_path, "## 七天无理由退换", section), "不想要了 没拆 怎么退")
     assert "return_no_reason" in out["intents"] and "和货款一起退给您" not in out["text"], out["text"]
+
+
+def test_a_policy_line_on_gift_boxes_is_said_though_one_product_is_called_a_gift_box(cli_own, tmp_path):
+    """团圆礼盒 makes 礼盒 one product's name: the policy's 预售的礼盒… line is still the shop's rule, not that product's."""
+    out = owner_style_reply(cli_own, tmp_path, "预售的啥时候发",
+                            policy="\n## 发货时间\n\n- 付款后72小时内发货。\n- 预售的礼盒按商品页写的发货日期发，不算在72小时里面。\n",
+                            products={"lihe.txt": "团圆礼盒-8罐\n\n八罐坚果装一盒，价格168元。\n"})
+    assert "预售的礼盒按商品页写的发货日期发" in out["text"], out["text"]

@@ -45,6 +45,7 @@ _ASIDE = re.compile(r"（[^）]*）|\([^)]*\)")  # 算质量问题的是…碎�
 CLAIM_WITHIN = re.compile(r"\d+\s*(?:个)?(?:小时|天)(?:之)?内")  # a time limit to report within (not 3个工作日内 to refund)
 DAMAGE = "碎破漏裂瘪"  # a parcel damaged on the way (瓶子碎了, 包装破了 漏了一地): a shop often gives it its own time limit
 DETAILS = 3  # further sentences per answered intent: two for one question, one more for a message of several
+KIND_NAME = re.compile(r"[\d一二两三四五六七八九十]+件套|礼盒")  # a name that says what a product is, as the policy does too
 ASKS = re.compile(r"[吗么呢？?]|[不没]$|啥|什么|多少|几|怎么|咋|哪|能不能|可不可以|是不是|有没有|多久|多长")
 
 
@@ -54,7 +55,8 @@ def details(intents: list[Intent], citations: dict[str, Citation], message: str,
     a product the customer did not ask about); for a quality complaint the named product's own warranty line, and for
     a discount on several the named product's own price for them."""
     out: dict[str, str] = {}
-    others = [name for p in shop.products if p != named for name in p.names() if name not in message]
+    others = [name for p in shop.products if p != named for name in p.names()
+              if name not in message and not KIND_NAME.fullmatch(name)]  # 预售的礼盒… is no other product's line
 
     def off_topic(sentence: str) -> bool:
         """About another product than the one asked about (10kg犬粮单买就够包邮 for 逗猫棒包邮不)."""
