@@ -429,6 +429,9 @@ def test_a_specific_of_the_new_kinds_is_answered_honestly(cli, message, shop):
     ("能发韵达吗", "默认发中通。", ["韵达"]),  # a courier the shop never names …
     ("能发韵达吗", "默认发中通。除中通和顺丰外，暂时不能指定别的快递。", []),  # … is answered by a rule covering every other
     ("能发韵达吗", "默认发中通。牛腱只走顺丰冷运。", ["韵达"]),  # one product's courier is no rule for the shop
+    ("能寄香港吗", "默认发中通。", ["香港"]),
+    ("能寄香港吗", "港澳台和海外暂时不发货。", []),  # 港澳台 speaks of 香港 too
+    ("能寄日本吗", "海外暂时不发货。", []),
     ("盖子能单买吗", "价格39元。", ["单独购买"]),
     ("就一袋 单买包邮不", "价格39元。", []),  # the shipping rule is asked, not a part sold alone
 ])
@@ -676,3 +679,9 @@ def test_a_policy_line_on_gift_boxes_is_said_though_one_product_is_called_a_gift
                             policy="\n## 发货时间\n\n- 付款后72小时内发货。\n- 预售的礼盒按商品页写的发货日期发，不算在72小时里面。\n",
                             products={"lihe.txt": "团圆礼盒-8罐\n\n八罐坚果装一盒，价格168元。\n"})
     assert "预售的礼盒按商品页写的发货日期发" in out["text"], out["text"]
+
+
+def test_a_rule_covering_every_place_of_a_kind_answers_one_of_them(cli_own, tmp_path):
+    out = owner_style_reply(cli_own, tmp_path, "寄香港可以吗",
+                            policy="\n## 快递\n\n- 默认发中通。\n- 港澳台和海外暂时不发货。\n")
+    assert out["answered"] is True and "港澳台和海外暂时不发货" in out["text"], out["text"]

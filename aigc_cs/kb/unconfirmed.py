@@ -76,3 +76,11 @@ def unconfirmed(message: str, written: str, product_text: str | None = None) -> 
             if kind.always or not documented:
                 found.append((m.start(), word))
     return list(dict.fromkeys(word for _, word in sorted(found)))
+
+
+
+def covering(message: str) -> re.Pattern[str] | None:
+    """The rule that covers every specific of a kind the message asks about (`also`: 除中通和顺丰外不能指定 for 能发韵达吗,
+    港澳台 for 寄香港可以吗): a policy line it finds answers the message."""
+    text = normalize(message)
+    return next((re.compile(kind.also) for pattern, kind, _ in _kinds() if kind.also and pattern.search(text)), None)

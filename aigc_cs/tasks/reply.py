@@ -26,7 +26,7 @@ from aigc_cs.kb.models import SHOP_DOC_TYPES, Chunk, Citation, Passage, Product,
 from aigc_cs.kb.places import place_words
 from aigc_cs.kb.products import mentioned
 from aigc_cs.kb.sizing import size_advice
-from aigc_cs.kb.unconfirmed import shop_text, unconfirmed, written_by
+from aigc_cs.kb.unconfirmed import covering, shop_text, unconfirmed, written_by
 from aigc_cs.llm.engine import generate, spent
 from aigc_cs.llm.templates import render
 from aigc_cs.tasks.base import TaskResult, guard_warnings, unique
@@ -309,8 +309,11 @@ def _passage_answer(message: str, shop: Shop, ctx: Context, product: Product | N
     cost = price(message, shop.info.id, chunks, product, "") if product else None
     if cost is not None:
         return cost
-    policy = policy_field(normalize(message), [c for c in chunks if c.source == shop.policy_source], field_topics()) \
+    rules = [c for c in chunks if c.source == shop.policy_source]
+    policy = policy_field(normalize(message), rules, field_topics()) \
         if not named else None  # 能帮写贺卡不: the shop's 礼盒和贺卡, not the one product file with a 礼盒 line
+    if policy is None and not named and (rule := covering(message)) is not None:
+        policy = policy_line(rules, rule)  # 寄香港可以吗: 港澳台和海外暂时不发货
     if policy is not None and agrees_with_facts(policy.sentence, shop):
         return policy
     if asked and product is not None:
