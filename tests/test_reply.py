@@ -83,6 +83,7 @@ def test_every_reply_greets_closes_and_avoids_banned_words(cli, message, shop):
     ("差评了啊 什么破衣服", "", "抱歉"), ("再这样我投诉了", "", "抱歉"),  # an angry remark: an apology and a question
     ("nb 比商场买的好看多了", "谢谢", "喜欢"),
     ("下单了 尽快发哈 谢谢", "", "48小时内"),  # an order said with thanks hears when it ships
+    ("跟上次一样的再来一单", "", "48小时内"),  # a repeat order, not "come back later"
 ])
 def test_small_talk_gets_one_short_natural_line(cli, message, starts, word):
     out = reply_json(cli, message, "demo-fashion")
@@ -615,6 +616,7 @@ def test_a_courier_question_hears_the_shop_s_courier_line(cli_own, tmp_path, mes
     ("质量问题几天内找你们", "quality_issue"),
     ("收到坏的咋办", "quality_issue"),  # the classifier hears small talk in it
     ("就一件还要出运费啊", "free_shipping"),
+    ("kyfp不", "invoice"),  # 可以开发票 in pinyin initials
 ])
 def test_words_that_name_one_question_answer_it_when_the_classifier_is_unsure(message, intent):
     from aigc_cs.kb.intents import decide, detect, score, thresholds
