@@ -687,3 +687,34 @@ def test_a_rule_covering_every_place_of_a_kind_answers_one_of_them(cli_own, tmp_
     out = owner_style_reply(cli_own, tmp_path, "寄香港可以吗",
                             policy="\n## 快递\n\n- 默认发中通。\n- 港澳台和海外暂时不发货。\n")
     assert out["answered"] is True and "港澳台和海外暂时不发货" in out["text"], out["text"]
+
+
+def test_a_missing_parcel_hears_how_the_shop_checks_it_even_under_another_heading(cli_own, tmp_path):
+    """The shop's own line on short shipments, written under 其他, is read with how it checks (its weighing record),
+    and the freight rule the line leaves out is still said."""
+    out = owner_style_reply(cli_own, tmp_path, "我拍了两盒滇红 只到了一盒", policy=(
+        "\n## 其他\n\n少发、漏发了，请拍下包裹和面单，我们对照打包时的称重记录核对，确认后给您补发或者退款。\n"))
+    assert "wrong_or_missing" in out["intents"], out
+    assert "我们对照打包时的称重记录核对，确认后给您补发或者退款" in out["text"], out["text"]
+    assert "来回运费由我们承担" in out["text"] and "核实以后为您补发或退款" not in out["text"], out["text"]
+
+
+def test_an_additive_asked_with_its_verb_is_answered_by_the_file_that_rules_it_out(cli_own, tmp_path):
+    """有没有加淀粉 asks about 淀粉: a file that says 不含淀粉 answers it; a file that never says it is still checked."""
+    beef = "# 手撕牛肉干（200克）\n\n- 价格：59元\n- 配料：牛肉、食用盐、白砂糖。不含淀粉，不是拼接肉。\n"
+    out = owner_style_reply(cli_own, tmp_path, "牛肉干是纯牛肉吗 有没有加淀粉", products={"beef.md": beef})
+    assert out["answered"] and "不含淀粉" in out["text"], out["text"]
+    other = reply_json(cli_own, "牛肉干有没有加香精", "owner-style")
+    assert not other["answered"] and "香精" in other["text"], other["text"]
+
+
+def test_a_question_that_names_no_product_is_answered_by_the_one_file_that_takes_it_up(cli_own, tmp_path):
+    """线能投屏不 names no product; the one product line that speaks of 投屏 and 显示器 answers it. A question whose
+    words are the policy's own (发货, 收到) is no product question, whatever product line shares them."""
+    products = {"charger.md": "# 65W充电头\n\n价格99元。送一根数据线，传数据是USB 2.0的速度，不能接显示器投屏。\n",
+                "box.md": "# 腊味礼盒\n\n价格168元。常温发货，收到后放阴凉处。\n",
+                "film.md": "# 钢化膜（两片装）\n\n价格29元。贴完有小气泡的，用卡片往边上推。\n"}
+    out = owner_style_reply(cli_own, tmp_path, "线能投屏不 想接显示器", products=products)
+    assert out["answered"] and "不能接显示器投屏" in out["text"], out["text"]
+    pay = reply_json(cli_own, "能先发货我收到再付钱不", "owner-style")
+    assert not pay["answered"] and "阴凉处" not in pay["text"], pay["text"]

@@ -202,14 +202,15 @@ def trait(message: str, names: list[str]) -> str | None:
 
 
 def covered(message: str, shop: str, chunks: list[Chunk], sources: set[str], names: list[str],
-            one: bool = True) -> Found | None:
+            one: bool = True, besides: str = "") -> Found | None:
     """Among the sentences of `sources` nearest in meaning, the first that takes up two words of the question other
     than the product's `names` and the words any question uses (微波炉 and 热奶 of 奶瓶可以微波炉热奶不), or its only such
     word (苹果 of 猕猴桃跟苹果放一起会咋样) in one of the very nearest, if `one` (the customer named the product: when
     that word alone chose it, 滤芯 of 滤芯多久换一次, it says nothing more): nearness alone answers
     questions the file does not (a sentence on 滤芯 for 别的牌子的滤芯能装吗), and so does one shared word of a longer
-    question."""
-    words = own_words(message, names)
+    question. Words the text `besides` uses count for nothing (the policy's 发货 and 收到, when every product file is
+    searched: 能先发货我收到再付钱不 is no question about storing the gift box)."""
+    words = {w for w in own_words(message, names) if w not in besides}
     near = ranked(message, shop, chunks, lambda c: c.source in sources)
     top = near[:COVERED_TOP if len(words) > 1 else COVERED_ONE_TOP]
     found = next((f for f in top if sum(w in f.sentence for w in words) >= min(COVERED_WORDS, len(words))), None) \
@@ -315,11 +316,12 @@ def titled(section: str, words: list[str]) -> bool:
 
 def policy_match(chunks: list[Chunk], words: list[str], pattern: re.Pattern[str]) -> Found | None:
     """The first stretch of a policy section titled with one of `words` that `pattern` finds (## 质量问题 →
-    确认后退款或者补发，来回运费我们出。)."""
-    for chunk in chunks:
-        if titled(chunk.section, words) and (m := pattern.search(body(chunk.text))):
-            return Found(chunk=chunk, sentence=m.group().rstrip("，,") + "。", score=1.0)
-    return None
+    确认后退款或者补发，来回运费我们出。), else of a line naming one of them under another heading (## 其他 → 少发、漏发了，
+    …确认后给您补发或者退款。)."""
+    stretches = [(chunk, text) for chunk in chunks if titled(chunk.section, words) for text in [body(chunk.text)]] + [
+        (chunk, line) for chunk in chunks for line in body(chunk.text).splitlines() if any(w in line for w in words)]
+    return next((Found(chunk=chunk, sentence=m.group().rstrip("，,") + "。", score=1.0)
+                 for chunk, text in stretches if (m := pattern.search(text))), None)
 
 
 def policy_line(chunks: list[Chunk], pattern: re.Pattern[str]) -> Found | None:

@@ -52,12 +52,13 @@ def written_by(shop: Shop, chunks: list[Chunk]) -> str:
 
 _JOINED = re.compile(r"和|跟|与|及|、|或者?|还是")
 _VAGUE = re.compile(r"^(?:那个|这个|那种|这种)|(?:那些|这些|那种|之类的?|什么的|啥的)$")  # 植脂末那些, 那个隔茶叶
+_AROUND = re.compile(r"^(?:加了?|添加了?|含有?|放了?)(?=..)|(?<=..)(?:里面?|里头)$")  # 加淀粉 (不含淀粉), 牛肉干里
 
 
 def _written(word: str, where: str) -> bool:
-    """The shop's text names the specific (its vague words aside), or each of the things it joins (糖和奶精: 不含糖，
+    """The shop's text names the specific (its vague words, and the verb or place word around it, aside), or each of the things it joins (糖和奶精: 不含糖，
     不含奶精)."""
-    word = _VAGUE.sub("", word.lower())
+    word = _AROUND.sub("", _VAGUE.sub("", word.lower()))
     return word in where or all(part in where for part in _JOINED.split(word) if part)
 
 

@@ -51,8 +51,9 @@ OVERDUE_WORDS = re.compile(r"(?:超过|过了|超了|超出)了?\s*(?:[一二三
 DISCOURAGED = re.compile(r"不建议|不推荐|不要用|别用|不能用|不要吃|别吃|不能吃|不适合|请勿|慎用|谨慎")
 # a problem asked about before buying (寄过来会不会碎, 万一坏了怎么办): answered with the rule, not with an apology
 HYPOTHETICAL = re.compile(r"会不会|会[^，。！？\s]{0,6}吗|万一|要是|如果|怕")
-# what a shop does once it has confirmed a problem (核实后补发或者退款, 确认后退货、换货您来选): its own words
-REMEDY = re.compile(r"(?:确认|核实)(?:后|以后|无误后)[，,]?[^。；;]*?(?:退|换|补发|补偿|赔)[^。；;]*")
+# what a shop does once it has confirmed a problem (核实后补发或者退款, 确认后退货、换货您来选): its own words, with how it
+# checks when it says so (我们对照打包时的称重记录核对，确认后…)
+REMEDY = re.compile(r"(?:(?:我们|客服|仓库)[^。；;，,]{0,20}(?:记录|监控|照片)[^。；;，,]{0,6}[，,])?(?:确认|核实)(?:后|以后|无误后)[，,]?[^。；;]*?(?:退|换|补发|补偿|赔)[^。；;]*")
 COMPLAINTS = ("quality_issue", "wrong_or_missing")  # a complaint hears first what the shop calls normal, if it does
 # a shop's rule on a price that dropped after the purchase (not the courier's price difference: 顺丰要补运费差价)
 PRICE_RULE = re.compile(r"^(?!.*(?:顺丰|快递|运费|邮费|京东|物流)).*(?:差价|价保|保价)")
@@ -324,7 +325,10 @@ def _passage_answer(message: str, shop: Shop, ctx: Context, product: Product | N
     if found is None or found.score < thresholds().answer:  # a buyer's problem (用了两个月 涂层发粘 能给修吗) is no spec question
         found = covered(message, shop.info.id, chunks, {product.source}, product.names(),
                         one=named) \
-            if product is not None and not bought else None  # shop-wide: dev right +0.5, wrong +0.4, honest −0.7
+            if product is not None and not bought else covered(
+                message, shop.info.id, chunks, {p.source for p in shop.products},
+                [n for p in shop.products for n in p.names()], one=False,
+                besides=shop_text(shop.info.id, chunks, shop.policy_source)) if not bought else None
     return framed(found) if found is not None else None
 
 
