@@ -718,3 +718,20 @@ def test_a_question_that_names_no_product_is_answered_by_the_one_file_that_takes
     assert out["answered"] and "不能接显示器投屏" in out["text"], out["text"]
     pay = reply_json(cli_own, "能先发货我收到再付钱不", "owner-style")
     assert not pay["answered"] and "阴凉处" not in pay["text"], pay["text"]
+
+
+@pytest.mark.parametrize(("message", "complaint"), [
+    ("问下鸡仔饼是咸的还是甜的 辣不辣", False),  # the classifier alone hears a wrong parcel in it
+    ("礼盒送人拿得出手不 包装啥样", False),
+    ("30袋太多了 有小盒的先尝尝不", False),
+    ("万一少发了咋办", True),  # a problem asked about before buying is still the question of that problem
+    ("收到樱桃了 坏了好多 咋弄", True),
+    ("两罐开心果只来了一罐", True),
+])
+def test_a_complaint_needs_a_sign_of_the_problem(message, complaint):
+    """A question before buying that names no problem is no complaint, whatever the classifier guesses from its words
+    (intents.yaml `signs`)."""
+    from aigc_cs.kb.intents import detect
+
+    found = {i.id for i in detect(message)} & {"quality_issue", "wrong_or_missing"}
+    assert bool(found) is complaint, found

@@ -41,6 +41,8 @@ class Intent(BaseModel):
     steps: list[str] = []  # words of a policy heading under which a shop writes its own procedure (## 怎么申请售后)
     remedy: bool = False  # the shop's own line on what it does once the problem is confirmed replaces the template's
     unless: str = ""  # a regular expression of words that rule the intent out (物流三天没动了: shipped, not 还没发货)
+    signs: list[str] = []  # words of a problem that has happened: without one (nor a word of having bought, nor a
+    # trigger or sure word of its family), the classifier's pick alone is a question before buying (鸡仔饼咸的还是甜的)
 
 
 class Thresholds(BaseModel):
@@ -333,7 +335,15 @@ def detect(message: str, product_named: bool = False) -> list[Intent]:
     elif sure and sure[0] not in chosen:  # 发错了要寄回去换吗: the word names it beside the classifier's guess
         chosen = [sure[0], *chosen][:MAX_INTENTS]
     text = normalize(message)
-    return [by_id[i] for i in chosen if not (by_id[i].unless and re.search(by_id[i].unless, text))]
+    return [by_id[i] for i in chosen if not (by_id[i].unless and re.search(by_id[i].unless, text))
+            and (not by_id[i].signs or _happened(by_id[i], text.lower()))]
+
+
+def _happened(intent: Intent, text: str) -> bool:
+    """The message says the problem `intent` answers has happened (漏了, 只到了3件, 收到樱桃了 坏了好多), or names it with
+    a trigger or sure word of its family, or says the customer has bought; or asks what if it did (万一少发了咋办)."""
+    kin = [i for i in intents() if i.family == intent.family] if intent.family else [intent]
+    return after_sale(text) or any(w.lower() in text for i in kin for w in (*i.signs, *i.triggers, *i.sure))
 
 
 # a sure word asked as what might happen (木头菜板会不会发霉): a worry before buying, no complaint (要是收到坏的 still is one)
