@@ -735,3 +735,12 @@ def test_a_complaint_needs_a_sign_of_the_problem(message, complaint):
 
     found = {i.id for i in detect(message)} & {"quality_issue", "wrong_or_missing"}
     assert bool(found) is complaint, found
+
+
+def test_where_parcels_leave_from_is_the_shop_s_own_line_or_checked(cli, cli_own, tmp_path):
+    """你们在哪发货的: the policy line that says 从…发出 answers it; a shop that never says where is checked, not guessed."""
+    out = owner_style_reply(cli_own, tmp_path, "你们在哪发货的",
+                            policy="\n## 快递\n\n- 默认发中通，从云南普洱发出。\n")
+    assert out["answered"] and "从云南普洱发出" in out["text"], out["text"]
+    unknown = reply_json(cli, "你们从哪里发货", "demo-fashion")
+    assert not unknown["answered"] and "发货地" in unknown["text"], unknown["text"]
