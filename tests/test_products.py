@@ -6,7 +6,7 @@ import json
 import re
 
 import pytest
-from conftest import FIXTURES, criteria
+from conftest import FIXTURES, criteria, owner_style_reply
 
 SHOP = FIXTURES / "shops" / "owner-style"
 
@@ -304,3 +304,25 @@ def test_a_quantity_at_the_end_of_a_name_is_no_kind_of_product(cli_own, tmp_path
     out = owner_style_reply(cli_own, tmp_path, "几克", products={
         "puer.md": "# 云南普洱熟茶饼 357克\n\n## 多大一饼\n\n一饼357克，168元一饼。\n"})
     assert out["product"] is None, out
+
+
+def test_a_chinese_file_name_gives_way_to_the_title_line_the_file_opens_with(tmp_path):
+    """团圆礼盒-8罐.txt opens with its title, a comma inside its brackets: that line names the product; the file name,
+    as the owner typed it, is still an alias."""
+    from aigc_cs.kb.shops import read_product
+
+    path = tmp_path / "团圆礼盒-8罐.txt"
+    path.write_text("团圆坚果礼盒（8罐，1500克）\n\n价格168元一盒。\n", encoding="utf-8")
+    product = read_product(path, "products/团圆礼盒-8罐.txt", 1 << 20)
+    assert product.name == "团圆坚果礼盒（8罐，1500克）" and "团圆礼盒" in product.aliases, product.aliases
+    plain = tmp_path / "鸡仔饼.txt"
+    plain.write_text("鸡仔饼是我们自家作坊烤的，一盒300克。\n", encoding="utf-8")  # a sentence is no title
+    assert read_product(plain, "products/鸡仔饼.txt", 1 << 20).name == "鸡仔饼"
+
+
+def test_what_a_product_holds_is_its_file_s_own_list_when_no_field_labels_it(cli_own, tmp_path):
+    """礼盒里8罐都是啥: the sentence of the gift box's file that names what is inside, not "not written"."""
+    box = ("团圆坚果礼盒（8罐，1500克）\n\n价格168元一盒，中秋、春节送人用得最多。\n\n"
+           "盒子里一共8罐：原色开心果200克、奶油巴旦木仁200克、盐焗腰果180克、芒果干160克。\n\n盒子是红色硬纸板翻盖盒。\n")
+    out = owner_style_reply(cli_own, tmp_path, "团圆礼盒里8罐都是啥", products={"团圆礼盒-8罐.txt": box})
+    assert out["answered"] and "原色开心果200克、奶油巴旦木仁200克" in out["text"], out["text"]

@@ -9,7 +9,7 @@ from aigc_cs.errors import UserError
 from aigc_cs.kb.loaders import load
 from aigc_cs.kb.models import PolicyFacts, Product, ProductSection, Shop, ShopInfo
 
-SHOP_READER = "shop-reader-13"  # bump when reading a folder changes (aliases, sections, product text): saved shops are read again
+SHOP_READER = "shop-reader-14"  # bump when reading a folder changes (aliases, sections, product text): saved shops are read again
 POLICY_FILE = "policy.md"
 PRODUCTS_DIR = "products"
 # H2 headings of a product file, matched by keyword so that a dropped-in shop may word them its own way.
@@ -218,17 +218,20 @@ def _short_name(name: str, text: str) -> str:
 
 
 def _name_from_text(text: str, stem: str) -> str:
-    """A file without a title is named by its file name, unless that is in Latin letters: then by a short name the
+    """A file without a title is named by a first line on its own that reads as one (团圆坚果礼盒（8罐，1500克）), else by
+    its file name, unless that is in Latin letters: then by a short name the
     text opens with (zhengshan.txt: "正山小种红茶，产自…"), else by the words of the text the file name spells in
     pinyin (mangguogan.txt: "我们家的芒果干（108克×3袋）是…" → 芒果干（108克×3袋）)."""
     named = re.search(rf"(?m)^\s*(?:[-*•·]\s*)?(?:{'|'.join(NAME_KEYS)})\s*[：:]\s*(.+?)\s*$", text)
     if named:
         return named.group(1)
+    first = re.match(r"\s*([^\n]{2,40})\n", text)
+    bare = re.sub(r"[（(][^）)]*[）)]", "", first.group(1)) if first else ""  # its specs in brackets aside (8罐，1500克)
+    if first and bare.strip() and not re.search(r"[，,。：:；;！!？?的是了]", bare):
+        return first.group(1).strip()  # a first line on its own with no sentence in it is a title (20000毫安快充充电宝 PB-20000)
     if not stem.isascii():
         return stem
     opening = re.match(r"\s*([^，,。：:；;！!？?\n]{2,40})([，,。；;\n])", text)
-    if opening and opening.group(2) == "\n" and not re.search("[的是了]", opening.group(1)):
-        return opening.group(1).strip()  # a first line on its own with no sentence in it is a title (20000毫安快充充电宝 PB-20000)
     short = opening is not None and len(_SPEC.sub("", opening.group(1)).strip()) <= 16  # specs aside: 铝合金蛋卷桌（90厘米/120厘米）
     spelled = _spelled(text, stem)
     if not (opening and short):

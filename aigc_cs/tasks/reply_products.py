@@ -4,7 +4,7 @@ of none (保质期多久), the fields asked of a named product, and those fields
 
 import re
 
-from aigc_cs.kb.answerable import Found, Labelled, asked_fields, nearest, own_words
+from aigc_cs.kb.answerable import Found, Labelled, asked_fields, nearest, own_words, ranked
 from aigc_cs.kb.intents import Intent, field_intents, field_topics, thresholds
 from aigc_cs.kb.models import Chunk, Product, Shop
 from aigc_cs.tasks.context import Context
@@ -71,3 +71,18 @@ def field_answer(fields: list[Labelled], product: Product, chunks: list[Chunk]) 
     if chunk is None:
         return None
     return Found(chunk=chunk, sentence="".join(f.text for f in fields[:FIELDS]), score=1.0)
+
+
+LISTING_TOP = 3  # a question on what a product holds is answered by a list among this many nearest sentences
+_LIST = re.compile(r"(?:[^、，。；]{1,16}、){2,}")  # three things or more named in a row
+
+
+def listing(message: str, shop: Shop, chunks: list[Chunk], product: Product) -> Found | None:
+    """The named product's own list of what it holds (盒子里一共8罐…：原色开心果200克、奶油巴旦木仁200克、…) for a question
+    on what is inside (礼盒里8罐都是啥) when its file labels no such field: among the sentences nearest in meaning, the
+    first that names three things or more."""
+    asks, _ = field_topics()["parts"]
+    if not asks.search(normalize(message)):
+        return None
+    near = ranked(message, shop.info.id, chunks, lambda c: c.source == product.source)[:LISTING_TOP]
+    return next((f for f in near if _LIST.search(f.sentence)), None)
