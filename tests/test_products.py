@@ -326,3 +326,15 @@ def test_what_a_product_holds_is_its_file_s_own_list_when_no_field_labels_it(cli
            "盒子里一共8罐：原色开心果200克、奶油巴旦木仁200克、盐焗腰果180克、芒果干160克。\n\n盒子是红色硬纸板翻盖盒。\n")
     out = owner_style_reply(cli_own, tmp_path, "团圆礼盒里8罐都是啥", products={"团圆礼盒-8罐.txt": box})
     assert out["answered"] and "原色开心果200克、奶油巴旦木仁200克" in out["text"], out["text"]
+
+
+def test_a_trait_asked_yes_or_no_is_answered_by_the_line_that_states_it_anywhere_in_the_file(cli_own, tmp_path):
+    """礼盒辣不辣 送长辈的: the file's 三样都不辣 answers it, though sentences on gifts for elders are nearer in meaning."""
+    box = ("# 腊味礼盒（腊肠500克+腊肉400克）\n\n- 价格：168元\n- 送礼：过年走亲戚、给长辈、公司发福利都合适。\n"
+           "- 包装：红色硬纸礼盒，配一个手提袋，送长辈拿得出手。\n- 发货：包裹里不放价格单，可以直接寄给收礼的长辈。\n"
+           "- 保存：没开袋常温6个月。\n- 吃法：蒸15分钟切片。\n- 产地：广东中山。\n- 规格：腊肠500克、腊肉400克。\n"
+           "- 重量：连盒大约1.3公斤。\n- 贺卡：可以免费放一张贺卡，写给长辈的祝福语50字以内。\n"
+           "- 代发：直接寄到长辈家里的，发货单上不印价格。\n- 礼袋：手提袋是加厚的，长辈拎着不会断。\n"
+           "- 搭配：送长辈的话，可以再配一瓶花生酱。\n- 配料：两样都不辣，配料里没有花生。\n")
+    out = owner_style_reply(cli_own, tmp_path, "腊味礼盒辣不辣 送长辈的", products={"box.md": box})
+    assert out["answered"] and "两样都不辣" in out["text"], out["text"]

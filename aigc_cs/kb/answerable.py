@@ -190,7 +190,8 @@ def own_words(message: str, names: list[str]) -> set[str]:
 # yet the whole question (a state, not an act: 收不收 asks no trait)
 _TRAIT = re.compile(r"([\u4e00-\u9fff])不\1|(?:会|易|容易)([\u4e00-\u9fff])(?:吗|不|么|嘛|没|啊|$|\s)")
 _TRAITS = frozenset("辣甜脆透厚薄软硬重轻漏碎黄亮暗吵响热烫冷凉沉滑臭香咸酸苦腥闷扎勒紧松宽窄粘糊涩腻痒掉塌晃稳潮胀")
-TRAIT_TOP = 8  # a sentence naming the asked trait answers among this many nearest in meaning
+TRAIT_TOP = 8  # a sentence naming the asked trait answers among this many nearest in meaning (anywhere in the file, one
+# that states it: 不辣, 微辣, 辣度)
 
 
 def trait(message: str, names: list[str]) -> str | None:
@@ -216,7 +217,11 @@ def covered(message: str, shop: str, chunks: list[Chunk], sources: set[str], nam
     found = next((f for f in top if sum(w in f.sentence for w in words) >= min(COVERED_WORDS, len(words))), None) \
         if words and (len(words) > 1 or one) else None
     asked = trait(message, names) if one and found is None else None
-    return next((f for f in near[:TRAIT_TOP] if asked in f.sentence), None) if asked else found
+    if not asked:
+        return found
+    stated = re.compile(rf"(?:不|没|微|偏|很|较|超|有点|不会|不太|特别){asked}|{asked}度")  # 三样都不辣, 辣度是…
+    return next((f for f in near[:TRAIT_TOP] if asked in f.sentence), None) or next(
+        (f for f in near if stated.search(f.sentence)), None)
 
 
 # a customer asking what something costs (多少钱, 中号多钱, 两支装多少, 一起买多少米): not a discount, a price
