@@ -6,7 +6,7 @@ import json
 import re
 
 import pytest
-from conftest import FIXTURES, criteria, owner_style_reply
+from conftest import FIXTURES, criteria, owner_style_reply, reply_json
 
 SHOP = FIXTURES / "shops" / "owner-style"
 
@@ -338,3 +338,16 @@ def test_a_trait_asked_yes_or_no_is_answered_by_the_line_that_states_it_anywhere
            "- 搭配：送长辈的话，可以再配一瓶花生酱。\n- 配料：两样都不辣，配料里没有花生。\n")
     out = owner_style_reply(cli_own, tmp_path, "腊味礼盒辣不辣 送长辈的", products={"box.md": box})
     assert out["answered"] and "两样都不辣" in out["text"], out["text"]
+
+
+def test_a_topic_asked_of_a_plain_text_file_is_its_nearest_line_naming_the_topic(cli_own, tmp_path):
+    """牛腱吃不完能冻起来吗 of a file with no labelled fields: its line on 冷冻 answers; the product's own name (充电宝)
+    asks no topic, so 充电宝能上高铁不 is not answered by a line on charging."""
+    beef = ("五香卤牛腱\n\n五香卤牛腱是每周一现卤的，用的是牛前腱。0-4℃冷藏保质期20天。开袋以后48小时内吃完。"
+            "放冷冻室能放3个月，解冻后不要再冻回去。切片蘸料吃，冷着吃最有嚼劲。价格58元一袋。\n")
+    power = ("20000毫安充电宝\n\n价格89元。用30W快充头约3.5小时充满，用5V2A的老充电头约10小时。"
+             "不支持无线充电，也不带磁吸。重量375克。\n")
+    out = owner_style_reply(cli_own, tmp_path, "牛腱吃不完能冻起来吗", products={"niujian.txt": beef, "pb.txt": power})
+    assert out["answered"] and "放冷冻室能放3个月" in out["text"], out["text"]
+    train = reply_json(cli_own, "充电宝能上高铁不", "owner-style")
+    assert not train["answered"] and "10小时" not in train["text"], train["text"]

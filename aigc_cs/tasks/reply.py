@@ -319,7 +319,7 @@ def _passage_answer(message: str, shop: Shop, ctx: Context, product: Product | N
         return policy
     if asked and product is not None:
         return field_answer(asked, product, chunks)
-    if product is not None and (inside := listing(message, shop, chunks, product)) is not None:
+    if product is not None and not bought and (inside := listing(message, shop, chunks, product)) is not None:
         return inside
     others = {p.source for p in shop.products if p is not product} if product else set()
     sources = {c.source for c in chunks if c.shop == shop.info.id} - others

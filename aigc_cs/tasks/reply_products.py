@@ -83,6 +83,27 @@ def listing(message: str, shop: Shop, chunks: list[Chunk], product: Product) -> 
     first that names three things or more."""
     asks, _ = field_topics()["parts"]
     if not asks.search(normalize(message)):
-        return None
+        return topic_sentence(message, shop, chunks, product)
     near = ranked(message, shop.info.id, chunks, lambda c: c.source == product.source)[:LISTING_TOP]
     return next((f for f in near if _LIST.search(f.sentence)), None)
+
+
+TOPIC_TOP = 5  # a sentence naming the asked topic's key answers among this many nearest in meaning
+
+
+def topic_sentence(message: str, shop: Shop, chunks: list[Chunk], product: Product) -> Found | None:
+    """For a field topic asked of a product whose file labels no such field (牛腱吃不完能冻起来吗 of a plain-text file),
+    the nearest sentence of its file that names the topic's key (放冷冻室…能放3个月). The product's own name neither asks
+    a topic nor names one (充电 of 充电宝能上高铁不, of 充电头单买109元)."""
+    names = sorted(map(normalize, product.names()), key=len, reverse=True)
+
+    def unnamed(text: str) -> str:
+        for name in names:
+            text = text.replace(name, " ")
+        return text
+
+    keys = [k for pattern, ks in field_topics().values() if pattern.search(unnamed(normalize(message))) for k in ks]
+    if not keys:
+        return None
+    near = ranked(message, shop.info.id, chunks, lambda c: c.source == product.source)[:TOPIC_TOP]
+    return next((f for f in near if any(k in unnamed(normalize(f.sentence)) for k in keys)), None)
