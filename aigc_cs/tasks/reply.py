@@ -33,7 +33,15 @@ from aigc_cs.tasks.base import TaskResult, guard_warnings, unique
 from aigc_cs.tasks.context import Context
 from aigc_cs.tasks.details import details, normal_line, special_window
 from aigc_cs.tasks.doubts import raised
-from aigc_cs.tasks.reply_products import asked_of, by_meaning, each_product, field_answer, listing, only_with_field
+from aigc_cs.tasks.reply_products import (
+    asked_of,
+    by_meaning,
+    each_product,
+    field_answer,
+    listing,
+    only_with_field,
+    topic_sentence,
+)
 from aigc_cs.text import normalize, pick
 
 PROMPT = "reply"
@@ -319,7 +327,8 @@ def _passage_answer(message: str, shop: Shop, ctx: Context, product: Product | N
         return policy
     if asked and product is not None:
         return field_answer(asked, product, chunks)
-    if product is not None and not bought and (inside := listing(message, shop, chunks, product)) is not None:
+    if product is not None and not bought and (
+            inside := listing(message, shop, chunks, product) or topic_sentence(message, shop, chunks, product)):
         return inside
     others = {p.source for p in shop.products if p is not product} if product else set()
     sources = {c.source for c in chunks if c.shop == shop.info.id} - others

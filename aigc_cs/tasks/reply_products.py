@@ -83,7 +83,7 @@ def listing(message: str, shop: Shop, chunks: list[Chunk], product: Product) -> 
     first that names three things or more."""
     asks, _ = field_topics()["parts"]
     if not asks.search(normalize(message)):
-        return topic_sentence(message, shop, chunks, product)
+        return None
     near = ranked(message, shop.info.id, chunks, lambda c: c.source == product.source)[:LISTING_TOP]
     return next((f for f in near if _LIST.search(f.sentence)), None)
 
