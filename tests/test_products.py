@@ -351,3 +351,13 @@ def test_a_topic_asked_of_a_plain_text_file_is_its_nearest_line_naming_the_topic
     assert out["answered"] and "放冷冻室能放3个月" in out["text"], out["text"]
     train = reply_json(cli_own, "充电宝能上高铁不", "owner-style")
     assert not train["answered"] and "10小时" not in train["text"], train["text"]
+
+
+def test_a_product_line_that_answers_comes_with_the_next_that_takes_up_the_question(cli_own, tmp_path):
+    """开心果闭口的多不多: 闭口果每罐不超过3%, and the file's line on what to do with a closed one; not 开心果属于树坚果,
+    near in meaning only because it names the product."""
+    nuts = ("# 原色开心果（500克罐装）\n\n价格79元一罐。闭口果每罐不超过3%。闭口的不是坏的，用开口果的半片壳插进缝里一拧就开。"
+            "开心果属于树坚果。配料是开心果、食用盐。\n")
+    out = owner_style_reply(cli_own, tmp_path, "开心果闭口的多不多", products={"kxg.md": nuts})
+    assert out["answered"] and "不超过3%" in out["text"] and "一拧就开" in out["text"], out["text"]
+    assert "树坚果" not in out["text"], out["text"]

@@ -12,8 +12,10 @@ from aigc_cs.kb.answerable import (
     Labelled,
     body,
     covered,
+    detail,
     framed,
     nearest,
+    own_words,
     policy_field,
     policy_line,
     policy_match,
@@ -329,7 +331,7 @@ def _passage_answer(message: str, shop: Shop, ctx: Context, product: Product | N
         return field_answer(asked, product, chunks)
     if product is not None and not bought and (
             inside := listing(message, shop, chunks, product) or topic_sentence(message, shop, chunks, product)):
-        return inside
+        return _with_next(message, inside, shop, chunks)
     others = {p.source for p in shop.products if p is not product} if product else set()
     sources = {c.source for c in chunks if c.shop == shop.info.id} - others
     found = nearest(message, shop.info.id, chunks, sources)
@@ -340,7 +342,20 @@ def _passage_answer(message: str, shop: Shop, ctx: Context, product: Product | N
                 message, shop.info.id, chunks, {p.source for p in shop.products},
                 [n for p in shop.products for n in p.names()], one=False,
                 besides=shop_text(shop.info.id, chunks, shop.policy_source)) if not bought else None
-    return framed(found) if found is not None else None
+    return _with_next(message, framed(found), shop, chunks) if found is not None else None
+
+
+def _with_next(message: str, found: Found, shop: Shop, chunks: list[Chunk]) -> Found:
+    """A product file's sentence that answers, with the next nearest in meaning of the same file when it is close
+    enough, says something new and takes up a word of the question's own (不需要冷链 after 常温运输不会坏 for 要冷链不;
+    not 开心果属于树坚果 after 闭口果每罐不超过3%)."""
+    owner = next((p for p in shop.products if p.source == found.chunk.source), None)
+    if owner is None:
+        return found
+    words = own_words(message, owner.names())
+    more = detail(message, shop.info.id, chunks, lambda c: c.source == found.chunk.source, found.sentence,
+                  thresholds().product_sentence, lambda sentence: not any(w in sentence for w in words))
+    return found.model_copy(update={"sentence": found.sentence + more.sentence}) if more is not None else found
 
 
 def _passage_label(found: Found, shop: Shop) -> str:
