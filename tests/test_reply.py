@@ -744,3 +744,11 @@ def test_where_parcels_leave_from_is_the_shop_s_own_line_or_checked(cli, cli_own
     assert out["answered"] and "从云南普洱发出" in out["text"], out["text"]
     unknown = reply_json(cli, "你们从哪里发货", "demo-fashion")
     assert not unknown["answered"] and "发货地" in unknown["text"], unknown["text"]
+
+
+@pytest.mark.parametrize("message", ["直接寄给我妈 能放贺卡吗 别让她看到价格", "送人的 里面会不会有价格单啊 怕尴尬"])
+def test_a_price_tag_in_a_gift_is_no_haggling(cli_own, tmp_path, message):
+    """别让她看到价格 asks about the price on a gift's packing slip: the shop's gift rule answers, not its discount rule."""
+    out = owner_style_reply(cli_own, tmp_path, message, policy=(
+        "\n## 送礼\n\n- 可以免费放一张贺卡，祝福语50字以内。直接寄给收礼人的，发货单上不印价格。\n"))
+    assert "bargain" not in out["intents"] and "发货单上不印价格" in out["text"], out
