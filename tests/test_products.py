@@ -361,3 +361,16 @@ def test_a_product_line_that_answers_comes_with_the_next_that_takes_up_the_quest
     out = owner_style_reply(cli_own, tmp_path, "开心果闭口的多不多", products={"kxg.md": nuts})
     assert out["answered"] and "不超过3%" in out["text"] and "一拧就开" in out["text"], out["text"]
     assert "树坚果" not in out["text"], out["text"]
+
+
+def test_a_pack_size_in_a_name_leaves_no_stray_sign_and_a_glued_name_word_still_names_it(cli_own, tmp_path):
+    """慢半拍挂耳咖啡 10克×10包 is called 慢半拍挂耳咖啡 (not …咖啡 ×); 一包挂耳冲多少水 names it though jieba cuts 挂耳冲,
+    and its own line on how much water answers."""
+    from aigc_cs.kb.shops import derived_aliases
+
+    assert "慢半拍挂耳咖啡" in derived_aliases("慢半拍挂耳咖啡 10克×10包")
+    assert not any("×" in a for a in derived_aliases("慢半拍挂耳咖啡 10克×10包"))
+    drip = ("慢半拍挂耳咖啡 10克×10包\n\n价格39元一盒。沿虚线撕开，两边纸耳挂在杯沿上。"
+            "冲泡是每包配200毫升90℃左右的热水，分三次慢慢注水。\n")
+    out = owner_style_reply(cli_own, tmp_path, "一包挂耳冲多少水合适 水要烧开吗", products={"GE-DRIP10.txt": drip})
+    assert out["product"] == "慢半拍挂耳咖啡 10克×10包" and "200毫升" in out["text"], out

@@ -265,3 +265,11 @@ def test_a_topic_asked_of_no_product_lists_each_product_s_own_line(cli_own, tmp_
     out = owner_style_reply(cli_own, tmp_path, "保质期是多久 开了以后能放多久", products=products)
     assert "每款不一样" in out["text"] and "24个月" in out["text"] and "36个月" in out["text"], out["text"]
     assert "哪一款" in out["text"] and "保质期：" not in out["text"], out["text"]
+
+
+def test_hot_water_asked_of_a_drink_is_its_own_line_on_mixing_it(cli_own, tmp_path):
+    """蜂蜜能直接开水冲吗: the honey file's 冲水喝 line (水温不要超过60℃), not its storage section."""
+    honey = ("# 油菜花蜂蜜（500克）\n\n## 储存\n\n- 常温、避光保存，瓶盖拧紧。\n- 开封后6个月内吃完。\n\n## 怎么吃\n\n"
+             "- 冲水喝：一勺大约15克，配200毫升温水，水温不要超过60℃。\n")
+    out = owner_style_reply(cli_own, tmp_path, "蜂蜜能直接开水冲吗", products={"honey.md": honey})
+    assert out["answered"] and "不要超过60℃" in out["text"], out["text"]

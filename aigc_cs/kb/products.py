@@ -104,7 +104,8 @@ def _by_name_word(message: str, shop: Shop) -> Product | None:
 
     def stands(at: int, name: str) -> bool:
         head = next((text[b:e] for b, e in spans if b == at + 2 and e - b >= 2), "")  # 外套 after 牛仔
-        return all(text[b:e] in name for b, e in spans if b < at < e or b < at + 2 < e) and not (  # not 连|衣帽
+        return all(text[b:e] in name or (b == at and e == at + 3)  # jieba glues a character on: 挂耳|冲 of 挂耳冲多少水
+                   for b, e in spans if b < at < e or b < at + 2 < e) and not (  # not 连|衣帽
             asks_for and re.fullmatch(r"[\u4e00-\u9fff]+", head) and head not in name)
 
     def names(piece: str, product: Product) -> bool:

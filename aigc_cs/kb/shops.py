@@ -9,7 +9,7 @@ from aigc_cs.errors import UserError
 from aigc_cs.kb.loaders import load
 from aigc_cs.kb.models import PolicyFacts, Product, ProductSection, Shop, ShopInfo
 
-SHOP_READER = "shop-reader-14"  # bump when reading a folder changes (aliases, sections, product text): saved shops are read again
+SHOP_READER = "shop-reader-15"  # bump when reading a folder changes (aliases, sections, product text): saved shops are read again
 POLICY_FILE = "policy.md"
 PRODUCTS_DIR = "products"
 # H2 headings of a product file, matched by keyword so that a dropped-in shop may word them its own way.
@@ -185,7 +185,7 @@ def derived_aliases(name: str) -> list[str]:
     specs ("明前龙井（250克罐装）" → "明前龙井") and without its packaging word ("耐热玻璃保鲜盒"), that word
     when it names what the product is ("四件套", "礼盒"; shared by two products it names neither), its
     parts ("福鼎白茶·白牡丹" → "白牡丹") and the category word at the end of each part ("龙井", "白茶")."""
-    base = re.sub(r"\d+(?:\.\d+)?\s*(?:克|g|ml|毫升|斤|kg|片|包|袋)\b", "", _SPEC.sub("", name)).strip()
+    base = re.sub(r"(?:[\s×xX*]*\d+(?:\.\d+)?\s*(?:克|g|ml|毫升|斤|kg|片|包|袋)\b)+", "", _SPEC.sub("", name)).strip()  # 10克×10包
     parts = [_MODEL.sub("", p) for p in re.split(r"[·・\s/|｜]+|-(?=\d+[罐盒袋包瓶支件个只])", base)]  # model codes aside: 半入耳蓝牙耳机A3
     parts = [p for p in parts if len(p) >= 2]
     out = [base] if base and base != name else []
