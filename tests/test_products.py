@@ -374,3 +374,16 @@ def test_a_pack_size_in_a_name_leaves_no_stray_sign_and_a_glued_name_word_still_
             "冲泡是每包配200毫升90℃左右的热水，分三次慢慢注水。\n")
     out = owner_style_reply(cli_own, tmp_path, "一包挂耳冲多少水合适 水要烧开吗", products={"GE-DRIP10.txt": drip})
     assert out["product"] == "慢半拍挂耳咖啡 10克×10包" and "200毫升" in out["text"], out
+
+
+def test_a_question_s_own_words_match_in_any_case_and_not_across_the_product_s_name(cli_own, tmp_path):
+    """耳机有anc吗 降噪咋样: the line on 主动降噪（ANC） takes up both words though the customer typed anc; 宝有 of
+    充电宝有3c吗 is jieba cutting across the name, no word of the question."""
+    from aigc_cs.kb.answerable import own_words
+
+    assert own_words("充电宝有3c吗", ["充电宝"]) == {"3c"}
+    assert "桌上" in own_words("蛋卷桌上能直接放卡式炉吗", ["蛋卷桌", "卡式炉"])  # 上 is what the customer means
+    buds = ("# 蓝牙耳机A3\n\n- 价格：129元\n- 降噪：打电话用双麦降噪；没有主动降噪（ANC），听歌时外面的声音降不掉。\n"
+            "- 续航：单次听歌5小时。\n")
+    out = owner_style_reply(cli_own, tmp_path, "耳机有anc吗 降噪咋样", products={"a3.md": buds})
+    assert out["answered"] and "没有主动降噪（ANC）" in out["text"], out["text"]

@@ -178,12 +178,24 @@ COVERED_ONE_TOP = 2  # …and among this many when the question has one word of 
 
 def own_words(message: str, names: list[str]) -> set[str]:
     """The words of two letters or more a question has of its own: not the words any question uses, not an amount
-    (两袋), not `names`."""
+    (两袋), not `names` nor a word jieba cut across one of them; lower-cased."""
     from aigc_cs.text import normalize, word_spans
 
-    text = normalize(message)
+    text = normalize(message).lower()
+    named = [(m.start(), m.end()) for n in names if n for m in re.finditer(re.escape(normalize(n).lower()), text)]
     return {w for b, e in word_spans(text) if e - b >= 2 and (w := text[b:e]) not in _QUESTION_WORDS
-            and not _AMOUNT.match(w) and not any(w in n or n in w for n in names)}
+            and not _AMOUNT.match(w) and not any(w in n or n in w for n in names)
+            and not any(b < ne and nb < e and _FUNCTION.fullmatch(text[max(b, ne):e] + text[b:min(e, nb)])
+                        for nb, ne in named)}  # 宝有 of 充电宝有3c吗: jieba cut across the name (桌上 of 蛋卷桌上 stays)
+
+
+_FUNCTION = re.compile(r"[有是的能会要都也还就吗呢了]")  # what is left of a word jieba cut across a name, when it says nothing
+
+
+def takes_up(sentence: str, words: set[str]) -> int:
+    """How many of the question's own `words` (lower-cased) a sentence uses, in any case (3c and 【3C】)."""
+    lowered = sentence.lower()
+    return sum(w in lowered for w in words)
 
 
 # the one-letter trait a yes-no question asks about (辣不辣, 透不透, 会漏吗, 易碎不): too short for a word of its own,
@@ -214,7 +226,7 @@ def covered(message: str, shop: str, chunks: list[Chunk], sources: set[str], nam
     words = {w for w in own_words(message, names) if w not in besides}
     near = ranked(message, shop, chunks, lambda c: c.source in sources)
     top = near[:COVERED_TOP if len(words) > 1 else COVERED_ONE_TOP]
-    found = next((f for f in top if sum(w in f.sentence for w in words) >= min(COVERED_WORDS, len(words))), None) \
+    found = next((f for f in top if takes_up(f.sentence, words) >= min(COVERED_WORDS, len(words))), None) \
         if words and (len(words) > 1 or one) else None
     asked = trait(message, names) if one and found is None else None
     if not asked:

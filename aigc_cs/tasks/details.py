@@ -17,6 +17,7 @@ from aigc_cs.kb.answerable import (
     line_with,
     own_words,
     ranked,
+    takes_up,
     titled,
 )
 from aigc_cs.kb.intents import Intent, clauses, thresholds
@@ -182,7 +183,7 @@ def normal_line(message: str, shop: Shop, ctx: Context, named: Product | None) -
                                                                  if c.shop == shop.info.id}
     near = ranked(message, shop.info.id, ctx.index.chunks(), lambda c: c.source in sources)[:NORMAL_TOP]
     return next((framed(f) for f in near if NORMAL.search(_ASIDE.sub("", framed(f).sentence))
-                 and any(w in f.sentence for w in words)
+                 and takes_up(f.sentence, words)
                  and agrees_with_facts(f.sentence, shop)), None)
 
 

@@ -22,6 +22,7 @@ from aigc_cs.kb.answerable import (
     policy_section,
     price,
     ranked,
+    takes_up,
 )
 from aigc_cs.kb.intents import SMALLTALK, Intent, after_sale, detect, field_topics, smalltalk_kind, thresholds
 from aigc_cs.kb.models import SHOP_DOC_TYPES, Chunk, Citation, Passage, Product, Shop
@@ -354,7 +355,7 @@ def _with_next(message: str, found: Found, shop: Shop, chunks: list[Chunk]) -> F
         return found
     words = own_words(message, owner.names())
     more = detail(message, shop.info.id, chunks, lambda c: c.source == found.chunk.source, found.sentence,
-                  thresholds().product_sentence, lambda sentence: not any(w in sentence for w in words))
+                  thresholds().product_sentence, lambda sentence: not takes_up(sentence, words))
     return found.model_copy(update={"sentence": found.sentence + more.sentence}) if more is not None else found
 
 

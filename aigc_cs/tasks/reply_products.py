@@ -39,7 +39,7 @@ def only_with_field(message: str, shop: Shop) -> Product | None:
     else the one product whose file has every word of the question's own (含不含牛磺酸, 粉尘大不大, 胸围42选哪个码)."""
     owners = [p for p in shop.products if asked_fields(normalize(message), p.text, field_topics())]
     if not owners and (words := own_words(message, [])):
-        owners = [p for p in shop.products if all(w in p.text for w in words)]
+        owners = [p for p in shop.products if all(w in p.text.lower() for w in words)]
     return owners[0] if len(owners) == 1 else None
 
 
