@@ -273,3 +273,14 @@ def test_hot_water_asked_of_a_drink_is_its_own_line_on_mixing_it(cli_own, tmp_pa
              "- 冲水喝：一勺大约15克，配200毫升温水，水温不要超过60℃。\n")
     out = owner_style_reply(cli_own, tmp_path, "蜂蜜能直接开水冲吗", products={"honey.md": honey})
     assert out["answered"] and "不要超过60℃" in out["text"], out["text"]
+
+
+def test_the_topic_asked_in_more_words_reads_its_field_first(cli_own, tmp_path):
+    """收起来多长 asks 收起来 and 多长: each product's 收纳尺寸, not its unfolded 尺寸, which comes first in the file."""
+    products = {
+        "tent.md": "# 速开帐篷（4人款）\n\n- 价格：499元\n- 尺寸：展开240×210厘米\n- 收纳尺寸：105×22×22厘米\n",
+        "chair.md": "# 折叠月亮椅\n\n- 价格：129元\n- 尺寸：坐高35厘米\n- 收纳尺寸：38×13×13厘米\n",
+    }
+    out = owner_style_reply(cli_own, tmp_path, "收起来多长 我车后备箱小", products=products)
+    assert "105×22×22厘米" in out["text"] and "38×13×13厘米" in out["text"], out["text"]
+    assert "240×210" not in out["text"], out["text"]

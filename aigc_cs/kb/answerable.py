@@ -369,10 +369,15 @@ def policy_field(message: str, chunks: list[Chunk], topics: dict[str, tuple[re.P
 def asked_fields(message: str, text: str, topics: dict[str, tuple[re.Pattern[str], list[str]]]) -> list[Labelled]:
     """The fields of a product file (`text`) whose key names a topic the message asks about (`topics`: id → (the
     customer's words, the words of a key that covers it)); a field inside another one that is asked too is said
-    once (保质期 inside 规格与保质期: the line, not the section)."""
-    asked = [keys for pattern, keys in topics.values() if pattern.search(message)]
-    found = list({f.text: f for f in fields(text) if any(word in f.key for keys in asked for word in keys)}.values())
-    return [f for f in found if not any(g is not f and g.text in f.text for g in found)]
+    once (保质期 inside 规格与保质期: the line, not the section). The field of the topic asked in more words comes first."""
+    asked = [(len(m.group()), keys) for pattern, keys in topics.values() if (m := pattern.search(message))]
+
+    def said(f: Labelled) -> int:  # how much of the message asks the field's topic: 收起来 before 多长 of 收起来多长
+        return max((n for n, keys in asked if any(word in f.key for word in keys)), default=0)
+
+    found = list({f.text: f for f in fields(text) if said(f)}.values())
+    found = [f for f in found if not any(g is not f and g.text in f.text for g in found)]
+    return sorted(found, key=said, reverse=True)
 
 
 def framed(found: Found) -> Found:
