@@ -305,6 +305,14 @@ def test_a_quality_complaint_about_a_named_product_gets_its_own_warranty_beside_
     assert "quality_issue" in out["intents"] and "1年内非人为损坏免费换新" in out["text"]
 
 
+def test_a_product_s_promise_to_send_a_new_part_is_its_warranty_too(cli_own, tmp_path):
+    """帐篷杆…1年内断裂的，免费寄新杆: the named product's own promise, said with the complaint."""
+    tent = ("# 速开帐篷（4人款）\n\n- 价格：499元\n- 杆子：玻纤杆。\n"
+            "- 售后：帐篷杆在正常搭建使用下1年内断裂的，免费寄新杆。\n")
+    out = owner_style_reply(cli_own, tmp_path, "搭的时候帐篷杆断了咋整", products={"tent.md": tent})
+    assert "quality_issue" in out["intents"] and "免费寄新杆" in out["text"], out["text"]
+
+
 def test_a_short_sentence_giving_the_rule_again_is_no_detail():
     from aigc_cs.kb.answerable import _repeats
 

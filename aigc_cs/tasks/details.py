@@ -28,7 +28,7 @@ from aigc_cs.kb.shops import as_sentence
 from aigc_cs.tasks.context import Context
 from aigc_cs.text import normalize
 
-WARRANTY = re.compile(r"保修|质保|保固|换新|包换|免费换|包赔|(?<![不免])赔")  # a product's own promise for a quality problem (按每斤40元赔)
+WARRANTY = re.compile(r"保修|质保|保固|换新|包换|免费(?:换|寄|补|修)|寄新|包赔|(?<![不免])赔")  # a product's own promise for a quality problem (按每斤40元赔)
 DEADLINE = re.compile(r"\d+\s*(?:个)?(?:小时|天|工作日)(?:之)?内")  # a promise with its time (核实以后24小时内给您补发)
 REGIONAL = ("delivery_time", "free_shipping")  # intents a shop answers by region (江浙沪1-2天, 新疆不包邮)
 COURIERS = "顺丰|京东|邮政|EMS|圆通|中通|韵达|申通|极兔|德邦"
