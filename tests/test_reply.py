@@ -763,3 +763,10 @@ def test_a_price_tag_in_a_gift_is_no_haggling(cli_own, tmp_path, message):
     out = owner_style_reply(cli_own, tmp_path, message, policy=(
         "\n## 送礼\n\n- 可以免费放一张贺卡，祝福语50字以内。直接寄给收礼人的，发货单上不印价格。\n"))
     assert "bargain" not in out["intents"] and "发货单上不印价格" in out["text"], out
+
+
+def test_a_missing_part_hears_what_the_product_comes_with(cli_own, tmp_path):
+    """帐篷地钉少了 数了只有8根: the short-shipment rule, and the tent file's own 配件 line (地钉12根…)."""
+    tent = "# 速开帐篷（4人款）\n\n- 价格：499元\n- 配件：地钉12根、风绳6根、收纳袋1个\n"
+    out = owner_style_reply(cli_own, tmp_path, "帐篷地钉少了 数了只有8根", products={"tent.md": tent})
+    assert "wrong_or_missing" in out["intents"] and "地钉12根" in out["text"], out["text"]

@@ -12,6 +12,7 @@ from aigc_cs.kb.answerable import (
     anchored,
     body,
     detail,
+    fields,
     framed,
     introduces,
     line_with,
@@ -20,7 +21,7 @@ from aigc_cs.kb.answerable import (
     takes_up,
     titled,
 )
-from aigc_cs.kb.intents import Intent, clauses, thresholds
+from aigc_cs.kb.intents import Intent, clauses, field_topics, thresholds
 from aigc_cs.kb.intents import intents as all_intents
 from aigc_cs.kb.models import Citation, Product, Shop
 from aigc_cs.kb.places import place_words
@@ -121,6 +122,10 @@ def details(intents: list[Intent], citations: dict[str, Citation], message: str,
                                                     lambda c: c.source == named.source)
                          if WARRANTY.search(f.sentence) and f.sentence not in said), "")
         out["quality_issue"] = out.get("quality_issue", "") + warranty
+    if named and "wrong_or_missing" in citations:  # 地钉少了: what the product comes with (配件：地钉12根、风绳6根…)
+        keys = field_topics()["parts"][1]
+        parts = next((f.text for f in fields(named.text) if any(k in f.key for k in keys) and f.text not in said), "")
+        out["wrong_or_missing"] = out.get("wrong_or_missing", "") + parts
     if named and "bargain" in citations and SEVERAL.search(message):  # 两个一起买有优惠吗 → 两个一起拍168元
         deal = next((f.sentence for f in ranked(message, shop.info.id, ctx.index.chunks(),
                                                 lambda c: c.source == named.source)
