@@ -284,3 +284,13 @@ def test_the_topic_asked_in_more_words_reads_its_field_first(cli_own, tmp_path):
     out = owner_style_reply(cli_own, tmp_path, "收起来多长 我车后备箱小", products=products)
     assert "105×22×22厘米" in out["text"] and "38×13×13厘米" in out["text"], out["text"]
     assert "240×210" not in out["text"], out["text"]
+
+
+@pytest.mark.parametrize(("message", "wanted"), [("牛肉干一袋里有几小包", "一袋大约14-16小包"),
+                                                 ("一袋牛肉干有几根啊 够不够两个人吃", "一袋大约14-16小包")])
+def test_how_many_pieces_is_the_product_s_own_count(cli_own, tmp_path, message, wanted):
+    """一袋里有几小包: the file's 净含量 line that counts the pieces, not the policy's line on small packs."""
+    beef = "# 手撕牛肉干（200克）\n\n- 价格：59元\n- 净含量：200克/袋，里面是独立小包，一袋大约14-16小包\n"
+    out = owner_style_reply(cli_own, tmp_path, message, products={"beef.md": beef},
+                            policy="\n## 运输\n\n- 牛肉干是真空小包装，夏天常温运输不会坏。\n")
+    assert wanted in out["text"], out["text"]
