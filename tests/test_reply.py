@@ -770,3 +770,11 @@ def test_a_missing_part_hears_what_the_product_comes_with(cli_own, tmp_path):
     tent = "# 速开帐篷（4人款）\n\n- 价格：499元\n- 配件：地钉12根、风绳6根、收纳袋1个\n"
     out = owner_style_reply(cli_own, tmp_path, "帐篷地钉少了 数了只有8根", products={"tent.md": tent})
     assert "wrong_or_missing" in out["intents"] and "地钉12根" in out["text"], out["text"]
+
+
+def test_a_region_s_own_charge_is_read_under_whatever_heading_the_shop_wrote_it(cli_own, tmp_path):
+    """我在乌鲁木齐 包邮吗: the 包邮 rule's 新疆不包邮, and the 偏远地区加收 line on what Xinjiang pays, not its delivery days."""
+    out = owner_style_reply(cli_own, tmp_path, "我在乌鲁木齐 茶叶包邮吗", policy=(
+        "\n## 到货时间\n\n- 新疆、西藏：7-12天。\n\n## 包邮\n\n- 新疆、西藏不包邮，见下面“偏远地区加收”。\n"
+        "\n## 偏远地区加收\n\n- 新疆、西藏不包邮：每单加收20元运费。\n"))
+    assert "free_shipping" in out["intents"] and "每单加收20元运费" in out["text"], out["text"]

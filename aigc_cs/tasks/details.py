@@ -117,6 +117,12 @@ def details(intents: list[Intent], citations: dict[str, Citation], message: str,
             if line and agrees_with_facts(line, shop):
                 out[intent.id] = out.get(intent.id, "") + line
                 said += line
+        topic = "|".join(map(re.escape, [*intent.cite, *intent.triggers]))  # …and, under any heading, its line on the
+        more = line_with(re.compile(f"(?=[^。；;]*(?:{'|'.join(places)}))[^。；;]*(?:{topic})"), whole, said) \
+            if places and topic else ""  # topic there (偏远地区加收: 新疆…不包邮：每件加收150元)
+        if more and agrees_with_facts(more, shop):
+            out[intent.id] = out.get(intent.id, "") + more
+            said += more
     if named and "quality_issue" in citations:  # the product's own warranty (涂层1年内起皮免费换新) beside the policy
         warranty = next((f.sentence for f in ranked(message, shop.info.id, ctx.index.chunks(),
                                                     lambda c: c.source == named.source)
