@@ -738,6 +738,7 @@ def test_a_question_that_names_no_product_is_answered_by_the_one_file_that_takes
     ("bb用的奶瓶防胀气吗 我家娃喝完老打嗝", False),  # what the product is made not to do is no problem
     ("灯刚买一周 充了一晚上还是不亮", True),  # a buyer telling a problem, though the classifier names nothing
     ("签收第二天拆开 桌面磕了个坑", True),
+    ("牛肉干有一小包涨袋了 还能吃不", True),  # 还能吃: the customer has it in hand
 ])
 def test_a_complaint_needs_a_sign_of_the_problem(message, complaint):
     """A question before buying that names no problem is no complaint, whatever the classifier guesses from its words

@@ -332,7 +332,7 @@ def detect(message: str, product_named: bool = False) -> list[Intent]:
                                            for w in i.sure for m in re.finditer(re.escape(w.lower()), text))]
     if not [i for i in chosen if i != SMALLTALK]:  # "能发顺丰不 加钱也行": the classifier is unsure, the word is not
         signed = [i.id for i in intents() if _signed(i.signs, text)] \
-            if after_sale(message) else []  # 灯刚买一周 充了一晚上还是不亮: a buyer telling a problem
+            if after_sale(message) or _HELD.search(text) else []  # 灯刚买一周 充了一晚上还是不亮: a buyer's problem
         chosen = sure[:1] or signed[:1] or chosen or ([SMALLTALK] if _upset(text) else [])
     elif sure and sure[0] not in chosen:  # 发错了要寄回去换吗: the word names it beside the classifier's guess
         chosen = [sure[0], *chosen][:MAX_INTENTS]
@@ -348,6 +348,7 @@ def _happened(intent: Intent, text: str) -> bool:
     return after_sale(text) or _signed([w for i in kin for w in (*i.signs, *i.triggers, *i.sure)], text)
 
 
+_HELD = re.compile(r"还能(?:吃|喝|用)")  # 结块了 这还能喝吗: the customer has it in hand
 _FEATURE = re.compile(r"(?:防|抗|耐|免|不|没)$")  # 防胀气, 耐摔, 不漏: what the product is made not to do
 
 
