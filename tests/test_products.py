@@ -387,3 +387,13 @@ def test_a_question_s_own_words_match_in_any_case_and_not_across_the_product_s_n
             "- 续航：单次听歌5小时。\n")
     out = owner_style_reply(cli_own, tmp_path, "耳机有anc吗 降噪咋样", products={"a3.md": buds})
     assert out["answered"] and "没有主动降噪（ANC）" in out["text"], out["text"]
+
+
+def test_a_bracketed_key_line_is_a_field_like_a_colon_one(cli_own, tmp_path):
+    """【重量】约375克, the way many detail pages are written: 充电宝多重 reads that field, as it reads 重量：约375克."""
+    from aigc_cs.kb.answerable import fields
+
+    text = "20000毫安充电宝\n\n【价格】89元\n【尺寸】150×71×28毫米\n【重量】约375克\n【注意事项】\n不支持无线充电；\n别暴晒。\n"
+    assert {f.key: f.text for f in fields(text)}["重量"] == "重量是约375克。"
+    out = owner_style_reply(cli_own, tmp_path, "充电宝多重啊 揣包里沉不沉", products={"PB-20000.txt": text})
+    assert "约375克" in out["text"], out["text"]

@@ -779,3 +779,15 @@ def test_a_region_s_own_charge_is_read_under_whatever_heading_the_shop_wrote_it(
         "\n## 到货时间\n\n- 新疆、西藏：7-12天。\n\n## 包邮\n\n- 新疆、西藏不包邮，见下面“偏远地区加收”。\n"
         "\n## 偏远地区加收\n\n- 新疆、西藏不包邮：每单加收20元运费。\n"))
     assert "free_shipping" in out["intents"] and "每单加收20元运费" in out["text"], out["text"]
+
+
+@pytest.mark.parametrize(("message", "wanted"), [
+    ("新疆发不发", "新疆、西藏不发货"),  # the place by name
+    ("乌鲁木齐能寄吗", "新疆、西藏不发货"),  # …or by a city in it
+    ("哈尔滨能发滇红吗", "东北三省不发滇红"),  # the named product's own limit first
+])
+def test_sending_to_a_place_is_the_policy_s_line_on_that_place(cli_own, tmp_path, message, wanted):
+    out = owner_style_reply(cli_own, tmp_path, message, policy=(
+        "\n## 不发货的地方\n\n- 从发出那天算，东北三省3-5天。\n- 新疆、西藏不发货，订单会联系您取消。\n"
+        "- 滇红怕冻：东北三省不发滇红，其他茶照常发。\n"))
+    assert out["answered"] and wanted in out["text"], out["text"]

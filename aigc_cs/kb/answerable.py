@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from aigc_cs.kb.models import SHOP_DOC_TYPES, Chunk, Product
 from aigc_cs.kb.semantic import matcher
-from aigc_cs.kb.shops import BULLET, OPEN_KEY, PAIR, as_sentence
+from aigc_cs.kb.shops import BULLET, OPEN_KEY, PAIR, as_sentence, keyed
 
 MIN_CHARS = 6
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
@@ -35,7 +35,7 @@ def sentences(text: str) -> list[str]:
     if "答：" in text:
         text = text.split("答：", 1)[1]
     out = []
-    for line in text.splitlines():
+    for line in map(keyed, text.splitlines()):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         if PAIR.match(BULLET.sub("", line).strip()):
@@ -273,7 +273,7 @@ def fields(text: str) -> list[Labelled]:
     found: list[tuple[str, list[str]]] = []
     heading: list[str] | None = None
     under: list[str] | None = None  # the lines of a `键：` line with no value of its own ("使用注意：" then a list)
-    for raw in text.splitlines():
+    for raw in map(keyed, text.splitlines()):
         line = BULLET.sub("", raw).strip()
         if raw.lstrip().startswith("#"):
             heading = [] if raw.lstrip().startswith("## ") else None

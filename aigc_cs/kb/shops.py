@@ -9,7 +9,7 @@ from aigc_cs.errors import UserError
 from aigc_cs.kb.loaders import load
 from aigc_cs.kb.models import PolicyFacts, Product, ProductSection, Shop, ShopInfo
 
-SHOP_READER = "shop-reader-15"  # bump when reading a folder changes (aliases, sections, product text): saved shops are read again
+SHOP_READER = "shop-reader-16"  # bump when reading a folder changes (aliases, sections, product text): saved shops are read again
 POLICY_FILE = "policy.md"
 PRODUCTS_DIR = "products"
 # H2 headings of a product file, matched by keyword so that a dropped-in shop may word them its own way.
@@ -86,11 +86,17 @@ def _sentence(key: str, value: str) -> str:
 
 BULLET = re.compile(r"^\s*(?:[-*•·]|\d+[.、)）](?!\d))\s*")  # "- ", "1、", "2) "; not the "1." of "1.5kg"
 PAIR = re.compile(r"^([^：:\s]{1,8})(?<!\d)\s*[：:]\s*(.+)$")  # the key never ends in a digit: 9:00-22:00 is a time
+_BRACKET_KEY = re.compile(r"^(\s*(?:[-*•·]\s*)?)【([^】\s]{1,8})】\s*")
+
+
+def keyed(line: str) -> str:
+    """A `【键】值` line (the way many shops write a detail page) as the `键：值` line it means."""
+    return _BRACKET_KEY.sub(r"\1\2：", line)
 
 
 def as_sentence(line: str) -> str:
     """A line of a document as a sentence a rep can say: bullets dropped, `键：值` read out, a full stop at the end."""
-    line = BULLET.sub("", line).strip()
+    line = BULLET.sub("", keyed(line)).strip()
     pair = PAIR.match(line)
     if pair:
         return _sentence(pair.group(1), pair.group(2))
@@ -113,7 +119,7 @@ def _line_sections(body: str) -> dict[str, ProductSection]:
     found: dict[str, tuple[list[str], list[str]]] = {}
     under: str | None = None
     for line in body.splitlines():
-        line = line.strip()
+        line = keyed(line.strip())
         if not line or line.startswith("#"):
             under = None
             continue

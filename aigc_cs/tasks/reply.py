@@ -66,6 +66,8 @@ HYPOTHETICAL = re.compile(r"会不会|会[^，。！？\s]{0,6}吗|万一|要是
 # checks when it says so (我们对照打包时的称重记录核对，确认后…)
 REMEDY = re.compile(r"(?:(?:我们|客服|仓库)[^。；;，,]{0,20}(?:记录|监控|照片)[^。；;，,]{0,6}[，,])?(?:确认|核实)(?:后|以后|无误后)[，,]?[^。；;]*?(?:退|换|补发|补偿|赔)[^。；;]*")
 COMPLAINTS = ("quality_issue", "wrong_or_missing")  # a complaint hears first what the shop calls normal, if it does
+# a question about sending to a place (新疆发不发, 哈尔滨能发樱桃吗, 寄海南几天)
+SHIP_TO = re.compile(r"发|寄|送|到")
 # a shop's rule on a price that dropped after the purchase (not the courier's price difference: 顺丰要补运费差价)
 PRICE_RULE = re.compile(r"^(?!.*(?:顺丰|快递|运费|邮费|京东|物流)).*(?:差价|价保|保价)")
 # a buyer telling that the price moved (刚买就降价, 买完便宜了20): a bargain question of theirs asks for the difference
@@ -326,6 +328,8 @@ def _passage_answer(message: str, shop: Shop, ctx: Context, product: Product | N
         if not named else None  # 能帮写贺卡不: the shop's 礼盒和贺卡, not the one product file with a 礼盒 line
     if policy is None and not named and (rule := covering(message)) is not None:
         policy = policy_line(rules, rule)  # 寄香港可以吗: 港澳台和海外暂时不发货
+    if policy is None and (places := place_words(message)) and SHIP_TO.search(message):
+        policy = _place_line(places, rules, product)  # 哈尔滨能发樱桃吗: 东北三省…不发樱桃
     if policy is not None and agrees_with_facts(policy.sentence, shop):
         return policy
     if asked and product is not None:
@@ -357,6 +361,15 @@ def _with_next(message: str, found: Found, shop: Shop, chunks: list[Chunk]) -> F
     more = detail(message, shop.info.id, chunks, lambda c: c.source == found.chunk.source, found.sentence,
                   thresholds().product_sentence, lambda sentence: not takes_up(sentence, words))
     return found.model_copy(update={"sentence": found.sentence + more.sentence}) if more is not None else found
+
+
+def _place_line(places: list[str], rules: list[Chunk], product: Product | None) -> Found | None:
+    """The policy's line on sending to the customer's place (新疆、西藏…不发货), the named product's own one first
+    (东北三省、甘肃、宁夏、海南都不发樱桃)."""
+    where = "|".join(map(re.escape, places))
+    names = "|".join(map(re.escape, product.names())) if product else ""
+    own = policy_line(rules, re.compile(f"(?=.*(?:{names}))(?=.*(?:{where})).*发")) if names else None
+    return own or policy_line(rules, re.compile(f"(?=.*(?:{where})).*(?:不发|发货|能发|可以发)"))
 
 
 def _passage_label(found: Found, shop: Shop) -> str:
