@@ -791,3 +791,11 @@ def test_sending_to_a_place_is_the_policy_s_line_on_that_place(cli_own, tmp_path
         "\n## 不发货的地方\n\n- 从发出那天算，东北三省3-5天。\n- 新疆、西藏不发货，订单会联系您取消。\n"
         "- 滇红怕冻：东北三省不发滇红，其他茶照常发。\n"))
     assert out["answered"] and wanted in out["text"], out["text"]
+
+
+@pytest.mark.parametrize("message", ["赔多少", "坏1个才赔3块？？"])
+def test_how_much_is_paid_for_bad_goods_is_a_quality_question_not_haggling(message):
+    """赔多少 asks what the shop pays for a spoilt item: the quality rule, never the discount rule."""
+    from aigc_cs.kb.intents import detect
+
+    assert [i.id for i in detect(message)] == ["quality_issue"]
