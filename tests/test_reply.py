@@ -84,6 +84,7 @@ def test_every_reply_greets_closes_and_avoids_banned_words(cli, message, shop):
     ("nb 比商场买的好看多了", "谢谢", "喜欢"),
     ("下单了 尽快发哈 谢谢", "", "48小时内"),  # an order said with thanks hears when it ships
     ("跟上次一样的再来一单", "", "48小时内"),  # a repeat order, not "come back later"
+    ("裙子好看😍 再来两件", "", "48小时内"),  # …of any count
 ])
 def test_small_talk_gets_one_short_natural_line(cli, message, starts, word):
     out = reply_json(cli, message, "demo-fashion")
