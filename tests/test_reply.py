@@ -800,3 +800,10 @@ def test_how_much_is_paid_for_bad_goods_is_a_quality_question_not_haggling(messa
     from aigc_cs.kb.intents import detect
 
     assert [i.id for i in detect(message)] == ["quality_issue"]
+
+
+def test_a_weight_shortfall_is_a_short_shipment_with_the_shop_s_weight_rule(cli_own, tmp_path):
+    """我称了一下 5斤才4斤6两: the short-shipment question, with the shop's own 重量不够 section (差3%以内算正常)."""
+    out = owner_style_reply(cli_own, tmp_path, "我称了一下 5斤才4斤6两", policy=(
+        "\n## 重量不够怎么办\n\n- 路上会失一点水，差3%以内算正常。\n- 少了超过3%的，拍称重照片发客服，差多少补多少。\n"))
+    assert "wrong_or_missing" in out["intents"] and "3%" in out["text"], out["text"]
