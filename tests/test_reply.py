@@ -807,3 +807,8 @@ def test_a_weight_shortfall_is_a_short_shipment_with_the_shop_s_weight_rule(cli_
     out = owner_style_reply(cli_own, tmp_path, "我称了一下 5斤才4斤6两", policy=(
         "\n## 重量不够怎么办\n\n- 路上会失一点水，差3%以内算正常。\n- 少了超过3%的，拍称重照片发客服，差多少补多少。\n"))
     assert "wrong_or_missing" in out["intents"] and "3%" in out["text"], out["text"]
+
+
+def test_a_customer_asking_for_a_person_hears_one_will_take_over(cli):
+    out = reply_json(cli, "转人工", "demo-fashion")
+    assert "人工同事" in out["text"] and "分钟内回复" in out["text"], out["text"]

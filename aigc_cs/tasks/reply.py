@@ -66,6 +66,8 @@ HYPOTHETICAL = re.compile(r"会不会|会[^，。！？\s]{0,6}吗|万一|要是
 # checks when it says so (我们对照打包时的称重记录核对，确认后…)
 REMEDY = re.compile(r"(?:(?:我们|客服|仓库)[^。；;，,]{0,20}(?:记录|监控|照片)[^。；;，,]{0,6}[，,])?(?:确认|核实)(?:后|以后|无误后)[，,]?[^。；;]*?(?:退|换|补发|补偿|赔)[^。；;]*")
 COMPLAINTS = ("quality_issue", "wrong_or_missing")  # a complaint hears first what the shop calls normal, if it does
+# a customer asking for a person (转人工, 找个真人): the reply says one will take over
+HUMAN = re.compile(r"人工|真人|活人")
 # a question about sending to a place (新疆发不发, 哈尔滨能发樱桃吗, 寄海南几天)
 SHIP_TO = re.compile(r"发|寄|送|到")
 # a shop's rule on a price that dropped after the purchase (not the courier's price difference: 顺丰要补运费差价)
@@ -256,7 +258,7 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
                 lead=next((i.id for i in intents if i.empathy), intents[0].id if intents else ""),
                 conditional=bool(CONDITION_WORDS.search(message)), exchange=bool(EXCHANGE_WORDS.search(message)), overdue=bool(OVERDUE_WORDS.search(message)),
                 apparel=shop.info.category in APPAREL, placed=bool(place_words(message)),
-                discomfort=bool(DISCOMFORT_WORDS.search(message)),
+                discomfort=bool(DISCOMFORT_WORDS.search(message)), human=bool(HUMAN.search(message)),
                 concern=next((k for k, words in CONCERNS.items() if words.search(message)), "after" if after else ""),
                 worry=_worry(message), unconfirmed=unsure,
                 discouraged=any(DISCOURAGED.search(a["text"] + a["detail"]) for a in answers),
