@@ -812,3 +812,11 @@ def test_a_weight_shortfall_is_a_short_shipment_with_the_shop_s_weight_rule(cli_
 def test_a_customer_asking_for_a_person_hears_one_will_take_over(cli):
     out = reply_json(cli, "转人工", "demo-fashion")
     assert "人工同事" in out["text"] and "分钟内回复" in out["text"], out["text"]
+
+
+def test_a_shop_without_no_reason_returns_gives_no_steps_for_sending_one_back(cli_own, tmp_path):
+    """买多了 拒收行不行 at a shop that takes nothing back for a personal reason: its rule, and no steps for posting the
+    parcel back as if a return were possible."""
+    out = owner_style_reply(cli_own, tmp_path, "家里人说买多了 不想要了 能退吗")
+    assert "return_no_reason" in out["intents"] and "不支持" in out["text"], out["text"]
+    assert "寄回时商品和包装保持完好" not in out["text"], out["text"]
