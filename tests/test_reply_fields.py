@@ -294,3 +294,14 @@ def test_how_many_pieces_is_the_product_s_own_count(cli_own, tmp_path, message, 
     out = owner_style_reply(cli_own, tmp_path, message, products={"beef.md": beef},
                             policy="\n## 运输\n\n- 牛肉干是真空小包装，夏天常温运输不会坏。\n")
     assert wanted in out["text"], out["text"]
+
+
+@pytest.mark.parametrize(("message", "wanted"), [
+    ("大红袍现在有吗", "每年5月新茶上市"),  # whether it is in season: the file's 上市 line
+    ("岩茶跟你们这个大红袍有啥区别", "大红袍是岩茶里很有名的一种"),  # 你们这个 is the customer's way of naming it
+])
+def test_a_product_s_season_and_a_comparison_with_it_are_its_own_lines(cli_own, tmp_path, message, wanted):
+    tea = ("# 武夷大红袍（100克）\n\n- 价格：128元\n- 上市：每年5月新茶上市，现在是去年秋茶。\n"
+           "- 说明：大红袍是岩茶里很有名的一种，岩茶是武夷山产的乌龙茶的统称。\n")
+    out = owner_style_reply(cli_own, tmp_path, message, products={"dhp.md": tea})
+    assert out["answered"] and wanted in out["text"], out["text"]
