@@ -821,3 +821,12 @@ def test_a_shop_without_no_reason_returns_gives_no_steps_for_sending_one_back(cl
     out = owner_style_reply(cli_own, tmp_path, "家里人说买多了 不想要了 能退吗")
     assert "return_no_reason" in out["intents"] and "不支持" in out["text"], out["text"]
     assert "寄回时商品和包装保持完好" not in out["text"], out["text"]
+
+
+def test_what_a_fruit_shop_calls_no_spoilt_fruit_is_said_before_the_remedy(cli_own, tmp_path):
+    """芒果皮上好多黑点 是坏了吗: the mango file's 皮上有小黑点…不算坏果 comes first, then how to claim if it is worse."""
+    mango = ("# 凯特芒果（5斤装）\n\n价格69元。皮上有小黑点、小黑斑，大多是太阳晒的，不影响里面，不算坏果。"
+             "切开果肉发黑、发臭的才算坏果。\n")
+    out = owner_style_reply(cli_own, tmp_path, "芒果皮上好多黑点 是坏了吗", products={"mango.txt": mango})
+    assert "quality_issue" in out["intents"] and "不算坏果" in out["text"], out["text"]
+    assert out["text"].index("不算坏果") < out["text"].index("拍"), out["text"]

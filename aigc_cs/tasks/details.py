@@ -41,7 +41,7 @@ CUTOFF = re.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*点(?:
 SEVERAL = re.compile(r"一起|一块儿?买|俩|[两二三2-9](?:个|件|只|套|支|盒|把|罐|袋|包|瓶|箱)|多买|套装|组合|加[^，。？?]{0,3}(?:线|头|壳|膜)")
 SEVERAL_PRICE = re.compile(r"(?:一起|套装|组合|[两二三2-9](?:个|件|只|套|支|盒|把|罐|袋|包|瓶|箱))[^，。；]{0,8}\d+(?:\.\d+)?元")
 # a sentence that calls what a customer complains about normal (盐霜不是发霉, 有折痕是正常的), among this many nearest
-NORMAL = re.compile(r"正常|不是质量问题|不算质量问题|不属于质量问题|不是坏了|不是发霉|不影响(?:食用|使用)|放心吃|放心用")
+NORMAL = re.compile(r"正常|不是质量问题|不算质量问题|不属于质量问题|不是坏了|不是发霉|不算坏[果的]|不是坏[果的]|不影响(?:食用|使用|里面|口感)|放心吃|放心用")
 NORMAL_TOP = 8
 _ASIDE = re.compile(r"（[^）]*）|\([^)]*\)")  # 算质量问题的是…碎成渣（边角碎是正常的）: an aside says no whole line is normal
 CLAIM_WITHIN = re.compile(r"\d+\s*(?:个)?(?:小时|天)(?:之)?内")  # a time limit to report within (not 3个工作日内 to refund)
