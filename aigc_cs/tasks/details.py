@@ -13,6 +13,7 @@ from aigc_cs.kb.answerable import (
     body,
     detail,
     fields,
+    for_others,
     framed,
     introduces,
     line_with,
@@ -179,7 +180,7 @@ def _own_word(intent: Intent, message: str, shop: Shop, ctx: Context, said: str,
         return None
     return next((f for f in ranked(message, shop.info.id, ctx.index.chunks(), lambda c: c.source == shop.policy_source)
                  if any(w in f.sentence for w in words) and not introduces(f.sentence) and not off_topic(f.sentence)
-                 and f.sentence not in said
+                 and f.sentence not in said and not for_others(f, said)
                  and agrees_with_facts(f.sentence, shop)), None)
 
 
