@@ -830,3 +830,11 @@ def test_what_a_fruit_shop_calls_no_spoilt_fruit_is_said_before_the_remedy(cli_o
     out = owner_style_reply(cli_own, tmp_path, "芒果皮上好多黑点 是坏了吗", products={"mango.txt": mango})
     assert "quality_issue" in out["intents"] and "不算坏果" in out["text"], out["text"]
     assert out["text"].index("不算坏果") < out["text"].index("拍"), out["text"]
+
+
+@pytest.mark.parametrize("message", ["榴莲卖不卖", "有没有男士西装"])
+def test_asking_for_something_the_shop_may_not_sell_hears_what_it_does_sell(cli, message):
+    """Still checked (answered false), but with the shop's own list, so the customer can choose now."""
+    out = reply_json(cli, message, "demo-fashion")
+    assert out["answered"] is False and "店里目前在卖的是" in out["text"], out["text"]
+    assert "核实" in out["text"], out["text"]

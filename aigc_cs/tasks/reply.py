@@ -68,6 +68,8 @@ REMEDY = re.compile(r"(?:(?:我们|客服|仓库)[^。；;，,]{0,20}(?:记录|�
 COMPLAINTS = ("quality_issue", "wrong_or_missing")  # a complaint hears first what the shop calls normal, if it does
 # a customer asking for a person (转人工, 找个真人): the reply says one will take over
 HUMAN = re.compile(r"人工|真人|活人")
+# a customer asking whether the shop has or sells something (有没有香蕉, 榴莲卖不卖): no product named, it hears the list
+STOCK_ASK = re.compile(r"有卖|卖不卖|卖吗|卖不|(?:有没有|有)[\u4e00-\u9fff]{1,4}(?:卖|的)?(?:吗|没|不)?$")
 # a question about sending to a place (新疆发不发, 哈尔滨能发樱桃吗, 寄海南几天)
 SHIP_TO = re.compile(r"发|寄|送|到")
 # a shop's rule on a price that dropped after the purchase (not the courier's price difference: 顺丰要补运费差价)
@@ -259,6 +261,7 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
                 conditional=bool(CONDITION_WORDS.search(message)), exchange=bool(EXCHANGE_WORDS.search(message)), overdue=bool(OVERDUE_WORDS.search(message)),
                 apparel=shop.info.category in APPAREL, placed=bool(place_words(message)),
                 discomfort=bool(DISCOMFORT_WORDS.search(message)), human=bool(HUMAN.search(message)),
+                catalog=product is None and bool(STOCK_ASK.search(normalize(message).strip())),
                 concern=next((k for k, words in CONCERNS.items() if words.search(message)), "after" if after else ""),
                 worry=_worry(message), unconfirmed=unsure,
                 discouraged=any(DISCOURAGED.search(a["text"] + a["detail"]) for a in answers),
