@@ -599,6 +599,7 @@ def test_a_problem_asked_about_before_buying_hears_the_rule_without_an_apology(c
     ("还没拍 想先问问", False),
     ("昨天拍了 还没发", True),
     ("什么时候发货啊 都两天了", True),  # waiting days since paying
+    ("面霜拆开用了两次 不太喜欢", True),  # used twice: a buyer (买了好几次 is a regular customer, not an order)
     ("还没收到货", True),  # not received is a buyer's complaint
 ])
 def test_a_purchase_said_not_to_be_made_is_no_purchase(message, bought):

@@ -372,7 +372,8 @@ _NOT_DONE = re.compile(r"(?:不|没|别|甭)$")
 def after_sale(message: str) -> bool:
     """True when the customer has already bought (刚买, 收到了, 我的订单, 已经拍了…): never ask them to order."""
     text = normalize(message).lower()
-    return any(not _SUPPOSED.search(text[: m.start()]) and not _TIMES.search(text[m.end():])
+    return any(not _SUPPOSED.search(text[: m.start()])
+               and not (word[0] in "买拍" and _TIMES.search(text[m.end():]))  # 买了好几次了, not 用了两次
                and not (word[0] in "买拍下付" and _NOT_DONE.search(text[: m.start()]))
                for word in book().aftersale_words for m in re.finditer(re.escape(word), text))
 
