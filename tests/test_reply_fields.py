@@ -267,14 +267,6 @@ def test_a_topic_asked_of_no_product_lists_each_product_s_own_line(cli_own, tmp_
     assert "哪一款" in out["text"] and "保质期：" not in out["text"], out["text"]
 
 
-def test_hot_water_asked_of_a_drink_is_its_own_line_on_mixing_it(cli_own, tmp_path):
-    """蜂蜜能直接开水冲吗: the honey file's 冲水喝 line (水温不要超过60℃), not its storage section."""
-    honey = ("# 油菜花蜂蜜（500克）\n\n## 储存\n\n- 常温、避光保存，瓶盖拧紧。\n- 开封后6个月内吃完。\n\n## 怎么吃\n\n"
-             "- 冲水喝：一勺大约15克，配200毫升温水，水温不要超过60℃。\n")
-    out = owner_style_reply(cli_own, tmp_path, "蜂蜜能直接开水冲吗", products={"honey.md": honey})
-    assert out["answered"] and "不要超过60℃" in out["text"], out["text"]
-
-
 def test_the_topic_asked_in_more_words_reads_its_field_first(cli_own, tmp_path):
     """收起来多长 asks 收起来 and 多长: each product's 收纳尺寸, not its unfolded 尺寸, which comes first in the file."""
     products = {
@@ -296,12 +288,17 @@ def test_how_many_pieces_is_the_product_s_own_count(cli_own, tmp_path, message, 
     assert wanted in out["text"], out["text"]
 
 
-@pytest.mark.parametrize(("message", "wanted"), [
-    ("大红袍现在有吗", "每年5月新茶上市"),  # whether it is in season: the file's 上市 line
-    ("岩茶跟你们这个大红袍有啥区别", "大红袍是岩茶里很有名的一种"),  # 你们这个 is the customer's way of naming it
+TEA = ("# 武夷大红袍（100克）\n\n- 价格：128元\n- 上市：每年5月新茶上市，现在是去年秋茶。\n"
+       "- 说明：大红袍是岩茶里很有名的一种，岩茶是武夷山产的乌龙茶的统称。\n")
+HONEY = ("# 油菜花蜂蜜（500克）\n\n## 储存\n\n- 常温、避光保存，瓶盖拧紧。\n- 开封后6个月内吃完。\n\n## 怎么吃\n\n"
+         "- 冲水喝：一勺大约15克，配200毫升温水，水温不要超过60℃。\n")
+
+
+@pytest.mark.parametrize(("product", "message", "wanted"), [
+    (TEA, "大红袍现在有吗", "每年5月新茶上市"),  # whether it is in season: the file's 上市 line
+    (TEA, "岩茶跟你们这个大红袍有啥区别", "大红袍是岩茶里很有名的一种"),  # 你们这个 is the customer's way of naming it
+    (HONEY, "蜂蜜能直接开水冲吗", "不要超过60℃"),  # hot water: the 冲水喝 line, not the storage section
 ])
-def test_a_product_s_season_and_a_comparison_with_it_are_its_own_lines(cli_own, tmp_path, message, wanted):
-    tea = ("# 武夷大红袍（100克）\n\n- 价格：128元\n- 上市：每年5月新茶上市，现在是去年秋茶。\n"
-           "- 说明：大红袍是岩茶里很有名的一种，岩茶是武夷山产的乌龙茶的统称。\n")
-    out = owner_style_reply(cli_own, tmp_path, message, products={"dhp.md": tea})
+def test_a_product_s_season_comparison_and_mixing_are_its_own_lines(cli_own, tmp_path, product, message, wanted):
+    out = owner_style_reply(cli_own, tmp_path, message, products={"product.md": product})
     assert out["answered"] and wanted in out["text"], out["text"]
