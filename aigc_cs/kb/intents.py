@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel
 
 from aigc_cs.kb.classifier import Model, Params, digest, train
+from aigc_cs.kb.signs import held, signed
 from aigc_cs.paths import corpus_dir, corpus_yaml
 from aigc_cs.text import normalize
 
@@ -331,9 +332,9 @@ def detect(message: str, product_named: bool = False) -> list[Intent]:
     sure = [i.id for i in intents() if any(not _WONDERED.search(text[: m.start()])
                                            for w in i.sure for m in re.finditer(re.escape(w.lower()), text))]
     if not [i for i in chosen if i != SMALLTALK]:  # "能发顺丰不 加钱也行": the classifier is unsure, the word is not
-        signed = [i.id for i in intents() if _signed(i.signs, text)] \
-            if after_sale(message) or _HELD.search(text) else []  # 灯刚买一周 充了一晚上还是不亮: a buyer's problem
-        chosen = sure[:1] or signed[:1] or chosen or ([SMALLTALK] if _upset(text) else [])
+        told = [i.id for i in intents() if signed(i.signs, text)] \
+            if after_sale(message) or held(text) else []  # 灯刚买一周 充了一晚上还是不亮: a buyer's problem
+        chosen = sure[:1] or told[:1] or chosen or ([SMALLTALK] if _upset(text) else [])
     elif sure and sure[0] not in chosen:  # 发错了要寄回去换吗: the word names it beside the classifier's guess
         chosen = [sure[0], *chosen][:MAX_INTENTS]
     text = normalize(message)
@@ -345,16 +346,8 @@ def _happened(intent: Intent, text: str) -> bool:
     """The message says the problem `intent` answers has happened (漏了, 只到了3件, 收到樱桃了 坏了好多), or names it with
     a trigger or sure word of its family, or says the customer has bought; or asks what if it did (万一少发了咋办)."""
     kin = [i for i in intents() if i.family == intent.family] if intent.family else [intent]
-    return after_sale(text) or _signed([w for i in kin for w in (*i.signs, *i.triggers, *i.sure)], text)
+    return after_sale(text) or signed([w for i in kin for w in (*i.signs, *i.triggers, *i.sure)], text)
 
-
-_HELD = re.compile(r"还能(?:吃|喝|用)")  # 结块了 这还能喝吗: the customer has it in hand
-_FEATURE = re.compile(r"(?:防|抗|耐|免|不|没)$")  # 防胀气, 耐摔, 不漏: what the product is made not to do
-
-
-def _signed(words: list[str], text: str) -> bool:
-    """One of `words` (a problem's signs) occurs, not as what the product is made not to do (防胀气, 不漏)."""
-    return any(not _FEATURE.search(text[: m.start()]) for w in words for m in re.finditer(re.escape(w.lower()), text))
 
 
 # a sure word asked as what might happen (木头菜板会不会发霉): a worry before buying, no complaint (要是收到坏的 still is one)

@@ -1,0 +1,17 @@
+"""Signs in a customer's words that a problem has happened or may happen (漏了, 只到了3件, 磕了个坑): the words come
+from `signs` of corpus/phrasebook/intents.yaml; a sign after 防/不/没… is what the product is made not to do."""
+
+import re
+
+_FEATURE = re.compile(r"(?:防|抗|耐|免|不|没)$")  # 防胀气, 耐摔, 不漏
+_HELD = re.compile(r"还能(?:吃|喝|用)")  # 结块了 这还能喝吗: the customer has it in hand
+
+
+def signed(words: list[str], text: str) -> bool:
+    """One of `words` occurs in `text` (lower-cased), not as what the product is made not to do (防胀气, 不漏)."""
+    return any(not _FEATURE.search(text[: m.start()]) for w in words for m in re.finditer(re.escape(w.lower()), text))
+
+
+def held(text: str) -> bool:
+    """The customer says they have the product in hand (这还能喝吗, 还能吃不)."""
+    return bool(_HELD.search(text))
