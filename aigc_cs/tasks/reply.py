@@ -346,12 +346,11 @@ def _passage_answer(message: str, shop: Shop, ctx: Context, product: Product | N
     sources = {c.source for c in chunks if c.shop == shop.info.id} - others
     found = nearest(message, shop.info.id, chunks, sources)
     if found is None or found.score < thresholds().answer:  # a buyer's problem (用了两个月 涂层发粘 能给修吗) is no spec question
-        found = covered(message, shop.info.id, chunks, {product.source}, product.names(),
-                        one=named) \
-            if product is not None and not bought else covered(
+        found = None if bought else covered(message, shop.info.id, chunks, {product.source}, product.names(), one=named) \
+            if product is not None else covered(  # no product named: any product file, the policy's own words aside
                 message, shop.info.id, chunks, {p.source for p in shop.products},
                 [n for p in shop.products for n in p.names()], one=False,
-                besides=shop_text(shop.info.id, chunks, shop.policy_source)) if not bought else None
+                besides=shop_text(shop.info.id, chunks, shop.policy_source))
     return _with_next(message, framed(found), shop, chunks) if found is not None else None
 
 
