@@ -13,7 +13,7 @@ commands = typer.Typer()  # merged into the main app by cli.py
 
 @commands.command()
 @friendly
-@with_engine_options()
+@with_engine_options(concurrency=True)
 def replies(
     messages: Annotated[Path, typer.Argument(help="顾客消息文件 .txt（UTF-8 或 GBK），一行一条")],
     shop: ShopOpt,
@@ -22,7 +22,7 @@ def replies(
     *,
     engine_options: EngineOptions,
 ) -> None:
-    """批量回复：把聊天记录里的顾客消息（一行一条）逐条生成回复，边回边写进 .jsonl；中断后加 --resume 接着回。有出错的行时退出码为 1。"""
+    """批量回复：把聊天记录里的顾客消息（一行一条）逐条生成回复，边回边写进 .jsonl；中断后加 --resume 接着回；用大模型时 --concurrency 同时回几条。有出错的行时退出码为 1。"""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from aigc_cs.errors import UserError

@@ -101,3 +101,32 @@ def test_a_line_the_model_fails_under_strict_is_recorded_and_answered_again_on_r
     assert again.code == 0, again.output
     assert openai_server.calls == calls + 1  # only the failed line went to the model again
     assert [(d["n"], bool(d["reply"])) for d in _lines(out)] == [(1, True), (2, True)]
+
+
+def test_with_a_model_several_lines_are_answered_at_once_and_written_in_order(cli, openai_server, tmp_path):
+    """--concurrency 3: the first line alone (it loads the shop), then three at a time; each line keeps its own reply."""
+    import re
+
+    from tests.test_llm import LLM, llm_env
+
+    def answer(request):
+        asked = re.search(r"<<<(.+?)>>>", request.last_user).group(1)
+        return openai_server.Reply(json.dumps({"text": f"您好，关于“{asked}”我帮您核实后马上答复您。"}, ensure_ascii=False),
+                                   delay=1.5)
+
+    openai_server.responder = answer
+    asked = ["能便宜点吗", "物流三天没动了", "精华开了能放多久", "几天能发货", "包邮吗"]
+    messages = tmp_path / "msgs.txt"
+    messages.write_text("\n".join(asked), encoding="utf-8")
+    out = tmp_path / "replies.jsonl"
+    result = cli("replies", str(messages), "--shop", "demo-beauty", "-o", str(out), *LLM, "--concurrency", "3",
+                 env=llm_env(openai_server))
+    assert result.code == 0, result.output
+    lines = _lines(out)
+    assert [d["message"] for d in lines] == asked
+    assert all(f"“{d['message']}”" in d["reply"]["text"] for d in lines), [d["reply"]["text"] for d in lines]
+    starts = sorted(r.time for r in openai_server.requests)
+    assert len(starts) == len(asked)
+    assert starts[1] - starts[0] >= 1.5, "the first line is answered before the others start"
+    in_flight = max(sum(1 for s in starts if first <= s < first + 1.5) for first in starts[1:])
+    assert 2 <= in_flight <= 3, starts  # overlapping calls, never more than the concurrency (no wall-clock budget)

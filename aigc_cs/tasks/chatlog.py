@@ -1,6 +1,7 @@
 """Replies to a chat export: one customer message per line of a text file (UTF-8 or GBK), answered one by one and
 appended to a JSONL file as each is done, so an interrupted run loses nothing and `resume` answers only the lines not
-done yet (and those that failed). Every line of the output holds its line number, the message and the reply, or the
+done yet (and those that failed). With a model, `ctx.concurrency` lines are with it at once; the first line is answered
+alone, so that the shop's index and the model client are ready before the others start. Every line of the output holds its line number, the message and the reply, or the
 one-line error that stopped it."""
 
 from collections.abc import Callable
@@ -12,8 +13,10 @@ from aigc_cs.errors import UserError
 from aigc_cs.files import cannot_write, read_jsonl, rewrite_jsonl
 from aigc_cs.inputs import BYTES_PER_CHAR, read_file
 from aigc_cs.kb.loaders import file_size
+from aigc_cs.llm.batch import imap_concurrent
+from aigc_cs.llm.engine import prepare
 from aigc_cs.tasks.context import Context
-from aigc_cs.tasks.reply import ReplyInput, ReplyOutput
+from aigc_cs.tasks.reply import PROMPT, ReplyInput, ReplyOutput
 from aigc_cs.tasks.reply import run as answer
 
 MAX_FILE_CHARS = 500_000  # a chat export larger than this is refused unread: split it into several files
@@ -61,15 +64,19 @@ def answer_all(messages: list[str], shop: str, ctx: Context, out: Path, resume: 
         raise UserError(f"{out}：已经有回复了。加 --resume 接着回没回完的，或换一个 -o 文件")
     done = _done(out, messages, shop) if resume else {}
     rewrite_jsonl(out, [done[n] for n in sorted(done)])  # failed and cut lines go; they are answered again below
+    todo = [n for n in range(1, len(messages) + 1) if n not in done]
+    prepare(PROMPT, ctx.engine)
+    answered = len(messages) - len(todo)
     try:
         with out.open("a", encoding="utf-8") as journal:
-            for n, message in enumerate(messages, 1):
-                if n not in done:
-                    done[n] = _answer(n, message, shop, ctx)
-                    journal.write(done[n].model_dump_json() + "\n")
+            for batch in (todo[:1], todo[1:]):  # the first alone: it loads what every later line shares
+                for line in imap_concurrent(lambda n: _answer(n, messages[n - 1], shop, ctx), batch, ctx.concurrency):
+                    done[line.n] = line
+                    journal.write(line.model_dump_json() + "\n")
                     journal.flush()
-                if on_progress:
-                    on_progress(n, len(messages))
+                    answered += 1
+                    if on_progress:
+                        on_progress(answered, len(messages))
     except OSError as exc:
         raise cannot_write(out, exc) from None
     ordered = [done[n] for n in sorted(done)]
