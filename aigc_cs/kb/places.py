@@ -1,5 +1,6 @@
 """Where a customer says they are, in the words a shop's policy names places by (data: corpus/phrasebook/places.yaml)."""
 
+import re
 from functools import cache
 
 from pydantic import BaseModel, ValidationError
@@ -32,3 +33,10 @@ def place_words(message: str) -> list[str]:
         if any(name in message for name in [province, *names]):
             return [province, *named, *(region for region, members in places.regions.items() if province in members)]
     return named
+
+
+def naming(places: list[str], *words: list[str]) -> re.Pattern[str]:
+    """One clause (up to 。；) that names one of `places` and a word of each list in `words`: the line a policy wrote
+    about that place (新疆、西藏…每件加收150元; 东北三省…不发樱桃)."""
+    ahead = "".join(f"(?=[^。；;]*(?:{'|'.join(map(re.escape, group))}))" for group in (places, *words[:-1]))
+    return re.compile(f"{ahead}[^。；;]*(?:{'|'.join(map(re.escape, words[-1]))})")

@@ -25,7 +25,7 @@ from aigc_cs.kb.answerable import (
 from aigc_cs.kb.intents import Intent, clauses, field_topics, thresholds
 from aigc_cs.kb.intents import intents as all_intents
 from aigc_cs.kb.models import Citation, Product, Shop
-from aigc_cs.kb.places import place_words
+from aigc_cs.kb.places import naming, place_words
 from aigc_cs.kb.shops import as_sentence
 from aigc_cs.tasks.context import Context
 from aigc_cs.text import normalize
@@ -118,9 +118,8 @@ def details(intents: list[Intent], citations: dict[str, Citation], message: str,
             if line and agrees_with_facts(line, shop):
                 out[intent.id] = out.get(intent.id, "") + line
                 said += line
-        topic = "|".join(map(re.escape, [*intent.cite, *intent.triggers]))  # …and, under any heading, its line on the
-        more = line_with(re.compile(f"(?=[^。；;]*(?:{'|'.join(places)}))[^。；;]*(?:{topic})"), whole, said) \
-            if places and topic else ""  # topic there (偏远地区加收: 新疆…不包邮：每件加收150元)
+        topic = [*intent.cite, *intent.triggers]  # …and, under any heading, its line on the topic there
+        more = line_with(naming(places, topic), whole, said) if places and topic else ""  # 偏远地区加收: 新疆…每件加收150元
         if more and agrees_with_facts(more, shop):
             out[intent.id] = out.get(intent.id, "") + more
             said += more

@@ -26,7 +26,7 @@ from aigc_cs.kb.answerable import (
 )
 from aigc_cs.kb.intents import SMALLTALK, Intent, after_sale, detect, field_topics, smalltalk_kind, thresholds
 from aigc_cs.kb.models import SHOP_DOC_TYPES, Chunk, Citation, Passage, Product, Shop
-from aigc_cs.kb.places import place_words
+from aigc_cs.kb.places import naming, place_words
 from aigc_cs.kb.products import mentioned
 from aigc_cs.kb.sizing import size_advice
 from aigc_cs.kb.unconfirmed import covering, shop_text, unconfirmed, written_by
@@ -370,10 +370,8 @@ def _with_next(message: str, found: Found, shop: Shop, chunks: list[Chunk]) -> F
 def _place_line(places: list[str], rules: list[Chunk], product: Product | None) -> Found | None:
     """The policy's line on sending to the customer's place (新疆、西藏…不发货), the named product's own one first
     (东北三省、甘肃、宁夏、海南都不发樱桃)."""
-    where = "|".join(map(re.escape, places))
-    names = "|".join(map(re.escape, product.names())) if product else ""
-    own = policy_line(rules, re.compile(f"(?=.*(?:{names}))(?=.*(?:{where})).*发")) if names else None
-    return own or policy_line(rules, re.compile(f"(?=.*(?:{where})).*(?:不发|发货|能发|可以发)"))
+    own = policy_line(rules, naming(places, product.names(), ["发"])) if product else None
+    return own or policy_line(rules, naming(places, ["不发", "发货", "能发", "可以发"]))
 
 
 def _passage_label(found: Found, shop: Shop) -> str:
