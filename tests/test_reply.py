@@ -742,6 +742,9 @@ def test_a_question_that_names_no_product_is_answered_by_the_one_file_that_takes
     ("灯刚买一周 充了一晚上还是不亮", True),  # a buyer telling a problem, though the classifier names nothing
     ("签收第二天拆开 桌面磕了个坑", True),
     ("牛肉干有一小包涨袋了 还能吃不", True),  # 还能吃: the customer has it in hand
+    ("我鸡蛋过敏 你家哪个能吃", False),  # the customer's own condition, asked before buying
+    ("鸡仔饼里有花生没 我儿子花生过敏的", False),
+    ("用了面霜脸又红又痒 是不是过敏了", True),
 ])
 def test_a_complaint_needs_a_sign_of_the_problem(message, complaint):
     """A question before buying that names no problem is no complaint, whatever the classifier guesses from its words

@@ -5,11 +5,17 @@ import re
 
 _FEATURE = re.compile(r"(?:防|抗|耐|免|不|没)$")  # 防胀气, 耐摔, 不漏
 _HELD = re.compile(r"还能(?:吃|喝|用)")  # 结块了 这还能喝吗: the customer has it in hand
+_CONDITION = re.compile(r"过敏(?!了)")  # 我花生过敏 (月饼能吃吗): the customer's own condition, not what the product did
+
+
+def _said(text: str, start: int) -> bool:
+    return not _FEATURE.search(text[:start]) and not _CONDITION.match(text, start)
 
 
 def signed(words: list[str], text: str) -> bool:
-    """One of `words` occurs in `text` (lower-cased), not as what the product is made not to do (防胀气, 不漏)."""
-    return any(not _FEATURE.search(text[: m.start()]) for w in words for m in re.finditer(re.escape(w.lower()), text))
+    """One of `words` occurs in `text` (lower-cased), not as what the product is made not to do (防胀气, 不漏) nor as
+    the customer's own condition (我花生过敏; 用了过敏了 is a problem)."""
+    return any(_said(text, m.start()) for w in words for m in re.finditer(re.escape(w.lower()), text))
 
 
 def held(text: str) -> bool:
