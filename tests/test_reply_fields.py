@@ -196,6 +196,8 @@ def test_a_question_that_names_no_product_is_answered_by_the_one_file_with_that_
     ("有没有糖和香精", "不含糖", ["糖和香精"]),
     ("燕麦片里有没有植脂末那些", "没有植脂末", []),  # 那些 is no part of the thing asked
     ("孕妇能喝不", "孕期的朋友请先咨询医生", []),  # the shop writes 孕期 where the customer says 孕妇
+    ("这个四件套洗了会缩水吗", "第一次洗会缩2%-3%，尺寸已经预留了", []),  # how much it shrinks says whether it does
+    ("这个四件套洗了会缩水吗", "面料100%长绒棉", ["缩水"]),
 ])
 def test_what_counts_as_written_down(message, written, unsure):
     from aigc_cs.kb.unconfirmed import unconfirmed
