@@ -842,3 +842,19 @@ def test_asking_for_something_the_shop_may_not_sell_hears_what_it_does_sell(cli,
     out = reply_json(cli, message, "demo-fashion")
     assert out["answered"] is False and "店里目前在卖的是" in out["text"], out["text"]
     assert "核实" in out["text"], out["text"]
+
+
+BLANKET = ("加厚珊瑚绒毯，150×200厘米，89元。\n\n面料是100%聚酯纤维，双面起绒。新毯子第一次洗会有少量浮毛，洗一两次就好了。"
+           "秋冬天气干，难免有点静电，洗的时候加点柔顺剂会好很多。深色的头两次洗会有一点浮色，单独洗就行。"
+           "不怕晒，天气好拿出去晒一晒更蓬松。\n")
+
+
+@pytest.mark.parametrize(("message", "said"), [
+    ("珊瑚绒毯掉毛不", "浮毛"), ("珊瑚绒毯静电大不大 冬天老被电", "柔顺剂"), ("珊瑚绒毯会掉色吗", "浮色"),
+    ("珊瑚绒毯能拿出去晒不", "不怕晒"),
+])
+def test_what_washing_and_use_do_to_a_fabric_is_read_from_the_file_s_own_sentence(cli_own, tmp_path, message, said):
+    """掉毛, 静电, 掉色 and 晒 are topics a textile file answers in a sentence of its own (首洗会有少量浮毛), not a labelled
+    field; jieba cuts 掉毛 into two single letters, so no word of the question's own would find it."""
+    out = owner_style_reply(cli_own, tmp_path, message, products={"珊瑚绒毯.txt": BLANKET})
+    assert out["answered"] and said in out["text"], out["text"]
