@@ -858,3 +858,14 @@ def test_what_washing_and_use_do_to_a_fabric_is_read_from_the_file_s_own_sentenc
     field; jieba cuts 掉毛 into two single letters, so no word of the question's own would find it."""
     out = owner_style_reply(cli_own, tmp_path, message, products={"珊瑚绒毯.txt": BLANKET})
     assert out["answered"] and said in out["text"], out["text"]
+
+
+def test_a_product_file_s_title_line_is_never_the_answer(cli_own, tmp_path):
+    """The title line of a plain file (绿豆糕（经典款 / 无蔗糖款）) is the sentence nearest to a question that names the
+    product, yet it answers nothing: the reply reads the file's lines, or says it will check."""
+    cake = ("绿豆糕（经典款 / 无蔗糖款）\n\n一盒12枚，每枚25克，净含量300克。两个款价格一样，都是29.9元一盒。\n\n"
+            "无蔗糖款用赤藓糖醇代替了白砂糖，甜度大概是经典款的七成。\n")
+    out = owner_style_reply(cli_own, tmp_path, "无蔗糖的绿豆糕放的啥糖 代糖吗", products={"lvdougao.txt": cake})
+    assert "资料：绿豆糕（经典款 / 无蔗糖款）。" not in out["text"], out["text"]
+    count = reply_json(cli_own, "那个绿豆糕一盒几个", "owner-style")
+    assert "一盒12枚" in count["text"], count["text"]

@@ -42,6 +42,7 @@ from aigc_cs.tasks.reply_products import (
     each_product,
     field_answer,
     listing,
+    nearest_line,
     only_with_field,
     topic_sentence,
 )
@@ -166,9 +167,9 @@ def _product_sentences(intents: list[Intent], product: Product | None, message: 
     missing = [i for i in intents if i.product and i.product not in product.sections]
     if not missing:
         return {}
-    found = next((f for f in ranked(message, shop.info.id, ctx.index.chunks(), lambda c: c.source == product.source)
-                  if f.sentence.rstrip("。") not in product.names()), None)  # a file's title line says nothing
-    if found is None or found.score < thresholds().product_sentence:
+    topical = topic_sentence(message, shop, ctx.index.chunks(), product)  # 一盒几个 多重: the line naming 净含量
+    found = topical or nearest_line(message, shop, ctx.index.chunks(), {product.source})
+    if found is None or (topical is None and found.score < thresholds().product_sentence):
         return {}
     return {i.id: found for i in missing}
 
@@ -344,7 +345,7 @@ def _passage_answer(message: str, shop: Shop, ctx: Context, product: Product | N
         return _with_next(message, inside, shop, chunks)
     others = {p.source for p in shop.products if p is not product} if product else set()
     sources = {c.source for c in chunks if c.shop == shop.info.id} - others
-    found = nearest(message, shop.info.id, chunks, sources)
+    found = nearest_line(message, shop, chunks, sources)
     if found is None or found.score < thresholds().answer:  # a buyer's problem (用了两个月 涂层发粘 能给修吗) is no spec question
         found = None if bought else covered(message, shop.info.id, chunks, {product.source}, product.names(), one=named) \
             if product is not None else covered(  # no product named: any product file, the policy's own words aside

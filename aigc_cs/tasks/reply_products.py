@@ -11,6 +11,14 @@ from aigc_cs.tasks.context import Context
 from aigc_cs.text import normalize
 
 
+def nearest_line(message: str, shop: Shop, chunks: list[Chunk], sources: set[str]) -> Found | None:
+    """The sentence of `sources` nearest in meaning that says something: a product file's title line (绿豆糕（经典款 /
+    无蔗糖款）) names the product, it answers nothing."""
+    titles = {name for p in shop.products for name in p.names()}
+    return next((f for f in ranked(message, shop.info.id, chunks, lambda c: c.source in sources)
+                 if f.sentence.rstrip("。") not in titles), None)
+
+
 def by_meaning(message: str, shop: Shop, ctx: Context) -> Product | None:
     """A product question that names no product the way its file does ("滇红能加奶吗" for 滇红工夫茶): the
     product whose own file holds the sentence nearest to the question, when that sentence is close enough."""
