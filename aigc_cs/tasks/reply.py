@@ -21,7 +21,6 @@ from aigc_cs.kb.answerable import (
     policy_match,
     policy_section,
     price,
-    ranked,
     takes_up,
 )
 from aigc_cs.kb.intents import SMALLTALK, Intent, after_sale, detect, field_topics, smalltalk_kind, thresholds
