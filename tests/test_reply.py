@@ -869,3 +869,14 @@ def test_a_product_file_s_title_line_is_never_the_answer(cli_own, tmp_path):
     assert "资料：绿豆糕（经典款 / 无蔗糖款）。" not in out["text"], out["text"]
     count = reply_json(cli_own, "那个绿豆糕一盒几个", "owner-style")
     assert "一盒12枚" in count["text"], count["text"]
+
+
+COOKIES = ("手工黄油曲奇罐\n保质期：常温90天，生产日期印在罐底\n储存方法：常温阴凉干燥处，不需要冷藏\n"
+           "开罐后：每次拿完把罐盖盖紧，建议7天内吃完\n价格：79元/罐\n")
+
+
+@pytest.mark.parametrize("message", ["曲奇罐开罐以后能放多久", "曲奇罐开了一罐吃不完 咋放"])
+def test_how_long_an_opened_pack_keeps_is_the_file_s_opened_line(cli_own, tmp_path, message):
+    """开罐以后能放多久 asks the opened pack's line (开罐后：…7天内吃完), not the sealed shelf life (常温90天)."""
+    out = owner_style_reply(cli_own, tmp_path, message, products={"曲奇罐.txt": COOKIES})
+    assert out["answered"] and "7天内吃完" in out["text"], out["text"]
