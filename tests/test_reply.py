@@ -880,3 +880,11 @@ def test_how_long_an_opened_pack_keeps_is_the_file_s_opened_line(cli_own, tmp_pa
     """开罐以后能放多久 asks the opened pack's line (开罐后：…7天内吃完), not the sealed shelf life (常温90天)."""
     out = owner_style_reply(cli_own, tmp_path, message, products={"曲奇罐.txt": COOKIES})
     assert out["answered"] and "7天内吃完" in out["text"], out["text"]
+
+
+def test_the_policy_section_on_the_topic_asked_in_more_words_answers(cli_own, tmp_path):
+    """别放价格单 asks about a gift more than 有包装吗 asks about packing: ## 送礼和包装, not the section before it."""
+    policy = ("\n## 真空压缩包装\n\n- 毛毯是抽真空压缩以后发货的，拆开抖一抖就蓬松了。\n"
+              "\n## 送礼和包装\n\n- 四件套默认是礼盒包装。所有包裹里都不放价格单，送人不会露价格。\n")
+    out = owner_style_reply(cli_own, tmp_path, "结婚送人的 有包装吗 别放价格单啊", policy=policy)
+    assert out["answered"] and "不放价格单" in out["text"] and "真空" not in out["text"], out["text"]

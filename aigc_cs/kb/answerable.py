@@ -363,8 +363,11 @@ def policy_section(chunks: list[Chunk], words: list[str], limit: int = FIELD_CHA
 def policy_field(message: str, chunks: list[Chunk], topics: dict[str, tuple[re.Pattern[str], list[str]]]
                  ) -> Found | None:
     """The first section of a shop's policy (`chunks`) whose heading names a topic the message asks about (包安装吗 →
-    ## 安装服务, 保修多久 → ## 保修), read out from its start."""
-    return policy_section(chunks, [word for pattern, keys in topics.values() if pattern.search(message) for word in keys])
+    ## 安装服务, 保修多久 → ## 保修), read out from its start; the topic asked in more words first (别放价格单 of 送人的
+    有包装吗: ## 送礼和包装, not ## 真空压缩包装)."""
+    asked = sorted(((len(m.group()), keys) for pattern, keys in topics.values() if (m := pattern.search(message))),
+                   key=lambda pair: -pair[0])
+    return next((found for _, keys in asked if (found := policy_section(chunks, keys)) is not None), None)
 
 
 def asked_fields(message: str, text: str, topics: dict[str, tuple[re.Pattern[str], list[str]]]) -> list[Labelled]:
