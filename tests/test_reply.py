@@ -888,3 +888,12 @@ def test_the_policy_section_on_the_topic_asked_in_more_words_answers(cli_own, tm
               "\n## 送礼和包装\n\n- 四件套默认是礼盒包装。所有包裹里都不放价格单，送人不会露价格。\n")
     out = owner_style_reply(cli_own, tmp_path, "结婚送人的 有包装吗 别放价格单啊", policy=policy)
     assert out["answered"] and "不放价格单" in out["text"] and "真空" not in out["text"], out["text"]
+
+
+def test_asked_whether_the_shop_sells_a_thing_its_category_letter_alone_names_no_product(cli_own, tmp_path):
+    """电热毯卖吗 of a shop that sells 加厚法兰绒毛毯: 毯 alone does not make it the blanket; the reply says it will check and
+    lists what the shop sells. 毛毯 itself is still the blanket."""
+    blanket = "# 加厚法兰绒毛毯\n\n- 价格：129元\n- 面料：100%聚酯纤维，双面起绒\n"
+    out = owner_style_reply(cli_own, tmp_path, "电热毯卖吗", products={"maotan.md": blanket})
+    assert out["product"] is None and not out["answered"] and "加厚法兰绒毛毯" in out["text"], out
+    assert reply_json(cli_own, "毛毯卖点是啥", "owner-style")["product"] == "加厚法兰绒毛毯"

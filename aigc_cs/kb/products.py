@@ -28,6 +28,11 @@ def _matches(text: str, shop: Shop) -> list[tuple[int, Product]]:
     return sorted(best.values(), key=lambda item: -item[0])
 
 
+def named_outright(message: str, shop: Shop) -> bool:
+    """The message says a product's name or one of its aliases (not only a size, a word or the category character)."""
+    return bool(_matches(message, shop))
+
+
 def mentioned(message: str, shop: Shop) -> Product | None:
     """The product a customer's message names; when two products share the longest name, none of them. A message
     that names none may still say a size only one product comes in (中号), a word of one product's name only (普洱),

@@ -26,7 +26,7 @@ from aigc_cs.kb.answerable import (
 from aigc_cs.kb.intents import SMALLTALK, Intent, after_sale, detect, field_topics, smalltalk_kind, thresholds
 from aigc_cs.kb.models import SHOP_DOC_TYPES, Chunk, Citation, Passage, Product, Shop
 from aigc_cs.kb.places import naming, place_words
-from aigc_cs.kb.products import mentioned
+from aigc_cs.kb.products import mentioned, named_outright
 from aigc_cs.kb.sizing import size_advice
 from aigc_cs.kb.unconfirmed import covering, shop_text, unconfirmed, written_by
 from aigc_cs.llm.engine import generate, spent
@@ -70,6 +70,7 @@ COMPLAINTS = ("quality_issue", "wrong_or_missing")  # a complaint hears first wh
 HUMAN = re.compile(r"人工|真人|活人")
 # a customer asking whether the shop has or sells something (有没有香蕉, 榴莲卖不卖): no product named, it hears the list
 STOCK_ASK = re.compile(r"有卖|卖不卖|卖吗|卖不|(?:有没有|有)[\u4e00-\u9fff]{1,4}(?:卖|的)?(?:吗|没|不)?$")
+SELLS = re.compile(r"(?<![热买])卖(?![点家场])")  # …in so many words (电热毯卖吗, 你们卖电热毯不), not 有香精没 of a product named by a word of its own
 # a question about sending to a place (新疆发不发, 哈尔滨能发樱桃吗, 寄海南几天)
 SHIP_TO = re.compile(r"发|寄|送|到")
 # a shop's rule on a price that dropped after the purchase (not the courier's price difference: 顺丰要补运费差价)
@@ -188,6 +189,8 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
     said = inp.message.strip()[:MAX_MESSAGE_CHARS]
     message = corrected(said)  # read as meant: 包油吗 asks about 包邮
     product = mentioned(message, shop)
+    if product is not None and SELLS.search(message) and not named_outright(message, shop):
+        product = None  # 电热毯卖吗: asked whether the shop sells it, 毯 alone names no 毛毯 (the catalog answers)
     named = product is not None  # by the customer, not guessed from the question's words below
     intents = detect(message, product is not None)
     said_bought = after_sale(message)  # the customer's own words (刚买, 收到了…)
