@@ -140,7 +140,8 @@ def test_which_colours_a_product_comes_in_only_its_own_file_says(camp_shop, mess
 
 
 def test_a_list_item_is_said_with_the_line_that_introduces_it():
-    from aigc_cs.kb.answerable import Found, framed
+    from aigc_cs.kb.answerable import Found
+    from aigc_cs.kb.framing import framed
     from aigc_cs.kb.models import Chunk
 
     chunk = Chunk(id="c1", shop="camp-shop", doc_type="policy", source="policy.md", section="质量问题", origin="/x",
@@ -208,7 +209,8 @@ def test_what_counts_as_written_down(message, written, unsure):
 def test_items_of_two_lists_keep_their_own_introductions_in_a_detail():
     """下面这些不算质量问题：… said between two items of the other list: the second item gets its own list's line again,
     a further item of the list said last does not repeat it, and a lone introduction is never a detail."""
-    from aigc_cs.kb.answerable import Found, introduces
+    from aigc_cs.kb.answerable import Found
+    from aigc_cs.kb.framing import introduces
     from aigc_cs.kb.models import Chunk
     from aigc_cs.tasks.details import _add
 

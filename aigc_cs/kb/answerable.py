@@ -365,16 +365,20 @@ def policy_field(message: str, chunks: list[Chunk], topics: dict[str, tuple[re.P
     """The first section of a shop's policy (`chunks`) whose heading names a topic the message asks about (包安装吗 →
     ## 安装服务, 保修多久 → ## 保修), read out from its start; the topic asked in more words first (别放价格单 of 送人的
     有包装吗: ## 送礼和包装, not ## 真空压缩包装)."""
-    asked = sorted(((len(m.group()), keys) for pattern, keys in topics.values() if (m := pattern.search(message))),
-                   key=lambda pair: -pair[0])
-    return next((found for _, keys in asked if (found := policy_section(chunks, keys)) is not None), None)
+    return next((found for _, keys in _asked(message, topics) if (found := policy_section(chunks, keys))), None)
+
+
+def _asked(message: str, topics: dict[str, tuple[re.Pattern[str], list[str]]]) -> list[tuple[int, list[str]]]:
+    """(how many letters of the message ask it, the words of a key that covers it) for each topic asked, most first."""
+    return sorted(((len(m.group()), keys) for pattern, keys in topics.values() if (m := pattern.search(message))),
+                  key=lambda pair: -pair[0])
 
 
 def asked_fields(message: str, text: str, topics: dict[str, tuple[re.Pattern[str], list[str]]]) -> list[Labelled]:
     """The fields of a product file (`text`) whose key names a topic the message asks about (`topics`: id → (the
     customer's words, the words of a key that covers it)); a field inside another one that is asked too is said
     once (保质期 inside 规格与保质期: the line, not the section). The field of the topic asked in more words comes first."""
-    asked = [(len(m.group()), keys) for pattern, keys in topics.values() if (m := pattern.search(message))]
+    asked = _asked(message, topics)
 
     def said(f: Labelled) -> int:  # how much of the message asks the field's topic: 收起来 before 多长 of 收起来多长
         return max((n for n, keys in asked if any(word in f.key for word in keys)), default=0)
@@ -382,21 +386,3 @@ def asked_fields(message: str, text: str, topics: dict[str, tuple[re.Pattern[str
     found = list({f.text: f for f in fields(text) if said(f)}.values())
     found = [f for f in found if not any(g is not f and g.text in f.text for g in found)]
     return sorted(found, key=said, reverse=True)
-
-
-def framed(found: Found) -> Found:
-    """A list item said with the sentence that introduces it ("下面这些不算质量问题：" + 宝宝咬出来的牙印…): alone it may
-    say the opposite of what the shop wrote."""
-    lines = found.chunk.text.splitlines()
-    at = next((n for n, line in enumerate(lines) if BULLET.match(line) and found.sentence.rstrip("。") in line), None)
-    if at is None:
-        return found
-    intro = next((line.strip() for line in reversed(lines[:at]) if not BULLET.match(line)), "")
-    intro = re.split(r"(?<=[。！？])", intro)[-1].strip()  # …都可以找我们。下面这些算质量问题： → its last sentence
-    return found.model_copy(update={"sentence": intro + found.sentence}) if intro.endswith(("：", ":")) else found
-
-
-def introduces(sentence: str) -> bool:
-    """A sentence that only introduces a list (下面这些不算质量问题：): said alone it tells nothing."""
-    return sentence.rstrip().endswith(("：", ":"))
-

@@ -14,14 +14,13 @@ from aigc_cs.kb.answerable import (
     detail,
     fields,
     for_others,
-    framed,
-    introduces,
     line_with,
     own_words,
     ranked,
     takes_up,
     titled,
 )
+from aigc_cs.kb.framing import framed, introduces
 from aigc_cs.kb.intents import Intent, clauses, field_topics, thresholds
 from aigc_cs.kb.intents import intents as all_intents
 from aigc_cs.kb.models import Citation, Product, Shop

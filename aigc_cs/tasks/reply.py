@@ -13,7 +13,6 @@ from aigc_cs.kb.answerable import (
     body,
     covered,
     detail,
-    framed,
     nearest,
     own_words,
     policy_field,
@@ -23,6 +22,7 @@ from aigc_cs.kb.answerable import (
     price,
     takes_up,
 )
+from aigc_cs.kb.framing import framed
 from aigc_cs.kb.intents import SMALLTALK, Intent, after_sale, detect, field_topics, smalltalk_kind, thresholds
 from aigc_cs.kb.models import SHOP_DOC_TYPES, Chunk, Citation, Passage, Product, Shop
 from aigc_cs.kb.places import naming, place_words
