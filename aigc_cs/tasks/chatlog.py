@@ -1,8 +1,8 @@
 """Replies to a chat export: one customer message per line of a text file (UTF-8 or GBK), answered one by one and
 appended to a JSONL file as each is done, so an interrupted run loses nothing and `resume` answers only the lines not
-done yet (and those that failed). With a model, `ctx.concurrency` lines are with it at once; the first line is answered
-alone, so that the shop's index and the model client are ready before the others start. Every line of the output holds its line number, the message and the reply, or the
-one-line error that stopped it."""
+done yet (and those that failed). Every line of the output holds its line number, the message and the reply, or the
+one-line error that stopped it. With a model, `ctx.concurrency` lines are with it at once; the first line is answered
+alone, so that the shop's index and the model client are ready before the others start."""
 
 from collections.abc import Callable
 from pathlib import Path
