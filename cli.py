@@ -355,7 +355,22 @@ app.registered_commands += chatlog_commands.registered_commands  # replies (a ch
 
 
 def main() -> None:
-    app(prog_name="aigc-cs")
+    """The console script: a command-line mistake is one line in Chinese (exit code 2), not the parser's English box."""
+    from aigc_cs.cli_support import click_errors, usage_line
+
+    errors = click_errors()
+    try:
+        code = app(prog_name="aigc-cs", standalone_mode=False)
+    except errors.NoArgsIsHelpError as exc:  # `aigc-cs kb` alone: its help, as before
+        exc.show()
+        code = exc.exit_code
+    except errors.UsageError as exc:
+        console(stderr=True).print(f"[red]错误：[/red]{usage_line(exc)}")
+        code = 2
+    except typer.Abort:
+        console(stderr=True).print("[yellow]已中断。[/yellow]")
+        code = 130
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

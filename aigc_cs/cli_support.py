@@ -67,6 +67,32 @@ def fail(exc: "UserError") -> NoReturn:
     raise typer.Exit(exc.exit_code) from None
 
 
+def click_errors():
+    """The module of the command-line parser's exceptions: typer's own copy of click (typer ≥ 0.20), else click's."""
+    try:
+        from typer._click import exceptions
+    except ImportError:
+        from click import exceptions
+    return exceptions
+
+
+def usage_line(exc) -> str:
+    """A command-line mistake the parser found (a bad value, an unknown or missing option) as one line in Chinese that
+    names the option and says where to look."""
+    errors = click_errors()
+    ctx = getattr(exc, "ctx", None)
+    see = f"；用 {ctx.command_path if ctx is not None else 'aigc-cs'} --help 查看用法和可用的取值"
+    if isinstance(exc, errors.NoSuchOption):
+        return f"没有 {exc.option_name} 这个选项{see}"
+    param = getattr(exc, "param", None)
+    hint = "/".join(getattr(param, "opts", None) or [getattr(param, "name", None) or ""])  # --shop/-s, or an argument
+    if isinstance(exc, errors.MissingParameter):
+        return f"缺少 {hint or '必填的参数'}{see}"
+    if isinstance(exc, errors.BadParameter) and hint:
+        return f"{hint} 的值不对{see}"
+    return f"命令行写得不对{see}"
+
+
 def friendly(command: F) -> F:
     """Turn a `UserError` into one red line and its exit code; never show a traceback for bad input."""
 

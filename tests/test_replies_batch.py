@@ -130,3 +130,24 @@ def test_with_a_model_several_lines_are_answered_at_once_and_written_in_order(cl
     assert starts[1] - starts[0] >= 1.5, "the first line is answered before the others start"
     in_flight = max(sum(1 for s in starts if first <= s < first + 1.5) for first in starts[1:])
     assert 2 <= in_flight <= 3, starts  # overlapping calls, never more than the concurrency (no wall-clock budget)
+
+
+def test_a_command_line_mistake_is_one_chinese_line_from_the_console_script(demo_home, tmp_path):
+    """The installed `aigc-cs`: a value out of range, an unknown option or a missing one is one line that names it and
+    points to --help (exit code 2), not the parser's English box."""
+    from tests.conftest import run_entry_point
+
+    messages = tmp_path / "msgs.txt"
+    messages.write_text("在吗\n", encoding="utf-8")
+    base = ["replies", str(messages), "-o", str(tmp_path / "r.jsonl")]
+    for args, said in ((["--shop", "demo-beauty", "--concurrency", "0"], "--concurrency 的值不对"),
+                       (["--shop", "demo-beauty", "--concurrency", "abc"], "--concurrency 的值不对"),
+                       (["--shop", "demo-beauty", "--nope"], "没有 --nope 这个选项"),
+                       ([], "缺少 --shop")):
+        run = run_entry_point([*base, *args], tmp_path, env={"AIGC_CS_HOME": str(demo_home)})
+        lines = run.stderr.strip().splitlines()
+        assert run.returncode == 2 and len(lines) == 1 and said in lines[0], run.stderr
+        assert "aigc-cs replies --help" in lines[0] and "Traceback" not in run.stderr and not run.stdout
+    assert not (tmp_path / "r.jsonl").exists()
+    shown = run_entry_point(["kb"], tmp_path, env={"AIGC_CS_HOME": str(demo_home)})  # a group alone: its help
+    assert "Usage" in shown.stdout + shown.stderr and "Traceback" not in shown.stderr
