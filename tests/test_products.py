@@ -379,7 +379,7 @@ def test_a_pack_size_in_a_name_leaves_no_stray_sign_and_a_glued_name_word_still_
 def test_a_question_s_own_words_match_in_any_case_and_not_across_the_product_s_name(cli_own, tmp_path):
     """耳机有anc吗 降噪咋样: the line on 主动降噪（ANC） takes up both words though the customer typed anc; 宝有 of
     充电宝有3c吗 is jieba cutting across the name, no word of the question."""
-    from aigc_cs.kb.answerable import own_words
+    from aigc_cs.kb.question_words import own_words
 
     assert own_words("充电宝有3c吗", ["充电宝"]) == {"3c"}
     assert "桌上" in own_words("蛋卷桌上能直接放卡式炉吗", ["蛋卷桌", "卡式炉"])  # 上 is what the customer means
@@ -387,6 +387,27 @@ def test_a_question_s_own_words_match_in_any_case_and_not_across_the_product_s_n
             "- 续航：单次听歌5小时。\n")
     out = owner_style_reply(cli_own, tmp_path, "耳机有anc吗 降噪咋样", products={"a3.md": buds})
     assert out["answered"] and "没有主动降噪（ANC）" in out["text"], out["text"]
+
+
+def test_a_question_s_own_words_leave_out_what_jieba_s_guess_took_in():
+    """柴犬能睡这个窝吗: jieba makes 柴犬能 of a name it does not know; the question's word is 柴犬. 豆腐砂结团咋样: the
+    word cut across the product's name 豆腐砂 leaves 结团."""
+    from aigc_cs.kb.question_words import own_words
+
+    assert own_words("柴犬能睡这个窝吗", []) == {"柴犬"}
+    assert "结团" in own_words("豆腐砂结团咋样", ["豆腐砂"])
+
+
+@pytest.mark.parametrize(("message", "said"), [
+    ("曲奇用的啥油 黄油还是植物油", "配料"),  # 黄油 is in the product's name too: the title line is no answer
+    ("桌子是真橡木还是贴皮的 别忽悠我哈", "不是贴皮"),
+])
+def test_a_choice_question_is_answered_by_the_line_naming_one_of_its_alternatives(cli_own, tmp_path, message, said):
+    cookies = ("# 手工黄油曲奇罐\n\n- 价格：58元一罐\n- 配料：低筋小麦粉、黄油、糖粉、鸡蛋\n- 保存：开罐后7天内吃完\n")
+    table = ("# 橡木餐桌\n\n- 价格：1980元\n- 用料：桌面和桌腿全是橡木实木，不是贴皮，也没有密度板\n"
+             "- 尺寸：140×80×75厘米\n")
+    out = owner_style_reply(cli_own, tmp_path, message, products={"cookies.md": cookies, "table.md": table})
+    assert out["answered"] and said in out["text"], out["text"]
 
 
 def test_a_bracketed_key_line_is_a_field_like_a_colon_one(cli_own, tmp_path):

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pydantic import BaseModel
 
 from aigc_cs.kb.models import SHOP_DOC_TYPES, Chunk, Product
+from aigc_cs.kb.question_words import alternatives, own_words, takes_up
 from aigc_cs.kb.semantic import matcher
 from aigc_cs.kb.shops import BULLET, OPEN_KEY, PAIR, as_sentence, keyed
 
@@ -165,38 +166,17 @@ def anchored(message: str, shop: str, chunks: list[Chunk], allow: Callable[[Chun
                  and not off_topic(f.sentence) and not _repeats(f.sentence, said) and not for_others(f, said)), None)
 
 
-# words any question uses: sharing them says nothing about what a sentence answers
-_QUESTION_WORDS = frozenset([
-    "可以", "能不能", "怎么", "会不会", "有没有", "是不是", "咋整", "一下", "多少", "这个", "那个", "你们", "你家", "我家", "怎么办", "可不可以", "需要",
-    "还是", "就是", "现在", "感觉", "知道", "问下", "请问", "想问", "东西", "时候", "一般", "比较", "合适", "适合", "正常", "什么样", "怎么样", "咋样",
-    "多久", "一起", "如果", "的话", "不会", "没有", "不是", "已经", "这款", "那款", "用的", "能用", "一个", "有点", "一次",
-])
-_AMOUNT = re.compile(r"^[一二两三四五六七八九十几半\d]+[袋包瓶盒个件只箱罐支套份斤块组]$")  # 两袋: how many, not what about
 COVERED_WORDS = 2  # words of the question a sentence must take up
 COVERED_TOP = 5  # among this many sentences nearest in meaning
 COVERED_ONE_TOP = 2  # …and among this many when the question has one word of its own
 
 
-def own_words(message: str, names: list[str]) -> set[str]:
-    """The words of two letters or more a question has of its own: not the words any question uses, not an amount
-    (两袋), not `names` nor a word jieba cut across one of them; lower-cased."""
-    from aigc_cs.text import normalize, word_spans
-
-    text = normalize(message).lower()
-    named = [(m.start(), m.end()) for n in names if n for m in re.finditer(re.escape(normalize(n).lower()), text)]
-    return {w for b, e in word_spans(text) if e - b >= 2 and (w := text[b:e]) not in _QUESTION_WORDS
-            and not _AMOUNT.match(w) and not any(w in n or n in w for n in names)
-            and not any(b < ne and nb < e and _FUNCTION.fullmatch(text[max(b, ne):e] + text[b:min(e, nb)])
-                        for nb, ne in named)}  # 宝有 of 充电宝有3c吗: jieba cut across the name (桌上 of 蛋卷桌上 stays)
-
-
-_FUNCTION = re.compile(r"[有是的能会要都也还就吗呢了]")  # what is left of a word jieba cut across a name, when it says nothing
-
-
-def takes_up(sentence: str, words: set[str]) -> int:
-    """How many of the question's own `words` (lower-cased) a sentence uses, in any case (3c and 【3C】)."""
-    lowered = sentence.lower()
-    return sum(w in lowered for w in words)
+def _unnamed(sentence: str, names: list[str]) -> str:
+    """A sentence, lower-cased, with the product names in it blanked out."""
+    text = sentence.lower()
+    for name in sorted(names, key=len, reverse=True):
+        text = text.replace(name.lower(), " ") if name else text
+    return text
 
 
 # the one-letter trait a yes-no question asks about (辣不辣, 透不透, 会漏吗, 易碎不): too short for a word of its own,
@@ -223,12 +203,16 @@ def covered(message: str, shop: str, chunks: list[Chunk], sources: set[str], nam
     that word alone chose it, 滤芯 of 滤芯多久换一次, it says nothing more): nearness alone answers
     questions the file does not (a sentence on 滤芯 for 别的牌子的滤芯能装吗), and so does one shared word of a longer
     question. Words the text `besides` uses count for nothing (the policy's 发货 and 收到, when every product file is
-    searched: 能先发货我收到再付钱不 is no question about storing the gift box)."""
+    searched: 能先发货我收到再付钱不 is no question about storing the gift box). A choice question (黄油还是植物油) is
+    answered by one of the nearest that names either alternative outside a product's name (配料是…黄油…, not 商品名称是
+    手工黄油曲奇罐)."""
     words = {w for w in own_words(message, names) if w not in besides}
     near = ranked(message, shop, chunks, lambda c: c.source in sources)
     top = near[:COVERED_TOP if len(words) > 1 else COVERED_ONE_TOP]
     found = next((f for f in top if takes_up(f.sentence, words) >= min(COVERED_WORDS, len(words))), None) \
         if words and (len(words) > 1 or one) else None
+    if found is None and (offered := alternatives(message)):
+        found = next((f for f in near[:COVERED_TOP] if takes_up(_unnamed(f.sentence, names), offered)), None)
     asked = trait(message, names) if one and found is None else None
     if not asked:
         return found

@@ -71,10 +71,11 @@ _HOW_KEYS = PRODUCT_SECTIONS["care"]
 
 def _sentence(key: str, value: str) -> str:
     """A `键：值` line read out: `适合：送礼` → "适合送礼。"; `产地：杭州` → "产地是杭州。"; `净含量：250克` →
-    "净含量250克。"; `冲泡：85度的水` → "冲泡方法：85度的水。"."""
+    "净含量250克。"; `冲泡：85度的水` → "冲泡方法：85度的水。"; `材质：盒身是玻璃` stays as it is."""
     value = value.strip().rstrip("。；;，,")
-    if key[:1].isdigit() or key.isascii():  # a variant (1.5kg：…, S：…) keeps its colon
-        return f"{key}：{value}。"
+    if key[:1].isdigit() or key.isascii() or "是" in re.split(r"[，,；;。]", value)[0]:
+        return f"{key}：{value}。"  # a variant (1.5kg：…, S：…) keeps its colon, so does a value that says 是 itself
+        # (材质：盒身是高硼硅玻璃, not 材质是盒身是…)
     if key.endswith(("适合", "适用", "用于")) or (value[:1].isdigit() and not key.endswith(_HOW_KEYS)):
         return f"{key}{value}。"
     if any(word in key for word in _HOW_KEYS):

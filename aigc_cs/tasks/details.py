@@ -15,9 +15,7 @@ from aigc_cs.kb.answerable import (
     fields,
     for_others,
     line_with,
-    own_words,
     ranked,
-    takes_up,
     titled,
 )
 from aigc_cs.kb.framing import framed, introduces
@@ -25,6 +23,7 @@ from aigc_cs.kb.intents import Intent, clauses, field_topics, thresholds
 from aigc_cs.kb.intents import intents as all_intents
 from aigc_cs.kb.models import Citation, Product, Shop
 from aigc_cs.kb.places import naming, place_words
+from aigc_cs.kb.question_words import own_words, takes_up
 from aigc_cs.kb.shops import as_sentence
 from aigc_cs.tasks.context import Context
 from aigc_cs.text import normalize

@@ -14,19 +14,18 @@ from aigc_cs.kb.answerable import (
     covered,
     detail,
     nearest,
-    own_words,
     policy_field,
     policy_line,
     policy_match,
     policy_section,
     price,
-    takes_up,
 )
 from aigc_cs.kb.framing import framed
 from aigc_cs.kb.intents import SMALLTALK, Intent, after_sale, detect, field_topics, smalltalk_kind, thresholds
 from aigc_cs.kb.models import SHOP_DOC_TYPES, Chunk, Citation, Passage, Product, Shop
 from aigc_cs.kb.places import naming, place_words
 from aigc_cs.kb.products import mentioned, named_outright
+from aigc_cs.kb.question_words import own_words, takes_up
 from aigc_cs.kb.sizing import size_advice
 from aigc_cs.kb.unconfirmed import covering, shop_text, unconfirmed, written_by
 from aigc_cs.llm.engine import generate, spent

@@ -4,9 +4,10 @@ of none (保质期多久), the fields asked of a named product, and those fields
 
 import re
 
-from aigc_cs.kb.answerable import Found, Labelled, asked_fields, nearest, own_words, ranked
+from aigc_cs.kb.answerable import Found, Labelled, asked_fields, nearest, ranked
 from aigc_cs.kb.intents import Intent, field_intents, field_topics, thresholds
 from aigc_cs.kb.models import Chunk, Product, Shop
+from aigc_cs.kb.question_words import own_words
 from aigc_cs.tasks.context import Context
 from aigc_cs.text import normalize
 

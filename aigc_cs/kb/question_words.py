@@ -1,0 +1,71 @@
+"""The words a customer's question has of its own (what it asks about, not how it asks), and the alternatives a
+choice question offers (黄油还是植物油): what a sentence must take up to answer it."""
+
+import re
+
+# words any question uses: sharing them says nothing about what a sentence answers
+_QUESTION_WORDS = frozenset([
+    "可以", "能不能", "怎么", "会不会", "有没有", "是不是", "咋整", "一下", "多少", "这个", "那个", "你们", "你家", "我家", "怎么办", "可不可以", "需要",
+    "还是", "就是", "现在", "感觉", "知道", "问下", "请问", "想问", "东西", "时候", "一般", "比较", "合适", "适合", "正常", "什么样", "怎么样", "咋样",
+    "多久", "一起", "如果", "的话", "不会", "没有", "不是", "已经", "这款", "那款", "用的", "能用", "一个", "有点", "一次",
+])
+_AMOUNT = re.compile(r"^[一二两三四五六七八九十几半\d]+[袋包瓶盒个件只箱罐支套份斤块组]$")  # 两袋: how many, not what about
+
+
+def own_words(message: str, names: list[str]) -> set[str]:
+    """The words of two letters or more a question has of its own: not the words any question uses, not an amount
+    (两袋), not `names` nor what is left of a word jieba cut across one of them when it says nothing (宝有 of 充电宝有3c吗;
+    结团 of 豆腐砂结团 stays), nor a 能/会/吗… that jieba's guess at an unknown word took in (柴犬 of 柴犬能); lower-cased."""
+    from aigc_cs.text import normalize, word_spans
+
+    text = normalize(message).lower()
+    named = [(m.start(), m.end()) for n in names if n for m in re.finditer(re.escape(normalize(n).lower()), text)]
+    words = (_own_part(text, b, e, named) for b, e in word_spans(text) if e - b >= 2)
+    return {w for w in words if len(w) >= 2 and w not in _QUESTION_WORDS and not _AMOUNT.match(w)
+            and not any(w in n or n in w for n in names)}
+
+
+_FUNCTION = re.compile(r"[有是的能会要都也还就吗呢了]")  # what is left of a word jieba cut across a name, when it says nothing
+
+
+def _own_part(text: str, start: int, end: int, named: list[tuple[int, int]]) -> str:
+    """The jieba word text[start:end] without the name it was cut across (砂结团 → 结团 for 豆腐砂; "" for 宝有 of 充电宝)
+    and, when jieba made it up (no dictionary word), without a function letter at either end (柴犬能 → 柴犬)."""
+    from aigc_cs.text import word_frequency
+
+    word = text[start:end]
+    for nb, ne in named:
+        if start < ne and nb < end and (rest := text[max(start, ne):end] + text[start:min(end, nb)]):
+            if _FUNCTION.fullmatch(rest):
+                return ""
+            word = rest if len(rest) >= 2 else word
+    if len(word) >= 3 and not word_frequency(word) and word not in _QUESTION_WORDS:
+        word = word[1:] if _FUNCTION.fullmatch(word[0]) else word
+        word = word[:-1] if _FUNCTION.fullmatch(word[-1]) else word
+    return word
+
+
+def takes_up(sentence: str, words: set[str]) -> int:
+    """How many of the question's own `words` (lower-cased) a sentence uses, in any case (3c and 【3C】)."""
+    lowered = sentence.lower()
+    return sum(w in lowered for w in words)
+
+
+# a choice question (黄油还是植物油, 是印的还是绣的, 是高硼硅的吗 还是普通钢化玻璃): the words on either side of 还是
+_CHOICE = re.compile(r"(\w+?)的?[吗呢嘛]?\s*还是\s*(?:说|用|要)?(\w+)")
+_ASKED_PART = re.compile(r"^.*[是用啥]")  # what comes before the alternative itself (碎花裙的花是印 → 印)
+_EMPHASIS = re.compile(r"^(?:真的|真|纯|全|正宗)")
+_PARTICLES = re.compile(r"[的呢吗啊呀吧嘛哦不没]+$")
+
+
+def alternatives(message: str) -> set[str]:
+    """The two alternatives of a choice question, lower-cased, each of two letters or more (黄油 and 植物油 of 曲奇用的啥油
+    黄油还是植物油; 胡桃 and 贴皮 of 桌子是真胡桃还是贴皮的): a sentence that names either one answers it."""
+    from aigc_cs.text import normalize
+
+    found = _CHOICE.search(normalize(message).lower())
+    if found is None:
+        return set()
+    first, second = (_EMPHASIS.sub("", _PARTICLES.sub("", part)) for part in (
+        _ASKED_PART.sub("", found.group(1)), found.group(2)))
+    return {w for w in (first, second) if len(w) >= 2 and w not in _QUESTION_WORDS}
