@@ -306,3 +306,14 @@ HONEY = ("# 油菜花蜂蜜（500克）\n\n## 储存\n\n- 常温、避光保存�
 def test_a_product_s_season_comparison_and_mixing_are_its_own_lines(cli_own, tmp_path, product, message, wanted):
     out = owner_style_reply(cli_own, tmp_path, message, products={"product.md": product})
     assert out["answered"] and wanted in out["text"], out["text"]
+
+
+@pytest.mark.parametrize(("message", "intents"), [
+    ("鸡仔饼保质期多久", ["product_care"]),  # a 规格 line may hold it: still no 尺码规格 question
+    ("孕妇能吃鸡仔饼吗 一天吃多少合适", ["product_suitable", "product_care"]),  # two parts: both asked
+])
+def test_the_topic_of_a_field_asked_about_names_the_product_question(cli_own, tmp_path, message, intents):
+    cookie = "鸡仔饼\n\n这款鸡仔饼一袋250克，18元。没拆的放阴凉干燥的地方，常温保质期45天。\n"
+    out = owner_style_reply(cli_own, tmp_path, message, products={"jizaibing.txt": cookie})
+    assert out["intents"] == intents, out
+    assert "尺码规格" not in out["text"], out["text"]

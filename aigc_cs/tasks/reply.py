@@ -39,6 +39,7 @@ from aigc_cs.tasks.reply_products import (
     by_meaning,
     each_product,
     field_answer,
+    field_intent,
     listing,
     nearest_line,
     only_with_field,
@@ -191,7 +192,7 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
     if product is not None and SELLS.search(message) and not named_outright(message, shop):
         product = None  # 电热毯卖吗: asked whether the shop sells it, 毯 alone names no 毛毯 (the catalog answers)
     named = product is not None  # by the customer, not guessed from the question's words below
-    intents = detect(message, product is not None)
+    intents = field_intent(message, detect(message, product is not None))  # 保质期多久: 使用和保养, not 尺码规格
     said_bought = after_sale(message)  # the customer's own words (刚买, 收到了…)
     after = said_bought or any(i.after_sale for i in intents)  # …or a question only a buyer asks
     chunks = ctx.index.chunks()

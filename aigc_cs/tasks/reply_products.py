@@ -5,7 +5,8 @@ of none (保质期多久), the fields asked of a named product, and those fields
 import re
 
 from aigc_cs.kb.answerable import Found, Labelled, asked_fields, nearest, ranked
-from aigc_cs.kb.intents import Intent, field_intents, field_topics, thresholds
+from aigc_cs.kb.intents import MAX_INTENTS, Intent, clauses, field_intents, field_topics, thresholds
+from aigc_cs.kb.intents import intents as all_intents
 from aigc_cs.kb.models import Chunk, Product, Shop
 from aigc_cs.kb.question_words import own_words
 from aigc_cs.tasks.context import Context
@@ -28,6 +29,20 @@ def by_meaning(message: str, shop: Shop, ctx: Context) -> Product | None:
     if found is None or found.score < thresholds().product_match:
         return None
     return next(p for p in shop.products if p.source == found.chunk.source)
+
+
+def field_intent(message: str, intents: list[Intent]) -> list[Intent]:
+    """The intents with the product question the classifier chose replaced by the one the field topic the customer
+    asks about belongs to, when they differ (保质期多久 is 使用和保养, though 规格 sections hold it), so that the reply
+    names the right topic and reads the right section. A message of several parts may ask both: it gets both."""
+    belongs = field_intents(normalize(message))
+    chosen = next((i for i in intents if i.product), None)
+    if chosen is None or len(belongs) != 1 or belongs & {i.id for i in intents}:
+        return intents
+    meant = next(i for i in all_intents() if i.id in belongs)
+    if len(clauses(normalize(message))) > 1:  # 孕妇能吃吗 一天吃多少合适: two questions, both answered
+        return [*intents, meant][:MAX_INTENTS]
+    return [meant if i is chosen else i for i in intents]
 
 
 def asked_of(message: str, product: Product | None, intents: list[Intent]) -> list[Labelled]:
