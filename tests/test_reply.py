@@ -374,6 +374,8 @@ def test_a_line_of_another_section_that_takes_up_the_customers_word_is_added(cli
 @pytest.mark.parametrize(("message", "answered"), [("T恤有没有男款的 想给男朋友买", False),  # a version no file names
                                                    ("面霜有没有50ml的小瓶", False),
                                                    ("披肩有没有 想配连衣裙", False),
+                                                   ("打底裤有吗 160能穿吗", False),  # the thing, then 有吗
+                                                   ("加绒的卫衣有没 多大码", False),
                                                    ("面霜跟兰蔻那个比哪个好", False),  # another brand
                                                    ("有没有运费险", True)])  # a version the shop writes down
 def test_a_version_of_a_product_is_answered_only_when_the_shop_writes_it_down(cli, message, answered):
