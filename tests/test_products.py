@@ -410,6 +410,28 @@ def test_a_choice_question_is_answered_by_the_line_naming_one_of_its_alternative
     assert out["answered"] and said in out["text"], out["text"]
 
 
+def test_a_variant_in_the_name_names_the_product_without_its_measure(tmp_path):
+    """四人位 of 云朵布沙发（三人位2.1米 / 四人位2.4米）: the customer types the variant, not its length."""
+    import shutil
+
+    from aigc_cs.kb.products import mentioned
+    from aigc_cs.kb.shops import read_shop
+
+    shop = shutil.copytree(SHOP, tmp_path / "owner-style")
+    (shop / "products" / "sofa.md").write_text("# 云朵布沙发（三人位2.1米 / 四人位2.4米）\n\n- 价格：三人位2699元\n",
+                                               encoding="utf-8")
+    found = mentioned("四人位能进电梯不", read_shop(shop, tmp_path, 2**20)[0])
+    assert found is not None and found.name == "云朵布沙发（三人位2.1米 / 四人位2.4米）"
+
+
+def test_a_plain_file_named_by_a_code_is_known_by_the_name_its_text_opens_with(cli_own, tmp_path):
+    """花草茶HC15.txt opens "这款墨红玫瑰洋甘菊花草茶，…": 玫瑰是哪儿的 asks about it, and its text answers."""
+    tea = ("这款墨红玫瑰洋甘菊花草茶，一袋15个三角包，36元一袋。里面是墨红玫瑰花冠和洋甘菊，玫瑰是云南曲靖的。\n\n"
+           "泡法：一包配300毫升90℃的热水，泡5分钟。\n")
+    out = owner_style_reply(cli_own, tmp_path, "玫瑰是哪儿的啊 云南的吗", products={"花草茶HC15.txt": tea})
+    assert out["product"] == "花草茶HC15" and out["answered"] and "曲靖" in out["text"], out
+
+
 def test_a_bracketed_key_line_is_a_field_like_a_colon_one(cli_own, tmp_path):
     """【重量】约375克, the way many detail pages are written: 充电宝多重 reads that field, as it reads 重量：约375克."""
     from aigc_cs.kb.answerable import fields

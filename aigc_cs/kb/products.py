@@ -61,9 +61,11 @@ _VARIANTS = re.compile(r"[（(]([^）)]*)[）)]")
 
 
 def _variants(name: str) -> set[str]:
-    """The variants a product's name lists in brackets, in words (标准款 and 加大款 of 折叠月亮椅（标准款/加大款））."""
-    return {v.strip() for part in _VARIANTS.findall(name) for v in re.split(r"[/／、，,]", part)
-            if len(v.strip()) >= 2 and re.search(r"[\u4e00-\u9fff]", v)}
+    """The variants a product's name lists in brackets, in words (标准款 and 加大款 of 折叠月亮椅（标准款/加大款））, each
+    also without the measure it goes on with (四人位 of 四人位2.4米)."""
+    listed = [v.strip() for part in _VARIANTS.findall(name) for v in re.split(r"[/／、，,]", part)]
+    heads = [m.group(0) for v in listed if (m := re.match(r"[\u4e00-\u9fff]{2,}(?=\d)", v))]
+    return {v for v in listed + heads if len(v) >= 2 and re.search(r"[\u4e00-\u9fff]", v)}
 
 
 def _by_spec(message: str, shop: Shop) -> Product | None:
@@ -82,9 +84,10 @@ def _name_words(product: Product, shop: Shop) -> set[str]:
     from aigc_cs.kb.shops import base_name
     from aigc_cs.text import word_spans
 
-    name = _key(base_name(product.name))
-    words = {name[b:e] for b, e in word_spans(name)}
-    words |= {name[i:i + 2] for i in range(len(name) - 1) if re.fullmatch(r"[\u4e00-\u9fff]{2}", name[i:i + 2])}
+    words: set[str] = set()
+    for name in {_key(base_name(n)) for n in product.names()}:  # a name the file opens with too (墨红玫瑰洋甘菊花草茶)
+        words |= {name[b:e] for b, e in word_spans(name)}
+        words |= {name[i:i + 2] for i in range(len(name) - 1) if re.fullmatch(r"[\u4e00-\u9fff]{2}", name[i:i + 2])}
     others = [p for p in shop.products if p is not product]
     names = "|".join(_key(n) for p in others for n in p.names())
     texts = [_key(p.text) for p in others]

@@ -9,7 +9,7 @@ from aigc_cs.errors import UserError
 from aigc_cs.kb.loaders import load
 from aigc_cs.kb.models import PolicyFacts, Product, ProductSection, Shop, ShopInfo
 
-SHOP_READER = "shop-reader-16"  # bump when reading a folder changes (aliases, sections, product text): saved shops are read again
+SHOP_READER = "shop-reader-17"  # bump when reading a folder changes (aliases, sections, product text): saved shops are read again
 POLICY_FILE = "policy.md"
 PRODUCTS_DIR = "products"
 # H2 headings of a product file, matched by keyword so that a dropped-in shop may word them its own way.
@@ -283,6 +283,10 @@ def _spelled_by(text: str, target: str) -> str:
     return ""
 
 
+# a plain file that opens by naming its product the way a shop owner writes (这款墨红玫瑰洋甘菊花草茶，… / 我们家的X是…)
+_INTRODUCED = re.compile(r"\s*(?:这款|这个|我们家的?|我家的?|本店的?|咱家的?)([\u4e00-\u9fff]{3,16}?)(?=[（(，,。是有])")
+
+
 def read_product(path: Path, source: str, max_bytes: int) -> Product:
     loaded = load(path, max_bytes)
     meta = loaded.front_matter
@@ -299,6 +303,10 @@ def read_product(path: Path, source: str, max_bytes: int) -> Product:
     names = [str(a) for a in aliases]
     known = {n.lower() for n in [name, *names]}
     names += [a for a in derived_aliases(name) if a.lower() not in known]
+    opened = _INTRODUCED.match(loaded.text) if not meta.get("name") and not title else None
+    if opened and opened.group(1) not in name:  # 花草茶HC15.txt: "这款墨红玫瑰洋甘菊花草茶，一袋15个三角包…"
+        known = {n.lower() for n in [name, *names]}
+        names += [a for a in [opened.group(1), *derived_aliases(opened.group(1))] if a.lower() not in known]
     stem = re.sub(r"\d+(?:\.\d+)?\s*(?:克|g|ml|毫升|斤|kg)", "", path.stem, flags=re.IGNORECASE)
     if len(re.findall(r"[\u4e00-\u9fff]", stem)) >= 2 and stem not in name:  # 焦糖瓜子500g.txt for 焦糖味葵花籽
         known = {n.lower() for n in [name, *names]}
