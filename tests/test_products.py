@@ -432,6 +432,18 @@ def test_a_plain_file_named_by_a_code_is_known_by_the_name_its_text_opens_with(c
     assert out["product"] == "花草茶HC15" and out["answered"] and "曲靖" in out["text"], out
 
 
+def test_a_question_naming_no_product_means_the_one_whose_file_holds_its_words(cli_own, tmp_path):
+    """雾霾蓝那个掉不掉色: of the question's own words only 雾霾蓝 is in any file, the bedding set's; 高硼硅, which jieba
+    cuts into three letters, is one word of the question."""
+    from aigc_cs.kb.question_words import own_words
+
+    assert "高硼硅" in own_words("是高硼硅的吗 还是普通钢化玻璃", [])
+    bedding = ("# 长绒棉四件套\n\n- 价格：459元\n- 颜色：月白、雾霾蓝、豆沙粉\n"
+               "- 洗涤：雾霾蓝、豆沙粉头两次洗会有一点浮色，单独洗就行\n")
+    out = owner_style_reply(cli_own, tmp_path, "雾霾蓝那个掉不掉色", products={"bedding.md": bedding})
+    assert out["product"] == "长绒棉四件套" and "浮色" in out["text"], out
+
+
 def test_a_bracketed_key_line_is_a_field_like_a_colon_one(cli_own, tmp_path):
     """【重量】约375克, the way many detail pages are written: 充电宝多重 reads that field, as it reads 重量：约375克."""
     from aigc_cs.kb.answerable import fields

@@ -16,17 +16,37 @@ _AMOUNT = re.compile(r"^[一二两三四五六七八九十几半\d]+[袋包瓶�
 def own_words(message: str, names: list[str]) -> set[str]:
     """The words of two letters or more a question has of its own: not the words any question uses, not an amount
     (两袋), not `names` nor what is left of a word jieba cut across one of them when it says nothing (宝有 of 充电宝有3c吗;
-    结团 of 豆腐砂结团 stays), nor a 能/会/吗… that jieba's guess at an unknown word took in (柴犬 of 柴犬能); lower-cased."""
+    结团 of 豆腐砂结团 stays), nor a 能/会/吗… that jieba's guess at an unknown word took in (柴犬 of 柴犬能); a word jieba
+    knows no part of is kept whole (高硼硅 of 高|硼|硅); lower-cased."""
     from aigc_cs.text import normalize, word_spans
 
     text = normalize(message).lower()
     named = [(m.start(), m.end()) for n in names if n for m in re.finditer(re.escape(normalize(n).lower()), text)]
-    words = (_own_part(text, b, e, named) for b, e in word_spans(text) if e - b >= 2)
+    spans = word_spans(text)
+    words = (_own_part(text, b, e, named) for b, e in spans + _single_runs(text, spans) if e - b >= 2)
     return {w for w in words if len(w) >= 2 and w not in _QUESTION_WORDS and not _AMOUNT.match(w)
             and not any(w in n or n in w for n in names)}
 
 
 _FUNCTION = re.compile(r"[有是的能会要都也还就吗呢了]")  # what is left of a word jieba cut across a name, when it says nothing
+_ASKING = re.compile(r"[有是的能会要都也还就吗呢了啥咋谁几么不没吧啊呀哦嘛哪]")  # a letter that asks, or says nothing
+
+
+RUN_LETTERS = 3  # two one-letter words side by side are mostly a verb and its object (烫|坏, 给|装), not one word
+
+
+def _single_runs(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Runs of RUN_LETTERS or more one-letter Chinese words jieba left side by side, none of them a function letter or one
+    that asks: a word it knew no part of (高|硼|硅)."""
+    runs, start = [], None
+    for (b, e), nxt in zip(spans, [*spans[1:], (len(text), len(text))], strict=True):
+        one = e - b == 1 and "\u4e00" <= text[b] <= "\u9fff" and not _ASKING.fullmatch(text[b])
+        start = (b if start is None else start) if one else None
+        if start is not None and not (nxt[1] - nxt[0] == 1 and "\u4e00" <= text[nxt[0]] <= "\u9fff"
+                                      and not _ASKING.fullmatch(text[nxt[0]])):
+            runs += [(start, e)] if e - start >= RUN_LETTERS else []
+            start = None
+    return runs
 
 
 def _own_part(text: str, start: int, end: int, named: list[tuple[int, int]]) -> str:

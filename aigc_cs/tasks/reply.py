@@ -200,7 +200,7 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
     smalltalk = [i.id for i in intents] == [SMALLTALK] and not unconfirmed(message, written)  # 给个好评返现不 asks
     intents = [i for i in intents if i.id != SMALLTALK]  # …and is answered as a question no intent covers
     if product is None and not smalltalk and all(i.product for i in intents):  # 一家四口够不够住: the one file with 人数
-        product = only_with_field(message, shop)
+        product = only_with_field(message, shop, chunks)
     asked = asked_of(message, product, intents) if not smalltalk else []
     if asked:  # the file's own field on what was asked (承重, 防水) answers, not the section the classifier guessed
         intents = []

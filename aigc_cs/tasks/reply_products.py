@@ -9,6 +9,7 @@ from aigc_cs.kb.intents import MAX_INTENTS, Intent, clauses, field_intents, fiel
 from aigc_cs.kb.intents import intents as all_intents
 from aigc_cs.kb.models import Chunk, Product, Shop
 from aigc_cs.kb.question_words import own_words
+from aigc_cs.kb.unconfirmed import shop_text
 from aigc_cs.tasks.context import Context
 from aigc_cs.text import normalize
 
@@ -58,12 +59,17 @@ def asked_of(message: str, product: Product | None, intents: list[Intent]) -> li
     return [] if held and (not belongs or any(i.id in belongs for i in intents)) else found
 
 
-def only_with_field(message: str, shop: Shop) -> Product | None:
+def only_with_field(message: str, shop: Shop, chunks: list[Chunk]) -> Product | None:
     """The one product whose file has a field on what a question that names no product asks about, if only one has,
-    else the one product whose file has every word of the question's own (含不含牛磺酸, 粉尘大不大, 胸围42选哪个码)."""
+    else the one product whose file has every word of the question's own (含不含牛磺酸, 粉尘大不大, 胸围42选哪个码), else
+    the one whose file has any of them when no other file has one, and one the policy does not use (雾霾蓝那个掉不掉色;
+    not 发货 and 收到 of 能先发货我收到再付钱不)."""
     owners = [p for p in shop.products if asked_fields(normalize(message), p.text, field_topics())]
     if not owners and (words := own_words(message, [])):
-        owners = [p for p in shop.products if all(w in p.text.lower() for w in words)]
+        policy = shop_text(shop.info.id, chunks, shop.policy_source)  # 发货, 收到: the policy's words name no product
+        owners = [p for p in shop.products if all(w in p.text.lower() for w in words)] or [
+            p for p in shop.products if any(w in p.text.lower() for w in words)]
+        owners = owners if len(owners) != 1 or any(w in owners[0].text.lower() for w in words if w not in policy) else []
     return owners[0] if len(owners) == 1 else None
 
 
