@@ -309,7 +309,7 @@ def test_a_product_s_season_comparison_and_mixing_are_its_own_lines(cli_own, tmp
 
 
 @pytest.mark.parametrize(("message", "intents"), [
-    ("鸡仔饼保质期多久", ["product_care"]),  # a 规格 line may hold it: still no 尺码规格 question
+    ("鸡仔饼保质期多久", ["product_size"]),  # a 规格 line holds it: the question is named 使用和保养, not 尺码规格
     ("孕妇能吃鸡仔饼吗 一天吃多少合适", ["product_suitable", "product_care"]),  # two parts: both asked
 ])
 def test_the_topic_of_a_field_asked_about_names_the_product_question(cli_own, tmp_path, message, intents):
