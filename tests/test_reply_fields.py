@@ -317,3 +317,14 @@ def test_the_topic_of_a_field_asked_about_names_the_product_question(cli_own, tm
     out = owner_style_reply(cli_own, tmp_path, message, products={"jizaibing.txt": cookie})
     assert out["intents"] == intents, out
     assert "尺码规格" not in out["text"], out["text"]
+
+
+@pytest.mark.parametrize(("message", "answered"), [
+    ("宝宝两岁半能吃开心果吗", True),  # the file says 小朋友 and 3岁以下: written, in other words
+    ("小孩能喝毛尖吗", False),  # the 开心果 file's line on children says nothing of the tea
+])
+def test_whether_a_product_suits_a_child_is_for_its_own_file_to_say(cli_own, tmp_path, message, answered):
+    nuts = ("# 原色开心果（500克罐装）\n\n- 价格：89元\n- 适合人群：3岁以下的小朋友不要吃整粒，碾碎了再给；小孩子吃要有大人看着\n")
+    out = owner_style_reply(cli_own, tmp_path, message, products={"pistachio.md": nuts})
+    assert out["answered"] is answered, out["text"]
+    assert ("3岁以下" in out["text"]) is answered, out["text"]
