@@ -899,3 +899,11 @@ def test_asked_whether_the_shop_sells_a_thing_its_category_letter_alone_names_no
     out = owner_style_reply(cli_own, tmp_path, "电热毯卖吗", products={"maotan.md": blanket})
     assert out["product"] is None and not out["answered"] and "加厚法兰绒毛毯" in out["text"], out
     assert reply_json(cli_own, "毛毯卖点是啥", "owner-style")["product"] == "加厚法兰绒毛毯"
+
+
+@pytest.mark.parametrize(("shop", "line"), [("demo-fashion", "还没发货就申请退款的订单"),  # the shop's own line
+                                            ("demo-beauty", "未发货订单申请退款")])
+def test_a_refund_asked_before_shipping_is_answered_without_sending_anything_back(cli, shop, line):
+    out = reply_json(cli, "还没发货 我想退款 多久能退回来", shop)
+    assert "refund_time" in out["intents"] and line in out["text"], out["text"]
+    assert "寄回" not in out["text"], out["text"]  # nothing was sent: no returned parcel to wait for

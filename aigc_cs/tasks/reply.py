@@ -45,6 +45,7 @@ from aigc_cs.tasks.reply_products import (
     only_with_field,
     topic_sentence,
 )
+from aigc_cs.tasks.situations import PRICE_DROP, situation_lines, unshipped
 from aigc_cs.text import normalize, pick
 
 PROMPT = "reply"
@@ -73,10 +74,6 @@ STOCK_ASK = re.compile(r"有卖|卖不卖|卖吗|卖不|(?:有没有|有)[\u4e00
 SELLS = re.compile(r"(?<![热买])卖(?![点家场])")  # …in so many words (电热毯卖吗, 你们卖电热毯不), not 有香精没 of a product named by a word of its own
 # a question about sending to a place (新疆发不发, 哈尔滨能发樱桃吗, 寄海南几天)
 SHIP_TO = re.compile(r"发|寄|送|到")
-# a shop's rule on a price that dropped after the purchase (not the courier's price difference: 顺丰要补运费差价)
-PRICE_RULE = re.compile(r"^(?!.*(?:顺丰|快递|运费|邮费|京东|物流)).*(?:差价|价保|保价)")
-# a buyer telling that the price moved (刚买就降价, 买完便宜了20): a bargain question of theirs asks for the difference
-PRICE_DROP = re.compile(r"降价|降了|便宜了|便宜\d|差价|价保|保价|价格变|变价|买贵|少了\d|活动价|优惠了|现在(?:卖|才|只要|只卖)")
 DISCOMFORT_WORDS = re.compile(r"过敏|泛红|刺痛|起疹|疹子|发痒|痒|不适|红肿")
 # what the customer feels besides the question (换位思考): in a hurry, or worried about the product
 CONCERNS = {"urgent": re.compile(r"急|赶时间|等着用|马上要用"), "worry": re.compile(r"怕|担心|会不会|不放心|敏感|刺激|泛红|过敏")}
@@ -212,9 +209,8 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
     each = each_product(message, shop, chunks) if product is None and any(i.product for i in intents) else None
     listed = {i.id for i in intents if i.product} if each is not None else set()
     found |= {i: each for i in listed}
-    if said_bought and PRICE_DROP.search(message) and any(i.id == "bargain" for i in intents) \
-            and (rule := policy_line([c for c in chunks if c.source == shop.policy_source], PRICE_RULE)):
-        found["bargain"] = rule  # 刚买就降价: the shop's own word on a price difference (不补差价), if it wrote one
+    situated = situation_lines(message, intents, shop, chunks, said_bought)  # 刚买就降价, 还没发货…退款快不
+    found |= situated
     by_intent: dict[str, Citation] = {}
     for intent in intents:
         if intent.product and product and intent.product in product.sections:
@@ -259,7 +255,7 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
                 f"offline/{PROMPT}.j2",
                 shop=shop.info, f=shop.facts, product=product, products=shop.products,
                 answers=answers, empathy=any(i.empathy for i in intents) and not hypothetical, hypothetical=hypothetical,
-                related=related, after=after, said_bought=said_bought, price_drop=bool(PRICE_DROP.search(message)), smalltalk=smalltalk_kind(message) if smalltalk else "",
+                related=related, after=after, said_bought=said_bought, price_drop=bool(PRICE_DROP.search(message)), unshipped=unshipped(message), smalltalk=smalltalk_kind(message) if smalltalk else "",
                 lead=next((i.id for i in intents if i.empathy), intents[0].id if intents else ""),
                 conditional=bool(CONDITION_WORDS.search(message)), exchange=bool(EXCHANGE_WORDS.search(message)), overdue=bool(OVERDUE_WORDS.search(message)),
                 apparel=shop.info.category in APPAREL, placed=bool(place_words(message)),
@@ -273,8 +269,9 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
             )
 
         base = draft()
-        extras = details(intents, {k: c for k, c in by_intent.items() if not (each and k in listed)}, message, shop,
-                         ctx, base, product)  # a list of every product's line takes no one file's details
+        extras = details(intents, {k: c for k, c in by_intent.items() if not (each and k in listed) and k not in situated},
+                         message, shop, ctx, base, product)  # a list of every product's line takes no one file's details,
+        # the line for the customer's situation none of the general rule's (退货寄回后… for an order not yet shipped)
         cost = price(message, shop.info.id, ctx.index.chunks(), product, base + "".join(extras.values())) \
             if product and answers else None
         if cost is not None:  # the price goes with the product question if there is one, else with the first answer

@@ -1,0 +1,46 @@
+"""The shop's own line for a question asked in a situation its general answer does not fit: a buyer whose price
+dropped asks for the difference (the shop's 不补差价 line, not the bargain template), a customer whose order has not
+shipped asks how fast a refund comes (the line on refunds before shipping, not the one on returned parcels)."""
+
+import re
+from typing import NamedTuple
+
+from aigc_cs.guard.check import agrees_with_facts
+from aigc_cs.kb.answerable import Found, policy_line
+from aigc_cs.kb.intents import Intent
+from aigc_cs.kb.models import Chunk, Shop
+
+# a buyer telling that the price moved (刚买就降价, 买完便宜了20): a bargain question of theirs asks for the difference
+PRICE_DROP = re.compile(r"降价|降了|便宜了|便宜\d|差价|价保|保价|价格变|变价|买贵|少了\d|活动价|优惠了|现在(?:卖|才|只要|只卖)")
+_UNSHIPPED = re.compile(r"(?:还|都)?没(?:有)?(?:发货|发出|寄出)|未发货|还没发")
+
+
+class Situation(NamedTuple):
+    intent: str
+    said: re.Pattern[str]  # the customer's words that set the situation
+    bought: bool  # …said by a customer who told that they bought
+    rule: re.Pattern[str]  # the policy line for it
+
+
+SITUATIONS = [
+    # a shop's rule on a price that dropped after the purchase (not the courier's price difference: 顺丰要补运费差价)
+    Situation("bargain", PRICE_DROP, True, re.compile(r"^(?!.*(?:顺丰|快递|运费|邮费|京东|物流)).*(?:差价|价保|保价)")),
+    # 还没发货我不想要了 退款快不: 还没发货的订单申请退款，24小时内处理
+    Situation("refund_time", _UNSHIPPED, False, re.compile(
+        r"(?:未|没|还没)(?:有)?发(?:货|出)[^。；;]{0,12}退款|退款[^。；;]{0,12}(?:未|没|还没)(?:有)?发(?:货|出)")),
+]
+
+
+def situation_lines(message: str, intents: list[Intent], shop: Shop, chunks: list[Chunk], bought: bool
+                    ) -> dict[str, Found]:
+    """For each intent asked in a situation of `SITUATIONS`, the shop's own line for it, when it wrote one that agrees
+    with its facts."""
+    rules = [c for c in chunks if c.source == shop.policy_source]
+    asked = {i.id for i in intents}
+    return {s.intent: line for s in SITUATIONS if s.intent in asked and s.said.search(message) and (bought or not s.bought)
+            and (line := policy_line(rules, s.rule)) is not None and agrees_with_facts(line.sentence, shop)}
+
+
+def unshipped(message: str) -> bool:
+    """The customer says the order has not shipped yet (还没发货我不想要了)."""
+    return bool(_UNSHIPPED.search(message))
