@@ -328,3 +328,10 @@ def test_whether_a_product_suits_a_child_is_for_its_own_file_to_say(cli_own, tmp
     out = owner_style_reply(cli_own, tmp_path, message, products={"pistachio.md": nuts})
     assert out["answered"] is answered, out["text"]
     assert ("3岁以下" in out["text"]) is answered, out["text"]
+
+
+def test_which_courier_is_answered_by_the_shop_s_own_line(camp_cli):
+    """发啥快递 顺丰吗: the shop's 默认发中通 line, said in the answer, not only how many hours it ships in."""
+    out = reply(camp_cli, "发啥快递 顺丰吗")
+    answer = out["text"].split("另外提醒您")[0].split("补充一点")[0]
+    assert "默认发中通" in answer, out["text"]

@@ -45,7 +45,7 @@ from aigc_cs.tasks.reply_products import (
     only_with_field,
     topic_sentence,
 )
-from aigc_cs.tasks.situations import PRICE_DROP, situation_lines, unshipped
+from aigc_cs.tasks.situations import PRICE_DROP, alone, situation_lines, unshipped
 from aigc_cs.text import normalize, pick
 
 PROMPT = "reply"
@@ -269,7 +269,7 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
             )
 
         base = draft()
-        extras = details(intents, {k: c for k, c in by_intent.items() if not (each and k in listed) and k not in situated},
+        extras = details(intents, {k: c for k, c in by_intent.items() if not (each and k in listed) and k not in alone(situated)},
                          message, shop, ctx, base, product)  # a list of every product's line takes no one file's details,
         # the line for the customer's situation none of the general rule's (退货寄回后… for an order not yet shipped)
         cost = price(message, shop.info.id, ctx.index.chunks(), product, base + "".join(extras.values())) \

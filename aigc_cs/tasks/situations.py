@@ -1,6 +1,7 @@
 """The shop's own line for a question asked in a situation its general answer does not fit: a buyer whose price
 dropped asks for the difference (the shop's 不补差价 line, not the bargain template), a customer whose order has not
-shipped asks how fast a refund comes (the line on refunds before shipping, not the one on returned parcels)."""
+shipped asks how fast a refund comes (the line on refunds before shipping, not the one on returned parcels), a
+customer asks which courier carries the parcel (the shop's 默认发中通 line, not only how many hours it ships in)."""
 
 import re
 from typing import NamedTuple
@@ -13,6 +14,9 @@ from aigc_cs.kb.models import Chunk, Shop
 # a buyer telling that the price moved (刚买就降价, 买完便宜了20): a bargain question of theirs asks for the difference
 PRICE_DROP = re.compile(r"降价|降了|便宜了|便宜\d|差价|价保|保价|价格变|变价|买贵|少了\d|活动价|优惠了|现在(?:卖|才|只要|只卖)")
 _UNSHIPPED = re.compile(r"(?:还|都)?没(?:有)?(?:发货|发出|寄出)|未发货|还没发")
+_COURIERS = "顺丰|中通|圆通|韵达|申通|京东|邮政|极兔|EMS|德邦"
+_WHICH_COURIER = re.compile(rf"(?:什么|啥|哪家|哪个|哪种)快递|走(?:什么|啥)|(?:{_COURIERS})(?:快递)?(?:吗|不|没|么)")
+_DEFAULT_COURIER = re.compile(rf"默认(?:发|走|用)|(?:统一|一般|都)(?:发|走|用)(?:的是)?(?:{_COURIERS})")
 
 
 class Situation(NamedTuple):
@@ -20,6 +24,7 @@ class Situation(NamedTuple):
     said: re.Pattern[str]  # the customer's words that set the situation
     bought: bool  # …said by a customer who told that they bought
     rule: re.Pattern[str]  # the policy line for it
+    alone: bool = False  # …which the general rule's details would contradict: none are added
 
 
 SITUATIONS = [
@@ -27,7 +32,10 @@ SITUATIONS = [
     Situation("bargain", PRICE_DROP, True, re.compile(r"^(?!.*(?:顺丰|快递|运费|邮费|京东|物流)).*(?:差价|价保|保价)")),
     # 还没发货我不想要了 退款快不: 还没发货的订单申请退款，24小时内处理
     Situation("refund_time", _UNSHIPPED, False, re.compile(
-        r"(?:未|没|还没)(?:有)?发(?:货|出)[^。；;]{0,12}退款|退款[^。；;]{0,12}(?:未|没|还没)(?:有)?发(?:货|出)")),
+        r"(?:未|没|还没)(?:有)?发(?:货|出)[^。；;]{0,12}退款|退款[^。；;]{0,12}(?:未|没|还没)(?:有)?发(?:货|出)"), alone=True),
+    # 发啥快递 顺丰吗: 默认发中通…
+    Situation("delivery_time", _WHICH_COURIER, False, _DEFAULT_COURIER),
+    Situation("ship_time", _WHICH_COURIER, False, _DEFAULT_COURIER),
 ]
 
 
@@ -39,6 +47,11 @@ def situation_lines(message: str, intents: list[Intent], shop: Shop, chunks: lis
     asked = {i.id for i in intents}
     return {s.intent: line for s in SITUATIONS if s.intent in asked and s.said.search(message) and (bought or not s.bought)
             and (line := policy_line(rules, s.rule)) is not None and agrees_with_facts(line.sentence, shop)}
+
+
+def alone(found: dict[str, Found]) -> set[str]:
+    """The intents of `situation_lines` whose line takes no details of the general rule."""
+    return {s.intent for s in SITUATIONS if s.alone and s.intent in found}
 
 
 def unshipped(message: str) -> bool:
