@@ -452,3 +452,13 @@ def test_a_bracketed_key_line_is_a_field_like_a_colon_one(cli_own, tmp_path):
     assert {f.key: f.text for f in fields(text)}["重量"] == "重量是约375克。"
     out = owner_style_reply(cli_own, tmp_path, "充电宝多重啊 揣包里沉不沉", products={"PB-20000.txt": text})
     assert "约375克" in out["text"], out["text"]
+
+
+@pytest.mark.parametrize(("message", "answered"), [
+    ("你们有信阳毛尖吗？", True),  # the shop sells it: yes, by its name
+    ("有明前特级的毛尖没", False),  # a version of it the file never names: checked, not sold
+])
+def test_asked_whether_the_shop_sells_a_product_it_sells_the_reply_says_so(owner_cli, message, answered):
+    out = json.loads(owner_cli("reply", message, "--shop", "owner-style", "--json").stdout)
+    assert out["answered"] is answered, out["text"]
+    assert ("店里在卖信阳毛尖（125克袋装）" in out["text"]) is answered, out["text"]

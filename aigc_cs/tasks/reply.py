@@ -230,6 +230,12 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
     unsure = unconfirmed(message, written, own) if not smalltalk else []
     passage = None if intents or smalltalk else _passage_answer(message, shop, ctx, product, asked, said_bought,
                                                                           named)
+    # 毛毯卖吗, 有凉席吗: the shop sells the product the customer names outright (a version it never wrote is unsure)
+    asked_for = _asked_for(message) if passage is None and product is not None else ""
+    in_stock = bool(asked_for) and not (intents or smalltalk or unsure or said_bought) and mentioned(asked_for, shop) \
+        == product and any(asked_for.lower() in n.lower() for n in product.names())  # not 有80支的四件套没
+    if in_stock:
+        citations.append(Citation(source=product.source, section=""))
     if passage is not None:
         citations.append(Citation(source=passage.chunk.source, section=passage.chunk.section))
 
@@ -260,7 +266,7 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
                 conditional=bool(CONDITION_WORDS.search(message)), exchange=bool(EXCHANGE_WORDS.search(message)), overdue=bool(OVERDUE_WORDS.search(message)),
                 apparel=shop.info.category in APPAREL, placed=bool(place_words(message)),
                 discomfort=bool(DISCOMFORT_WORDS.search(message)), human=bool(HUMAN.search(message)),
-                catalog=product is None and bool(STOCK_ASK.search(normalize(message).strip())),
+                catalog=product is None and bool(STOCK_ASK.search(normalize(message).strip())), in_stock=in_stock,
                 concern=next((k for k, words in CONCERNS.items() if words.search(message)), "after" if after else ""),
                 worry=_worry(message), unconfirmed=unsure,
                 discouraged=any(DISCOURAGED.search(a["text"] + a["detail"]) for a in answers),
@@ -290,10 +296,20 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
     return ReplyOutput(message=said, shop=shop.info.id, text=text,
                        intents=[SMALLTALK] if smalltalk else [i.id for i in intents],
                        product=product.name if product else None,
-                       answered=bool(passage or smalltalk or (_answered(intents, product, found) and not unsure)),
+                       answered=bool(passage or smalltalk or in_stock or (_answered(intents, product, found) and not unsure)),
                        stage="aftersale" if after else "presale",
                        citations=unique(citations), engine=gen.engine, usage=spent([gen.usage]),
                        warnings=gen.warnings + guard_warnings(text, shop))
+
+
+# the whole message asks whether the shop sells one thing (有凉席吗, 毛毯卖吗, 你家有没有卖蚕丝被): the thing
+_SELLS_ONE = re.compile(r"^(?:你们|你家|店里|咱家)?(?:有没有卖?|有卖|有)(\w{2,12}?)卖?(?:吗|没|不|么|呢|嘛|啊)?$"
+                        r"|^(?:你们|你家|店里|咱家)?的?(\w{2,12}?)(?:有吗|有没有|有没|有不|卖吗|卖不卖|卖不|有卖吗|有卖不)$")
+
+
+def _asked_for(message: str) -> str:
+    found = _SELLS_ONE.match(re.sub(r"[\W_]+$", "", normalize(message).strip()))
+    return next((g for g in found.groups() if g), "") if found else ""
 
 
 def _worry(message: str) -> str:
