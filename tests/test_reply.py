@@ -907,3 +907,9 @@ def test_a_refund_asked_before_shipping_is_answered_without_sending_anything_bac
     out = reply_json(cli, "还没发货 我想退款 多久能退回来", shop)
     assert "refund_time" in out["intents"] and line in out["text"], out["text"]
     assert "寄回" not in out["text"], out["text"]  # nothing was sent: no returned parcel to wait for
+
+
+def test_a_product_asked_for_by_a_short_name_is_in_stock_not_a_version_to_check(cli):
+    """有碎花裙吗: 碎花裙 is 法式碎花连衣裙 with letters left out, not a version the shop never wrote down."""
+    out = reply_json(cli, "有碎花裙吗", "demo-fashion")
+    assert out["answered"] and "店里在卖法式碎花连衣裙" in out["text"], out["text"]

@@ -227,13 +227,14 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
     if normal is not None:
         citations.append(Citation(source=normal.chunk.source, section=normal.chunk.section))
     own = shop_text(shop.info.id, chunks, product.source) if product else None
-    unsure = unconfirmed(message, written, own) if not smalltalk else []
+    unsure = [w for w in unconfirmed(message, written, own) if not (product and _shortens(w, product))] \
+        if not smalltalk else []  # 有碎花裙吗: the customer's short name of 法式碎花连衣裙 is no version it lacks
     passage = None if intents or smalltalk else _passage_answer(message, shop, ctx, product, asked, said_bought,
                                                                           named)
     # 毛毯卖吗, 有凉席吗: the shop sells the product the customer names outright (a version it never wrote is unsure)
     asked_for = _asked_for(message) if passage is None and product is not None else ""
-    in_stock = bool(asked_for) and not (intents or smalltalk or unsure or said_bought) and mentioned(asked_for, shop) \
-        == product and any(asked_for.lower() in n.lower() for n in product.names())  # not 有80支的四件套没
+    in_stock = bool(asked_for) and not (intents or smalltalk or unsure or said_bought) \
+        and mentioned(asked_for, shop) == product and _shortens(asked_for, product)  # not 有80支的四件套没
     if in_stock:
         citations.append(Citation(source=product.source, section=""))
     if passage is not None:
@@ -305,6 +306,16 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
 # the whole message asks whether the shop sells one thing (有凉席吗, 毛毯卖吗, 你家有没有卖蚕丝被): the thing
 _SELLS_ONE = re.compile(r"^(?:你们|你家|店里|咱家)?(?:有没有卖?|有卖|有)(\w{2,12}?)卖?(?:吗|没|不|么|呢|嘛|啊)?$"
                         r"|^(?:你们|你家|店里|咱家)?的?(\w{2,12}?)(?:有吗|有没有|有没|有不|卖吗|卖不卖|卖不|有卖吗|有卖不)$")
+
+
+def _shortens(word: str, product: Product) -> bool:
+    """`word` is one of the product's names with letters left out (碎花裙 of 法式碎花连衣裙, 毛毯 of 加厚法兰绒毛毯), not
+    another version of it (80支的四件套 of 60支长绒棉贡缎四件套)."""
+    def within(name: str) -> bool:
+        rest = iter(name.lower())
+        return all(char in rest for char in word.lower())
+
+    return len(word) >= 2 and any(within(n) for n in product.names())
 
 
 def _asked_for(message: str) -> str:
