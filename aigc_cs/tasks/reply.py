@@ -31,6 +31,7 @@ from aigc_cs.kb.unconfirmed import covering, shop_text, unconfirmed, written_by
 from aigc_cs.llm.engine import generate, spent
 from aigc_cs.llm.templates import render
 from aigc_cs.tasks.base import TaskResult, guard_warnings, unique
+from aigc_cs.tasks.catalog import SELLS, STOCK_ASK, asked_for_one, shortens
 from aigc_cs.tasks.context import Context
 from aigc_cs.tasks.details import details, normal_line, special_window
 from aigc_cs.tasks.doubts import raised
@@ -69,9 +70,6 @@ REMEDY = re.compile(r"(?:(?:我们|客服|仓库)[^。；;，,]{0,20}(?:记录|�
 COMPLAINTS = ("quality_issue", "wrong_or_missing")  # a complaint hears first what the shop calls normal, if it does
 # a customer asking for a person (转人工, 找个真人): the reply says one will take over
 HUMAN = re.compile(r"人工|真人|活人")
-# a customer asking whether the shop has or sells something (有没有香蕉, 榴莲卖不卖): no product named, it hears the list
-STOCK_ASK = re.compile(r"有卖|卖不卖|卖吗|卖不|(?:有没有|有)[\u4e00-\u9fff]{1,4}(?:卖|的)?(?:吗|没|不)?$")
-SELLS = re.compile(r"(?<![热买])卖(?![点家场])")  # …in so many words (电热毯卖吗, 你们卖电热毯不), not 有香精没 of a product named by a word of its own
 # a question about sending to a place (新疆发不发, 哈尔滨能发樱桃吗, 寄海南几天)
 SHIP_TO = re.compile(r"发|寄|送|到")
 DISCOMFORT_WORDS = re.compile(r"过敏|泛红|刺痛|起疹|疹子|发痒|痒|不适|红肿")
@@ -227,14 +225,14 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
     if normal is not None:
         citations.append(Citation(source=normal.chunk.source, section=normal.chunk.section))
     own = shop_text(shop.info.id, chunks, product.source) if product else None
-    unsure = [w for w in unconfirmed(message, written, own) if not (product and _shortens(w, product))] \
+    unsure = [w for w in unconfirmed(message, written, own) if not (product and shortens(w, product))] \
         if not smalltalk else []  # 有碎花裙吗: the customer's short name of 法式碎花连衣裙 is no version it lacks
     passage = None if intents or smalltalk else _passage_answer(message, shop, ctx, product, asked, said_bought,
                                                                           named)
     # 毛毯卖吗, 有凉席吗: the shop sells the product the customer names outright (a version it never wrote is unsure)
-    asked_for = _asked_for(message) if passage is None and product is not None else ""
+    asked_for = asked_for_one(message) if passage is None and product is not None else ""
     in_stock = bool(asked_for) and not (intents or smalltalk or unsure or said_bought) \
-        and mentioned(asked_for, shop) == product and _shortens(asked_for, product)  # not 有80支的四件套没
+        and mentioned(asked_for, shop) == product and shortens(asked_for, product)  # not 有80支的四件套没
     if in_stock:
         citations.append(Citation(source=product.source, section=""))
     if passage is not None:
@@ -301,26 +299,6 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
                        stage="aftersale" if after else "presale",
                        citations=unique(citations), engine=gen.engine, usage=spent([gen.usage]),
                        warnings=gen.warnings + guard_warnings(text, shop))
-
-
-# the whole message asks whether the shop sells one thing (有凉席吗, 毛毯卖吗, 你家有没有卖蚕丝被): the thing
-_SELLS_ONE = re.compile(r"^(?:你们|你家|店里|咱家)?(?:有没有卖?|有卖|有)(\w{2,12}?)卖?(?:吗|没|不|么|呢|嘛|啊)?$"
-                        r"|^(?:你们|你家|店里|咱家)?的?(\w{2,12}?)(?:有吗|有没有|有没|有不|卖吗|卖不卖|卖不|有卖吗|有卖不)$")
-
-
-def _shortens(word: str, product: Product) -> bool:
-    """`word` is one of the product's names with letters left out (碎花裙 of 法式碎花连衣裙, 毛毯 of 加厚法兰绒毛毯), not
-    another version of it (80支的四件套 of 60支长绒棉贡缎四件套)."""
-    def within(name: str) -> bool:
-        rest = iter(name.lower())
-        return all(char in rest for char in word.lower())
-
-    return len(word) >= 2 and any(within(n) for n in product.names())
-
-
-def _asked_for(message: str) -> str:
-    found = _SELLS_ONE.match(re.sub(r"[\W_]+$", "", normalize(message).strip()))
-    return next((g for g in found.groups() if g), "") if found else ""
 
 
 def _worry(message: str) -> str:
