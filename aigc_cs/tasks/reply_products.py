@@ -67,11 +67,13 @@ def only_with_field(message: str, shop: Shop, chunks: list[Chunk]) -> Product | 
     the one whose file has any of them when no other file has one, and one the policy does not use (雾霾蓝那个掉不掉色;
     not 发货 and 收到 of 能先发货我收到再付钱不)."""
     owners = [p for p in shop.products if asked_fields(normalize(message), p.text, field_topics())]
-    if not owners and (words := own_words(message, [])):
+    words = own_words(message, []) if not owners else set()
+    if words:
+        owners = [p for p in shop.products if all(w in p.text.lower() for w in words)]
+    if words and not owners:
         policy = shop_text(shop.info.id, chunks, shop.policy_source)  # 发货, 收到: the policy's words name no product
-        owners = [p for p in shop.products if all(w in p.text.lower() for w in words)] or [
-            p for p in shop.products if any(w in p.text.lower() for w in words)]
-        owners = owners if len(owners) != 1 or any(w in owners[0].text.lower() for w in words if w not in policy) else []
+        some = [p for p in shop.products if any(w in p.text.lower() for w in words)]
+        owners = some if len(some) == 1 and any(w in some[0].text.lower() for w in words if w not in policy) else []
     return owners[0] if len(owners) == 1 else None
 
 
