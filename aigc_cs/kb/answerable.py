@@ -223,7 +223,7 @@ def covered(message: str, shop: str, chunks: list[Chunk], sources: set[str], nam
 
 # a customer asking what something costs (多少钱, 中号多钱, 两支装多少, 一起买多少米): not a discount, a price
 PRICE_ASK = re.compile(r"多少钱|多钱|几块钱|什么价|啥价|价格|价钱|多少米|咋卖|怎么卖|一共多少|装多少(?![克毫升斤])")
-_PRICE = re.compile(r"\d+(?:\.\d+)?\s*元")
+PRICE = re.compile(r"\d+(?:\.\d+)?\s*元")
 
 
 def price(message: str, shop: str, chunks: list[Chunk], product: Product, said: str) -> Found | None:
@@ -236,7 +236,7 @@ def price(message: str, shop: str, chunks: list[Chunk], product: Product, said: 
     asked = _bigrams(message)
     own = f"{product.price_yuan:g}" if product.price_yuan is not None else None
     found = [f for f in ranked(message, shop, chunks, lambda c: c.source == product.source)
-             if _PRICE.search(f.sentence) and f.sentence not in said]
+             if PRICE.search(f.sentence) and f.sentence not in said]
     return max(found, default=None, key=lambda f: (len(asked & _bigrams(f.sentence)),
                                                     own is not None and own in _NUMBER.findall(f.sentence), f.score))
 

@@ -68,12 +68,18 @@ def _variants(name: str) -> set[str]:
     return {v for v in listed + heads if len(v) >= 2 and re.search(r"[\u4e00-\u9fff]", v)}
 
 
+# a size said by its number alone (750的一个人能用多久, 1.8的): the one of that number
+_BARE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?=的|款|装)")
+
+
 def _by_spec(message: str, shop: Shop) -> Product | None:
-    """A size or variant only one product's name gives ("4kg的是一整袋吗" for 鲜鸡肉全价猫粮（1.5kg / 4kg）, "中号多钱" for
-    乌檀木整木菜板（大号… / 中号…）, "坐标准款会不会塌" for 折叠月亮椅（标准款/加大款））."""
+    """A size or variant only one product's name gives ("4kg的是一整袋吗" for 鲜鸡肉全价猫粮（1.5kg / 4kg）, "750的" for
+    生姜控油洗发水（400毫升/750毫升）, "中号多钱" for 乌檀木整木菜板（大号… / 中号…）, "坐标准款会不会塌" for 折叠月亮椅（标准款/加大款））."""
     said, text = _specs(message), _key(message)
+    bare = {f"{float(n):g}" for n in _BARE.findall(text)}
     owners = [p for p in shop.products
-              if said & _specs(p.name) or any(re.search(rf"(?<![\d.]){re.escape(_key(v))}", text) for v in _variants(p.name))]
+              if said & _specs(p.name) or bare & {re.sub(r"[^\d.]", "", s) for s in _specs(p.name)}
+              or any(re.search(rf"(?<![\d.]){re.escape(_key(v))}", text) for v in _variants(p.name))]
     return owners[0] if len(owners) == 1 else None
 
 

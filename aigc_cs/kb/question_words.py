@@ -67,9 +67,27 @@ def _own_part(text: str, start: int, end: int, named: list[tuple[int, int]]) -> 
 
 
 def takes_up(sentence: str, words: set[str]) -> int:
-    """How many of the question's own `words` (lower-cased) a sentence uses, in any case (3c and 【3C】)."""
+    """How many of the question's own `words` (lower-cased) a sentence uses, in any case (3c and 【3C】), or with one
+    letter typed as another of the same sound (带牙套 for 戴牙套)."""
     lowered = sentence.lower()
-    return sum(w in lowered for w in words)
+    return sum(w in lowered or _typed_for(w, lowered) for w in words)
+
+
+SOUND_WORD_CHARS = 3  # a shorter word with a letter of the same sound is too easily another word (事实, 实施)
+
+
+def _typed_for(word: str, text: str) -> bool:
+    """`text` has `word` with one of its letters written as another that sounds the same."""
+    from aigc_cs.guard.sound import main_sound
+
+    if len(word) < SOUND_WORD_CHARS or not re.fullmatch(r"[\u4e00-\u9fff]+", word):
+        return False
+    for i in range(len(text) - len(word) + 1):
+        window = text[i:i + len(word)]
+        other = [(a, b) for a, b in zip(word, window, strict=True) if a != b]
+        if len(other) == 1 and main_sound(other[0][0]) == main_sound(other[0][1]):
+            return True
+    return False
 
 
 # a choice question (黄油还是植物油, 是印的还是绣的, 是高硼硅的吗 还是普通钢化玻璃): the words on either side of 还是

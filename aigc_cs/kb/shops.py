@@ -9,7 +9,7 @@ from aigc_cs.errors import UserError
 from aigc_cs.kb.loaders import load
 from aigc_cs.kb.models import PolicyFacts, Product, ProductSection, Shop, ShopInfo
 
-SHOP_READER = "shop-reader-17"  # bump when reading a folder changes (aliases, sections, product text): saved shops are read again
+SHOP_READER = "shop-reader-19"  # bump when reading a folder changes (aliases, sections, product text): saved shops are read again
 POLICY_FILE = "policy.md"
 PRODUCTS_DIR = "products"
 # H2 headings of a product file, matched by keyword so that a dropped-in shop may word them its own way.
@@ -228,7 +228,8 @@ def _name_from_text(text: str, stem: str) -> str:
     """A file without a title is named by a first line on its own that reads as one (团圆坚果礼盒（8罐，1500克）), else by
     its file name, unless that is in Latin letters: then by a short name the
     text opens with (zhengshan.txt: "正山小种红茶，产自…"), else by the words of the text the file name spells in
-    pinyin (mangguogan.txt: "我们家的芒果干（108克×3袋）是…" → 芒果干（108克×3袋）)."""
+    pinyin (mangguogan.txt: "我们家的芒果干（108克×3袋）是…" → 芒果干（108克×3袋）), else by the product the text
+    introduces (SG01.txt: "这款是我们家自己做的羊奶燕麦冷制手工皂，…")."""
     named = re.search(rf"(?m)^\s*(?:[-*•·]\s*)?(?:{'|'.join(NAME_KEYS)})\s*[：:]\s*(.+?)\s*$", text)
     if named:
         return named.group(1)
@@ -242,7 +243,8 @@ def _name_from_text(text: str, stem: str) -> str:
     short = opening is not None and len(_SPEC.sub("", opening.group(1)).strip()) <= 16  # specs aside: 铝合金蛋卷桌（90厘米/120厘米）
     spelled = _spelled(text, stem)
     if not (opening and short):
-        return spelled or stem
+        introduced = _INTRODUCED.match(text)  # SG01.txt: "这款是我们家自己做的羊奶燕麦冷制手工皂，…"
+        return spelled or (introduced.group(1) if introduced else stem)
     sentence = spelled and (_SPEC.sub("", spelled) not in opening.group(1) or re.search("[的是了]", opening.group(1)))
     return spelled if sentence else opening.group(1).strip()  # 我们的山楂卷用的是… is no name; 正山小种红茶 is, not 正山
 
@@ -283,8 +285,10 @@ def _spelled_by(text: str, target: str) -> str:
     return ""
 
 
-# a plain file that opens by naming its product the way a shop owner writes (这款墨红玫瑰洋甘菊花草茶，… / 我们家的X是…)
-_INTRODUCED = re.compile(r"\s*(?:这款|这个|我们家的?|我家的?|本店的?|咱家的?)([\u4e00-\u9fff]{3,16}?)(?=[（(，,。是有])")
+# a plain file that opens by naming its product the way a shop owner writes (这款墨红玫瑰洋甘菊花草茶，… / 我们家的X是… /
+# 这款是我们家自己做的羊奶燕麦冷制手工皂，…)
+_INTRODUCED = re.compile(r"\s*(?:这款|这个|我们家的?|我家的?|本店的?|咱家的?)(?:是[^，,。]{0,10}?的)?"
+                         r"((?![是一])(?:(?!的)[\u4e00-\u9fff]){3,16}?)(?=[（(，,。是有])")  # a name has no 的
 
 
 def read_product(path: Path, source: str, max_bytes: int) -> Product:

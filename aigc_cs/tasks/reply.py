@@ -9,25 +9,18 @@ from aigc_cs.guard.particles import corrected
 from aigc_cs.kb.answerable import (
     STEPS_CHARS,
     Found,
-    Labelled,
     body,
-    covered,
-    detail,
     nearest,
-    policy_field,
-    policy_line,
     policy_match,
     policy_section,
     price,
 )
-from aigc_cs.kb.framing import framed
-from aigc_cs.kb.intents import SMALLTALK, Intent, after_sale, detect, field_topics, smalltalk_kind, thresholds
+from aigc_cs.kb.intents import SMALLTALK, Intent, after_sale, detect, smalltalk_kind, thresholds
 from aigc_cs.kb.models import SHOP_DOC_TYPES, Chunk, Citation, Passage, Product, Shop
-from aigc_cs.kb.places import naming, place_words
+from aigc_cs.kb.places import place_words
 from aigc_cs.kb.products import mentioned, named_outright
-from aigc_cs.kb.question_words import own_words, takes_up
 from aigc_cs.kb.sizing import size_advice
-from aigc_cs.kb.unconfirmed import covering, shop_text, unconfirmed, written_by
+from aigc_cs.kb.unconfirmed import shop_text, unconfirmed, written_by
 from aigc_cs.llm.engine import generate, spent
 from aigc_cs.llm.templates import render
 from aigc_cs.tasks.base import TaskResult, guard_warnings, unique
@@ -35,13 +28,12 @@ from aigc_cs.tasks.catalog import SELLS, STOCK_ASK, asked_for_one, shortens
 from aigc_cs.tasks.context import Context
 from aigc_cs.tasks.details import details, normal_line, special_window
 from aigc_cs.tasks.doubts import raised
+from aigc_cs.tasks.passage import passage_answer, passage_label
 from aigc_cs.tasks.reply_products import (
     asked_of,
     by_meaning,
     each_product,
-    field_answer,
     field_intent,
-    listing,
     nearest_line,
     only_with_field,
     topic_sentence,
@@ -70,8 +62,6 @@ REMEDY = re.compile(r"(?:(?:我们|客服|仓库)[^。；;，,]{0,20}(?:记录|�
 COMPLAINTS = ("quality_issue", "wrong_or_missing")  # a complaint hears first what the shop calls normal, if it does
 # a customer asking for a person (转人工, 找个真人): the reply says one will take over
 HUMAN = re.compile(r"人工|真人|活人")
-# a question about sending to a place (新疆发不发, 哈尔滨能发樱桃吗, 寄海南几天)
-SHIP_TO = re.compile(r"发|寄|送|到")
 DISCOMFORT_WORDS = re.compile(r"过敏|泛红|刺痛|起疹|疹子|发痒|痒|不适|红肿")
 # what the customer feels besides the question (换位思考): in a hurry, or worried about the product
 CONCERNS = {"urgent": re.compile(r"急|赶时间|等着用|马上要用"), "worry": re.compile(r"怕|担心|会不会|不放心|敏感|刺激|泛红|过敏")}
@@ -227,8 +217,7 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
     own = shop_text(shop.info.id, chunks, product.source) if product else None
     unsure = [w for w in unconfirmed(message, written, own) if not (product and shortens(w, product))] \
         if not smalltalk else []  # 有碎花裙吗: the customer's short name of 法式碎花连衣裙 is no version it lacks
-    passage = None if intents or smalltalk else _passage_answer(message, shop, ctx, product, asked, said_bought,
-                                                                          named)
+    passage = None if intents or smalltalk else passage_answer(message, shop, ctx, product, asked, said_bought, named)
     # 毛毯卖吗, 有凉席吗: the shop sells the product the customer names outright (a version it never wrote is unsure)
     asked_for = asked_for_one(message) if passage is None and product is not None else ""
     in_stock = bool(asked_for) and not (intents or smalltalk or unsure or said_bought) \
@@ -269,7 +258,7 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
                 concern=next((k for k, words in CONCERNS.items() if words.search(message)), "after" if after else ""),
                 worry=_worry(message), unconfirmed=unsure,
                 discouraged=any(DISCOURAGED.search(a["text"] + a["detail"]) for a in answers),
-                passage={"label": _passage_label(passage, shop), "text": passage.sentence} if passage else None,
+                passage={"label": passage_label(passage, shop), "text": passage.sentence} if passage else None,
                 pick=choose,
             )
 
@@ -315,70 +304,3 @@ def _prompt_passages(message: str, shop: Shop, ctx: Context) -> list[Passage]:
 
 Input = ReplyInput
 Output = ReplyOutput
-
-
-def _passage_answer(message: str, shop: Shop, ctx: Context, product: Product | None,
-                    asked: list[Labelled], bought: bool, named: bool) -> Found | None:
-    """The sentence that answers a question no intent covers, unless it asks a specific the shop never wrote down: the
-    named product's price line for a price question, else the fields of its file the question asks about (`asked`),
-    else the shop sentence nearest in meaning, when close enough (for a named product, never one of another product's
-    file: 吃干粮的猫要多喝水… of the cat food's file is no answer about the water fountain), else for a customer who
-    has not bought yet a near sentence of the named product's file that takes up two words of the question (`covered`).
-    (The nearest sentence of the named product's own file at a lower bar was tried twice and not kept: it answered
-    out-of-scope questions on the blind test shops, honest 84.9 % → 80.2 %.)"""
-    chunks = ctx.index.chunks()
-    own = shop_text(shop.info.id, chunks, product.source) if product else None
-    if unconfirmed(message, written_by(shop, chunks), own):
-        return None
-    cost = price(message, shop.info.id, chunks, product, "") if product else None
-    if cost is not None:
-        return cost
-    rules = [c for c in chunks if c.source == shop.policy_source]
-    policy = policy_field(normalize(message), rules, field_topics()) \
-        if not named else None  # 能帮写贺卡不: the shop's 礼盒和贺卡, not the one product file with a 礼盒 line
-    if policy is None and not named and (rule := covering(message)) is not None:
-        policy = policy_line(rules, rule)  # 寄香港可以吗: 港澳台和海外暂时不发货
-    if policy is None and (places := place_words(message)) and SHIP_TO.search(message):
-        policy = _place_line(places, rules, product)  # 哈尔滨能发樱桃吗: 东北三省…不发樱桃
-    if policy is not None and agrees_with_facts(policy.sentence, shop):
-        return policy
-    if asked and product is not None:
-        return field_answer(asked, product, chunks)
-    if product is not None and not bought and (
-            inside := listing(message, shop, chunks, product) or topic_sentence(message, shop, chunks, product)):
-        return _with_next(message, inside, shop, chunks)
-    others = {p.source for p in shop.products if p is not product} if product else set()
-    sources = {c.source for c in chunks if c.shop == shop.info.id} - others
-    found = nearest_line(message, shop, chunks, sources)
-    if found is None or found.score < thresholds().answer:  # a buyer's problem (用了两个月 涂层发粘 能给修吗) is no spec question
-        found = None if bought else covered(message, shop.info.id, chunks, {product.source}, product.names(), one=named) \
-            if product is not None else covered(  # no product named: any product file, the policy's own words aside
-                message, shop.info.id, chunks, {p.source for p in shop.products},
-                [n for p in shop.products for n in p.names()], one=False,
-                besides=shop_text(shop.info.id, chunks, shop.policy_source))
-    return _with_next(message, framed(found), shop, chunks) if found is not None else None
-
-
-def _with_next(message: str, found: Found, shop: Shop, chunks: list[Chunk]) -> Found:
-    """A product file's sentence that answers, with the next nearest in meaning of the same file when it is close
-    enough, says something new and takes up a word of the question's own (不需要冷链 after 常温运输不会坏 for 要冷链不;
-    not 开心果属于树坚果 after 闭口果每罐不超过3%)."""
-    owner = next((p for p in shop.products if p.source == found.chunk.source), None)
-    if owner is None:
-        return found
-    words = own_words(message, owner.names())
-    more = detail(message, shop.info.id, chunks, lambda c: c.source == found.chunk.source, found.sentence,
-                  thresholds().product_sentence, lambda sentence: not takes_up(sentence, words))
-    return found.model_copy(update={"sentence": found.sentence + more.sentence}) if more is not None else found
-
-
-def _place_line(places: list[str], rules: list[Chunk], product: Product | None) -> Found | None:
-    """The policy's line on sending to the customer's place (新疆、西藏…不发货), the named product's own one first
-    (东北三省、甘肃、宁夏、海南都不发樱桃)."""
-    own = policy_line(rules, naming(places, product.names(), ["发"])) if product else None
-    return own or policy_line(rules, naming(places, ["不发", "发货", "能发", "可以发"]))
-
-
-def _passage_label(found: Found, shop: Shop) -> str:
-    owner = next((p.name for p in shop.products if p.source == found.chunk.source), None)
-    return f"“{owner}”的商品资料" if owner else ("常见问题库" if found.chunk.doc_type == "faq" else "店铺政策")

@@ -10,6 +10,7 @@ from aigc_cs.guard.check import agrees_with_facts
 from aigc_cs.kb.answerable import Found, policy_line
 from aigc_cs.kb.intents import Intent
 from aigc_cs.kb.models import Chunk, Shop
+from aigc_cs.kb.unconfirmed import covering
 
 # a buyer telling that the price moved (刚买就降价, 买完便宜了20): a bargain question of theirs asks for the difference
 PRICE_DROP = re.compile(r"降价|降了|便宜了|便宜\d|差价|价保|保价|价格变|变价|买贵|少了\d|活动价|优惠了|现在(?:卖|才|只要|只卖)")
@@ -42,11 +43,18 @@ SITUATIONS = [
 def situation_lines(message: str, intents: list[Intent], shop: Shop, chunks: list[Chunk], bought: bool
                     ) -> dict[str, Found]:
     """For each intent asked in a situation of `SITUATIONS`, the shop's own line for it, when it wrote one that agrees
-    with its facts."""
+    with its facts; and for the first intent, the shop's line covering a specific asked of it (`covering`: where parcels
+    leave from, which couriers it sends with)."""
     rules = [c for c in chunks if c.source == shop.policy_source]
     asked = {i.id for i in intents}
-    return {s.intent: line for s in SITUATIONS if s.intent in asked and s.said.search(message) and (bought or not s.bought)
-            and (line := policy_line(rules, s.rule)) is not None and agrees_with_facts(line.sentence, shop)}
+    found = {s.intent: line for s in SITUATIONS if s.intent in asked and s.said.search(message)
+             and (bought or not s.bought) and (line := policy_line(rules, s.rule)) is not None
+             and agrees_with_facts(line.sentence, shop)}
+    rule = covering(message)  # 你们从哪儿发货: 仓库在浙江义乌, said before how many hours the shop ships in
+    line = policy_line(rules, rule) if rule is not None and intents and intents[0].id not in found else None
+    if line is not None and agrees_with_facts(line.sentence, shop):
+        found[intents[0].id] = line
+    return found
 
 
 def alone(found: dict[str, Found]) -> set[str]:

@@ -1,0 +1,139 @@
+"""Offline replies to what real customers type to a personal-care shop written without front matter: every part of a
+message in several parts, how long a product keeps, a parcel whose tracking stopped and a price that dropped (answered
+from the shop's own line when it has one, checked when it has none), a letter typed as another of the same sound, a
+size said by its number alone, and a plain file named by a code that introduces its product in its first sentence."""
+
+import pytest
+from conftest import reply_json, shop_fixtures
+
+POLICY = """---
+shop: {id: soap-shop, name: 皂角小屋, category: 洗护日化}
+no_reason_return_days: 7
+return_condition: 未拆封、包装完好
+return_shipping_quality_issue: shop
+return_shipping_buyer_reason: buyer
+freight_insurance: false
+ship_within_hours: 48
+free_shipping_threshold_yuan: 59
+bargain_limit_yuan: 3
+refund_working_days: 3
+invoice: after_receipt
+quality_claim_days: 10
+aftersale_reply_minutes: 20
+delay_compensation: null
+---
+
+# 皂角小屋 买前须知
+
+## 我们是谁
+- 两个人的小店，仓库在浙江金华，打包发货都是自己来。
+
+## 发货和快递
+- 付款后48小时内发货，默认发韵达。
+- 物流超过3天没更新的，找客服，我们帮您联系快递查件；查实丢件的直接补发。
+
+## 价格
+- 拍下后7天内同款降价了，可以找客服退差价；大促当天的活动价不算。
+"""
+
+PRODUCTS = {
+    "ZP07.txt": """这款是我们自己熬的山茶籽油冷制香皂，一块大约90克。
+
+价格：一块28元，3块75元。
+配料：山茶籽油、椰子油、纯净水、氢氧化钠、燕麦粉。没有加香精和色素。
+保质期18个月，拆开以后放在通风的皂托上，别泡在水里。
+适合干皮和敏感皮洗脸、洗澡。
+""",
+    "xifalu.md": """# 何首乌防脱洗发露（300毫升/600毫升）
+
+- 价格：300毫升59元，600毫升99元
+- 够用多久：一个人隔天洗一次，300毫升大约用1个半月，600毫升大约用3个月
+- 适合：头皮偏油、掉发多的
+""",
+    "yashua.md": """# 声波电动牙刷 T2
+
+## 适合谁
+- 戴牙套正畸的也能用，刷到托槽时放慢一点。
+- 10岁以下的小朋友不建议用。
+
+## 续航
+- 充满一次能用30天左右。
+""",
+}
+
+soap_shop, soap_cli = shop_fixtures("soap-shop", POLICY, PRODUCTS)
+# the same shop without a rule for a stalled parcel
+bare_shop, bare_cli = shop_fixtures("bare-shop", POLICY.replace("soap-shop", "bare-shop").replace(
+    "- 物流超过3天没更新的，找客服，我们帮您联系快递查件；查实丢件的直接补发。\n", ""), {"yashua.md": PRODUCTS["yashua.md"]})
+
+
+def reply(cli, message: str) -> dict:
+    return reply_json(cli, message, "soap-shop")
+
+
+def test_a_plain_file_named_by_a_code_is_named_by_the_product_it_introduces(soap_shop):
+    soap = next(p for p in soap_shop.products if p.source.endswith("ZP07.txt"))
+    assert soap.name == "山茶籽油冷制香皂"
+    assert "香皂" in soap.names()
+
+
+def test_each_part_of_a_message_gets_its_answer(soap_cli):
+    """A message no intent takes: the price line alone answered it before; the shelf life and the ingredients now too."""
+    out = reply(soap_cli, "香皂放几天 有燕麦没 3块的多少钱")
+    assert out["answered"] is True
+    assert "75元" in out["text"] and "18个月" in out["text"] and "燕麦粉" in out["text"]
+
+
+def test_how_long_a_product_keeps_is_its_shelf_life(soap_cli):
+    out = reply(soap_cli, "香皂放几天")
+    assert out["answered"] is True and "18个月" in out["text"]
+
+
+@pytest.mark.parametrize(("message", "line"), [
+    ("物流四天没动了 帮我催催", "物流超过3天没更新的"),
+    ("前天刚拍的 今天一看降价了 能补差价不", "7天内同款降价"),
+])
+def test_the_shops_own_line_answers_a_stalled_parcel_and_a_price_drop(soap_cli, message, line):
+    out = reply(soap_cli, message)
+    assert out["answered"] is True and line in out["text"]
+
+
+def test_a_stalled_parcel_is_checked_where_the_shop_wrote_no_rule_for_it(bare_cli):
+    out = reply_json(bare_cli, "物流四天没动了 帮我催催", "bare-shop")
+    assert out["answered"] is False and "核实" in out["text"]
+
+
+def test_a_letter_typed_as_another_of_the_same_sound_still_takes_up_the_word(soap_cli):
+    """带牙套 for the file's 戴牙套."""
+    out = reply(soap_cli, "带牙套的能用电动牙刷不")
+    assert out["answered"] is True and "托槽" in out["text"]
+
+
+def test_a_size_said_by_its_number_alone_names_the_product(soap_shop, soap_cli):
+    from aigc_cs.kb.products import mentioned
+
+    assert mentioned("600的一个人能用多久", soap_shop).name == "何首乌防脱洗发露（300毫升/600毫升）"
+    assert mentioned("3块的多少钱", soap_shop) is None  # an amount, no size of a product's name
+    out = reply(soap_cli, "600的一个人能用多久")
+    assert out["product"] == "何首乌防脱洗发露（300毫升/600毫升）"
+    assert out["answered"] is True and "3个月" in out["text"]
+
+
+def test_where_parcels_leave_from_is_the_shops_line_on_its_warehouse(soap_cli):
+    out = reply(soap_cli, "你们从哪儿发货")
+    assert out["answered"] is True and "金华" in out["text"] and "48小时" in out["text"]
+
+
+def test_carrying_a_parcel_upstairs_is_checked(soap_cli):
+    out = reply(soap_cli, "快递能送上楼不 不想去驿站拿")
+    assert out["answered"] is False and "送上楼" in out["text"]
+
+
+@pytest.mark.parametrize(("written", "flagged"), [
+    ("拍下后7天内同款降价了，可以找客服退差价", False),
+    ("少发了一件的，核实后给您补发或者退差价", True),  # a parcel short of an item: no rule on a price that dropped
+])
+def test_a_price_drop_is_settled_only_by_a_rule_on_prices_that_dropped(written, flagged):
+    from aigc_cs.kb.unconfirmed import unconfirmed
+
+    assert bool(unconfirmed("刚买就降价了 能退差价不", written)) is flagged
