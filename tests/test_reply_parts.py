@@ -137,3 +137,9 @@ def test_a_price_drop_is_settled_only_by_a_rule_on_prices_that_dropped(written, 
     from aigc_cs.kb.unconfirmed import unconfirmed
 
     assert bool(unconfirmed("刚买就降价了 能退差价不", written)) is flagged
+
+
+def test_a_customer_buying_several_hears_the_price_of_several(soap_cli):
+    """买三块能便宜不 is a bargain question; the soap's own 3块75元 answers it beside the shop's bargain rule."""
+    out = reply(soap_cli, "香皂买三块能便宜不")
+    assert "bargain" in out["intents"] and "75元" in out["text"]
