@@ -32,6 +32,9 @@ delay_compensation: null
 - 付款后48小时内发货，默认发韵达。
 - 物流超过3天没更新的，找客服，我们帮您联系快递查件；查实丢件的直接补发。
 
+## 赠品
+- 单笔满79元送一块旅行装小皂，随机发。
+
 ## 价格
 - 拍下后7天内同款降价了，可以找客服退差价；大促当天的活动价不算。
 """
@@ -122,6 +125,11 @@ def test_a_size_said_by_its_number_alone_names_the_product(soap_shop, soap_cli):
 def test_where_parcels_leave_from_is_the_shops_line_on_its_warehouse(soap_cli):
     out = reply(soap_cli, "你们从哪儿发货")
     assert out["answered"] is True and "金华" in out["text"] and "48小时" in out["text"]
+
+
+def test_a_gift_with_purchase_is_the_shops_section_on_it(soap_cli):
+    out = reply(soap_cli, "买多少有送东西啊")
+    assert out["answered"] is True and "满79元" in out["text"]
 
 
 def test_carrying_a_parcel_upstairs_is_checked(soap_cli):
