@@ -151,3 +151,8 @@ def test_a_customer_buying_several_hears_the_price_of_several(soap_cli):
     """买三块能便宜不 is a bargain question; the soap's own 3块75元 answers it beside the shop's bargain rule."""
     out = reply(soap_cli, "香皂买三块能便宜不")
     assert "bargain" in out["intents"] and "75元" in out["text"]
+
+
+def test_a_parcel_with_another_colour_in_it_is_a_wrong_item(soap_cli):
+    out = reply(soap_cli, "要的白色那款 来了个黑的 什么情况")
+    assert out["intents"][0] == "wrong_or_missing" and out["answered"] is True
