@@ -156,3 +156,9 @@ def test_a_customer_buying_several_hears_the_price_of_several(soap_cli):
 def test_a_parcel_with_another_colour_in_it_is_a_wrong_item(soap_cli):
     out = reply(soap_cli, "要的白色那款 来了个黑的 什么情况")
     assert out["intents"][0] == "wrong_or_missing" and out["answered"] is True
+
+
+def test_a_customer_asking_for_a_refund_hears_how_to_apply(soap_cli):
+    """我要退款 asks how to get the money back, not only how long it takes."""
+    out = reply(soap_cli, "我要退款")
+    assert out["intents"][0] == "aftersale_howto"
