@@ -162,3 +162,17 @@ def test_a_customer_asking_for_a_refund_hears_how_to_apply(soap_cli):
     """我要退款 asks how to get the money back, not only how long it takes."""
     out = reply(soap_cli, "我要退款")
     assert out["intents"][0] == "aftersale_howto"
+
+
+@pytest.mark.parametrize(("message", "intent"), [
+    ("帮我催一下 急着用", "delay"),
+    ("香皂刚用一礼拜就裂了！！", "quality_issue"),
+])
+def test_a_short_request_or_complaint_is_named_by_its_own_words(soap_cli, message, intent):
+    assert reply(soap_cli, message)["intents"][0] == intent
+
+
+def test_a_short_price_question_with_a_small_talk_letter_is_no_small_talk(soap_cli):
+    """香皂一对多钱: 对 is also “yes”, but 多钱 asks a price."""
+    out = reply(soap_cli, "香皂一对多钱")
+    assert out["intents"] != ["smalltalk"] and "28元" in out["text"]

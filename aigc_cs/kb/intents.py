@@ -213,7 +213,7 @@ def score(message: str, model: Model | None = None) -> Scored:
 CHATTER_CHARS = 6
 REMARK_CHARS = 20  # a longer remark that puts off the purchase or praises (等下我问问我老公) is small talk too
 REMARK_KINDS = ("later", "praise", "bot", "thanks")
-_ASKS = re.compile(r"[?？吗么嘛]|能不能|可不可以|有没有|怎么|多少|几|还是|哪")
+_ASKS = re.compile(r"[?？吗么嘛]|能不能|可不可以|有没有|怎么|多少|多钱|几|还是|哪")  # 哑铃一对多钱: a price, not 对
 # …and what else asks, unless the customer will ask someone else (我问问我妈她要不要) or asks who answers (是不是机器人)
 _ASKS_TOO = re.compile(r"(\w)不\1|啥|什么|咋|帮我")  # 酸不酸, 搭个啥好看, 能帮我写个好评不
 
