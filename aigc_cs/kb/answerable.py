@@ -108,7 +108,7 @@ def nearest(message: str, shop: str, chunks: list[Chunk], sources: set[str] | No
     return found[0] if found else None
 
 
-def _bigrams(text: str) -> set[str]:
+def bigrams(text: str) -> set[str]:
     text = re.sub(r"[^\u4e00-\u9fff0-9]", "", text)
     return {text[i: i + 2] for i in range(len(text) - 1)}
 
@@ -119,12 +119,12 @@ SHORT_RULE = 16  # characters: a sentence this short whose every number the repl
 def _repeats(sentence: str, said: str, share: float = 0.5) -> bool:
     """Half of the sentence's character pairs are already in the reply, or it is a short sentence whose every number
     the reply already gave (单笔订单实付满59元包邮 after 满59元包邮): it would say the same thing twice."""
-    pairs = _bigrams(sentence)
+    pairs = bigrams(sentence)
     numbers = set(_NUMBER.findall(sentence))
     known = set(_NUMBER.findall(said))
-    restated = bool(numbers) and numbers <= known and len(_bigrams(sentence)) < SHORT_RULE
+    restated = bool(numbers) and numbers <= known and len(bigrams(sentence)) < SHORT_RULE
     news = bool(numbers - known)  # 不满59元的，运费6元 after 满59元包邮，不满的话运费在下单页会显示: 6元 is new
-    return not pairs or restated or (not news and len(pairs & _bigrams(said)) / len(pairs) >= share)
+    return not pairs or restated or (not news and len(pairs & bigrams(said)) / len(pairs) >= share)
 
 
 def detail(message: str, shop: str, chunks: list[Chunk], allow: Callable[[Chunk], bool], said: str,
@@ -224,27 +224,20 @@ def covered(message: str, shop: str, chunks: list[Chunk], sources: set[str], nam
 # a customer asking what something costs (多少钱, 中号多钱, 两支装多少, 一起买多少米): not a discount, a price
 PRICE_ASK = re.compile(r"多少钱|多钱|几块钱|什么价|啥价|价格|价钱|多少米|咋卖|怎么卖|一共多少|装多少(?![克毫升斤])")
 PRICE = re.compile(r"\d+(?:\.\d+)?\s*元")
-_COUNTED = r"(?:两|俩|[2-9二三四五六七八九十几])\s*(?:个|件|套|盒|瓶|支|袋|只|把|块|罐|箱|包)"
-# a customer who would buy several asks what several cost (两个一起买能便宜不, 买三块有优惠没, 多买能便宜点吗)
-BUY_SEVERAL = re.compile(rf"(?:买|拍)[^，。？！\s]{{0,2}}{_COUNTED}[^，。？！\s]{{0,6}}(?:便宜|优惠|打折|多少)|{_COUNTED}"
-                         r"[^，。？！\s]{0,2}一起(?:买|拍)|(?:一起|多)(?:买|拍)[^，。？！\s]{0,6}(?:便宜|优惠|打折|多少)|买俩")
-_SEVERAL = re.compile(rf"一起(?:拍|买)|{_COUNTED}|第二[件个套]|组合|套装")  # …and a sentence giving their price
 
 
 def price(message: str, shop: str, chunks: list[Chunk], product: Product, said: str) -> Found | None:
     """For a message that asks a price, the sentence of the product's own file that gives one (中号多钱 大号呢 →
     大号…139元；中号…99元), unless the reply says it already: the one that shares the most words with the message (雨罩
     多少钱 → 雨罩39元), else the one with the product's own price (价格69元一只), else the nearest in meaning. The product's
-    own file is the only place its price is written, however unlike the question the sentence reads. A customer who
-    would buy several (两个一起买能便宜不) asks the price of several: a sentence that gives one (两套一起拍是239元)."""
-    several = bool(BUY_SEVERAL.search(message))
-    if not PRICE_ASK.search(message) and not several:
+    own file is the only place its price is written, however unlike the question the sentence reads."""
+    if not PRICE_ASK.search(message):
         return None
-    asked = _bigrams(message)
+    asked = bigrams(message)
     own = f"{product.price_yuan:g}" if product.price_yuan is not None else None
     found = [f for f in ranked(message, shop, chunks, lambda c: c.source == product.source)
-             if PRICE.search(f.sentence) and f.sentence not in said and (not several or _SEVERAL.search(f.sentence))]
-    return max(found, default=None, key=lambda f: (len(asked & _bigrams(f.sentence)),
+             if PRICE.search(f.sentence) and f.sentence not in said]
+    return max(found, default=None, key=lambda f: (len(asked & bigrams(f.sentence)),
                                                     own is not None and own in _NUMBER.findall(f.sentence), f.score))
 
 

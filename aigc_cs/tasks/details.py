@@ -10,6 +10,7 @@ from aigc_cs.guard.check import agrees_with_facts
 from aigc_cs.kb.answerable import (
     Found,
     anchored,
+    bigrams,
     body,
     detail,
     fields,
@@ -37,8 +38,8 @@ COURIER_ASK = re.compile(rf"{WHICH_COURIER}|{COURIERS}", re.IGNORECASE)
 SAME_DAY = re.compile(r"今天|今晚|当天|几点|马上|现在拍|现在下单|这会儿")  # a question about today (今天拍今天能发吗) …
 CUTOFF = re.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*点(?:半|\d{1,2}分)?(?:之|以)?[前后]")  # … is answered by the cut-off
 # a discount asked on several of one product (两个一起买, 充电头加线) hears the product's own price for several
-SEVERAL = re.compile(r"一起|一块儿?买|俩|[两二三2-9](?:个|件|只|套|支|盒|把|罐|袋|包|瓶|箱)|多买|套装|组合|加[^，。？?]{0,3}(?:线|头|壳|膜)")
-SEVERAL_PRICE = re.compile(r"(?:一起|套装|组合|[两二三2-9](?:个|件|只|套|支|盒|把|罐|袋|包|瓶|箱))[^，。；]{0,8}\d+(?:\.\d+)?元")
+SEVERAL = re.compile(r"一起|一块儿?买|俩|[两二三2-9](?:个|件|只|套|支|盒|把|罐|袋|包|瓶|箱|块)|多买|套装|组合|加[^，。？?]{0,3}(?:线|头|壳|膜)")
+SEVERAL_PRICE = re.compile(r"(?:一起|套装|组合|[两二三2-9](?:个|件|只|套|支|盒|把|罐|袋|包|瓶|箱|块))[^，。；]{0,8}\d+(?:\.\d+)?元")
 # a sentence that calls what a customer complains about normal (盐霜不是发霉, 有折痕是正常的), among this many nearest
 NORMAL = re.compile(r"正常|不是质量问题|不算质量问题|不属于质量问题|不是坏了|不是发霉|不算坏[果的]|不是坏[果的]|不影响(?:食用|使用|里面|口感)|放心吃|放心用")
 NORMAL_TOP = 8
@@ -131,10 +132,11 @@ def details(intents: list[Intent], citations: dict[str, Citation], message: str,
         parts = next((f.text for f in fields(named.text) if any(k in f.key for k in keys) and f.text not in said), "")
         out["wrong_or_missing"] = out.get("wrong_or_missing", "") + parts
     if named and "bargain" in citations and SEVERAL.search(message):  # 两个一起买有优惠吗 → 两个一起拍168元
-        deal = next((f.sentence for f in ranked(message, shop.info.id, ctx.index.chunks(),
-                                                lambda c: c.source == named.source)
-                     if SEVERAL_PRICE.search(f.sentence) and f.sentence not in said), "")
-        out["bargain"] = out.get("bargain", "") + deal
+        deals = [f for f in ranked(message, shop.info.id, ctx.index.chunks(), lambda c: c.source == named.source)
+                 if SEVERAL_PRICE.search(f.sentence) and f.sentence not in said]
+        asked = bigrams(message)  # the price the customer's words ask (两套一起拍239元, not 刷头4支装29元)
+        deal = max(deals, default=None, key=lambda f: (len(asked & bigrams(f.sentence)), f.score))
+        out["bargain"] = out.get("bargain", "") + (deal.sentence if deal else "")
     return out
 
 
