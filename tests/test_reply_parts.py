@@ -176,3 +176,8 @@ def test_a_short_price_question_with_a_small_talk_letter_is_no_small_talk(soap_c
     """香皂一对多钱: 对 is also “yes”, but 多钱 asks a price."""
     out = reply(soap_cli, "香皂一对多钱")
     assert out["intents"] != ["smalltalk"] and "28元" in out["text"]
+
+
+@pytest.mark.parametrize("message", ["。。。", "？？"])
+def test_a_message_of_signs_alone_gets_a_short_line(soap_cli, message):
+    assert reply(soap_cli, message)["intents"] == ["smalltalk"]

@@ -229,9 +229,11 @@ def _chatter(text: str) -> bool:
 
 
 def _remark(text: str) -> bool:
-    """A remark of up to REMARK_CHARS letters that puts off the purchase, praises or asks who is answering, and asks
-    nothing else: small talk whatever the classifier makes of its other words (猫砂好用 回购了 is no product question)."""
+    """A message of signs alone (。。。), or a remark of up to REMARK_CHARS letters that puts off the purchase, praises
+    or asks who is answering, and asks nothing else: small talk whatever the classifier makes of it (猫砂好用 回购了)."""
     kinds = book().smalltalk_kinds
+    if not re.sub(r"[\W_]", "", text):
+        return True
     letters = re.sub(r"[\W_\d]", "", text)
     remark = any(w in text for kind in REMARK_KINDS for w in kinds.get(kind, []))
     exempt = any(w in text for kind in ("later", "bot") for w in kinds.get(kind, []))  # 我问问她要不要, 是不是机器人
@@ -347,7 +349,6 @@ def _happened(intent: Intent, text: str) -> bool:
     a trigger or sure word of its family, or says the customer has bought; or asks what if it did (万一少发了咋办)."""
     kin = [i for i in intents() if i.family == intent.family] if intent.family else [intent]
     return after_sale(text) or signed([w for i in kin for w in (*i.signs, *i.triggers, *i.sure)], text)
-
 
 
 # a sure word asked as what might happen (木头菜板会不会发霉): a worry before buying, no complaint (要是收到坏的 still is one)
