@@ -32,6 +32,14 @@ delay_compensation: null
 - 付款后48小时内发货，默认发韵达。
 - 物流超过3天没更新的，找客服，我们帮您联系快递查件；查实丢件的直接补发。
 
+## 运费和包邮
+- 全店满59元包邮（偏远地区除外）。
+- 不满59元的，运费5元。
+- 新疆、西藏这两个地方满59也要补运费10元。
+- 补运费请拍店里的补运费链接，补几元拍几件。
+- 包邮按用券以后的实付金额算。
+- 包邮默认发韵达，想发顺丰的补差价。
+
 ## 赠品
 - 单笔满79元送一块旅行装小皂，随机发。
 
@@ -181,3 +189,9 @@ def test_a_short_price_question_with_a_small_talk_letter_is_no_small_talk(soap_c
 @pytest.mark.parametrize("message", ["。。。", "？？"])
 def test_a_message_of_signs_alone_gets_a_short_line(soap_cli, message):
     assert reply(soap_cli, message)["intents"] == ["smalltalk"]
+
+
+def test_a_place_hears_the_line_on_itself_before_the_line_on_its_region(soap_cli):
+    """新疆包邮不: 新疆、西藏…补运费10元, not only 偏远地区除外."""
+    out = reply(soap_cli, "新疆包邮不")
+    assert "补运费10元" in out["text"]

@@ -110,7 +110,9 @@ def details(intents: list[Intent], citations: dict[str, Citation], message: str,
             said += courier
         policy = [c for c in ctx.index.chunks() if allow(c)] if cite.source == shop.policy_source else []
         places = place_words(message) if intent.id in REGIONAL else []
-        for pattern in (re.compile("|".join(places)) if places else None,  # 乌鲁木齐的: the line on 新疆
+        # 乌鲁木齐的: the line on 新疆, the customer's own place before its region (满59也要补运费12元, not 偏远地区除外)
+        place = next((p for p in places if line_with(re.compile(re.escape(p)), policy, said)), None)
+        for pattern in (re.compile(re.escape(place)) if place else None,
                         _new_deadline(said) if intent.empathy else None,  # who does what by when
                         CUTOFF if SAME_DAY.search(message) else None):  # 下午3点前付款的当天发出
             line = line_with(pattern, policy, said)
