@@ -40,6 +40,9 @@ delay_compensation: null
 - 包邮按用券以后的实付金额算。
 - 包邮默认发韵达，想发顺丰的补差价。
 
+## 退款
+- 还没发货就申请退款的，一般2小时内处理。
+
 ## 赠品
 - 单笔满79元送一块旅行装小皂，随机发。
 
@@ -195,3 +198,9 @@ def test_a_place_hears_the_line_on_itself_before_the_line_on_its_region(soap_cli
     """新疆包邮不: 新疆、西藏…补运费10元, not only 偏远地区除外."""
     out = reply(soap_cli, "新疆包邮不")
     assert "补运费10元" in out["text"]
+
+
+def test_a_refund_before_shipping_hears_how_soon_it_is_handled(soap_cli):
+    """2小时内处理 follows 还没发货 in its sentence, yet it is no shipping period: the guard let the shop's line through."""
+    out = reply(soap_cli, "还没发货 申请退款了 多久处理")
+    assert "2小时内处理" in out["text"]

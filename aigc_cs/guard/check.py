@@ -4,7 +4,7 @@ import re
 
 from pydantic import BaseModel
 
-from aigc_cs.guard.claims import Claim, extract
+from aigc_cs.guard.claims import Claim, clause_at, extract
 from aigc_cs.kb.models import PolicyFacts, Shop
 from aigc_cs.text import NUMBER, to_number
 
@@ -184,8 +184,20 @@ def agrees_with_facts(sentence: str, shop: Shop) -> bool:
     if shop.facts.bargain_limit_yuan > 0 and refuses_bargain(sentence):
         return False
     facts = shop.facts.model_dump()
-    for number, unit in _TIME_NUMBER.findall(sentence):
-        keys = [k for k in _FACTS_BY_UNIT[unit] if re.search(FACT_TOPICS.get(k, "$^"), sentence)]
+    for m in _TIME_NUMBER.finditer(sentence):
+        number, unit = m.groups()
+        keys = [k for k in _FACTS_BY_UNIT[unit] if re.search(FACT_TOPICS.get(k, "$^"), sentence)
+                and not _other_act(clause_at(sentence, m), FACT_TOPICS[k])]
         if keys and to_number(number) not in {float(facts[k]) for k in keys}:
             return False
     return True
+
+
+# what a period of the shop's own may be about besides a fact's topic (还没发货的订单申请退款，24小时内处理)
+_ACTS = re.compile(r"处理|审核|同意|回复|答复|上门|安装|取件|揽收|补发|寄出")
+
+
+def _other_act(clause: str, topic: str) -> bool:
+    """The clause that gives the period is about another act than the fact's topic, which the sentence names elsewhere
+    (发货 of 还没发货的订单 is the order's state, 24小时内处理 the time a refund takes to handle)."""
+    return bool(_ACTS.search(clause)) and not re.search(topic, clause)
