@@ -43,6 +43,14 @@ delay_compensation: null
 ## 退款
 - 还没发货就申请退款的，一般2小时内处理。
 
+## 怎么申请售后
+1. 在订单页点“退款/售后”，选退货退款或者换货。
+2. 我们同意以后，按售后单里的地址寄回，把单号填上。
+
+## 客服在线时间
+- 每天早上9点到晚上9点有人在线。
+- 晚上9点以后的留言，第二天早上9点按顺序回复。
+
 ## 赠品
 - 单笔满79元送一块旅行装小皂，随机发。
 
@@ -204,3 +212,17 @@ def test_a_refund_before_shipping_hears_how_soon_it_is_handled(soap_cli):
     """2小时内处理 follows 还没发货 in its sentence, yet it is no shipping period: the guard let the shop's line through."""
     out = reply(soap_cli, "还没发货 申请退款了 多久处理")
     assert "2小时内处理" in out["text"]
+
+
+def test_a_return_is_applied_for_by_the_shops_own_steps(soap_cli):
+    """The shop's own 怎么申请售后 (点“退款/售后”), not the template's usual 点“申请售后”, follows the rule on returns."""
+    out = reply(soap_cli, "不想要了咋退 没拆过")
+    assert out["intents"][0] == "return_no_reason"
+    assert "点“退款/售后”" in out["text"] and "点“申请售后”" not in out["text"]
+
+
+def test_asking_whether_anyone_replies_at_night_hears_the_hours(soap_cli):
+    """The shop's 客服在线时间 section answers 晚上十点多还有人没. (This small shop's reply found it before the intent
+    cited 在线时间 too; a shop with more policy sections did not: dev-bakery said its bargain line instead.)"""
+    out = reply(soap_cli, "晚上十点多找客服还有人没")
+    assert "第二天早上9点" in out["text"]

@@ -16,6 +16,7 @@ from aigc_cs.kb.answerable import (
     price,
 )
 from aigc_cs.kb.intents import SMALLTALK, Intent, after_sale, detect, smalltalk_kind, thresholds
+from aigc_cs.kb.intents import intents as all_intents
 from aigc_cs.kb.models import SHOP_DOC_TYPES, Chunk, Citation, Passage, Product, Shop
 from aigc_cs.kb.places import place_words
 from aigc_cs.kb.products import mentioned, named_outright
@@ -67,6 +68,7 @@ DISCOMFORT_WORDS = re.compile(r"过敏|泛红|刺痛|起疹|疹子|发痒|痒|�
 CONCERNS = {"urgent": re.compile(r"急|赶时间|等着用|马上要用"), "worry": re.compile(r"怕|担心|会不会|不放心|敏感|刺激|泛红|过敏")}
 APPAREL = {"女装", "男装", "童装", "服饰", "服装", "鞋靴", "内衣"}
 WORRIES = ("quality", "packaging")  # doubt kinds whose word a reply names back ("您担心缩水，这很正常")
+RETURNS = ("return_no_reason", "return_shipping")  # a return's rule is followed by how to apply for it
 SIZE_CHARS = 260  # a size chart is read whole, not cut after its first line
 
 
@@ -169,6 +171,15 @@ def _own_steps(intents: list[Intent], shop: Shop, chunks: list[Chunk]) -> dict[s
     return {k: f for k, f in found.items() if agrees_with_facts(f.sentence, shop)}
 
 
+def _procedure(shop: Shop, chunks: list[Chunk]) -> str:
+    """The shop's own steps for applying for after-sale (1）在订单页面点“退款/售后”…), said after a return's rule instead
+    of the template's usual steps; empty when the shop wrote none."""
+    howto = next((i for i in all_intents() if i.id == "aftersale_howto"), None)
+    policy = [c for c in chunks if c.source == shop.policy_source]
+    found = policy_section(policy, howto.steps, STEPS_CHARS) if howto is not None else None
+    return found.sentence if found is not None and agrees_with_facts(found.sentence, shop) else ""
+
+
 def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
     shop = ctx.shop(inp.shop)
     said = inp.message.strip()[:MAX_MESSAGE_CHARS]
@@ -258,6 +269,7 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
                 concern=next((k for k, words in CONCERNS.items() if words.search(message)), "after" if after else ""),
                 worry=_worry(message), unconfirmed=unsure,
                 discouraged=any(DISCOURAGED.search(a["text"] + a["detail"]) for a in answers),
+                procedure=_procedure(shop, chunks) if any(a["id"] in RETURNS for a in answers) else "",
                 passage={"label": passage_label(passage, shop), "text": passage.sentence} if passage else None,
                 pick=choose,
             )
