@@ -80,6 +80,9 @@ PRODUCTS = {
 
 ## 续航
 - 充满一次能用30天左右。
+
+## 规格
+- 颜色：白色、雾霾蓝。
 """,
 }
 
@@ -226,3 +229,9 @@ def test_asking_whether_anyone_replies_at_night_hears_the_hours(soap_cli):
     cited 在线时间 too; a shop with more policy sections did not: dev-bakery said its bargain line instead.)"""
     out = reply(soap_cli, "晚上十点多找客服还有人没")
     assert "第二天早上9点" in out["text"]
+
+
+def test_asking_for_a_colour_hears_the_colours_the_product_comes_in(soap_cli):
+    """有木有蓝色 asks which colours there are: the file's 颜色 line (雾霾蓝), not an honest "I will check"."""
+    out = reply(soap_cli, "牙刷有木有蓝色")
+    assert out["answered"] is True and "雾霾蓝" in out["text"]
