@@ -27,6 +27,7 @@ delay_compensation: null
 
 ## 我们是谁
 - 两个人的小店，仓库在浙江金华，打包发货都是自己来。
+- 定制刻字的礼盒要多等2天才能寄出。
 
 ## 发货和快递
 - 付款后48小时内发货，默认发韵达。
@@ -235,3 +236,10 @@ def test_asking_for_a_colour_hears_the_colours_the_product_comes_in(soap_cli):
     """有木有蓝色 asks which colours there are: the file's 颜色 line (雾霾蓝), not an honest "I will check"."""
     out = reply(soap_cli, "牙刷有木有蓝色")
     assert out["answered"] is True and "雾霾蓝" in out["text"]
+
+
+def test_a_policy_line_under_another_heading_that_takes_up_the_question_is_added(soap_cli):
+    """定制刻字的礼盒几天能发: the shipping rule (48小时内发货), then the line written under 我们是谁 that takes up 定制 and
+    刻字 (要多等2天)."""
+    out = reply(soap_cli, "定制刻字的礼盒几天能发货")
+    assert out["intents"][0] == "ship_time" and "48小时" in out["text"] and "多等2天" in out["text"]

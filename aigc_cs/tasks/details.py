@@ -8,6 +8,7 @@ import re
 
 from aigc_cs.guard.check import agrees_with_facts
 from aigc_cs.kb.answerable import (
+    COVERED_WORDS,
     Found,
     anchored,
     bigrams,
@@ -102,6 +103,11 @@ def details(intents: list[Intent], citations: dict[str, Citation], message: str,
                     and agrees_with_facts(found.sentence, shop):
                 _add(out, intent.id, found)
                 said += found.sentence
+        if cite.source == shop.policy_source and added < DETAILS:  # 刻字的几天能发: 刻字要多等1天, under another heading
+            found = _covering(message, shop, ctx, said, off_topic, named)
+            if found is not None and not any(found.sentence in f for f in out.values()):
+                _add(out, intent.id, found)
+                said += found.sentence
         whole = [c for c in ctx.index.chunks() if c.source == shop.policy_source]
         courier = next((line for pattern in _courier(message) if (line := line_with(pattern, whole, said))), "") \
             if intent.id in (*REGIONAL, "ship_time") else ""  # 发啥快递: 默认发韵达, wherever the shop wrote it
@@ -170,6 +176,21 @@ def _add(out: dict[str, str], intent_id: str, found: Found) -> None:
     last = max(so_far.rfind("："), so_far.rfind(":"))  # the list said last is the one this item may continue
     same = bool(intro) and so_far.rfind(intro) >= 0 and so_far.rfind(intro) + len(intro) - 1 == last
     out[intent_id] = so_far + (found.sentence if same else sentence)
+
+
+COVERING_TOP = 5  # policy sentences nearest in meaning among which one that takes up two of the question's words is added
+
+
+def _covering(message: str, shop: Shop, ctx: Context, said: str, off_topic, named: Product | None) -> Found | None:
+    """Among the policy sentences nearest in meaning, under any heading, the first that takes up two words of the
+    question's own and the reply has not said (奶瓶刻字的话几天能发 → 刻字要多等1天才能发货, written under 刻字定制)."""
+    words = own_words(message, named.names() if named else [])
+    if len(words) < COVERED_WORDS:
+        return None
+    near = ranked(message, shop.info.id, ctx.index.chunks(), lambda c: c.source == shop.policy_source)[:COVERING_TOP]
+    return next((f for f in near if takes_up(f.sentence, words) >= COVERED_WORDS and f.sentence not in said
+                 and not introduces(f.sentence) and not off_topic(f.sentence) and agrees_with_facts(f.sentence, shop)),
+                None)
 
 
 def _own_word(intent: Intent, message: str, shop: Shop, ctx: Context, said: str, off_topic) -> Found | None:
