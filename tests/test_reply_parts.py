@@ -243,3 +243,16 @@ def test_a_policy_line_under_another_heading_that_takes_up_the_question_is_added
     刻字 (要多等2天)."""
     out = reply(soap_cli, "定制刻字的礼盒几天能发货")
     assert out["intents"][0] == "ship_time" and "48小时" in out["text"] and "多等2天" in out["text"]
+
+
+def test_a_complaint_is_applied_for_by_the_shops_own_steps(soap_cli):
+    out = reply(soap_cli, "香皂刚用一礼拜就裂了！！")
+    assert out["intents"][0] == "quality_issue"
+    assert "点“退款/售后”" in out["text"] and "点“申请售后”" not in out["text"]
+
+
+def test_the_shops_steps_are_said_once_when_the_customer_asks_how_to_return(soap_cli):
+    """能退吗 first, then how to apply: the steps answer the second question and are not said again after the first."""
+    out = reply(soap_cli, "七天无理由能退吗 怎么申请售后")
+    assert out["intents"][:2] == ["return_no_reason", "aftersale_howto"]
+    assert out["text"].count("退款/售后") == 1

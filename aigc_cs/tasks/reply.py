@@ -68,7 +68,7 @@ DISCOMFORT_WORDS = re.compile(r"过敏|泛红|刺痛|起疹|疹子|发痒|痒|�
 CONCERNS = {"urgent": re.compile(r"急|赶时间|等着用|马上要用"), "worry": re.compile(r"怕|担心|会不会|不放心|敏感|刺激|泛红|过敏")}
 APPAREL = {"女装", "男装", "童装", "服饰", "服装", "鞋靴", "内衣"}
 WORRIES = ("quality", "packaging")  # doubt kinds whose word a reply names back ("您担心缩水，这很正常")
-RETURNS = ("return_no_reason", "return_shipping")  # a return's rule is followed by how to apply for it
+RETURNS = ("return_no_reason", "return_shipping")  # a return's rule, and a complaint, are followed by how to apply
 SIZE_CHARS = 260  # a size chart is read whole, not cut after its first line
 
 
@@ -269,7 +269,7 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
                 concern=next((k for k, words in CONCERNS.items() if words.search(message)), "after" if after else ""),
                 worry=_worry(message), unconfirmed=unsure,
                 discouraged=any(DISCOURAGED.search(a["text"] + a["detail"]) for a in answers),
-                procedure=_procedure(shop, chunks) if any(a["id"] in RETURNS for a in answers) else "",
+                procedure=_procedure(shop, chunks) if any(a["id"] in (*RETURNS, *COMPLAINTS) for a in answers) else "",
                 passage={"label": passage_label(passage, shop), "text": passage.sentence} if passage else None,
                 pick=choose,
             )
