@@ -190,6 +190,11 @@ def test_a_customer_asking_for_a_refund_hears_how_to_apply(soap_cli):
 @pytest.mark.parametrize(("message", "intent"), [
     ("帮我催一下 急着用", "delay"),
     ("香皂刚用一礼拜就裂了！！", "quality_issue"),
+    ("600毫升的能不能少点 90行不行 行就拍", "bargain"),
+    ("买3块香皂能打个折不 第三块送不送嘛", "bargain"),
+    ("晚上11点了还能找到人不", "aftersale_reply"),
+    ("过年你们客服还在不", "aftersale_reply"),
+    ("收到4天了才发现枯了一棵 还能售后不", "quality_issue"),
 ])
 def test_a_short_request_or_complaint_is_named_by_its_own_words(soap_cli, message, intent):
     assert reply(soap_cli, message)["intents"][0] == intent
