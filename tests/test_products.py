@@ -462,3 +462,25 @@ def test_asked_whether_the_shop_sells_a_product_it_sells_the_reply_says_so(owner
     out = json.loads(owner_cli("reply", message, "--shop", "owner-style", "--json").stdout)
     assert out["answered"] is answered, out["text"]
     assert ("店里在卖信阳毛尖（125克袋装）" in out["text"]) is answered, out["text"]
+
+
+@pytest.mark.parametrize(("file_name", "text", "name"), [
+    ("LB-03.txt", "LB-03 是我们家的水培绿萝，养在玻璃瓶的清水里。\n\n价格：一瓶19.9元。\n", "水培绿萝"),
+    ("flower-subscription.txt", "一周一花鲜花订阅：每周给您寄一束当季鲜花。\n\n价格：月卡99元。\n", "一周一花鲜花订阅"),
+])
+def test_a_plain_file_named_in_latin_letters_takes_the_name_its_first_sentence_gives(tmp_path, file_name, text, name):
+    """"LB-03 是我们家的水培绿萝，…" names 水培绿萝 (it was named by the whole clause, code and all); "一周一花鲜花订阅：每周…"
+    names what comes before the colon (it was named flower-subscription)."""
+    from aigc_cs.kb.shops import read_product
+
+    path = tmp_path / file_name
+    path.write_text(text, encoding="utf-8")
+    assert read_product(path, f"products/{file_name}", 1 << 20).name == name
+
+
+def test_a_short_sentence_of_a_product_file_answers(cli_own, tmp_path):
+    """不带花瓶。 (five characters with its stop) was too short to be a sentence: 鲜花订阅带花瓶不 was not answered."""
+    flowers = ("一周一花鲜花订阅：每周给您寄一束当季鲜花。\n\n价格：月卡99元，季卡279元。\n\n"
+               "不带花瓶。需要的话可以加购玻璃花瓶，25元一个。\n\n每束附一张醒花卡。\n\n鲜花是活体，不支持无理由退换。\n")
+    out = owner_style_reply(cli_own, tmp_path, "鲜花订阅带花瓶不", products={"flower-subscription.txt": flowers})
+    assert out["answered"] and "不带花瓶" in out["text"], out["text"]

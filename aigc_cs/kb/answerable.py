@@ -12,7 +12,7 @@ from aigc_cs.kb.question_words import alternatives, own_words, takes_up
 from aigc_cs.kb.semantic import matcher
 from aigc_cs.kb.shops import BULLET, OPEN_KEY, PAIR, as_sentence, keyed
 
-MIN_CHARS = 6
+MIN_CHARS = 5
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
 _WHOLE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 # "时效：江浙沪1-2天；其他省份2-4天；偏远地区5-7天": the items after a colon belong to it, one sentence

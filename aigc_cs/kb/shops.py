@@ -9,7 +9,7 @@ from aigc_cs.errors import UserError
 from aigc_cs.kb.loaders import load
 from aigc_cs.kb.models import PolicyFacts, Product, ProductSection, Shop, ShopInfo
 
-SHOP_READER = "shop-reader-19"  # bump when reading a folder changes (aliases, sections, product text): saved shops are read again
+SHOP_READER = "shop-reader-20"  # bump when reading a folder changes (aliases, sections, product text): saved shops are read again
 POLICY_FILE = "policy.md"
 PRODUCTS_DIR = "products"
 # H2 headings of a product file, matched by keyword so that a dropped-in shop may word them its own way.
@@ -239,12 +239,16 @@ def _name_from_text(text: str, stem: str) -> str:
         return first.group(1).strip()  # a first line on its own with no sentence in it is a title (20000毫安快充充电宝 PB-20000)
     if not stem.isascii():
         return stem
-    opening = re.match(r"\s*([^，,。：:；;！!？?\n]{2,40})([，,。；;\n])", text)
+    opening = re.match(r"\s*([^，,。：:；;！!？?\n]{2,40})([，,。；;：:\n])", text)  # 一周一花鲜花订阅：每周…
     short = opening is not None and len(_SPEC.sub("", opening.group(1)).strip()) <= 16  # specs aside: 铝合金蛋卷桌（90厘米/120厘米）
     spelled = _spelled(text, stem)
     if not (opening and short):
         introduced = _INTRODUCED.match(text)  # SG01.txt: "这款是我们家自己做的羊奶燕麦冷制手工皂，…"
         return spelled or (introduced.group(1) if introduced else stem)
+    if not spelled and re.search("[的是了]", opening.group(1)):  # LB-03.txt: "LB-03 是我们家的水培绿萝，…" → 水培绿萝
+        introduced = _INTRODUCED.match(re.sub(rf"^\s*{re.escape(stem)}\s*(?:就是|是)?", "", text, flags=re.IGNORECASE))
+        if introduced:
+            return introduced.group(1)
     sentence = spelled and (_SPEC.sub("", spelled) not in opening.group(1) or re.search("[的是了]", opening.group(1)))
     return spelled if sentence else opening.group(1).strip()  # 我们的山楂卷用的是… is no name; 正山小种红茶 is, not 正山
 
