@@ -72,6 +72,8 @@ PRODUCTS = {
 - 价格：300毫升59元，600毫升99元
 - 够用多久：一个人隔天洗一次，300毫升大约用1个半月，600毫升大约用3个月
 - 适合：头皮偏油、掉发多的
+- 运费：这款从合作工厂单独发顺丰，不参与满59包邮，每单运费8元
+- 退换：刻字款的瓶子不支持7天无理由退换，质量问题照常处理
 """,
     "yashua.md": """# 声波电动牙刷 T2
 
@@ -261,3 +263,27 @@ def test_the_shops_steps_are_said_once_when_the_customer_asks_how_to_return(soap
     out = reply(soap_cli, "七天无理由能退吗 怎么申请售后")
     assert out["intents"][:2] == ["return_no_reason", "aftersale_howto"]
     assert out["text"].count("退款/售后") == 1
+
+
+def test_a_products_own_rule_on_a_policy_question_is_said_first(soap_cli):
+    """洗发露包邮不: the shop ships free from 59元, but this product's file says it does not take part: that line comes
+    first after the rule, before the policy's further lines."""
+    text = reply(soap_cli, "洗发露包邮不")["text"]
+    assert "不参与满59包邮" in text and text.index("不参与满59包邮") < text.index("运费5元")
+
+
+def test_a_products_own_exception_after_a_lead_in_is_no_claim_against_the_shop(soap_cli):
+    """The file's 刻字款的瓶子不支持7天无理由退换, said after 另外提醒您：/补充一点：, is the product's case, not a rule against
+    the shop's 7 days (the lead-in made the checker miss it in the file)."""
+    out = reply(soap_cli, "洗发露不喜欢能退吗 没拆")
+    assert "刻字款的瓶子不支持7天无理由退换" in out["text"]
+    assert not [w for w in out["warnings"] if "不符" in w], out["warnings"]
+
+
+def test_the_checker_reads_a_products_case_after_a_lead_in(soap_shop):
+    from aigc_cs.guard.check import check_text
+
+    line = "刻字款的瓶子不支持7天无理由退换，质量问题照常处理。"
+    assert not check_text(line, soap_shop).violations
+    assert not check_text("另外提醒您：" + line, soap_shop).violations
+    assert check_text("另外提醒您：本店不支持7天无理由退换。", soap_shop).violations  # the shop's own rule is still checked

@@ -124,7 +124,7 @@ def check_text(text: str, shop: Shop, by_meaning: bool = True) -> GuardReport:
     return GuardReport(shop=shop.info.id, claims=claims, violations=violations)
 
 
-_CLAUSE = re.compile(r"[^，,。！？!?；;\n]+")
+_CLAUSE = re.compile(r"[^，,。！？!?；;：:\n]+")  # 另外提醒您：刻字款不支持…: the lead-in is no part of the case
 _SPACE = re.compile(r"\s+")
 
 
@@ -144,7 +144,14 @@ def _product_case(claim: Claim, text: str, shop: Shop) -> bool:
         if at == 0:
             return False
         clause = f"{_SPACE.sub('', found[at - 1].group(0))}，{clause}"
-    return any(clause in _SPACE.sub("", normalize(p.text)) for p in shop.products)
+    return any(clause in _SPACE.sub("", normalize(text)) for p in shop.products for text in (p.text, _said(p.text)))
+
+
+def _said(text: str) -> str:
+    """A product file as the replies say it (`键：值` read out: 退换：刻字款… → 退换是刻字款…)."""
+    from aigc_cs.kb.shops import as_sentence
+
+    return "\n".join(as_sentence(line) for line in text.splitlines() if line.strip())
 
 
 def check_in_context(text: str, shop: Shop, context: str) -> GuardReport:

@@ -108,6 +108,11 @@ def details(intents: list[Intent], citations: dict[str, Citation], message: str,
             if found is not None and not any(found.sentence in f for f in out.values()):
                 _add(out, intent.id, found)
                 said += found.sentence
+        if named is not None and not intent.product and cite.source == shop.policy_source:  # the product's own rule
+            found = _product_rule(intent, message, shop, ctx, said, named)  # (鲜花订阅要另外出运费不 → 都是顺丰包邮),
+            if found is not None and not any(found.sentence in f for f in out.values()):  # said first: it is the one
+                out[intent.id] = found.sentence + out.get(intent.id, "")  # that holds for what was asked
+                said += found.sentence
         whole = [c for c in ctx.index.chunks() if c.source == shop.policy_source]
         courier = next((line for pattern in _courier(message) if (line := line_with(pattern, whole, said))), "") \
             if intent.id in (*REGIONAL, "ship_time") else ""  # 发啥快递: 默认发韵达, wherever the shop wrote it
@@ -191,6 +196,15 @@ def _covering(message: str, shop: Shop, ctx: Context, said: str, off_topic, name
     return next((f for f in near if takes_up(f.sentence, words) >= COVERED_WORDS and f.sentence not in said
                  and not introduces(f.sentence) and not off_topic(f.sentence) and agrees_with_facts(f.sentence, shop)),
                 None)
+
+
+def _product_rule(intent: Intent, message: str, shop: Shop, ctx: Context, said: str, named: Product) -> Found | None:
+    """The named product's own sentence on a policy question, nearest in meaning among those that use a word of the
+    intent's (运费已含 for 大号龟背竹还要运费吗): a product may keep a rule of its own beside the shop's."""
+    words = [w for w in {*intent.cite, *intent.triggers, *intent.sure} if len(w) >= 2 and "#" not in w]
+    return next((f for f in ranked(message, shop.info.id, ctx.index.chunks(), lambda c: c.source == named.source)
+                 if any(w in f.sentence for w in words) and f.sentence not in said and not introduces(f.sentence)
+                 and agrees_with_facts(f.sentence, shop)), None)
 
 
 def _own_word(intent: Intent, message: str, shop: Shop, ctx: Context, said: str, off_topic) -> Found | None:
