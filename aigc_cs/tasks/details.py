@@ -55,8 +55,9 @@ ASKS = re.compile(r"[吗么呢？?]|[不没]$|啥|什么|多少|几|怎么|咋|�
 def details(intents: list[Intent], citations: dict[str, Citation], message: str, shop: Shop, ctx: Context,
             said: str, named: Product | None) -> dict[str, str]:
     """For each answered intent, up to two sentences of its own sections that take up the customer's words (none about
-    a product the customer did not ask about); for a quality complaint the named product's own warranty line, and for
-    a discount on several the named product's own price for them."""
+    a product the customer did not ask about), a policy sentence under any heading that takes up two of them, and first
+    the named product's own rule on a policy question; for a quality complaint the named product's own warranty line,
+    and for a discount on several the named product's own price for them."""
     out: dict[str, str] = {}
     others = [name for p in shop.products if p != named for name in p.names()
               if name not in message and not KIND_NAME.fullmatch(name)]  # 预售的礼盒… is no other product's line
