@@ -86,3 +86,21 @@ def test_a_shop_saved_by_an_earlier_shop_reader_is_read_again(tmp_path):
     record.write_text(json.dumps(saved, ensure_ascii=False), encoding="utf-8")
     run(home, shop)
     assert "狗粮" in Index(home, embedding="none").shop("pets").products[0].aliases
+
+
+def test_files_of_an_index_made_by_an_earlier_file_reader_are_read_again(tmp_path, monkeypatch):
+    """A file read another way (a Markdown table now read out row by row) is read again after an upgrade, though its
+    bytes, size and time are the same: its hash is tagged with the reader (`loaders.LOADER`)."""
+    import aigc_cs.kb.ingest as ingest_module
+
+    folder, home = tmp_path / "course", tmp_path / "home"
+    folder.mkdir()
+    note = folder / "尺码.md"
+    note.write_text("# 尺码\n\n| 尺码 | 胸围 |\n|---|---|\n| M | 96cm |\n", encoding="utf-8")
+    age(note, 60)
+    monkeypatch.setattr(ingest_module, "LOADER", "loader-1")  # the index an earlier version made
+    run(home, folder)
+    monkeypatch.undo()
+    assert run(home, folder).reread == 1
+    assert any("M胸围96cm" in t for t in texts(home))
+    assert run(home, folder).reread == 0  # and once only

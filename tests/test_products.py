@@ -484,3 +484,15 @@ def test_a_short_sentence_of_a_product_file_answers(cli_own, tmp_path):
                "不带花瓶。需要的话可以加购玻璃花瓶，25元一个。\n\n每束附一张醒花卡。\n\n鲜花是活体，不支持无理由退换。\n")
     out = owner_style_reply(cli_own, tmp_path, "鲜花订阅带花瓶不", products={"flower-subscription.txt": flowers})
     assert out["answered"] and "不带花瓶" in out["text"], out["text"]
+
+
+def test_a_markdown_table_in_a_product_file_is_read_out_row_by_row(cli_own, tmp_path):
+    """A size table (| 尺寸 | 口径 | 价格 |) was pasted into replies as "| 尺寸 | 口径 | 价格 |。": each row is now a sentence
+    its first cell leads (大号口径25cm，价格59元), and the header and the rule of dashes are no sentences at all."""
+    from aigc_cs.kb.loaders import tables_read_out
+
+    table = "## 尺寸和价格\n| 尺寸 | 口径 | 价格 |\n|---|---|---|\n| 小号 | 12cm | 19元 |\n| 大号 | 25cm | 59元 |\n\n颜色：米白\n"
+    assert tables_read_out(table) == "## 尺寸和价格\n- 小号口径12cm，价格19元。\n- 大号口径25cm，价格59元。\n\n颜色：米白\n"
+    pots = "# 粗陶花盆（小/大两个尺寸）\n\n" + table + "\n## 材质\n- 粗陶，哑光釉。\n"
+    out = owner_style_reply(cli_own, tmp_path, "大号花盆口径多大", products={"pot.md": pots})
+    assert "大号口径25cm" in out["text"] and "|" not in out["text"], out["text"]

@@ -12,7 +12,7 @@ from aigc_cs.errors import UserError
 from aigc_cs.files import cannot_write
 from aigc_cs.kb import reconcile
 from aigc_cs.kb.index import FileRecord, Index
-from aigc_cs.kb.loaders import PAIR_SUFFIXES, SUFFIXES, file_size, load, read_raw, unreadable
+from aigc_cs.kb.loaders import LOADER, PAIR_SUFFIXES, SUFFIXES, file_size, load, read_raw, unreadable
 from aigc_cs.kb.models import COMMON_SHOP, Chunk, DocType, Shop
 from aigc_cs.kb.reconcile import Progress
 from aigc_cs.kb.shops import POLICY_FILE, PRODUCTS_DIR, read_shop
@@ -105,8 +105,8 @@ class _Run:
         return self.listings[root]
 
     def digest(self, path: Path) -> str:
-        """The SHA-1 of a file's bytes; the last ingest's, without reading the file, while its size and mtime are
-        the ones recorded then."""
+        """The SHA-1 of a file's bytes, tagged with the way files are read (`LOADER`); the last ingest's, without
+        reading the file, while its size and mtime are the ones recorded then and files are read the same way."""
         if path not in self.digests:
             try:
                 stat = path.stat()
@@ -114,7 +114,8 @@ class _Run:
                 raise unreadable(path, exc) from None
             stamp = (stat.st_size, stat.st_mtime_ns)
             old = self.old_records.get(str(path))
-            if old is not None and old.stamp == stamp and 0 < stat.st_size <= self.max_bytes:
+            if old is not None and old.stamp == stamp and 0 < stat.st_size <= self.max_bytes \
+                    and old.sha1.startswith(f"{LOADER}:"):  # hashed for this way of reading files
                 self.digests[path] = old.sha1
             else:
                 self.digests[path] = _digest(path, self.max_bytes)
@@ -163,7 +164,7 @@ def _digest(path: Path, max_bytes: int) -> str:
     size = file_size(path)
     if size == 0 or size > max_bytes:
         load(path, max_bytes)  # raises the one-line explanation
-    return hashlib.sha1(read_raw(path)).hexdigest()
+    return f"{LOADER}:{hashlib.sha1(read_raw(path)).hexdigest()}"  # a file read another way is read again
 
 
 def _files(root: Path) -> list[Path]:

@@ -6,6 +6,7 @@ Every failure becomes a `UserError` with one Chinese line that names the file an
 import csv
 import errno
 import io
+import re
 from pathlib import Path
 
 import yaml
@@ -21,6 +22,9 @@ ANSWER_COLUMNS = ("答案", "回答", "answer", "a")
 _READ_REASONS = {errno.EACCES: "没有读取权限", errno.EPERM: "没有读取权限", errno.ENOENT: "文件不存在或已被移走",
                  errno.EISDIR: "这是文件夹", errno.EIO: "磁盘读取错误"}
 BIG5_SUSPECT = 0.2  # share of odd characters in a GBK reading above which Big5 is tried
+
+
+LOADER = "loader-2"  # bump when the same bytes are read into other text (Markdown tables read out): files are read again
 
 
 class LoadedFile(BaseModel):
@@ -208,8 +212,35 @@ def load(path: Path, max_bytes: int) -> LoadedFile:
         return LoadedFile(path=path, text=docx_text(raw, path))
     if suffix == ".pdf":
         return LoadedFile(path=path, text=_pdf_text(raw, path))
-    text = decode(raw, path)
+    text = tables_read_out(decode(raw, path))
     front_matter, body = split_front_matter(text, path) if suffix != ".txt" else ({}, text)
     if not body.strip() and not front_matter:
         raise UserError(f"{path}：文件只有空白，已跳过；请写入内容后重新导入")
     return LoadedFile(path=path, text=body, front_matter=front_matter)
+
+
+_ROW = re.compile(r"^\s*\|(.+)\|\s*$")
+_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+
+
+def tables_read_out(text: str) -> str:
+    """A Markdown table as the sentences its rows say, each row's first cell followed by every other header and cell
+    (| 小号 | 12cm | 19元 | under | 尺寸 | 口径 | 价格 | → "- 小号口径12cm，价格19元。"): a header row or a rule of dashes
+    is no sentence to say to a customer."""
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        head = _ROW.match(lines[i])
+        if head and i + 1 < len(lines) and _RULE.match(lines[i + 1]):
+            names = [c.strip() for c in head.group(1).split("|")]
+            i += 2
+            while i < len(lines) and (row := _ROW.match(lines[i])):
+                cells = [c.strip() for c in row.group(1).split("|")]
+                rest = "，".join(f"{n}{c}" for n, c in zip(names[1:], cells[1:], strict=False) if c)
+                out.append(f"- {cells[0]}{rest}。" if cells and cells[0] else f"- {rest}。")
+                i += 1
+            continue
+        out.append(lines[i])
+        i += 1
+    return "\n".join(out)
