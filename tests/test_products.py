@@ -320,12 +320,20 @@ def test_a_chinese_file_name_gives_way_to_the_title_line_the_file_opens_with(tmp
     assert read_product(plain, "products/鸡仔饼.txt", 1 << 20).name == "鸡仔饼"
 
 
-def test_what_a_product_holds_is_its_file_s_own_list_when_no_field_labels_it(cli_own, tmp_path):
-    """礼盒里8罐都是啥: the sentence of the gift box's file that names what is inside, not "not written"."""
-    box = ("团圆坚果礼盒（8罐，1500克）\n\n价格168元一盒，中秋、春节送人用得最多。\n\n"
-           "盒子里一共8罐：原色开心果200克、奶油巴旦木仁200克、盐焗腰果180克、芒果干160克。\n\n盒子是红色硬纸板翻盖盒。\n")
-    out = owner_style_reply(cli_own, tmp_path, "团圆礼盒里8罐都是啥", products={"团圆礼盒-8罐.txt": box})
-    assert out["answered"] and "原色开心果200克、奶油巴旦木仁200克" in out["text"], out["text"]
+@pytest.mark.parametrize(("file_name", "text", "message", "said"), [
+    # 礼盒里8罐都是啥: the sentence of the gift box's file that names what is inside, not "not written"
+    ("团圆礼盒-8罐.txt", "团圆坚果礼盒（8罐，1500克）\n\n价格168元一盒，中秋、春节送人用得最多。\n\n"
+     "盒子里一共8罐：原色开心果200克、奶油巴旦木仁200克、盐焗腰果180克、芒果干160克。\n\n盒子是红色硬纸板翻盖盒。\n",
+     "团圆礼盒里8罐都是啥", "原色开心果200克、奶油巴旦木仁200克"),
+    # 不带花瓶。 (five characters with its stop) was too short to be a sentence: 鲜花订阅带花瓶不 was not answered
+    ("flower-subscription.txt", "一周一花鲜花订阅：每周给您寄一束当季鲜花。\n\n价格：月卡99元，季卡279元。\n\n"
+     "不带花瓶。需要的话可以加购玻璃花瓶，25元一个。\n\n每束附一张醒花卡。\n\n鲜花是活体，不支持无理由退换。\n",
+     "鲜花订阅带花瓶不", "不带花瓶"),
+])
+def test_a_sentence_of_a_plain_product_file_answers_when_no_field_labels_it(cli_own, tmp_path, file_name, text,
+                                                                             message, said):
+    out = owner_style_reply(cli_own, tmp_path, message, products={file_name: text})
+    assert out["answered"] and said in out["text"], out["text"]
 
 
 def test_a_trait_asked_yes_or_no_is_answered_by_the_line_that_states_it_anywhere_in_the_file(cli_own, tmp_path):
@@ -476,14 +484,6 @@ def test_a_plain_file_named_in_latin_letters_takes_the_name_its_first_sentence_g
     path = tmp_path / file_name
     path.write_text(text, encoding="utf-8")
     assert read_product(path, f"products/{file_name}", 1 << 20).name == name
-
-
-def test_a_short_sentence_of_a_product_file_answers(cli_own, tmp_path):
-    """不带花瓶。 (five characters with its stop) was too short to be a sentence: 鲜花订阅带花瓶不 was not answered."""
-    flowers = ("一周一花鲜花订阅：每周给您寄一束当季鲜花。\n\n价格：月卡99元，季卡279元。\n\n"
-               "不带花瓶。需要的话可以加购玻璃花瓶，25元一个。\n\n每束附一张醒花卡。\n\n鲜花是活体，不支持无理由退换。\n")
-    out = owner_style_reply(cli_own, tmp_path, "鲜花订阅带花瓶不", products={"flower-subscription.txt": flowers})
-    assert out["answered"] and "不带花瓶" in out["text"], out["text"]
 
 
 def test_a_markdown_table_in_a_product_file_is_read_out_row_by_row(cli_own, tmp_path):

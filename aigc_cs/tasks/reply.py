@@ -174,10 +174,8 @@ def _own_steps(intents: list[Intent], shop: Shop, chunks: list[Chunk]) -> dict[s
 def _procedure(shop: Shop, chunks: list[Chunk]) -> str:
     """The shop's own steps for applying for after-sale (1）在订单页面点“退款/售后”…), said after a return's rule instead
     of the template's usual steps; empty when the shop wrote none."""
-    howto = next((i for i in all_intents() if i.id == "aftersale_howto"), None)
-    policy = [c for c in chunks if c.source == shop.policy_source]
-    found = policy_section(policy, howto.steps, STEPS_CHARS) if howto is not None else None
-    return found.sentence if found is not None and agrees_with_facts(found.sentence, shop) else ""
+    found = _own_steps([i for i in all_intents() if i.id == "aftersale_howto"], shop, chunks).get("aftersale_howto")
+    return found.sentence if found is not None else ""
 
 
 def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
