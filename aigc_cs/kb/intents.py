@@ -215,7 +215,7 @@ REMARK_CHARS = 20  # a longer remark that puts off the purchase or praises (等�
 REMARK_KINDS = ("later", "praise", "bot", "thanks")
 _ASKS = re.compile(r"[?？吗么嘛]|能不能|可不可以|有没有|怎么|多少|多钱|几|还是|哪")  # 哑铃一对多钱: a price, not 对
 # …and what else asks, unless the customer will ask someone else (我问问我妈她要不要) or asks who answers (是不是机器人)
-_ASKS_TOO = re.compile(r"(\w)不\1|啥|什么|咋|帮我")  # 酸不酸, 搭个啥好看, 能帮我写个好评不
+_ASKS_TOO = re.compile(r"(\w)不\1|啥|什么|咋|帮我|[不没](?=[\s，,。!！]|$)")  # 酸不酸, 搭个啥好看, 能帮我写个好评不, 能烫银色不
 
 
 def _chatter(text: str) -> bool:

@@ -136,13 +136,19 @@ def _by_category_char(message: str, shop: Shop) -> Product | None:
 
     text = _key(message)
     ends = [(_last_char(p.name), p) for p in shop.products if _last_char(p.name)]
-    words = {text[b:e] for b, e in word_spans(text)}
+    words = {text[b:e] for b, e in word_spans(text)
+             if text[b:e].endswith("子") or not _COUNTED.search(text[max(0, b - 1):b + 1])}
     for char, product in ends:
         others = [p for p in shop.products if p is not product and any(char in n for n in p.names())
                   and _last_char(p.name) == char]
         if not others and '\u4e00' <= char <= '\u9fff' and any(_names_kind(word, char) for word in words):
             return product
     return None
+
+
+# a word opening with a number or after one (3盆多肉, 12支一盒): a measure word, not a thing of that kind (花盆, 收纳盒);
+# a word in 子 is a thing (胸围48 绳子)
+_COUNTED = re.compile(r"[\d一二两三四五六七八九十几半每]")
 
 
 def _last_char(name: str) -> str:

@@ -37,10 +37,11 @@ COURIERS = "顺丰|京东|邮政|EMS|圆通|中通|韵达|申通|极兔|德邦"
 WHICH_COURIER = r"(?:啥|什么|哪家|哪个|哪种)快递|快递(?:是|用)?(?:啥|什么|哪家)"
 COURIER_ASK = re.compile(rf"{WHICH_COURIER}|{COURIERS}", re.IGNORECASE)
 SAME_DAY = re.compile(r"今天|今晚|当天|几点|马上|现在拍|现在下单|这会儿")  # a question about today (今天拍今天能发吗) …
-CUTOFF = re.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*点(?:半|\d{1,2}分)?(?:之|以)?[前后]")  # … is answered by the cut-off
+CUTOFF = re.compile(r"(?:(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*点(?:半|\d{1,2}分)?|\d{1,2}[:：]\d{2})(?:之|以)?[前后]")  # … is answered by the cut-off
 # a discount asked on several of one product (两个一起买, 充电头加线) hears the product's own price for several
-SEVERAL = re.compile(r"一起|一块儿?买|俩|[两二三2-9](?:个|件|只|套|支|盒|把|罐|袋|包|瓶|箱|块)|多买|套装|组合|加[^，。？?]{0,3}(?:线|头|壳|膜)")
-SEVERAL_PRICE = re.compile(r"(?:一起|套装|组合|[两二三2-9](?:个|件|只|套|支|盒|把|罐|袋|包|瓶|箱|块))[^，。；]{0,8}\d+(?:\.\d+)?元")
+_UNITS = "个件只套支盒把罐袋包瓶箱块盆本束条双"
+SEVERAL = re.compile(rf"一起|一块儿?买|俩|[两二三2-9][{_UNITS}]|多买|套装|组合|加[^，。？?]{{0,3}}(?:线|头|壳|膜)")
+SEVERAL_PRICE = re.compile(rf"(?:一起|套装|组合|[两二三2-9][{_UNITS}])[^，。；]{{0,8}}\d+(?:\.\d+)?元")
 # a sentence that calls what a customer complains about normal (盐霜不是发霉, 有折痕是正常的), among this many nearest
 NORMAL = re.compile(r"正常|不是质量问题|不算质量问题|不属于质量问题|不是坏了|不是发霉|不算坏[果的]|不是坏[果的]|不影响(?:食用|使用|里面|口感)|放心吃|放心用")
 NORMAL_TOP = 8
@@ -139,7 +140,7 @@ def details(intents: list[Intent], citations: dict[str, Citation], message: str,
     if named and "quality_issue" in citations:  # the product's own warranty (涂层1年内起皮免费换新) beside the policy
         warranty = next((f.sentence for f in ranked(message, shop.info.id, ctx.index.chunks(),
                                                     lambda c: c.source == named.source)
-                         if WARRANTY.search(f.sentence) and f.sentence not in said), "")
+                         if WARRANTY.search(f.sentence) and _unsaid(f.sentence, said)), "")
         out["quality_issue"] = out.get("quality_issue", "") + warranty
     if named and "wrong_or_missing" in citations:  # 地钉少了: what the product comes with (配件：地钉12根、风绳6根…)
         keys = field_topics()["parts"][1]
@@ -147,11 +148,16 @@ def details(intents: list[Intent], citations: dict[str, Citation], message: str,
         out["wrong_or_missing"] = out.get("wrong_or_missing", "") + parts
     if named and "bargain" in citations and SEVERAL.search(message):  # 两个一起买有优惠吗 → 两个一起拍168元
         deals = [f for f in ranked(message, shop.info.id, ctx.index.chunks(), lambda c: c.source == named.source)
-                 if SEVERAL_PRICE.search(f.sentence) and f.sentence not in said]
+                 if SEVERAL_PRICE.search(_ASIDE.sub("", f.sentence)) and _unsaid(f.sentence, said)]
         asked = bigrams(message)  # the price the customer's words ask (两套一起拍239元, not 刷头4支装29元)
         deal = max(deals, default=None, key=lambda f: (len(asked & bigrams(f.sentence)), f.score))
         out["bargain"] = out.get("bargain", "") + (deal.sentence if deal else "")
     return out
+
+
+def _unsaid(sentence: str, said: str) -> bool:
+    """The reply does not say the sentence yet, however it ends there (…可以找客服退差价；秒杀…除外)."""
+    return sentence.rstrip("。！？；;") not in said
 
 
 def _courier(message: str) -> list[re.Pattern[str]]:
@@ -194,7 +200,7 @@ def _covering(message: str, shop: Shop, ctx: Context, said: str, off_topic, name
     if len(words) < COVERED_WORDS:
         return None
     near = ranked(message, shop.info.id, ctx.index.chunks(), lambda c: c.source == shop.policy_source)[:COVERING_TOP]
-    return next((f for f in near if takes_up(f.sentence, words) >= COVERED_WORDS and f.sentence not in said
+    return next((f for f in near if takes_up(f.sentence, words) >= COVERED_WORDS and _unsaid(f.sentence, said)
                  and not introduces(f.sentence) and not off_topic(f.sentence) and agrees_with_facts(f.sentence, shop)),
                 None)
 
@@ -204,7 +210,7 @@ def _product_rule(intent: Intent, message: str, shop: Shop, ctx: Context, said: 
     intent's (运费已含 for 大号龟背竹还要运费吗): a product may keep a rule of its own beside the shop's."""
     words = [w for w in {*intent.cite, *intent.triggers, *intent.sure} if len(w) >= 2 and "#" not in w]
     return next((f for f in ranked(message, shop.info.id, ctx.index.chunks(), lambda c: c.source == named.source)
-                 if any(w in f.sentence for w in words) and f.sentence not in said and not introduces(f.sentence)
+                 if any(w in f.sentence for w in words) and _unsaid(f.sentence, said) and not introduces(f.sentence)
                  and agrees_with_facts(f.sentence, shop)), None)
 
 
@@ -217,7 +223,7 @@ def _own_word(intent: Intent, message: str, shop: Shop, ctx: Context, said: str,
         return None
     return next((f for f in ranked(message, shop.info.id, ctx.index.chunks(), lambda c: c.source == shop.policy_source)
                  if any(w in f.sentence for w in words) and not introduces(f.sentence) and not off_topic(f.sentence)
-                 and f.sentence not in said and not for_others(f, said)
+                 and _unsaid(f.sentence, said) and not for_others(f, said)
                  and agrees_with_facts(f.sentence, shop)), None)
 
 
