@@ -57,6 +57,18 @@ def test_a_file_named_in_pinyin_is_named_by_the_words_it_spells(tmp_path):
     assert "山楂卷" in products["山楂卷（5卷装）"].aliases
 
 
+@pytest.mark.parametrize(("heading", "section"), [
+    ("适合多大的孩子", "suitable"),  # 适合 comes first: an age, not a size (多大)
+    ("尺寸和适合的桌面", "size"),
+    ("使用和尺寸", "care"),
+])
+def test_a_heading_naming_two_topics_is_the_section_of_the_first(tmp_path, heading, section):
+    products = _snack_shop(tmp_path / "snacks", {
+        "pencil.md": f"# 三角杆铅笔\n\n## {heading}\n- 3-8岁的孩子用，三角形笔杆帮孩子握稳。\n",
+    })
+    assert products["三角杆铅笔"].sections[section].title == heading
+
+
 def test_a_file_named_by_pinyin_words_is_named_by_the_first_one_its_text_spells(tmp_path):
     products = _snack_shop(tmp_path / "snacks", {  # 牛腱 and 冷藏 are both in the text, never side by side
         "niujian_lengcang.txt": "五香卤牛腱是我们每周现卤的，真空包装，一袋250克。收到后请冷藏，7天内吃完。\n",

@@ -9,7 +9,7 @@ from aigc_cs.errors import UserError
 from aigc_cs.kb.loaders import load
 from aigc_cs.kb.models import PolicyFacts, Product, ProductSection, Shop, ShopInfo
 
-SHOP_READER = "shop-reader-21"  # bump when reading a folder changes (aliases, sections, product text): saved shops are read again
+SHOP_READER = "shop-reader-22"  # bump when reading a folder changes (aliases, sections, product text): saved shops are read again
 POLICY_FILE = "policy.md"
 PRODUCTS_DIR = "products"
 # H2 headings of a product file, matched by keyword so that a dropped-in shop may word them its own way.
@@ -63,7 +63,10 @@ def explain(exc: ValidationError, path: Path, model: type[BaseModel]) -> str:
 
 
 def _section_key(text: str) -> str | None:
-    return next((k for k, words in PRODUCT_SECTIONS.items() if any(w in text for w in words)), None)
+    """The section a heading or key names: the one whose word comes first in it (适合多大的孩子 is 适合, not 多大)."""
+    found = [(text.find(w), order, k) for order, (k, words) in enumerate(PRODUCT_SECTIONS.items()) for w in words
+             if w in text]
+    return min(found)[2] if found else None
 
 
 _HOW_KEYS = PRODUCT_SECTIONS["care"]
