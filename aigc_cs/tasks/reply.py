@@ -21,6 +21,7 @@ from aigc_cs.kb.models import SHOP_DOC_TYPES, Chunk, Citation, Passage, Product,
 from aigc_cs.kb.places import place_words
 from aigc_cs.kb.products import mentioned, named_outright
 from aigc_cs.kb.sizing import size_advice
+from aigc_cs.kb.sound_slips import heard
 from aigc_cs.kb.unconfirmed import shop_text, unconfirmed, written_by
 from aigc_cs.llm.engine import generate, spent
 from aigc_cs.llm.templates import render
@@ -181,7 +182,7 @@ def _procedure(shop: Shop, chunks: list[Chunk]) -> str:
 def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
     shop = ctx.shop(inp.shop)
     said = inp.message.strip()[:MAX_MESSAGE_CHARS]
-    message = corrected(said)  # read as meant: 包油吗 asks about 包邮
+    message = heard(corrected(said))  # read as meant: 包油吗 asks about 包邮, 法货 about 发货
     product = mentioned(message, shop)
     if product is not None and SELLS.search(message) and not named_outright(message, shop):
         product = None  # 电热毯卖吗: asked whether the shop sells it, 毯 alone names no 毛毯 (the catalog answers)
