@@ -2,6 +2,7 @@
 fine Chinese are left as written."""
 
 import pytest
+from conftest import reply_json
 
 
 @pytest.mark.parametrize(("written", "meant"), [
@@ -27,8 +28,6 @@ def test_same_sound_words_that_are_fine_as_written_stay(written):
 
 
 def test_a_reply_reads_a_typed_trigger_word(cli_own):
-    from conftest import reply_json
-
     cli_own("ingest")
     out = reply_json(cli_own, "开学季法货慢不 打算八月底买", "demo-fashion")
     assert "ship_time" in out["intents"]
