@@ -2,7 +2,8 @@
 product's name counts things (12支一盒, 3盆) and names no product; a set's price written with an aside answers a
 discount on several; a cut-off written as a clock time (16:00前付款) answers a question about today and is no claim
 against the shop's 48 hours; a yes-no question that praises (银色好看点) is no small talk; a buyer asking for the
-difference after a price drop hears the shop's rule on it once."""
+difference after a price drop hears the shop's rule on it once; a question with a remark beside it (台灯有频闪吗 孩子晚上写
+作业用) is answered by the line on what it asks."""
 
 import pytest
 from conftest import reply_json, shop_fixtures
@@ -54,6 +55,13 @@ PRODUCTS = {
 
 三只套装（小中大各一只）：99元
 """,
+    "deng.md": """# 护眼台灯 L1
+
+- 价格：129元
+- 三档色温，亮度可以无级调节。
+- 灯光无频闪，照度达到国标AA级。
+- Type-C口充电，充满约3小时，满电能亮6小时。
+""",
 }
 
 desk_shop, desk_cli = shop_fixtures("desk-shop", POLICY, PRODUCTS)
@@ -101,3 +109,21 @@ def test_a_buyer_asking_for_the_difference_hears_the_rule_on_a_price_drop_once(d
     out = reply(desk_cli, "拍下第二天就降价了 能退差价不")
     assert out["intents"][0] == "bargain" and out["stage"] == "aftersale"
     assert out["text"].count("可以找客服退差价") == 1
+
+
+@pytest.mark.parametrize(("message", "line"), [
+    ("台灯能调色温吗 孩子晚上写作业用", "三档色温"),
+    ("台灯闪不闪 孩子晚上写作业用", "无频闪"),
+    ("台灯是type-c充电吗 我家插头都是那种", "Type-C口充电"),
+    ("台灯照度咋样 给闺女考研用的", "国标AA级"),
+])
+def test_the_part_that_asks_chooses_the_line_a_remark_beside_it_does_not(desk_cli, message, line):
+    out = reply(desk_cli, message)
+    assert out["answered"] and line in out["text"]
+
+
+def test_the_words_a_question_asks_leave_out_its_remark_and_the_name_in_any_case():
+    from aigc_cs.kb.question_words import asking_words
+
+    assert asking_words("A3有降噪吗 坐地铁用的", ["半入耳蓝牙耳机A3"]) == {"降噪"}
+    assert asking_words("坐地铁用的", []) == {"坐地铁"}  # a message that asks nothing keeps all its words

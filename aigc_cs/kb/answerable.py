@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pydantic import BaseModel
 
 from aigc_cs.kb.models import SHOP_DOC_TYPES, Chunk, Product
-from aigc_cs.kb.question_words import alternatives, own_words, takes_up
+from aigc_cs.kb.question_words import alternatives, asking_words, own_words, takes_up
 from aigc_cs.kb.semantic import matcher
 from aigc_cs.kb.shops import BULLET, OPEN_KEY, PAIR, as_sentence, keyed
 
@@ -208,17 +208,23 @@ def covered(message: str, shop: str, chunks: list[Chunk], sources: set[str], nam
     手工黄油曲奇罐)."""
     words = {w for w in own_words(message, names) if w not in besides}
     near = ranked(message, shop, chunks, lambda c: c.source in sources)
-    top = near[:COVERED_TOP if len(words) > 1 else COVERED_ONE_TOP]
-    found = next((f for f in top if takes_up(f.sentence, words) >= min(COVERED_WORDS, len(words))), None) \
-        if words and (len(words) > 1 or one) else None
+    found = _taking_up(near, words) if words and (len(words) > 1 or one) else None
     if found is None and (offered := alternatives(message)):
         found = next((f for f in near[:COVERED_TOP] if takes_up(_unnamed(f.sentence, names), offered)), None)
     asked = trait(message, names) if one and found is None else None
-    if not asked:
-        return found
-    stated = re.compile(rf"(?:不|没|微|偏|很|较|超|有点|不会|不太|特别){asked}|{asked}度")  # 三样都不辣, 辣度是…
-    return next((f for f in near[:TRAIT_TOP] if asked in f.sentence), None) or next(
-        (f for f in near if stated.search(f.sentence)), None)
+    if asked:
+        stated = re.compile(rf"(?:不|没|微|偏|很|较|超|有点|不会|不太|特别){asked}|{asked}度")  # 三样都不辣, 辣度是…
+        return next((f for f in near[:TRAIT_TOP] if asked in f.sentence), None) or next(
+            (f for f in near if stated.search(f.sentence)), None)
+    if found is None and one and 0 < len(asking := asking_words(message, names) & words) < len(words):
+        found = _taking_up(near, asking)  # A3有降噪吗 坐地铁用的: 降噪 is asked, 坐地铁 says what for
+    return found
+
+
+def _taking_up(near: list[Found], words: set[str]) -> Found | None:
+    """The first of the nearest sentences that takes up two of `words`, or the only one, among the very nearest."""
+    top = near[:COVERED_TOP if len(words) > 1 else COVERED_ONE_TOP]
+    return next((f for f in top if takes_up(f.sentence, words) >= min(COVERED_WORDS, len(words))), None)
 
 
 # a customer asking what something costs (多少钱, 中号多钱, 两支装多少, 一起买多少米): not a discount, a price

@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel
 
 from aigc_cs.kb.classifier import Model, Params, digest, train
+from aigc_cs.kb.question_words import ASKS, ASKS_TOO
 from aigc_cs.kb.signs import held, signed
 from aigc_cs.paths import corpus_dir, corpus_yaml
 from aigc_cs.text import normalize
@@ -213,9 +214,6 @@ def score(message: str, model: Model | None = None) -> Scored:
 CHATTER_CHARS = 6
 REMARK_CHARS = 20  # a longer remark that puts off the purchase or praises (等下我问问我老公) is small talk too
 REMARK_KINDS = ("later", "praise", "bot", "thanks")
-_ASKS = re.compile(r"[?？吗么嘛]|能不能|可不可以|有没有|怎么|多少|多钱|几|还是|哪")  # 哑铃一对多钱: a price, not 对
-# …and what else asks, unless the customer will ask someone else (我问问我妈她要不要) or asks who answers (是不是机器人)
-_ASKS_TOO = re.compile(r"(\w)不\1|啥|什么|咋|帮我|[不没](?=[\s，,。!！]|$)")  # 酸不酸, 搭个啥好看, 能帮我写个好评不, 能烫银色不
 
 
 def _chatter(text: str) -> bool:
@@ -237,8 +235,8 @@ def _remark(text: str) -> bool:
     letters = re.sub(r"[\W_\d]", "", text)
     remark = any(w in text for kind in REMARK_KINDS for w in kinds.get(kind, []))
     exempt = any(w in text for kind in ("later", "bot") for w in kinds.get(kind, []))  # 我问问她要不要, 是不是机器人
-    return (remark and len(letters) <= REMARK_CHARS and not _ASKS.search(text)
-            and (exempt or not _ASKS_TOO.search(text)) and all(i == SMALLTALK for i in keyword_hits(text)))
+    return (remark and len(letters) <= REMARK_CHARS and not ASKS.search(text)
+            and (exempt or not ASKS_TOO.search(text)) and all(i == SMALLTALK for i in keyword_hits(text)))
 
 
 _THIRD_PARTY = re.compile(r"快递员|快递小哥|派件|派送员|骑手|驿站")  # 快递员态度太差 我要投诉他: not the shop's to settle
@@ -261,7 +259,7 @@ def _asks_more(text: str, words: list[str]) -> bool:
     for word in sorted(words, key=len, reverse=True):
         text = text.replace(word, " ")
     rest = re.sub(r"[\W_\d吗呢啊呀吧哦嘛么啦哈了的不]", "", text)
-    return len(rest) >= 2 and bool(_ASKS.search(text) or re.search(r"不\W*$", text))
+    return len(rest) >= 2 and bool(ASKS.search(text) or re.search(r"不\W*$", text))
 
 
 def _siblings(top: str) -> list[str]:

@@ -10,6 +10,10 @@ _QUESTION_WORDS = frozenset([
     "多久", "一起", "如果", "的话", "不会", "没有", "不是", "已经", "这款", "那款", "用的", "能用", "一个", "有点", "一次",
     "哪儿", "哪里", "哪个", "哪些", "哪种", "哪款", "什么", "为什么", "为啥",
 ])
+# what asks (哑铃一对多钱: a price, not 对)
+ASKS = re.compile(r"[?？吗么嘛]|能不能|可不可以|有没有|怎么|多少|多钱|几|还是|哪")
+# …and what else asks, unless the customer will ask someone else (我问问我妈她要不要) or asks who answers (是不是机器人)
+ASKS_TOO = re.compile(r"(\w)不\1|啥|什么|咋|帮我|[不没](?=[\s，,。!！]|$)")  # 酸不酸, 搭个啥好看, 能帮我写个好评不, 能烫银色不
 _AMOUNT = re.compile(r"^[一二两三四五六七八九十几半\d]+[袋包瓶盒个件只箱罐支套份斤块组]$")  # 两袋: how many, not what about
 
 
@@ -25,7 +29,7 @@ def own_words(message: str, names: list[str]) -> set[str]:
     spans = word_spans(text)
     words = (_own_part(text, b, e, named) for b, e in spans + _single_runs(text, spans) if e - b >= 2)
     return {w for w in words if len(w) >= 2 and w not in _QUESTION_WORDS and not _AMOUNT.match(w)
-            and not any(w in n or n in w for n in names)}
+            and not any(w in n.lower() or n.lower() in w for n in names if n)}
 
 
 _FUNCTION = re.compile(r"[有是的能会要都也还就吗呢了]")  # what is left of a word jieba cut across a name, when it says nothing
@@ -108,3 +112,12 @@ def alternatives(message: str) -> set[str]:
     first, second = (_EMPHASIS.sub("", _PARTICLES.sub("", part)) for part in (
         _ASKED_PART.sub("", found.group(1)), found.group(2)))
     return {w for w in (first, second) if len(w) >= 2 and w not in _QUESTION_WORDS}
+
+
+def asking_words(message: str, names: list[str]) -> set[str]:
+    """The own words of the parts of a message that ask (降噪 of A3有降噪吗 坐地铁用的), all of them when no part asks."""
+    from aigc_cs.kb.intents import clauses
+    from aigc_cs.text import normalize
+
+    parts = [p for p in clauses(normalize(message).lower())[1:] if ASKS.search(p) or ASKS_TOO.search(p)]
+    return set().union(*(own_words(p, names) for p in parts)) if parts else own_words(message, names)
