@@ -3,7 +3,8 @@ product's name counts things (12支一盒, 3盆) and names no product; a set's p
 discount on several; a cut-off written as a clock time (16:00前付款) answers a question about today and is no claim
 against the shop's 48 hours; a yes-no question that praises (银色好看点) is no small talk; a buyer asking for the
 difference after a price drop hears the shop's rule on it once; a question with a remark beside it (台灯有频闪吗 孩子晚上写
-作业用) is answered by the line on what it asks."""
+作业用) is answered by the line on what it asks; the shop's own exception to its shipping time (刻字的钢笔…72小时内发出) is
+said to a customer who asks about it and is no claim against its 48 hours, where the same period said of every order is."""
 
 import pytest
 from conftest import reply_json, shop_fixtures
@@ -30,6 +31,7 @@ delay_compensation: null
 ## 截单和发货时间
 - 每天16:00前付款的订单当天发出，16:00以后付款的第二天发。
 - 正常情况下付款后48小时内一定发出。
+- 刻字的钢笔要多刻一天，72小时内发出。
 
 ## 价格
 - 拍下后7天内本店降价了，可以找客服退差价；秒杀的价格除外。
@@ -93,6 +95,8 @@ def test_a_cut_off_at_a_clock_time_answers_a_question_about_today(desk_cli):
 @pytest.mark.parametrize(("text", "flagged"), [
     ("每天16:00前付款的订单当天发出。", False),  # a cut-off: orders paid before it
     ("我们都是当天发出。", True),  # a promise for every order the shop does not make
+    ("另外提醒您：刻字的钢笔要多刻一天，72小时内发出。", False),  # the shop's own exception, as it wrote it
+    ("付款后72小时内一定发出。", True),  # …is no rule for every order
 ])
 def test_same_day_shipping_before_a_clock_time_is_a_cut_off(desk_shop, text, flagged):
     from aigc_cs.guard.check import check_text
@@ -127,3 +131,16 @@ def test_the_words_a_question_asks_leave_out_its_remark_and_the_name_in_any_case
 
     assert asking_words("A3有降噪吗 坐地铁用的", ["半入耳蓝牙耳机A3"]) == {"降噪"}
     assert asking_words("坐地铁用的", []) == {"坐地铁"}  # a message that asks nothing keeps all its words
+
+
+def test_the_shops_own_exception_to_its_shipping_time_answers_a_question_about_it(desk_cli):
+    out = reply(desk_cli, "刻字的要等几天才发")
+    assert out["intents"] == ["ship_time"] and "72小时内发出" in out["text"]
+    assert not [w for w in out["warnings"] if "72小时" in w]
+
+
+def test_an_exception_is_flagged_when_the_policy_never_states_the_fact_itself(desk_shop):
+    from aigc_cs.guard.check import check_text
+
+    lagging = desk_shop.model_copy(update={"facts": desk_shop.facts.model_copy(update={"ship_within_hours": 24})})
+    assert check_text("刻字的钢笔要多刻一天，72小时内发出。", lagging).violations  # its prose says 48, the facts 24

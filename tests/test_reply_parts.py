@@ -287,3 +287,20 @@ def test_the_checker_reads_a_products_case_after_a_lead_in(soap_shop):
     assert not check_text(line, soap_shop).violations
     assert not check_text("另外提醒您：" + line, soap_shop).violations
     assert check_text("另外提醒您：本店不支持7天无理由退换。", soap_shop).violations  # the shop's own rule is still checked
+
+
+def test_one_line_that_answers_two_parts_of_a_question_is_said_once():
+    """开封了能放多久: the list of every product's shelf life answers 保质期 and 保存 alike."""
+    from aigc_cs.kb.answerable import Found
+    from aigc_cs.kb.intents import intents
+    from aigc_cs.kb.models import Chunk
+    from aigc_cs.tasks.reply import _answers
+
+    by_id = {i.id: i for i in intents()}
+    chunk = Chunk(id="c1", text="保质期18个月。", shop="soap-shop", doc_type="product", source="products/ZP07.txt",
+                  section="", origin="")
+    line = Found(chunk=chunk, sentence="每款不一样：香皂保质期18个月。", score=0.9)
+    answers = _answers([by_id["product_size"], by_id["product_care"]], None, "开封了能放多久",
+                       {"product_size": line, "product_care": line})
+    assert [(a["text"], a["ids"]) for a in answers] == [(line.sentence, ["product_size", "product_care"])]
+    assert answers[0]["topic"] == f"{by_id['product_size'].topic}、{by_id['product_care'].topic}"

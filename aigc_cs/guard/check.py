@@ -119,7 +119,7 @@ def check_text(text: str, shop: Shop, by_meaning: bool = True) -> GuardReport:
             message=f"“{c.quote}”与店铺政策不符：本店{describe(c.key, shop.facts)}（来源：{shop.policy_source}）",
         )
         for c in claims
-        if _contradicts(c, shop.facts) and not _product_case(c, text, shop)
+        if _contradicts(c, shop.facts) and not _product_case(c, text, shop) and not _shop_case(c.key, c.start, c.quote, text, shop)
     ]
     return GuardReport(shop=shop.info.id, claims=claims, violations=violations)
 
@@ -128,23 +128,47 @@ _CLAUSE = re.compile(r"[^，,。！？!?；;：:\n]+")  # 另外提醒您：刻�
 _SPACE = re.compile(r"\s+")
 
 
-def _product_case(claim: Claim, text: str, shop: Shop) -> bool:
-    """The claim stands in a clause that one of the shop's product files says word for word, with more in it than
-    the claim (刻了字不支持无理由退换, 刻字要多等1天发货), or, when its clause is the claim alone, together with the clause
-    before it that sets the case (睡过的睡袋有污渍、异味的，不支持7天无理由退): the product's own case, not a rule against
-    the shop's facts."""
+def _case(start: int, quote: str, text: str) -> str:
+    """The clause a claim starting at `start` stands in, when it holds more than the claim (刻了字不支持无理由退换), else
+    together with the clause before it that sets the case (睡过的睡袋有污渍、异味的，不支持7天无理由退); "" if none."""
     from aigc_cs.text import normalize
 
     found = list(_CLAUSE.finditer(normalize(text)))
-    at = next((i for i, m in enumerate(found) if m.start() <= claim.start < m.end()), None)
+    at = next((i for i, m in enumerate(found) if m.start() <= start < m.end()), None)
     if at is None:
-        return False
+        return ""
     clause = _SPACE.sub("", found[at].group(0))
-    if len(clause) - len(_SPACE.sub("", claim.quote)) < 2:
+    if len(clause) - len(_SPACE.sub("", quote)) < 2:
         if at == 0:
-            return False
+            return ""
         clause = f"{_SPACE.sub('', found[at - 1].group(0))}，{clause}"
-    return any(clause in _SPACE.sub("", normalize(text)) for p in shop.products for text in (p.text, _said(p.text)))
+    return clause
+
+
+def _flat(text: str) -> str:
+    from aigc_cs.text import normalize
+
+    return _SPACE.sub("", normalize(text))
+
+
+def _product_case(claim: Claim, text: str, shop: Shop) -> bool:
+    """The claim stands in a case that one of the shop's product files says word for word (刻字要多等1天发货): the
+    product's own case, not a rule against the shop's facts."""
+    clause = _case(claim.start, claim.quote, text)
+    return bool(clause) and any(clause in _flat(t) for p in shop.products for t in (p.text, _said(p.text)))
+
+
+def _shop_case(key: str, start: int, quote: str, text: str, shop: Shop) -> bool:
+    """The claim stands in a case the shop's policy says word for word (刻字的保温杯要多刻一天，72小时内发出) while the
+    policy also states the fact itself (不管什么情况，付款后48小时内一定发出): the shop's own exception, not prose that
+    lags behind its facts."""
+    clause = _case(start, quote, text)
+    return bool(clause) and clause in _flat(shop.policy_text) and key in _stated(shop.policy_text, shop.facts)
+
+
+def _stated(policy: str, facts: PolicyFacts) -> set[str]:
+    """The fact keys the policy's prose states as the facts have them (付款后48小时内一定发出)."""
+    return {c.key for c in extract(policy) if not _contradicts(c, facts)}
 
 
 def _said(text: str) -> str:
@@ -195,7 +219,8 @@ def agrees_with_facts(sentence: str, shop: Shop) -> bool:
         number, unit = m.groups()
         keys = [k for k in _FACTS_BY_UNIT[unit] if re.search(FACT_TOPICS.get(k, "$^"), sentence)
                 and not _other_act(clause_at(sentence, m), FACT_TOPICS[k])]
-        if keys and to_number(number) not in {float(facts[k]) for k in keys}:
+        if keys and to_number(number) not in {float(facts[k]) for k in keys} \
+                and not all(_shop_case(k, m.start(), m.group(0), sentence, shop) for k in keys):
             return False
     return True
 

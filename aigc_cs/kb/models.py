@@ -92,6 +92,7 @@ class Shop(BaseModel):
     facts: PolicyFacts
     policy_source: str
     policy_sections: list[str] = []
+    policy_text: str = Field(default="", description="the policy's prose: its own exceptions too (刻字的保温杯72小时内发出)")
     products: list[Product] = []
 
     def product(self, name: str) -> Product | None:

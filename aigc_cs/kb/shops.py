@@ -9,7 +9,7 @@ from aigc_cs.errors import UserError
 from aigc_cs.kb.loaders import load
 from aigc_cs.kb.models import PolicyFacts, Product, ProductSection, Shop, ShopInfo
 
-SHOP_READER = "shop-reader-22"  # bump when reading a folder changes (aliases, sections, product text): saved shops are read again
+SHOP_READER = "shop-reader-23"  # bump when reading a folder changes (aliases, sections, product text): saved shops are read again
 POLICY_FILE = "policy.md"
 PRODUCTS_DIR = "products"
 # H2 headings of a product file, matched by keyword so that a dropped-in shop may word them its own way.
@@ -358,7 +358,7 @@ def read_shop(folder: Path, source_root: Path, max_bytes: int, shop_id: str | No
         except UserError as exc:
             problems.append(exc.message)
     shop = Shop(info=info, facts=facts, policy_source=policy.relative_to(source_root).as_posix(),
-                policy_sections=headings, products=_plain_first(_short_names(products)))
+                policy_sections=headings, policy_text=loaded.text, products=_plain_first(_short_names(products)))
     return shop, problems
 
 

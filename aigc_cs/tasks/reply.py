@@ -135,8 +135,13 @@ def _answers(intents: list[Intent], product: Product | None, message: str, found
             text = hint + _excerpt(section.text, SIZE_CHARS if intent.product == "size" else 120)
         else:
             text = found[intent.id].sentence if intent.id in found else ""
-        answers.append({"id": intent.id, "topic": intent.topic, "label": PRODUCT_LABELS.get(intent.product or "", ""), "detail": "",
-                        "text": text})
+        same = next((a for a in answers if text and a["text"] == text), None)
+        if same is not None:  # 开封了能放多久: one line answers 保质期 and 保存 alike, and is said once
+            same["topic"] += f"、{intent.topic}"
+            same["ids"].append(intent.id)
+            continue
+        answers.append({"id": intent.id, "ids": [intent.id], "topic": intent.topic,
+                        "label": PRODUCT_LABELS.get(intent.product or "", ""), "detail": "", "text": text})
     return answers
 
 
@@ -285,7 +290,7 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
         if not extras:
             return ReplyDraft(text=base)
         for a in answers:
-            a["detail"] = extras.get(a["id"], "")
+            a["detail"] = "".join(dict.fromkeys(extras[i] for i in a["ids"] if extras.get(i)))
         return ReplyDraft(text=draft())
 
     variables = {"message": said, "shop": shop, "product": product,
