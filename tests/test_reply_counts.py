@@ -33,6 +33,10 @@ delay_compensation: null
 - 正常情况下付款后48小时内一定发出。
 - 刻字的钢笔要多刻一天，72小时内发出。
 
+## 质量问题
+- 签收后15天内发现质量问题的，拍照联系客服。
+- 签收后3天内，收到就坏了的笔，拍个视频直接换新。
+
 ## 价格
 - 拍下后7天内本店降价了，可以找客服退差价；秒杀的价格除外。
 """
@@ -97,8 +101,10 @@ def test_a_cut_off_at_a_clock_time_answers_a_question_about_today(desk_cli):
     ("我们都是当天发出。", True),  # a promise for every order the shop does not make
     ("另外提醒您：刻字的钢笔要多刻一天，72小时内发出。", False),  # the shop's own exception, as it wrote it
     ("付款后72小时内一定发出。", True),  # …is no rule for every order
+    ("签收后3天内，收到就坏了的笔，拍个视频直接换新。", False),  # the case it is for comes after the period
+    ("签收后3天内发现质量问题的，拍照联系客服。", True),
 ])
-def test_same_day_shipping_before_a_clock_time_is_a_cut_off(desk_shop, text, flagged):
+def test_a_cut_off_or_a_case_the_shop_wrote_is_no_claim_for_every_order(desk_shop, text, flagged):
     from aigc_cs.guard.check import check_text
 
     assert bool(check_text(text, desk_shop).violations) is flagged

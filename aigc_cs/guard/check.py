@@ -128,21 +128,21 @@ _CLAUSE = re.compile(r"[^，,。！？!?；;：:\n]+")  # 另外提醒您：刻�
 _SPACE = re.compile(r"\s+")
 
 
-def _case(start: int, quote: str, text: str) -> str:
+def _cases(start: int, quote: str, text: str) -> list[str]:
     """The clause a claim starting at `start` stands in, when it holds more than the claim (刻了字不支持无理由退换), else
-    together with the clause before it that sets the case (睡过的睡袋有污渍、异味的，不支持7天无理由退); "" if none."""
+    that clause together with the one before it or the one after it that sets the case (睡过的睡袋有污渍、异味的，不支持7天
+    无理由退; 签收后7天内，收到就不能用的…)."""
     from aigc_cs.text import normalize
 
-    found = list(_CLAUSE.finditer(normalize(text)))
-    at = next((i for i, m in enumerate(found) if m.start() <= start < m.end()), None)
+    matches = list(_CLAUSE.finditer(normalize(text)))
+    at = next((i for i, m in enumerate(matches) if m.start() <= start < m.end()), None)
     if at is None:
-        return ""
-    clause = _SPACE.sub("", found[at].group(0))
-    if len(clause) - len(_SPACE.sub("", quote)) < 2:
-        if at == 0:
-            return ""
-        clause = f"{_SPACE.sub('', found[at - 1].group(0))}，{clause}"
-    return clause
+        return []
+    found = [_SPACE.sub("", m.group(0)) for m in matches]
+    clause = found[at]
+    if len(clause) - len(_SPACE.sub("", quote)) >= 2:
+        return [clause]
+    return [f"{found[i]}，{found[j]}" for i, j in ((at - 1, at), (at, at + 1)) if i >= 0 and j < len(found)]
 
 
 def _flat(text: str) -> str:
@@ -154,16 +154,16 @@ def _flat(text: str) -> str:
 def _product_case(claim: Claim, text: str, shop: Shop) -> bool:
     """The claim stands in a case that one of the shop's product files says word for word (刻字要多等1天发货): the
     product's own case, not a rule against the shop's facts."""
-    clause = _case(claim.start, claim.quote, text)
-    return bool(clause) and any(clause in _flat(t) for p in shop.products for t in (p.text, _said(p.text)))
+    return any(case in _flat(t) for case in _cases(claim.start, claim.quote, text)
+               for p in shop.products for t in (p.text, _said(p.text)))
 
 
 def _shop_case(key: str, start: int, quote: str, text: str, shop: Shop) -> bool:
     """The claim stands in a case the shop's policy says word for word (刻字的保温杯要多刻一天，72小时内发出) while the
     policy also states the fact itself (不管什么情况，付款后48小时内一定发出): the shop's own exception, not prose that
     lags behind its facts."""
-    clause = _case(start, quote, text)
-    return bool(clause) and clause in _flat(shop.policy_text) and key in _stated(shop.policy_text, shop.facts)
+    return any(case in _flat(shop.policy_text) for case in _cases(start, quote, text)) \
+        and key in _stated(shop.policy_text, shop.facts)
 
 
 def _stated(policy: str, facts: PolicyFacts) -> set[str]:
