@@ -83,6 +83,8 @@ def test_extract_ranges_keep_the_upper_bound(text, expected):
 NEGATIONS = [
     ("本店不支持无理由退货", [("no_reason_return_days", 0.0)]),
     ("不支持7天无理由退货", [("no_reason_return_days", 0.0)]),
+    ("本店不支持无理由换货", [("no_reason_exchange", False)]),  # exchanges only: returns may still be allowed
+    ("不支持7天无理由退货，也不支持无理由换货", [("no_reason_return_days", 0.0), ("no_reason_exchange", False)]),
     ("这款不包邮哦", [("free_shipping_threshold_yuan", None)]),
     ("本店没有运费险", [("freight_insurance", False)]),
     ("本店不附带运费险", [("freight_insurance", False)]),

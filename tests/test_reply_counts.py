@@ -4,7 +4,9 @@ discount on several; a cut-off written as a clock time (16:00前付款) answers 
 against the shop's 48 hours; a yes-no question that praises (银色好看点) is no small talk; a buyer asking for the
 difference after a price drop hears the shop's rule on it once; a question with a remark beside it (台灯有频闪吗 孩子晚上写
 作业用) is answered by the line on what it asks; the shop's own exception to its shipping time (刻字的钢笔…72小时内发出) is
-said to a customer who asks about it and is no claim against its 48 hours, where the same period said of every order is."""
+said to a customer who asks about it and is no claim against its 48 hours, where the same period said of every order is;
+a line that sends the reader to another section (具体看下面“开学季说明”一节) is said without the pointer, and the section
+it points to answers."""
 
 import pytest
 from conftest import reply_json, shop_fixtures
@@ -32,10 +34,14 @@ delay_compensation: null
 - 每天16:00前付款的订单当天发出，16:00以后付款的第二天发。
 - 正常情况下付款后48小时内一定发出。
 - 刻字的钢笔要多刻一天，72小时内发出。
+- 开学季单子多，发货会慢一些，具体看下面“开学季说明”一节。
 
 ## 质量问题
 - 签收后15天内发现质量问题的，拍照联系客服。
 - 签收后3天内，收到就坏了的笔，拍个视频直接换新。
+
+## 开学季说明
+- 每年8月底到9月初是开学季，发货放宽到付款后60小时内。
 
 ## 价格
 - 拍下后7天内本店降价了，可以找客服退差价；秒杀的价格除外。
@@ -150,3 +156,9 @@ def test_an_exception_is_flagged_when_the_policy_never_states_the_fact_itself(de
 
     lagging = desk_shop.model_copy(update={"facts": desk_shop.facts.model_copy(update={"ship_within_hours": 24})})
     assert check_text("刻字的钢笔要多刻一天，72小时内发出。", lagging).violations  # its prose says 48, the facts 24
+
+
+def test_a_line_pointing_to_another_section_is_followed_not_repeated(desk_cli):
+    out = reply(desk_cli, "开学季发货慢不")
+    assert "60小时内" in out["text"] and "开学季单子多，发货会慢一些。" in out["text"]
+    assert "看下面" not in out["text"] and "“开学季说明”" not in out["text"]

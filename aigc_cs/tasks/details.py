@@ -50,6 +50,12 @@ CLAIM_WITHIN = re.compile(r"\d+\s*(?:个)?(?:小时|天)(?:之)?内")  # a time 
 DAMAGE = "碎破漏裂瘪"  # a parcel damaged on the way (瓶子碎了, 包装破了 漏了一地): a shop often gives it its own time limit
 DETAILS = 3  # further sentences per answered intent: two for one question, one more for a message of several
 KIND_NAME = re.compile(r"[\d一二两三四五六七八九十]+件套|礼盒")  # a name that says what a product is, as the policy does too
+# another part of the policy named by its heading (看下面“开学季说明”一节, 详见“退换货运费”, 按下面“上楼费”收费), …
+_WHERE = r"(?:下面|下文|上面|上文|后面|前面)"
+POINTER = re.compile(rf"(?:见|看|按|参考|参照){_WHERE}?的?(?:“[^”]+”[、和及]?)+")
+# …a clause that only sends the reader there (…，具体看下面“开学季说明”一节), and where a rule's part is (按下面“上楼费”)
+REFERENCE = re.compile(rf"[，,；;]?[^，,；;。：:（）()]*?(?:见|看|参考|参照){_WHERE}?的?(?:“[^”]+”[、和及]?)+[^，,；;。（）()]*")
+PLACE = re.compile(rf"(?<=按){_WHERE}的?(?=“)")
 ASKS = re.compile(r"[吗么呢？?]|[不没]$|啥|什么|多少|几|怎么|咋|哪|能不能|可不可以|是不是|有没有|多久|多长")
 
 
@@ -78,6 +84,8 @@ def details(intents: list[Intent], citations: dict[str, Citation], message: str,
                          and not _others(h, intent, intents)}
         elif intent.product:  # a product file's own headings vary (滤芯, 开袋以后): any part of the file may add to it
             headings = {""}
+        if cite.source == shop.policy_source:  # 具体看下面“开学季说明”一节: the part a line of its sections points to
+            headings |= _pointed(shop, ctx, headings)
 
         def allow(chunk, cite=cite, headings=headings) -> bool:
             return chunk.source == cite.source and ("" in headings or bool(headings & set(chunk.section.split(" > "))))
@@ -179,9 +187,21 @@ def _others(heading: str, intent: Intent, asked: list[Intent]) -> bool:
                and not (intent.family and other.family == intent.family) for word in other.cite)
 
 
+def _pointed(shop: Shop, ctx: Context, headings: set[str]) -> set[str]:
+    """The policy headings that a line under `headings` sends the reader to (具体看下面“开学季说明”一节)."""
+    named = {name for c in ctx.index.chunks() if c.source == shop.policy_source
+             and headings & set(c.section.split(" > ")) for m in POINTER.finditer(body(c.text))
+             for name in re.findall(r"“([^”]+)”", m.group())}
+    return {h for h in shop.policy_sections if any(name in h for name in named)}
+
+
 def _add(out: dict[str, str], intent_id: str, found: Found) -> None:
-    """A further sentence for the intent's answer; a list item with the sentence introducing its list, unless that list
-    is the one said last (下面这些算质量问题：开线、破洞…。盖子拧紧了还漏…)."""
+    """A further sentence for the intent's answer, not sending the customer to another part of the policy (…，具体看下面
+    “开学季说明”一节: the customer reads no policy); a list item with the sentence introducing its list, unless that list is the
+    one said last (下面这些算质量问题：开线、破洞…。盖子拧紧了还漏…)."""
+    unpointed = PLACE.sub("", REFERENCE.sub("", found.sentence))
+    if unpointed.strip("，,；;。 "):
+        found = found.model_copy(update={"sentence": unpointed})
     sentence = framed(found).sentence
     intro = sentence[: len(sentence) - len(found.sentence)]
     so_far = out.get(intent_id, "")
