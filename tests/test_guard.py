@@ -88,6 +88,10 @@ NEGATIONS = [
     ("这款不包邮哦", [("free_shipping_threshold_yuan", None)]),
     ("本店没有运费险", [("freight_insurance", False)]),
     ("本店不附带运费险", [("freight_insurance", False)]),
+    ("我们店不送退货运费险", [("freight_insurance", False)]),
+    ("下单时不会送运费险", [("freight_insurance", False)]),
+    ("不能无理由退的是吐司这些短保商品", []),  # which goods are excepted: no rule for the shop
+    ("发票金额按实际付款金额开", []),  # what the invoice says, not when it is issued
     ("本店不提供发票", [("invoice", "none")]),
     ("本店不开发票", [("invoice", "none")]),
     ("延迟发货我们目前没有固定补偿", [("delay_compensation", "none")]),
