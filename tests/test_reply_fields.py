@@ -93,6 +93,17 @@ def test_the_asked_field_is_the_one_whose_key_names_the_topic(message, keys):
     assert [f.key for f in asked_fields(message, text, field_topics())] == keys
 
 
+@pytest.mark.parametrize(("message", "keys"), [
+    ("开心果哪的", ["产地"]), ("这个是哪里的呀 除了盐还加了别的没", ["产地", "配料"]), ("发哪的快递", []),
+])
+def test_where_a_product_is_from_asks_its_origin(message, keys):
+    from aigc_cs.kb.answerable import asked_fields
+    from aigc_cs.kb.intents import field_topics
+
+    text = "# 原色开心果\n\n- 产地：美国加州\n- 配料：开心果、食用盐\n"
+    assert [f.key for f in asked_fields(message, text, field_topics())] == keys
+
+
 def test_a_title_line_with_specs_in_brackets_names_the_product_and_a_size_is_no_price(camp_shop):
     stool = next(p for p in camp_shop.products if p.source.endswith("stool.txt"))
     assert stool.name == "铝合金折叠小板凳（小号/大号款）"
