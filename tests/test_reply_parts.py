@@ -142,6 +142,7 @@ def test_a_size_said_by_its_number_alone_names_the_product(soap_shop, soap_cli):
 
     assert mentioned("600的一个人能用多久", soap_shop).name == "何首乌防脱洗发露（300毫升/600毫升）"
     assert mentioned("3块的多少钱", soap_shop) is None  # an amount, no size of a product's name
+    assert mentioned("90克的那种多少钱", soap_shop).name == "山茶籽油冷制香皂"  # a size only its file gives
     out = reply(soap_cli, "600的一个人能用多久")
     assert out["product"] == "何首乌防脱洗发露（300毫升/600毫升）"
     assert out["answered"] is True and "3个月" in out["text"]

@@ -80,6 +80,8 @@ def _by_spec(message: str, shop: Shop) -> Product | None:
     owners = [p for p in shop.products
               if said & _specs(p.name) or bare & {re.sub(r"[^\d.]", "", s) for s in _specs(p.name)}
               or any(re.search(rf"(?<![\d.]){re.escape(_key(v))}", text) for v in _variants(p.name))]
+    if not owners:  # …or, with its unit, only one product's file (2.2L的空瓶多重: 容量有两个：1.5L 45元，2.2L 55元)
+        owners = [p for p in shop.products if said - set(_SIZE_WORD.findall(text)) & _specs(p.text)]
     return owners[0] if len(owners) == 1 else None
 
 
