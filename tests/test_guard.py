@@ -522,6 +522,14 @@ def test_a_paraphrased_refusal_to_bargain_states_the_fact(shops, text):
     assert not stated("bargain_limit_yuan", "这款面霜很好用，您放心", shops["demo-beauty"])
 
 
+@pytest.mark.parametrize(("text", "refuses"), [("真的不能再少啦", True), ("不少老顾客都回购了", False),
+                                               ("配件一样不少，不影响7天无理由退换", False)])
+def test_many_is_no_refusal_to_bargain(text, refuses):
+    from aigc_cs.guard.facts import refuses_bargain
+
+    assert refuses_bargain(text) is refuses
+
+
 @pytest.mark.parametrize(("text", "expected"), [("补偿您一张五元无门槛优惠券", True), ("补偿您一张5元无门槛券", True),
                                                 ("补偿您一张10元无门槛券", False), ("我们会给您一些补偿", False)])
 def test_compensation_is_compared_by_value(shops, text, expected):

@@ -21,6 +21,7 @@ _REFUSES_BARGAIN = re.compile(
     r"(?:议价|讲价|还价|砍价|便宜|优惠|降价|改价|改价格|少|让价|抹零)|明码标价|统一(?:定价|标价|价格)|"
     r"(?:已经是|就是|是)(?:最低|活动|底|实在|优惠|促销)价|价格(?:是)?(?:统一|固定)的?|一口价|(?:议|讲|还)不了价|"
     r"价[格钱]?(?:是)?(?:不能|没法|没办法|无法|不可以|不好)(?:再)?(?:改|调|降|少|便宜|商量)")
+_MANY = re.compile(r"不\s*少")
 # who pays return shipping, in the words students use ("运费我们来出", "不用您出运费", "运费需要您自己付")
 _SHOP_PAYS = re.compile(r"(?:不用|不需要|无需|不必|不会让)\s*(?:您|你)?\s*(?:来|再|额外|自己)?\s*(?:出|承担|支付|付|花|垫付)"
                         r"\s*(?:任何|一分)?\s*(?:运费|邮费|钱)|运费\s*(?:都)?\s*(?:由)?\s*(?:我们|店铺|商家|本店|我方)\s*(?:来)?\s*"
@@ -41,8 +42,8 @@ FACT_TOPICS = {
 
 
 def refuses_bargain(text: str) -> bool:
-    """A refusal to bargain in any wording (不议价, 没办法便宜, 明码标价)."""
-    return bool(_REFUSES_BARGAIN.search(text))
+    """A refusal to bargain in any wording (不议价, 没办法便宜, 明码标价); 不少 alone says "many" (配件一样不少, 不少人)."""
+    return any(not _MANY.fullmatch(m.group()) for m in _REFUSES_BARGAIN.finditer(text))
 
 
 def _number_near_topic(value: float, topic: str, text: str) -> bool:
