@@ -170,6 +170,8 @@ INVOICE = [
     ("下单时就可以申请发票", [("invoice", "with_order")]),
     ("发票随货寄出", [("invoice", "with_order")]),
     ("本店不开发票", [("invoice", "none")]),
+    ("发票随订单开具，发货后会发到订单页面", [("invoice", "with_order")]),  # the issuing, not where it is sent
+    ("下单时备注抬头，发货后开具发票", [("invoice", "after_shipping")]),
 ]
 
 

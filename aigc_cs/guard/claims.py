@@ -90,6 +90,7 @@ _INVOICE_NONE = re.compile(r"(?:不|无法|不能|没法|不可以)\s*(?:提供|
 _INVOICE_AFTER = re.compile(r"(?:确认)?收货\s*(?:后|之后|以后)|签收\s*(?:后|之后)")
 _INVOICE_SHIPPED = re.compile(r"发货\s*(?:后|之后|以后)|发出\s*(?:后|之后)")
 _INVOICE_WITH = re.compile(r"(?:下单|付款)(?!的?金额)|拍下|购买时|随货|随包裹|随订单|和货一起|跟货一起|一起寄")
+_ISSUED = re.compile(r"\s*(?:就|再|会|才|统一|一起|给您|帮您)?\s*(?:开具|开票|开发票|开)")
 _COMPENSATE_AMOUNT = re.compile(rf"(?:补偿|赔偿|赔付|赔|送|赠送|发放)\s*(?:给)?\s*(?:您|你)?\s*(?:一张)?\s*({N})\s*元")
 _COMPENSATE_ANY = re.compile(r"(?:给您|给你|会|将|可以|为您)\s*(?:一些|一定的?)?\s*(?:补偿|赔偿)")
 _COMPENSATE_NEG = re.compile(r"(?:没有|无|不提供|不做|暂无)\s*(?:固定的?)?\s*(?:延迟|延误|晚发)?(?:发货)?的?\s*(?:补偿|赔偿)")
@@ -246,12 +247,13 @@ def _sentence_claims(s: str, offset: int, whole: str) -> list[Claim]:
                 add("refund_working_days", _upper(m), m)
 
     if "发票" in s:
-        for pattern, value in ((_INVOICE_NONE, "none"), (_INVOICE_AFTER, "after_receipt"),
-                               (_INVOICE_SHIPPED, "after_shipping"), (_INVOICE_WITH, "with_order")):
-            m = pattern.search(s)
-            if m:
-                add("invoice", value, m)
-                break
+        kinds = ((_INVOICE_NONE, "none"), (_INVOICE_AFTER, "after_receipt"), (_INVOICE_SHIPPED, "after_shipping"),
+                 (_INVOICE_WITH, "with_order"))
+        said = [(m, value) for pattern, value in kinds if (m := pattern.search(s))]
+        # the time the issuing is said of (随订单开具，发货后会发到邮箱: with the order), else the first kind found
+        issued = next(((m, value) for m, value in said if _ISSUED.match(s, m.end())), said[0] if said else None)
+        if issued:
+            add("invoice", issued[1], issued[0])
 
     if _QUALITY.search(s):
         for m in _QUALITY_DAYS.finditer(s):
