@@ -208,14 +208,13 @@ def covered(message: str, shop: str, chunks: list[Chunk], sources: set[str], nam
     手工黄油曲奇罐)."""
     words = {w for w in own_words(message, names) if w not in besides}
     near = ranked(message, shop, chunks, lambda c: c.source in sources)
-    found = _taking_up(near, words) if words and (len(words) > 1 or one) else None
-    if found is None and (offered := alternatives(message)):
-        found = next((f for f in near[:COVERED_TOP] if takes_up(_unnamed(f.sentence, names), offered)), None)
-    asked = trait(message, names) if one and found is None else None
-    if asked:
+    if one and (asked := trait(message, names)):  # 礼盒辣不辣 送长辈的: the trait, not 长辈, is asked
         stated = re.compile(rf"(?:不|没|微|偏|很|较|超|有点|不会|不太|特别){asked}|{asked}度")  # 三样都不辣, 辣度是…
         return next((f for f in near[:TRAIT_TOP] if asked in f.sentence), None) or next(
             (f for f in near if stated.search(f.sentence)), None)
+    found = _taking_up(near, words) if words and (len(words) > 1 or one) else None
+    if found is None and (offered := alternatives(message)):
+        found = next((f for f in near[:COVERED_TOP] if takes_up(_unnamed(f.sentence, names), offered)), None)
     if found is None and one and 0 < len(asking := asking_words(message, names) & words) < len(words):
         found = _taking_up(near, asking)  # A3有降噪吗 坐地铁用的: 降噪 is asked, 坐地铁 says what for
     return found

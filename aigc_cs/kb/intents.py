@@ -214,6 +214,8 @@ def score(message: str, model: Model | None = None) -> Scored:
 CHATTER_CHARS = 6
 REMARK_CHARS = 20  # a longer remark that puts off the purchase or praises (等下我问问我老公) is small talk too
 REMARK_KINDS = ("later", "praise", "bot", "thanks")
+# "let me ask" said to the shop, a question after it (买之前问下 收到要是坏的咋处理), not "I'll ask someone" (我问下我老公…啥型号)
+_ASKS_US = re.compile(r"问(?:下|问|一下)(?:[\s，,。:：]|$).*(?:咋|啥|什么)")
 
 
 def _chatter(text: str) -> bool:
@@ -234,7 +236,8 @@ def _remark(text: str) -> bool:
         return True
     letters = re.sub(r"[\W_\d]", "", text)
     remark = any(w in text for kind in REMARK_KINDS for w in kinds.get(kind, []))
-    exempt = any(w in text for kind in ("later", "bot") for w in kinds.get(kind, []))  # 我问问她要不要, 是不是机器人
+    exempt = any(w in text for kind in ("later", "bot") for w in kinds.get(kind, [])) \
+        and not _ASKS_US.search(text)  # 我问问她要不要, 是不是机器人
     return (remark and len(letters) <= REMARK_CHARS and not ASKS.search(text)
             and (exempt or not ASKS_TOO.search(text)) and all(i == SMALLTALK for i in keyword_hits(text)))
 

@@ -8,12 +8,13 @@ _QUESTION_WORDS = frozenset([
     "可以", "能不能", "怎么", "会不会", "有没有", "是不是", "咋整", "一下", "多少", "这个", "那个", "你们", "你家", "我家", "怎么办", "可不可以", "需要",
     "还是", "就是", "现在", "感觉", "知道", "问下", "请问", "想问", "东西", "时候", "一般", "比较", "合适", "适合", "正常", "什么样", "怎么样", "咋样",
     "多久", "一起", "如果", "的话", "不会", "没有", "不是", "已经", "这款", "那款", "用的", "能用", "一个", "有点", "一次",
-    "哪儿", "哪里", "哪个", "哪些", "哪种", "哪款", "什么", "为什么", "为啥",
+    "哪儿", "哪里", "哪个", "哪些", "哪种", "哪款", "什么", "为什么", "为啥", "不想", "别是",
 ])
 # what asks (哑铃一对多钱: a price, not 对)
 ASKS = re.compile(r"[?？吗么嘛]|能不能|可不可以|有没有|怎么|多少|多钱|几|还是|哪")
 # …and what else asks, unless the customer will ask someone else (我问问我妈她要不要) or asks who answers (是不是机器人)
 ASKS_TOO = re.compile(r"(\w)不\1|啥|什么|咋|帮我|[不没](?=[\s，,。!！]|$)")  # 酸不酸, 搭个啥好看, 能帮我写个好评不, 能烫银色不
+_EITHER = re.compile(r"(\w{1,2})[不没]\1")  # 大不大, 好不好: how a yes-no question asks, no word a sentence takes up
 _AMOUNT = re.compile(r"^[一二两三四五六七八九十几半\d]+[袋包瓶盒个件只箱罐支套份斤块组]$")  # 两袋: how many, not what about
 
 
@@ -28,7 +29,7 @@ def own_words(message: str, names: list[str]) -> set[str]:
     named = [(m.start(), m.end()) for n in names if n for m in re.finditer(re.escape(normalize(n).lower()), text)]
     spans = word_spans(text)
     words = (_own_part(text, b, e, named) for b, e in spans + _single_runs(text, spans) if e - b >= 2)
-    return {w for w in words if len(w) >= 2 and w not in _QUESTION_WORDS and not _AMOUNT.match(w)
+    return {w for w in words if len(w) >= 2 and w not in _QUESTION_WORDS and not _AMOUNT.match(w) and not _EITHER.fullmatch(w)
             and not any(w in n.lower() or n.lower() in w for n in names if n)}
 
 

@@ -9,7 +9,7 @@ from aigc_cs.errors import UserError
 from aigc_cs.kb.loaders import load
 from aigc_cs.kb.models import PolicyFacts, Product, ProductSection, Shop, ShopInfo
 
-SHOP_READER = "shop-reader-23"  # bump when reading a folder changes (aliases, sections, product text): saved shops are read again
+SHOP_READER = "shop-reader-24"  # bump when reading a folder changes (aliases, sections, product text): saved shops are read again
 POLICY_FILE = "policy.md"
 PRODUCTS_DIR = "products"
 # H2 headings of a product file, matched by keyword so that a dropped-in shop may word them its own way.
@@ -17,12 +17,12 @@ PRODUCTS_DIR = "products"
 # whose words their key contains.
 PRODUCT_SECTIONS = {
     "material": ("材质", "成分", "面料", "配料", "原料", "配方", "材料"),
-    "size": ("规格", "尺码", "容量", "净含量", "重量", "尺寸", "保质期", "型号", "克重", "码数", "多大", "多重"),
+    "size": ("规格", "尺码", "容量", "净含量", "重量", "尺寸", "保质期", "型号", "克重", "码数", "多大", "多重", "参数", "放多久"),
     "suitable": ("适合", "适用", "人群", "场合", "兼容", "合适", "哪些人"),
     "selling": ("卖点", "特点", "亮点", "口感", "风味", "产地", "等级", "功能", "特色", "介绍", "味道", "香气", "喝起来",
-                "来历"),
+                "来历", "口味", "辣度", "甜度", "好在哪"),
     "care": ("使用", "保养", "洗护", "用法", "储存", "存放", "保存", "冲泡", "食用", "吃法", "喝法", "注意", "清洗", "清洁",
-             "怎么存", "怎么用"),
+             "怎么存", "怎么用", "怎么吃", "怎么喝", "怎么冲", "怎么洗", "怎么放", "冲煮", "养护", "喂食"),
     "related": ("关联", "搭配", "推荐", "一起"),
 }
 PRODUCT_SUFFIXES = (".md", ".txt")
@@ -82,7 +82,7 @@ def _sentence(key: str, value: str) -> str:
     if key.endswith(("适合", "适用", "用于")) or (value[:1].isdigit() and not key.endswith(_HOW_KEYS)):
         return f"{key}{value}。"
     if any(word in key for word in _HOW_KEYS):
-        return f"{key}{'' if key.endswith(('法', '方式', '建议')) else '方法'}：{value}。"
+        return f"{key}{'' if key.endswith(('法', '方式', '建议')) or '怎么' in key else '方法'}：{value}。"
     if any(word in key for word in PRODUCT_SECTIONS["related"]):
         return f"{key}{'' if key.endswith(('建议', '推荐')) else '建议'}：{value}。"
     return f"{key}是{value}。"

@@ -1,0 +1,130 @@
+"""Offline replies for a snack shop whose owner titles a product file's sections with the customer's own questions
+(## 开了怎么放, ## 到手多少、能放多久, ## 怎么吃): those sections answer the questions they name. Also: a yes-no question
+asked the way people ask it (个头大不大, 好剥不, 辣不辣 送长辈的), "let me ask" said to the shop before a question, the
+warehouse a parcel leaves from (not the return address), and the shop's own remedy for a quality problem."""
+
+import pytest
+from conftest import reply_json, shop_fixtures
+
+POLICY = """---
+shop: {id: crunch-shop, name: 咔嚓零食屋, category: 零食坚果}
+no_reason_return_days: 7
+no_reason_exchange: false
+return_condition: 未拆封、在保质期内
+return_shipping_quality_issue: shop
+return_shipping_buyer_reason: buyer
+freight_insurance: false
+ship_within_hours: 48
+free_shipping_threshold_yuan: 49
+bargain_limit_yuan: 0
+refund_working_days: 3
+invoice: with_order
+quality_claim_days: 3
+aftersale_reply_minutes: 30
+delay_compensation: null
+---
+
+# 咔嚓零食屋 购物说明
+
+## 退货
+
+签收后7天内，没拆封、在保质期内的可以退货，只退不换。
+
+## 收到的东西有问题
+
+受潮、漏气、有异味的，签收后3天内拍照找客服。核实之后，重新寄一份或者退钱，您挑一个。
+
+## 退货流程
+
+1. 订单页面点“申请售后”。
+2. 审核通过后按页面上的地址寄回，别寄到发货地址。
+
+## 发货
+
+付款后48小时内发货。仓库在山东临沂，默认发圆通。
+"""
+
+PRODUCTS = {
+    "niurougan.md": """# 手撕牛肉干（250克）
+
+## 用料
+
+配料：牛肉、白砂糖、酱油、食用盐、五香粉。
+
+## 到手多少、能放多久
+
+一袋250克，大约18小条，独立小包。保质期8个月。
+
+## 开了怎么放
+
+小包撕开以后当天吃完；没吃完的夹紧袋口放冰箱冷藏，两天内吃完。
+
+## 怎么吃
+
+撕成条直接吃；想软一点可以隔水蒸3分钟。
+
+## 口味
+
+五香味，不辣，老人小孩都能吃。
+""",
+    "shanhetao.md": """# 临安手剥山核桃（400克）
+
+- 价格：68元一袋
+- 个头：每颗直径2厘米左右，挑过大小
+- 怎么剥：壳上有裂口，用送的小钳子一夹就开
+- 配料：山核桃、食用盐、白砂糖
+- 适合：送长辈、办公室分着吃
+""",
+}
+
+crunch_shop, crunch_cli = shop_fixtures("crunch-shop", POLICY, PRODUCTS)
+
+
+def reply(cli, message: str) -> dict:
+    return reply_json(cli, message, "crunch-shop")
+
+
+def test_sections_titled_with_the_customers_questions_are_read_as_those_sections(crunch_shop):
+    jerky = next(p for p in crunch_shop.products if p.source.endswith("niurougan.md"))
+    assert jerky.sections["size"].title == "到手多少、能放多久"
+    assert jerky.sections["care"].title == "开了怎么放"
+    assert jerky.sections["selling"].title == "口味"
+
+
+@pytest.mark.parametrize(("message", "line"), [
+    ("牛肉干一袋几条", "18小条"),  # ## 到手多少、能放多久, not the nearest sentence of another section
+    ("牛肉干咋吃", "隔水蒸3分钟"),  # ## 怎么吃
+    ("牛肉干开了咋放", "冷藏"),  # ## 开了怎么放
+    ("山核桃好剥不 不想用牙咬", "小钳子"),  # 怎么剥：…
+    ("山核桃个头大不大 别是小不点", "直径2厘米"),  # 个头：… (大不大 is how it asks, no word of its own)
+])
+def test_a_question_is_answered_from_the_section_that_names_it(crunch_cli, message, line):
+    out = reply(crunch_cli, message)
+    assert out["answered"] is True and line in out["text"], out["text"]
+
+
+def test_the_trait_asked_comes_before_a_word_said_besides(crunch_cli):
+    """辣不辣 asks the taste; 送长辈的 only says for whom: the line that says 不辣 answers."""
+    out = reply(crunch_cli, "牛肉干辣不辣 送长辈的")
+    assert out["answered"] is True and "不辣" in out["text"], out["text"]
+
+
+def test_let_me_ask_said_to_the_shop_before_a_question_is_no_small_talk(crunch_cli):
+    out = reply(crunch_cli, "买之前问下 收到要是坏的咋处理")
+    assert out["intents"] != ["smalltalk"] and "3天内" in out["text"], out
+
+
+def test_asking_someone_else_is_still_small_talk(crunch_cli):
+    assert reply(crunch_cli, "稍等 我问下我老公他要买啥")["intents"] == ["smalltalk"]
+
+
+def test_where_parcels_leave_from_is_the_warehouse_not_the_return_address(crunch_cli):
+    out = reply(crunch_cli, "你们从哪儿发的货")
+    assert "临沂" in out["text"] and "别寄到发货地址" not in out["text"], out["text"]
+
+
+def test_a_quality_problem_gets_the_shops_own_remedy(crunch_cli):
+    """核实之后，重新寄一份或者退钱: said instead of the template's remedy, which offers an exchange this shop never
+    makes."""
+    out = reply(crunch_cli, "收到的牛肉干漏气了 还有股怪味")
+    assert "重新寄一份或者退钱" in out["text"] and "换货" not in out["text"], out["text"]
