@@ -34,6 +34,10 @@ delay_compensation: null
 
 受潮、漏气、有异味的，签收后3天内拍照找客服。核实之后，重新寄一份或者退钱，您挑一个。
 
+## 发错、少发
+
+寄错口味、少了一袋的，签收后3天内拍照给客服，确认是我们的问题，就给您补寄或者退差价。
+
 ## 退货流程
 
 1. 订单页面点“申请售后”。
@@ -74,6 +78,18 @@ PRODUCTS = {
 - 怎么剥：壳上有裂口，用送的小钳子一夹就开
 - 配料：山核桃、食用盐、白砂糖
 - 适合：送长辈、办公室分着吃
+""",
+    "huasheng-tang.md": """商品名：手工花生酥糖（300克）
+价格：32元一袋
+配料：花生、麦芽糖、白砂糖、芝麻
+适合：过年摆果盘、结婚当喜糖、配茶
+""",
+    "jianguo-he.md": """# 五拼坚果盒（600克）
+
+- 价格：99元一盒
+- 配料：腰果、杏仁、榛子、核桃、葡萄干
+- 口味：坚果都是原味烤的，不加盐
+- 保质期：6个月
 """,
 }
 
@@ -128,3 +144,24 @@ def test_a_quality_problem_gets_the_shops_own_remedy(crunch_cli):
     makes."""
     out = reply(crunch_cli, "收到的牛肉干漏气了 还有股怪味")
     assert "重新寄一份或者退钱" in out["text"] and "换货" not in out["text"], out["text"]
+
+
+@pytest.mark.parametrize(("message", "line"), [
+    ("坚果盒加盐了没 我爸血压高", "不加盐"),  # the 配料 field the question names, and the file's line that takes up 加盐
+    ("坚果盒里都有啥", "腰果、杏仁"),  # what a food holds is its 配料
+    ("想买点当喜糖 花生酥糖中不中", "喜糖"),  # 商品名：… answers nothing, and 买点 asks nothing of its own
+])
+def test_a_file_line_that_takes_up_the_question_answers_it(crunch_cli, message, line):
+    out = reply(crunch_cli, message)
+    assert out["answered"] is True and line in out["text"], out["text"]
+
+
+def test_a_wrong_parcel_gets_the_shops_own_remedy(crunch_cli):
+    """确认是我们的问题，就给您补寄或者退差价: what this shop does, said in its words."""
+    out = reply(crunch_cli, "发错了吧 我拍的山核桃 寄来的是牛肉干")
+    assert "补寄或者退差价" in out["text"], out["text"]
+
+
+def test_green_mould_on_what_the_customer_received_is_a_quality_problem(crunch_cli):
+    out = reply(crunch_cli, "收到两天了今天才打开 牛肉干长了绿毛 还能售后不")
+    assert out["intents"][:1] == ["quality_issue"] and out["answered"] is True, out

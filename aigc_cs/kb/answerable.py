@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from aigc_cs.kb.models import SHOP_DOC_TYPES, Chunk, Product
 from aigc_cs.kb.question_words import alternatives, asking_words, own_words, takes_up
 from aigc_cs.kb.semantic import matcher
-from aigc_cs.kb.shops import BULLET, OPEN_KEY, PAIR, as_sentence, keyed
+from aigc_cs.kb.shops import BULLET, NAME_KEYS, OPEN_KEY, PAIR, as_sentence, keyed
 
 MIN_CHARS = 5
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
@@ -39,8 +39,9 @@ def sentences(text: str) -> list[str]:
     for line in map(keyed, text.splitlines()):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
-        if PAIR.match(BULLET.sub("", line).strip()):
-            out.append(as_sentence(line))
+        if pair := PAIR.match(BULLET.sub("", line).strip()):
+            if pair.group(1) not in NAME_KEYS:  # 商品名：手工牛轧糖（…）names the product, it answers nothing
+                out.append(as_sentence(line))
             continue
         line = BULLET.sub("", line)
         pattern = _WHOLE if _ENUMERATION.match(line.strip()) else _SENTENCE

@@ -83,8 +83,8 @@ def _one_passage(message: str, shop: Shop, ctx: Context, product: Product | None
         policy = _place_line(places, rules, product)  # 哈尔滨能发樱桃吗: 东北三省…不发樱桃
     if policy is not None and agrees_with_facts(policy.sentence, shop):
         return policy
-    if asked and product is not None:
-        return field_answer(asked, product, chunks)
+    if asked and product is not None and (fields := field_answer(asked, product, chunks)) is not None:
+        return _with_next(message, fields, shop, chunks)  # 加盐了没: 配料…, and 坚果是原味烘焙的，不加盐
     if product is not None and not bought and (
             inside := listing(message, shop, chunks, product) or topic_sentence(message, shop, chunks, product)):
         return _with_next(message, inside, shop, chunks)

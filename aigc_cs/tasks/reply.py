@@ -60,7 +60,7 @@ DISCOURAGED = re.compile(r"不建议|不推荐|不要用|别用|不能用|不要
 HYPOTHETICAL = re.compile(r"会不会|会[^，。！？\s]{0,6}吗|万一|要是|如果|怕")
 # what a shop does once it has confirmed a problem (核实后补发或者退款, 确认后退货、换货您来选): its own words, with how it
 # checks when it says so (我们对照打包时的称重记录核对，确认后…)
-REMEDY = re.compile(r"(?:(?:我们|客服|仓库)[^。；;，,]{0,20}(?:记录|监控|照片)[^。；;，,]{0,6}[，,])?(?:确认|核实)(?:后|以后|之后|无误后)[，,]?[^。；;]*?(?:退|换|补发|补偿|赔)[^。；;]*")
+REMEDY = re.compile(r"(?:(?:我们|客服|仓库)[^。；;，,]{0,20}(?:记录|监控|照片)[^。；;，,]{0,6}[，,])?(?:确认|核实)(?:后|以后|之后|无误后|是[^。；;，,]{0,8}(?:问题|责任)[，,]?就?)[，,]?[^。；;]*?(?:退|换|补发|补偿|赔)[^。；;]*")
 COMPLAINTS = ("quality_issue", "wrong_or_missing")  # a complaint hears first what the shop calls normal, if it does
 # a customer asking for a person (转人工, 找个真人): the reply says one will take over
 HUMAN = re.compile(r"人工|真人|活人")
