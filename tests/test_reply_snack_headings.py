@@ -83,6 +83,7 @@ PRODUCTS = {
 价格：32元一袋
 配料：花生、麦芽糖、白砂糖、芝麻
 适合：过年摆果盘、结婚当喜糖、配茶
+注意：血糖高的朋友少吃
 """,
     "jianguo-he.md": """# 五拼坚果盒（600克）
 
@@ -165,3 +166,14 @@ def test_a_wrong_parcel_gets_the_shops_own_remedy(crunch_cli):
 def test_green_mould_on_what_the_customer_received_is_a_quality_problem(crunch_cli):
     out = reply(crunch_cli, "收到两天了今天才打开 牛肉干长了绿毛 还能售后不")
     assert out["intents"][:1] == ["quality_issue"] and out["answered"] is True, out
+
+
+def test_an_illness_another_products_file_speaks_of_is_checked_for_this_one(crunch_cli):
+    """The candy's file speaks of 血糖; the jerky's says nothing of diabetes: checked, not answered."""
+    out = reply(crunch_cli, "牛肉干糖尿病人能吃吗")
+    assert out["answered"] is False and "核实" in out["text"], out["text"]
+
+
+def test_delivery_to_the_door_is_checked_where_the_shop_wrote_nothing_of_it(crunch_cli):
+    out = reply(crunch_cli, "快递能送上门不 别给我放驿站")
+    assert out["answered"] is False and "送上门" in out["text"], out["text"]
