@@ -333,7 +333,8 @@ def detect(message: str, product_named: bool = False) -> list[Intent]:
     chosen = decide(scored, thresholds(), product_named)
     text = re.sub(r"\d+(?:\.\d+)?", "#", normalize(message).lower())  # a number is # (少#块 for 少10块)
     sure = [i.id for i in intents() if any(not _WONDERED.search(text[: m.start()])
-                                           for w in i.sure for m in re.finditer(re.escape(w.lower()), text))]
+                                           for w in i.sure for m in re.finditer(re.escape(w.lower()), text))
+            or (i.signs and _befell(i, text))]
     if not [i for i in chosen if i != SMALLTALK]:  # "能发顺丰不 加钱也行": the classifier is unsure, the word is not
         told = [i.id for i in intents() if signed(i.signs, text)] \
             if after_sale(message) or held(text) else []  # 灯刚买一周 充了一晚上还是不亮: a buyer's problem
@@ -343,6 +344,13 @@ def detect(message: str, product_named: bool = False) -> list[Intent]:
     text = normalize(message)
     return [by_id[i] for i in chosen if not (by_id[i].unless and re.search(by_id[i].unless, text))
             and (not by_id[i].signs or _happened(by_id[i], text.lower()))]
+
+
+def _befell(intent: Intent, text: str) -> bool:
+    """A trigger word of a problem said to have happened (领口开线了, 包装破损了), not wondered about (会不会开线了)."""
+    return any(not _WONDERED.search(text[: m.start()]) and not _SUPPOSED.search(text[: m.start()])
+               for w in intent.triggers if not w.endswith("了")
+               for m in re.finditer(re.escape(w.lower()) + "了", text))
 
 
 def _happened(intent: Intent, text: str) -> bool:
