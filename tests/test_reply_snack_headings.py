@@ -84,6 +84,8 @@ PRODUCTS = {
 配料：花生、麦芽糖、白砂糖、芝麻
 适合：过年摆果盘、结婚当喜糖、配茶
 注意：血糖高的朋友少吃
+
+天热的时候路上温度高，酥糖到手可能有点软，放冰箱冷藏一会儿就脆回来了。
 """,
     "jianguo-he.md": """# 五拼坚果盒（600克）
 
@@ -191,3 +193,28 @@ def test_a_trigger_word_said_to_have_happened_is_a_problem(cli):
     """开线了: the classifier alone was unsure (0.19, 领口 reads like 发票 to it); the word and 了 say the problem has happened."""
     out = reply_json(cli, "领口开线了咋整", "demo-fashion")
     assert out["intents"][:1] == ["quality_issue"] and out["answered"] is True, out
+
+
+@pytest.mark.parametrize("message", [
+    "牛肉干里吃出一根头发丝 怎么弄",  # 吃出: found while eating, a problem had
+    "山核桃好多颗有哈喇味 咋整",  # 哈喇味: a nut gone rancid
+])
+def test_what_a_food_customer_found_wrong_is_a_quality_problem(crunch_cli, message):
+    out = reply(crunch_cli, message)
+    assert out["intents"][:1] == ["quality_issue"] and "3天内" in out["text"], out
+
+
+def test_whether_it_melts_on_the_way_is_answered_by_the_files_line_on_summer_heat(crunch_cli):
+    out = reply(crunch_cli, "花生酥糖寄过来会不会化掉 我这边快四十度了")
+    assert out["answered"] is True and "冷藏" in out["text"], out["text"]
+
+
+@pytest.mark.parametrize(("message", "answered"), [
+    ("开衫袖长多少", False),  # the chart gives 胸围 and 衣长, not 袖长
+    ("牛仔裤腰围多少", True),  # …the jeans' chart gives 腰围
+    ("模特多高 穿的啥码", False),  # no file speaks of the model
+    ("T恤有啥亮点 跟别家的比比", True),  # an unnamed other shop: the product's own selling points answer
+])
+def test_a_measurement_or_comparison_is_answered_only_where_the_file_says_it(cli, message, answered):
+    out = reply_json(cli, message, "demo-fashion")
+    assert out["answered"] is answered, out["text"]
