@@ -218,3 +218,19 @@ def test_whether_it_melts_on_the_way_is_answered_by_the_files_line_on_summer_hea
 def test_a_measurement_or_comparison_is_answered_only_where_the_file_says_it(cli, message, answered):
     out = reply_json(cli, message, "demo-fashion")
     assert out["answered"] is answered, out["text"]
+
+
+def test_a_net_spelling_is_read_as_the_word_it_means(crunch_cli):
+    out = reply(crunch_cli, "牛肉干尝了一袋 味道我不太喜欢 剩下的阔以退不")
+    assert out["intents"][:1] == ["return_no_reason"], out
+
+
+@pytest.mark.parametrize(("text", "read"), [
+    ("阔以退不", "可以退不"),
+    ("有木有优惠", "有没有优惠"),
+    ("实木有没有味", "实木有没有味"),  # 实木 is a word: its 木有 is no net spelling
+])
+def test_net_spellings_are_read_through_except_inside_a_word(text, read):
+    from aigc_cs.guard.lexicon import read_through
+
+    assert read_through(text) == read

@@ -126,12 +126,9 @@ def _without_questions(text: str) -> str:
 
 def _read_through(text: str) -> str:
     """Net spellings replaced by the plain words they mean (木有 → 没有), each of the same length, so offsets hold."""
-    from aigc_cs.guard.lexicon import lexicon_data
+    from aigc_cs.guard.lexicon import read_through
 
-    readings = lexicon_data().get("readings") or {}
-    for spelling in sorted(readings, key=len, reverse=True):
-        if len(readings[spelling]) == len(spelling):
-            text = text.replace(spelling, readings[spelling])
+    text = read_through(text)
     for pattern, reading in _claim_readings():
         text = pattern.sub(lambda m, reading=reading: _padded(m, reading), text)
     return text

@@ -139,6 +139,19 @@ def lexicon_data() -> dict:
     return corpus_yaml(LEXICON_FILE) or {}
 
 
+def read_through(text: str) -> str:
+    """Net spellings replaced by the plain words they mean (木有 → 没有, 阔以 → 可以; `readings`), each of the same
+    length, so offsets hold."""
+    from aigc_cs.text import word_frequency
+
+    readings = lexicon_data().get("readings") or {}
+    for spelling in sorted(readings, key=len, reverse=True):
+        if len(readings[spelling]) == len(spelling):  # not the 木有 of 实木有没有味 (实木 is a word)
+            text = re.sub(re.escape(spelling), lambda m, plain=readings[spelling]: m.group() if m.start() and word_frequency(
+                m.string[m.start() - 1: m.start() + 1]) else plain, text)
+    return text
+
+
 def courtesy_words(kind: str) -> list[str]:
     """The `courtesy` word list `kind` (polite, empathy) of lexicon.yaml that the rules scorer counts."""
     words = (lexicon_data().get("courtesy") or {}).get(kind)

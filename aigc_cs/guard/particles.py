@@ -12,7 +12,7 @@ from functools import cache
 from pydantic import BaseModel, ValidationError
 
 from aigc_cs.errors import UserError
-from aigc_cs.guard.lexicon import compiled, lexicon_data
+from aigc_cs.guard.lexicon import compiled, lexicon_data, read_through
 from aigc_cs.paths import corpus_dir
 from aigc_cs.text import normalize, word_frequency
 
@@ -113,7 +113,7 @@ def particle_slips(text: str) -> list[Slipped]:
 
 def corrected(text: str) -> str:
     """`text` (normalised) with its slips put right (包油 → 包邮, 发顺风 → 顺丰): how a customer's message is read."""
-    text = normalize(text)
+    text = read_through(normalize(text))  # 阔以退不 asks 可以退不
     for slip in reversed(particle_slips(text)):
         text = text[:slip.start] + slip.suggestion + text[slip.end:]
     return text
