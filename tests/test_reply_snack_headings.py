@@ -234,3 +234,16 @@ def test_net_spellings_are_read_through_except_inside_a_word(text, read):
     from aigc_cs.guard.lexicon import read_through
 
     assert read_through(text) == read
+
+
+@pytest.mark.parametrize(("message", "said"), [
+    ("人呢 快回一下啊 都等好久了", "久等"),  # a nudge, longer than a word or two, asks nothing
+    ("新年快乐🎉 祝老板生意红火", "祝福"),  # a holiday wish
+])
+def test_a_nudge_or_a_wish_gets_one_short_line(crunch_cli, message, said):
+    out = reply(crunch_cli, message)
+    assert out["intents"] == ["smalltalk"] and said in out["text"], out
+
+
+def test_asking_when_after_sale_answers_is_no_nudge(crunch_cli):
+    assert reply(crunch_cli, "售后多久回我 等半天了")["intents"][:1] == ["aftersale_reply"]

@@ -213,7 +213,8 @@ def score(message: str, model: Model | None = None) -> Scored:
 
 CHATTER_CHARS = 6
 REMARK_CHARS = 20  # a longer remark that puts off the purchase or praises (等下我问问我老公) is small talk too
-REMARK_KINDS = ("later", "praise", "bot", "thanks")
+REMARK_KINDS = ("later", "praise", "bot", "thanks", "urge", "wish")
+_WHEN = re.compile(r"多久|多长时间|什么时候|啥时候")  # 售后多久回我 等半天了: a question about time, not only a nudge
 # "let me ask" said to the shop, a question after it (买之前问下 收到要是坏的咋处理), not "I'll ask someone" (我问下我老公…啥型号)
 _ASKS_US = re.compile(r"问(?:下|问|一下)(?:[\s，,。:：]|$).*(?:咋|啥|什么)")
 
@@ -238,7 +239,7 @@ def _remark(text: str) -> bool:
     remark = any(w in text for kind in REMARK_KINDS for w in kinds.get(kind, []))
     exempt = any(w in text for kind in ("later", "bot") for w in kinds.get(kind, [])) \
         and not _ASKS_US.search(text)  # 我问问她要不要, 是不是机器人
-    return (remark and len(letters) <= REMARK_CHARS and not ASKS.search(text)
+    return (remark and len(letters) <= REMARK_CHARS and not ASKS.search(text) and not _WHEN.search(text)
             and (exempt or not ASKS_TOO.search(text)) and all(i == SMALLTALK for i in keyword_hits(text)))
 
 
