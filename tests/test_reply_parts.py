@@ -241,9 +241,16 @@ def test_asking_whether_anyone_replies_at_night_hears_the_hours(soap_cli):
 
 
 def test_asking_for_a_colour_hears_the_colours_the_product_comes_in(soap_cli):
-    """有木有蓝色 asks which colours there are: the file's 颜色 line (雾霾蓝), not an honest "I will check"."""
-    out = reply(soap_cli, "牙刷有木有蓝色")
+    """都有啥颜色 asks which colours there are: the file's 颜色 line (雾霾蓝), not an honest "I will check"."""
+    out = reply(soap_cli, "牙刷都有啥颜色")
     assert out["answered"] is True and "雾霾蓝" in out["text"]
+
+
+def test_a_net_spelling_of_a_colour_question_reads_as_the_plain_one(soap_cli):
+    """有木有蓝色 is read as 有没有蓝色 (lexicon readings). Both are checked, not answered: the file writes 雾霾蓝, never
+    蓝色, and no reading yet takes a colour for the family it belongs to."""
+    net, plain = reply(soap_cli, "牙刷有木有蓝色"), reply(soap_cli, "牙刷有没有蓝色")
+    assert net["answered"] is plain["answered"] is False and "蓝色" in net["text"]
 
 
 def test_a_policy_line_under_another_heading_that_takes_up_the_question_is_added(soap_cli):
