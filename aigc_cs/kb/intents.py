@@ -388,23 +388,3 @@ def smalltalk_kind(message: str) -> str:
     text = normalize(message).lower()
     found = next((kind for kind, words in book().smalltalk_kinds.items() if any(w in text for w in words)), None)
     return found or ("unclear" if re.search(r"[^\W_]", text) and text.strip() != "在" else "greeting")
-
-
-SECTION_WORDS = {"material": "材质 成分 面料", "size": "规格 尺码", "suitable": "适合人群", "selling": "卖点 特点",
-                 "care": "使用 保养", "related": "关联推荐 搭配"}
-
-
-def expand(query: str, customer: bool) -> str:
-    """The query plus the written words the documents use: synonyms of colloquial words, and for a
-    customer's message, the topic and policy headings of its intents."""
-    from aigc_cs.guard.lexicon import synonyms
-
-    text = normalize(query)
-    extra = [written for spoken, written in synonyms().items() if spoken in text]
-    for intent in detect(query) if customer else []:
-        if intent.id == SMALLTALK:
-            continue
-        extra.extend([intent.topic, *intent.cite])
-        if intent.product:
-            extra.append(SECTION_WORDS[intent.product])
-    return " ".join([query, *extra])

@@ -7,7 +7,7 @@ from aigc_cs.config import RetrievalMode
 from aigc_cs.errors import UserError
 from aigc_cs.kb.index import Index
 from aigc_cs.kb.models import COMMON_SHOP, Chunk, Passage
-from aigc_cs.text import search_tokens
+from aigc_cs.text import normalize, search_tokens
 
 RRF_K = 60
 CANDIDATES = 20
@@ -117,8 +117,6 @@ class Retriever:
                k: int = 5, mode: RetrievalMode | None = None, customer: bool = False) -> list[Passage]:
         """Ranked passages. `customer=True` reads the query as a customer's message and adds the written
         words of its intents to the keyword query; the dense query stays as typed."""
-        from aigc_cs.kb.intents import expand
-
         mode = mode if mode is not None and self._has_dense else self.mode  # no vectors: keywords answer every mode
         if not query.strip() or not self.chunks:
             return []
@@ -145,3 +143,24 @@ def fuse(rankings: list[list[tuple[str, float]]]) -> list[tuple[str, float]]:
         for rank, (cid, _) in enumerate(ranking, 1):
             scores[cid] = scores.get(cid, 0.0) + 1.0 / (RRF_K + rank)
     return sorted(scores.items(), key=lambda item: -item[1])
+
+
+SECTION_WORDS = {"material": "材质 成分 面料", "size": "规格 尺码", "suitable": "适合人群", "selling": "卖点 特点",
+                 "care": "使用 保养", "related": "关联推荐 搭配"}
+
+
+def expand(query: str, customer: bool) -> str:
+    """The query plus the written words the documents use: synonyms of colloquial words, and for a
+    customer's message, the topic and policy headings of its intents."""
+    from aigc_cs.guard.lexicon import synonyms
+    from aigc_cs.kb.intents import SMALLTALK, detect
+
+    text = normalize(query)
+    extra = [written for spoken, written in synonyms().items() if spoken in text]
+    for intent in detect(query) if customer else []:
+        if intent.id == SMALLTALK:
+            continue
+        extra.extend([intent.topic, *intent.cite])
+        if intent.product:
+            extra.append(SECTION_WORDS[intent.product])
+    return " ".join([query, *extra])
