@@ -125,7 +125,8 @@ def _without_questions(text: str) -> str:
 
 
 def _read_through(text: str) -> str:
-    """Net spellings replaced by the plain words they mean (木有 → 没有), each of the same length, so offsets hold."""
+    """The text read through its net spellings (`lexicon.read_through`: 木有 → 没有), then through the claim readings,
+    each padded to the length it replaces, so offsets hold."""
     from aigc_cs.guard.lexicon import read_through
 
     text = read_through(text)
