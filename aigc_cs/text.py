@@ -109,6 +109,22 @@ def pick(options: list[str] | tuple[str, ...], *keys: str) -> str:
     return options[int.from_bytes(digest[:4], "big") % len(options)]
 
 
+_SENTENCE_END = re.compile(r"(?<=[。！？!?])")
+
+
+def once(text: str, said: str = "") -> str:
+    """`text` without the sentences it or `said` has already said (a file that writes 刷头是耗材，不保修 under two
+    headings, a size line that the section it comes from says again): a reply says a sentence once."""
+    known = {s.strip() for s in _SENTENCE_END.split(said) if s.strip()}
+    kept = []
+    for sentence in _SENTENCE_END.split(text):
+        if sentence.strip() and sentence.strip() in known:
+            continue
+        known.add(sentence.strip())
+        kept.append(sentence)
+    return "".join(kept)
+
+
 _DROP = re.compile(r"^[\W_]+$")
 _CJK = re.compile(r"[^\u4e00-\u9fff]+")
 STOPWORDS = frozenset(["的", "了", "吗", "呢", "啊", "吧", "是", "我", "你", "么", "什么", "怎么", "能", "会", "要", "就", "都", "还", "也", "和", "在", "有", "不", "个", "这", "那", "一", "下", "给", "说", "多", "嘛", "呀", "哦"])

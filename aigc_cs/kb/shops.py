@@ -9,7 +9,7 @@ from aigc_cs.errors import UserError
 from aigc_cs.kb.loaders import load
 from aigc_cs.kb.models import PolicyFacts, Product, ProductSection, Shop, ShopInfo
 
-SHOP_READER = "shop-reader-24"  # bump when reading a folder changes (aliases, sections, product text): saved shops are read again
+SHOP_READER = "shop-reader-25"  # bump when reading a folder changes (aliases, sections, product text): saved shops are read again
 POLICY_FILE = "policy.md"
 PRODUCTS_DIR = "products"
 # H2 headings of a product file, matched by keyword so that a dropped-in shop may word them its own way.
@@ -72,13 +72,17 @@ def _section_key(text: str) -> str | None:
 _HOW_KEYS = PRODUCT_SECTIONS["care"]
 
 
+_CLAUSE_KEY = re.compile(r"[请别]|不要|不能|(?<!适)[有用]$")
+
+
 def _sentence(key: str, value: str) -> str:
     """A `键：值` line read out: `适合：送礼` → "适合送礼。"; `产地：杭州` → "产地是杭州。"; `净含量：250克` →
     "净含量250克。"; `冲泡：85度的水` → "冲泡方法：85度的水。"; `材质：盒身是玻璃` stays as it is."""
     value = value.strip().rstrip("。；;，,")
-    if key[:1].isdigit() or key.isascii() or "是" in re.split(r"[，,；;。]", value)[0]:
+    if key[:1].isdigit() or key.isascii() or "是" in re.split(r"[，,；;。]", value)[0] or _CLAUSE_KEY.search(key):
         return f"{key}：{value}。"  # a variant (1.5kg：…, S：…) keeps its colon, so does a value that says 是 itself
-        # (材质：盒身是高硼硅玻璃, not 材质是盒身是…)
+        # (材质：盒身是高硼硅玻璃, not 材质是盒身是…) and a key that is a clause of its own (这些情况请不要用：孕妇…,
+        # 盒子里有：钢笔1支…)
     if key.endswith(("适合", "适用", "用于")) or (value[:1].isdigit() and not key.endswith(_HOW_KEYS)):
         return f"{key}{value}。"
     if any(word in key for word in _HOW_KEYS):

@@ -41,7 +41,7 @@ from aigc_cs.tasks.reply_products import (
     topic_sentence,
 )
 from aigc_cs.tasks.situations import PRICE_DROP, alone, situation_lines, unshipped
-from aigc_cs.text import normalize, pick
+from aigc_cs.text import normalize, once, pick
 
 PROMPT = "reply"
 MAX_MESSAGE_CHARS = 2000
@@ -135,13 +135,14 @@ def _answers(intents: list[Intent], product: Product | None, message: str, found
             text = hint + _excerpt(section.text, SIZE_CHARS if intent.product == "size" else 120)
         else:
             text = found[intent.id].sentence if intent.id in found else ""
-        same = next((a for a in answers if text and a["text"] == text), None)
+        new = once(text, "".join(a["text"] for a in answers))
+        same = next((a for a in answers if not once(text, a["text"])), answers[0]) if text and not new else None
         if same is not None:  # 开封了能放多久: one line answers 保质期 and 保存 alike, and is said once
             same["topic"] += f"、{intent.topic}"
             same["ids"].append(intent.id)
             continue
         answers.append({"id": intent.id, "ids": [intent.id], "topic": intent.topic,
-                        "label": PRODUCT_LABELS.get(intent.product or "", ""), "detail": "", "text": text})
+                        "label": PRODUCT_LABELS.get(intent.product or "", ""), "detail": "", "text": new})
     return answers
 
 
@@ -274,7 +275,7 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
                 worry=_worry(message), unconfirmed=unsure,
                 discouraged=any(DISCOURAGED.search(a["text"] + a["detail"]) for a in answers),
                 procedure=_procedure(shop, chunks) if any(a["id"] in (*RETURNS, *COMPLAINTS) for a in answers) else "",
-                passage={"label": passage_label(passage, shop), "text": passage.sentence} if passage else None,
+                passage={"label": passage_label(passage, shop), "text": once(passage.sentence)} if passage else None,
                 pick=choose,
             )
 
@@ -290,7 +291,7 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
         if not extras:
             return ReplyDraft(text=base)
         for a in answers:
-            a["detail"] = "".join(dict.fromkeys(extras[i] for i in a["ids"] if extras.get(i)))
+            a["detail"] = once("".join(dict.fromkeys(extras[i] for i in a["ids"] if extras.get(i))), a["text"])
         return ReplyDraft(text=draft())
 
     variables = {"message": said, "shop": shop, "product": product,
