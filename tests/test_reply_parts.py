@@ -247,10 +247,22 @@ def test_asking_for_a_colour_hears_the_colours_the_product_comes_in(soap_cli):
 
 
 def test_a_net_spelling_of_a_colour_question_reads_as_the_plain_one(soap_cli):
-    """有木有蓝色 is read as 有没有蓝色 (lexicon readings). Both are checked, not answered: the file writes 雾霾蓝, never
-    蓝色, and no reading yet takes a colour for the family it belongs to."""
+    """有木有蓝色 is read as 有没有蓝色 (lexicon readings), and 蓝色 asks for the family 雾霾蓝 belongs to: both list the
+    colours the file writes."""
     net, plain = reply(soap_cli, "牙刷有木有蓝色"), reply(soap_cli, "牙刷有没有蓝色")
-    assert net["answered"] is plain["answered"] is False and "蓝色" in net["text"]
+    assert net["answered"] is plain["answered"] is True and "雾霾蓝" in net["text"] and "雾霾蓝" in plain["text"]
+
+
+def test_a_colour_the_product_does_not_come_in_gets_the_colours_it_does(soap_cli):
+    """粉色 is no colour of the toothbrush: its own list of colours answers that, not "I will check"."""
+    out = reply(soap_cli, "牙刷有粉色的不")
+    assert out["answered"] is True and "白色、雾霾蓝" in out["text"], out["text"]
+
+
+def test_another_products_colour_is_no_colour_of_the_product_asked(soap_cli):
+    """The toothbrush comes in 雾霾蓝; the soap's file writes no colour: a blue soap is checked, not answered."""
+    out = reply(soap_cli, "香皂有没有蓝色的")
+    assert out["answered"] is False and "蓝色" in out["text"], out["text"]
 
 
 def test_a_policy_line_under_another_heading_that_takes_up_the_question_is_added(soap_cli):

@@ -55,11 +55,22 @@ _VAGUE = re.compile(r"^(?:(?:你们|你家|咱家)的?)?(?:那个|这个|那种|
 _AROUND = re.compile(r"^(?:加了?|添加了?|含有?|放了?)(?=..)|(?<=..)(?:里面?|里头)$")  # 加淀粉 (不含淀粉), 牛肉干里
 
 
-def _written(word: str, where: str) -> bool:
+# a colour asked by its family (蓝色) and a colour of that family the shop writes (雾霾蓝、, 天蓝色): the hue letter ends a
+# name of up to four letters and is followed by 色 or by what ends an item of a list (not 蓝牙, 黑芝麻)
+_FAMILY = re.compile(r"^([黑白红橙黄蓝绿青灰粉紫棕褐银金咖米])色$")
+_SHADE = r"[\u4e00-\u9fff]{{1,3}}{}(?=色|[、，,/／）)；;。\s]|$)"
+
+
+def _written(word: str, where: str, own: str | None) -> bool:
     """The shop's text names the specific (its vague words, and the verb or place word around it, aside), or each of the things it joins (糖和奶精: 不含糖，
-    不含奶精)."""
+    不含奶精); for a colour family, a colour of it (雾霾蓝 for 蓝色), of the named product's own file (`own`) when there is
+    one, where a list of its colours answers 有粉色的不 either way."""
     word = _AROUND.sub("", _VAGUE.sub("", word.lower()))
-    return word in where or all(part in where for part in _JOINED.split(word) if part)
+    family = _FAMILY.match(word)
+    if family and own is not None:  # the named product's colours, not another product's (香皂 beside a 雾霾蓝 toothbrush)
+        return bool(re.search(_SHADE.format(family.group(1)), own) or "颜色" in own)
+    return word in where or all(part in where for part in _JOINED.split(word) if part) or bool(
+        family and re.search(_SHADE.format(family.group(1)), where))
 
 
 def unconfirmed(message: str, written: str, product_text: str | None = None) -> list[str]:
@@ -73,7 +84,7 @@ def unconfirmed(message: str, written: str, product_text: str | None = None) -> 
         for m in pattern.finditer(text):
             word = kind.label or next((g for g in m.groups() if g), m.group(0))  # the group of the branch that matched
             documented = bool(needs.search(where)) if needs else (
-                _written(word, where.replace(" ", "")) or bool(kind.also and re.search(kind.also, where)))
+                _written(word, where.replace(" ", ""), product_text) or bool(kind.also and re.search(kind.also, where)))
             if kind.always or not documented:
                 found.append((m.start(), word))
     return list(dict.fromkeys(word for _, word in sorted(found)))
