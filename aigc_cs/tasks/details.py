@@ -43,7 +43,9 @@ _UNITS = "个件只套支盒把罐袋包瓶箱块盆本束条双"
 SEVERAL = re.compile(rf"一起|一块儿?买|俩|[两二三2-9][{_UNITS}]|多买|套装|组合|加[^，。？?]{{0,3}}(?:线|头|壳|膜)")
 SEVERAL_PRICE = re.compile(rf"(?:一起|套装|组合|[两二三2-9][{_UNITS}])[^，。；]{{0,8}}\d+(?:\.\d+)?元")
 # a sentence that calls what a customer complains about normal (盐霜不是发霉, 有折痕是正常的), among this many nearest
-NORMAL = re.compile(r"正常|不是质量问题|不算质量问题|不属于质量问题|不是坏了|不是发霉|不算坏[果的]|不是坏[果的]|不影响(?:食用|使用|里面|口感)|放心吃|放心用")
+NORMAL = re.compile(r"正常|不是质量问题|不算质量问题|不属于质量问题|不是坏了|不是发霉|不算坏[果的]|不是坏[果的]"
+                    r"|不影响(?:食用|使用|用|里面|口感|冲泡|效果)|放心吃|放心用"
+                    r"|这是(?:为了)?保护|慢慢回弹|就(?:会)?(?:散|没|软)了")  # 握一会儿就软了, 开水烫一下…就没了
 NORMAL_TOP = 8
 _ASIDE = re.compile(r"（[^）]*）|\([^)]*\)")  # 算质量问题的是…碎成渣（边角碎是正常的）: an aside says no whole line is normal
 CLAIM_WITHIN = re.compile(r"\d+\s*(?:个)?(?:小时|天)(?:之)?内")  # a time limit to report within (not 3个工作日内 to refund)

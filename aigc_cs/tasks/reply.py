@@ -61,7 +61,10 @@ HYPOTHETICAL = re.compile(r"会不会|会[^，。！？\s]{0,6}吗|万一|要是
 # what a shop does once it has confirmed a problem (核实后补发或者退款, 确认后退货、换货您来选): its own words, with how it
 # checks when it says so (我们对照打包时的称重记录核对，确认后…)
 REMEDY = re.compile(r"(?:(?:我们|客服|仓库)[^。；;，,]{0,20}(?:记录|监控|照片)[^。；;，,]{0,6}[，,])?(?:确认|核实)(?:后|以后|之后|无误后|是[^。；;，,]{0,8}(?:问题|责任)[，,]?就?)[，,]?[^。；;]*?(?:退|换|补发|补偿|赔)[^。；;]*")
-COMPLAINTS = ("quality_issue", "wrong_or_missing")  # a complaint hears first what the shop calls normal, if it does
+# a customer who asks for a remedy (退, 换, 赔…), not only whether what they see is normal
+REMEDY_ASKED = re.compile(r"退|换|赔|补发|补寄|投诉|差评|售后")
+COMPLAINTS = ("quality_issue", "wrong_or_missing")
+CARE, NORMAL_TOPIC = "product_care", "是不是正常现象"  # a complaint hears first what the shop calls normal, if it does
 # a customer asking for a person (转人工, 找个真人): the reply says one will take over
 HUMAN = re.compile(r"人工|真人|活人")
 DISCOMFORT_WORDS = re.compile(r"过敏|泛红|刺痛|起疹|疹子|发痒|痒|不适|红肿")
@@ -227,6 +230,9 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
             by_intent[intent.id] = _policy_citation(intent, shop, ctx, message)
     complaint = next((i.id for i in intents if i.id in COMPLAINTS), None)
     normal = normal_line(message, shop, ctx, product) if complaint else None  # 盐霜，不是发霉: said before any remedy
+    # 豆子袋子鼓鼓的 是不是坏了: the shop says it is normal for the product asked about, and that answers how the product
+    # behaves (使用和保养), with no apology and no steps of a claim nobody has made yet
+    settled = normal is not None and product is not None and not REMEDY_ASKED.search(message)
     citations = list(by_intent.values())
     if normal is not None:
         citations.append(Citation(source=normal.chunk.source, section=normal.chunk.section))
@@ -259,12 +265,14 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
         for a in answers:
             a["normal"] = normal.sentence if normal is not None and a["id"] == complaint else ""
             a["window"] = special_window(message, shop, ctx) if a["id"] == "quality_issue" else ""
+            a["topic"] = NORMAL_TOPIC if settled and a["id"] == complaint else a["topic"]
 
         def draft() -> str:
             return render(
                 f"offline/{PROMPT}.j2",
                 shop=shop.info, f=shop.facts, product=product, products=shop.products,
-                answers=answers, empathy=any(i.empathy for i in intents) and not hypothetical, hypothetical=hypothetical,
+                answers=answers, empathy=any(i.empathy for i in intents) and not (hypothetical or settled),
+                hypothetical=hypothetical, settled=settled,
                 related=related, after=after, said_bought=said_bought, price_drop=bool(PRICE_DROP.search(message)), unshipped=unshipped(message), smalltalk=smalltalk_kind(message) if smalltalk else "",
                 lead=next((i.id for i in intents if i.empathy), intents[0].id if intents else ""),
                 conditional=bool(CONDITION_WORDS.search(message)), exchange=bool(EXCHANGE_WORDS.search(message)), overdue=bool(OVERDUE_WORDS.search(message)),
@@ -299,7 +307,7 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
     gen = generate(PROMPT, variables, ReplyDraft, offline, ctx.engine)
     text = gen.output.text.strip()
     return ReplyOutput(message=said, shop=shop.info.id, text=text,
-                       intents=[SMALLTALK] if smalltalk else [i.id for i in intents],
+                       intents=[SMALLTALK] if smalltalk else [CARE] * settled + [i.id for i in intents if not (settled and i.id == CARE)],
                        product=product.name if product else None,
                        answered=bool(passage or smalltalk or in_stock or (_answered(intents, product, found) and not unsure)),
                        stage="aftersale" if after else "presale",
