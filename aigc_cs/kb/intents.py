@@ -318,7 +318,9 @@ def decide(scored: Scored, t: Thresholds, product_named: bool = False) -> list[s
         bar = min(t.clause_accept, t.corroborated) if best in hits else t.clause_accept
         if any(i != SMALLTALK for i in chosen):  # answered already: a part of it adds a further question at a lower bar
             bar = min(bar, t.clause_extra)
-        if best not in (OUT_OF_SCOPE, SMALLTALK) and unit[best] >= bar and best not in chosen:
+        sure = unit[best] >= bar or (  # 包邮吗 多久能发: the part is torn between 发货 and 到货, sure it asks about shipping
+            bar < t.clause_accept and _family_share(best, unit) >= max(bar, t.family))
+        if best not in (OUT_OF_SCOPE, SMALLTALK) and sure and best not in chosen:
             chosen.append(best)
     if any(i != SMALLTALK for i in chosen):
         chosen = [i for i in chosen if i != SMALLTALK]
