@@ -138,7 +138,7 @@ def detail(message: str, shop: str, chunks: list[Chunk], allow: Callable[[Chunk]
                  and not for_others(found, said)), None)
 
 
-_CONDITION = re.compile(r"^(?:如果|若|凡是|要是)|^[^。！？，,]{2,16}的[，,]")  # 质量问题、发错货需要寄回的，…
+FOR_SOME = re.compile(r"^(?:如果|若|凡是|要是)|^[^。！？，,]{2,16}的[，,]")  # 质量问题、发错货需要寄回的，…
 
 
 def for_others(found: Found, said: str) -> bool:
@@ -150,7 +150,7 @@ def for_others(found: Found, said: str) -> bool:
         return False
     line = next((line for line in body(found.chunk.text).splitlines() if found.sentence.rstrip("。") in line), "")
     first = re.split(r"(?<=[。！？])", BULLET.sub("", line).strip())[0]
-    return bool(first) and found.sentence.rstrip("。") not in first and bool(_CONDITION.search(first)) \
+    return bool(first) and found.sentence.rstrip("。") not in first and bool(FOR_SOME.search(first)) \
         and first.rstrip("。") not in said
 
 

@@ -9,6 +9,7 @@ import re
 from aigc_cs.guard.check import agrees_with_facts
 from aigc_cs.kb.answerable import (
     COVERED_WORDS,
+    FOR_SOME,
     Found,
     anchored,
     bigrams,
@@ -18,6 +19,7 @@ from aigc_cs.kb.answerable import (
     for_others,
     line_with,
     ranked,
+    sentences,
     titled,
 )
 from aigc_cs.kb.framing import framed, introduces
@@ -283,3 +285,16 @@ def _new_deadline(said: str) -> re.Pattern[str]:
     """A time limit (24小时内) other than those the reply gives already (签收后3天内 is the claim window, said anyway)."""
     known = "|".join(re.escape(m.group()) for m in DEADLINE.finditer(said))
     return re.compile(rf"(?<!\d)(?!{known})" + DEADLINE.pattern) if known else DEADLINE
+
+
+PHOTO = re.compile(r"拍(?:下|清|照|几张|一下|张|视频)|照片|视频")  # what to photograph for a complaint …
+_ASKED_OF_BUYER = re.compile(r"请|麻烦|需要|要")  # … asked of the customer
+
+
+def photo_line(shop: Shop, ctx: Context, section: str) -> str:
+    """The policy's own sentence, under the heading the complaint's answer cites, on what the customer should photograph
+    (请拍下问题照片或短视频，并拍清楚包装上的批号和生产日期): said instead of the template's 一张整体、一张问题细节."""
+    lines = (s for c in ctx.index.chunks() if c.source == shop.policy_source and c.section == section
+             for s in sentences(c.text))
+    return next((s for s in lines if PHOTO.search(s) and _ASKED_OF_BUYER.search(s) and not FOR_SOME.search(s)
+                 and agrees_with_facts(s, shop)), "")  # not 吃出异物的，请…拍清楚: a line for some complaints only

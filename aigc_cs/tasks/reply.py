@@ -28,7 +28,7 @@ from aigc_cs.llm.templates import render
 from aigc_cs.tasks.base import TaskResult, guard_warnings, unique
 from aigc_cs.tasks.catalog import SELLS, STOCK_ASK, asked_for_one, shortens
 from aigc_cs.tasks.context import Context
-from aigc_cs.tasks.details import details, normal_line, special_window
+from aigc_cs.tasks.details import CLAIM_WITHIN, details, normal_line, photo_line, special_window
 from aigc_cs.tasks.doubts import raised
 from aigc_cs.tasks.passage import passage_answer, passage_label
 from aigc_cs.tasks.reply_products import (
@@ -266,6 +266,9 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
             a["normal"] = normal.sentence if normal is not None and a["id"] == complaint else ""
             a["window"] = special_window(message, shop, ctx) if a["id"] == "quality_issue" else ""
             a["topic"] = NORMAL_TOPIC if settled and a["id"] == complaint else a["topic"]
+            a["photo"] = photo_line(shop, ctx, by_intent[a["id"]].section) \
+                if a["id"] in COMPLAINTS and a["id"] in by_intent else ""
+            a["photo_dated"] = bool(CLAIM_WITHIN.search(a["photo"]))  # 请在签收后3天内联系客服，并拍…: says its window
 
         def draft() -> str:
             return render(
@@ -299,7 +302,7 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
         if not extras:
             return ReplyDraft(text=base)
         for a in answers:
-            a["detail"] = once("".join(dict.fromkeys(extras[i] for i in a["ids"] if extras.get(i))), a["text"])
+            a["detail"] = once("".join(dict.fromkeys(extras[i] for i in a["ids"] if extras.get(i))), a["text"] + a["photo"])
         return ReplyDraft(text=draft())
 
     variables = {"message": said, "shop": shop, "product": product,
