@@ -9,7 +9,7 @@ from aigc_cs.errors import UserError
 from aigc_cs.kb.loaders import load
 from aigc_cs.kb.models import PolicyFacts, Product, ProductSection, Shop, ShopInfo
 
-SHOP_READER = "shop-reader-25"  # bump when reading a folder changes (aliases, sections, product text): saved shops are read again
+SHOP_READER = "shop-reader-26"  # bump when reading a folder changes (aliases, sections, product text): saved shops are read again
 POLICY_FILE = "policy.md"
 PRODUCTS_DIR = "products"
 # H2 headings of a product file, matched by keyword so that a dropped-in shop may word them its own way.
@@ -72,7 +72,7 @@ def _section_key(text: str) -> str | None:
 _HOW_KEYS = PRODUCT_SECTIONS["care"]
 
 
-_CLAUSE_KEY = re.compile(r"[请别]|不要|不能|(?<!适)[有用]$")
+_CLAUSE_KEY = re.compile(r"^不|[请别]|不要|不能|(?<!适)[有用]$")
 
 
 def _sentence(key: str, value: str) -> str:

@@ -55,7 +55,7 @@ EXCHANGE_WORDS = re.compile(r"换(?:个|成|一|大|小|别|货|颜色|尺码|�
 # a return asked after its window (超过七天了, 过了7天, 超出期限): never "没问题" before the rule
 OVERDUE_WORDS = re.compile(r"(?:超过|过了|超了|超出)了?\s*(?:[一二三四五六七八九十两\d]+\s*天|期限|时限|时间|无理由)")
 # an answer that advises against the product for this customer (过敏的请不要用, 10月龄以下不建议吃): no order push
-DISCOURAGED = re.compile(r"不建议|不推荐|不要用|别用|不能用|不要吃|别吃|不能吃|不适合|请勿|慎用|谨慎")
+DISCOURAGED = re.compile(r"不建议|不推荐|不要用|别用|不能用|不要吃|别吃|不能吃|不适合|请勿|慎用|谨慎|的朋友请?注意")
 # a problem asked about before buying (寄过来会不会碎, 万一坏了怎么办): answered with the rule, not with an apology
 HYPOTHETICAL = re.compile(r"会不会|会[^，。！？\s]{0,6}吗|万一|要是|如果|怕")
 # what a shop does once it has confirmed a problem (核实后补发或者退款, 确认后退货、换货您来选): its own words, with how it

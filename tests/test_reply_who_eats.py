@@ -1,0 +1,42 @@
+"""Who may eat a snack, asked about a person (我家娃两岁半 能给他吃不, 我爷爷牙口不好 嚼得动不, 同事是回族 能送她吗): the
+product's own lines on who it suits answer it, never the quality-problem route a bare 能…吃不 looked like to the
+classifier; a line that warns a group (清真饮食的朋友请注意) pushes no order; `不适合：…` reads with its colon."""
+
+import pytest
+from conftest import reply_json, shop_fixtures
+from test_reply_snack_headings import POLICY as SNACK_POLICY
+
+PRODUCTS = {
+    "rougan.md": """# 蜜汁猪肉干（180克）
+
+- 价格：32元
+- 配料：猪腿肉、白砂糖、酱油、食用盐
+- 适合：办公室零食、追剧、带去爬山
+- 不适合：3岁以下的小朋友，整片容易噎着
+- 说明：含猪肉，清真饮食的朋友请注意
+- 口感：偏干偏韧，老人家嫌硬可以撕成细条
+""",
+}
+
+meat_shop, meat_cli = shop_fixtures("meat-shop", SNACK_POLICY.replace("crunch-shop", "meat-shop"), PRODUCTS)
+
+
+@pytest.mark.parametrize(("message", "line"), [
+    ("我家娃两岁半 猪肉干能给他吃不", "3岁以下"),
+    ("我爷爷牙口不好 猪肉干嚼得动不", "适合"),
+    ("同事是回族 能送她猪肉干吗", "适合"),
+])
+def test_who_may_eat_it_is_a_suitability_question(meat_cli, message, line):
+    out = reply_json(meat_cli, message, "meat-shop")
+    assert out["intents"] == ["product_suitable"] and out["answered"] is True and line in out["text"], out
+
+
+def test_a_line_that_warns_a_group_pushes_no_order(meat_cli):
+    out = reply_json(meat_cli, "同事是回族 能送她猪肉干吗", "meat-shop")
+    assert "清真饮食的朋友请注意" in out["text"] and "下单" not in out["text"], out["text"]
+
+
+def test_a_not_suited_key_keeps_its_colon(meat_shop):
+    from aigc_cs.kb.shops import as_sentence
+
+    assert as_sentence("- 不适合：3岁以下的小朋友") == "不适合：3岁以下的小朋友。"
