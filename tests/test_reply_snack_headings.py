@@ -115,6 +115,7 @@ def test_sections_titled_with_the_customers_questions_are_read_as_those_sections
     ("牛肉干咋吃", "隔水蒸3分钟"),  # ## 怎么吃
     ("牛肉干开了咋放", "冷藏"),  # ## 开了怎么放
     ("山核桃好剥不 不想用牙咬", "小钳子"),  # 怎么剥：…
+    ("山核桃剥起来费劲不", "怎么剥：壳上有裂口"),  # …read out with its colon, not 怎么剥是…
     ("山核桃个头大不大 别是小不点", "直径2厘米"),  # 个头：… (大不大 is how it asks, no word of its own)
 ])
 def test_a_question_is_answered_from_the_section_that_names_it(crunch_cli, message, line):
@@ -152,6 +153,7 @@ def test_a_quality_problem_gets_the_shops_own_remedy(crunch_cli):
 @pytest.mark.parametrize(("message", "line"), [
     ("坚果盒加盐了没 我爸血压高", "不加盐"),  # the 配料 field the question names, and the file's line that takes up 加盐
     ("坚果盒里都有啥", "腰果、杏仁"),  # what a food holds is its 配料
+    ("坚果盒里头都有些啥子", "腰果、杏仁"),
     ("想买点当喜糖 花生酥糖中不中", "喜糖"),  # 商品名：… answers nothing, and 买点 asks nothing of its own
 ])
 def test_a_file_line_that_takes_up_the_question_answers_it(crunch_cli, message, line):

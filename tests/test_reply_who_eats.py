@@ -15,6 +15,7 @@ PRODUCTS = {
 - 不适合：3岁以下的小朋友，整片容易噎着
 - 说明：含猪肉，清真饮食的朋友请注意
 - 口感：偏干偏韧，老人家嫌硬可以撕成细条
+- 原料：猪腿肉，这种肉干在我们老家也叫猪肉条
 """,
 }
 
@@ -40,3 +41,21 @@ def test_a_not_suited_key_keeps_its_colon(meat_shop):
     from aigc_cs.kb.shops import as_sentence
 
     assert as_sentence("- 不适合：3岁以下的小朋友") == "不适合：3岁以下的小朋友。"
+
+
+def test_a_name_the_file_says_the_product_is_also_called_names_it(meat_shop, meat_cli):
+    """也叫猪肉条: a customer who types 猪肉条 means this product."""
+    product = meat_shop.products[0]
+    assert "猪肉条" in product.aliases
+    out = reply_json(meat_cli, "猪肉条多少钱一袋", "meat-shop")
+    assert out["product"] == product.name and "32元" in out["text"], out
+
+
+@pytest.mark.parametrize(("message", "left"), [
+    ("退款几天到账 我用花呗付的", []),  # what the customer paid with, no question how one may pay
+    ("能用花呗吗", ["能用花呗"]),
+])
+def test_a_payment_said_is_no_payment_asked(message, left):
+    from aigc_cs.kb.unconfirmed import unconfirmed
+
+    assert unconfirmed(message, "退款原路退回") == left

@@ -9,7 +9,7 @@ from aigc_cs.errors import UserError
 from aigc_cs.kb.loaders import load
 from aigc_cs.kb.models import PolicyFacts, Product, ProductSection, Shop, ShopInfo
 
-SHOP_READER = "shop-reader-26"  # bump when reading a folder changes (aliases, sections, product text): saved shops are read again
+SHOP_READER = "shop-reader-27"  # bump when reading a folder changes (aliases, sections, product text): saved shops are read again
 POLICY_FILE = "policy.md"
 PRODUCTS_DIR = "products"
 # H2 headings of a product file, matched by keyword so that a dropped-in shop may word them its own way.
@@ -72,7 +72,7 @@ def _section_key(text: str) -> str | None:
 _HOW_KEYS = PRODUCT_SECTIONS["care"]
 
 
-_CLAUSE_KEY = re.compile(r"^不|[请别]|不要|不能|(?<!适)[有用]$")
+_CLAUSE_KEY = re.compile(r"^(?:不|怎么|咋)|[请别]|不要|不能|(?<!适)[有用]$")
 
 
 def _sentence(key: str, value: str) -> str:
@@ -302,6 +302,9 @@ _INTRODUCED = re.compile(r"\s*(?:这款|这个|我们家的?|我家的?|本店�
                          r"((?![是一])(?:(?!的)[\u4e00-\u9fff]){3,16}?)(?=[（(，,。是有])")  # a name has no 的
 
 
+_ALSO_CALLED = re.compile(r"(?:也叫|又叫|又称|俗称|别名)[：:]?[“\"]?([\u4e00-\u9fff]{2,6}?)(?=[”\"，,。；;、\s]|$)")  # 碧根果也叫长寿果
+
+
 def read_product(path: Path, source: str, max_bytes: int) -> Product:
     loaded = load(path, max_bytes)
     meta = loaded.front_matter
@@ -317,7 +320,7 @@ def read_product(path: Path, source: str, max_bytes: int) -> Product:
         price = float(found.group(1))
     names = [str(a) for a in aliases]
     known = {n.lower() for n in [name, *names]}
-    names += [a for a in derived_aliases(name) if a.lower() not in known]
+    names += [a for a in [*derived_aliases(name), *_ALSO_CALLED.findall(loaded.text)] if a.lower() not in known]
     opened = _INTRODUCED.match(loaded.text) if not meta.get("name") and not title else None
     if opened and opened.group(1) not in name:  # 花草茶HC15.txt: "这款墨红玫瑰洋甘菊花草茶，一袋15个三角包…"
         known = {n.lower() for n in [name, *names]}
