@@ -16,6 +16,11 @@ PRODUCTS = {
 - 说明：含猪肉，清真饮食的朋友请注意
 - 口感：偏干偏韧，老人家嫌硬可以撕成细条
 - 原料：猪腿肉，这种肉干在我们老家也叫猪肉条
+- 保质期：8个月
+- 产地：原料是本地的黑猪，在自家作坊烤制加工
+- 个头：每片长度大约8-10厘米
+- 储存：阴凉干燥处保存；开袋以后用袋口的密封条压紧，3天内吃完
+- 赠品：每袋送1个封口夹
 """,
 }
 
@@ -59,3 +64,10 @@ def test_a_payment_said_is_no_payment_asked(message, left):
     from aigc_cs.kb.unconfirmed import unconfirmed
 
     assert unconfirmed(message, "退款原路退回") == left
+
+
+def test_each_further_question_of_a_product_message_gets_its_line(meat_cli):
+    """保质期多久 开了袋能放几天: the shelf life answers the first part, the file's 储存 line the second, before lines
+    merely near the whole message in meaning."""
+    out = reply_json(meat_cli, "猪肉干保质期多长 开了袋能放多久", "meat-shop")
+    assert "8个月" in out["text"] and "3天内吃完" in out["text"], out["text"]

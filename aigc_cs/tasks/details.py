@@ -100,7 +100,7 @@ def details(intents: list[Intent], citations: dict[str, Citation], message: str,
             _add(out, intent.id, found)  # (beside the usual details, not instead)
             said += found.sentence
         asked = [c for c in clauses(message)[1:] if ASKS.search(c)]  # 到杭州几天, not 加钱也行 or 我有点急
-        for query in [message, message, *asked]:  # the whole message twice, then each of its questions, if several
+        for query in [*asked, message, message] if intent.product else [message, message, *asked]:
             found = detail(query, shop.info.id, ctx.index.chunks(), allow, said, thresholds().detail, off_topic)
             if found is None or introduces(found.sentence) or any(found.sentence in f for f in out.values()) \
                     or (found.chunk.source == shop.policy_source and not agrees_with_facts(found.sentence, shop)):
