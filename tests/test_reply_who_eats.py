@@ -24,7 +24,13 @@ PRODUCTS = {
 """,
 }
 
-meat_shop, meat_cli = shop_fixtures("meat-shop", SNACK_POLICY.replace("crunch-shop", "meat-shop"), PRODUCTS)
+MEAT_POLICY = SNACK_POLICY.replace("crunch-shop", "meat-shop") + """
+## 零食怎么保存
+
+- 没开封的放阴凉干燥处。
+- 南方回南天的时候，开了封的肉干放冰箱冷藏，吃之前拿出来回温一会儿。
+"""
+meat_shop, meat_cli = shop_fixtures("meat-shop", MEAT_POLICY, PRODUCTS)
 
 
 @pytest.mark.parametrize(("message", "line"), [
@@ -71,3 +77,11 @@ def test_each_further_question_of_a_product_message_gets_its_line(meat_cli):
     merely near the whole message in meaning."""
     out = reply_json(meat_cli, "猪肉干保质期多长 开了袋能放多久", "meat-shop")
     assert "8个月" in out["text"] and "3天内吃完" in out["text"], out["text"]
+
+
+def test_the_shops_general_rule_follows_the_products_own_line_and_is_cited(meat_cli):
+    """回南天 开了袋咋放: the product's 储存 line, then the policy's line on 回南天 (it holds for every product), and both
+    files are cited."""
+    out = reply_json(meat_cli, "在广州 回南天贼潮 猪肉干开了袋咋放", "meat-shop")
+    assert "3天内吃完" in out["text"] and "冰箱冷藏" in out["text"], out["text"]
+    assert {c["source"].split("/")[-1] for c in out["citations"]} >= {"rougan.md", "policy.md"}, out["citations"]

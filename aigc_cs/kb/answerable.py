@@ -23,6 +23,7 @@ class Found(BaseModel):
     chunk: Chunk
     sentence: str
     score: float
+    also: list[Chunk] = []  # other chunks the sentence goes on from (a policy rule after a product's line): cited too
 
 
 def body(text: str) -> str:

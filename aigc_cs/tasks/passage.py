@@ -39,14 +39,16 @@ def passage_answer(message: str, shop: Shop, ctx: Context, product: Product | No
     found = _one_passage(message, shop, ctx, product, asked, bought, named)
     if found is None:
         return None
-    more = []
+    more: list[Found] = []
     for part in clauses(normalize(message))[1:]:
         extra = _one_passage(part, shop, ctx, product, asked_of(part, product, []), bought, named)
-        said = found.sentence + "".join(more)
+        said = found.sentence + "".join(f.sentence for f in more)
         if extra is not None and extra.sentence not in said and _speaks_to(part, extra.sentence, product) \
                 and agrees_with_facts(extra.sentence, shop):
-            more.append(extra.sentence)
-    return found.model_copy(update={"sentence": found.sentence + "".join(more)}) if more else found
+            more.append(extra)
+    return found.model_copy(update={"sentence": found.sentence + "".join(f.sentence for f in more),
+                                    "also": [*found.also, *(c for f in more for c in (f.chunk, *f.also))]}) \
+        if more else found
 
 
 def _speaks_to(part: str, sentence: str, product: Product | None) -> bool:
@@ -103,14 +105,19 @@ def _one_passage(message: str, shop: Shop, ctx: Context, product: Product | None
 def _with_next(message: str, found: Found, shop: Shop, chunks: list[Chunk]) -> Found:
     """A product file's sentence that answers, with the next nearest in meaning of the same file when it is close
     enough, says something new and takes up a word of the question's own (不需要冷链 after 常温运输不会坏 for 要冷链不;
-    not 开心果属于树坚果 after 闭口果每罐不超过3%)."""
+    not 开心果属于树坚果 after 闭口果每罐不超过3%), else of the policy, whose general rules hold for every product
+    (回南天…放冰箱冷藏 after the product's own 储存 line for 回南天 咋放)."""
     owner = next((p for p in shop.products if p.source == found.chunk.source), None)
     if owner is None:
         return found
     words = own_words(message, owner.names())
-    more = detail(message, shop.info.id, chunks, lambda c: c.source == found.chunk.source, found.sentence,
-                  thresholds().product_sentence, lambda sentence: not takes_up(sentence, words))
-    return found.model_copy(update={"sentence": found.sentence + more.sentence}) if more is not None else found
+    more = next((f for source in (found.chunk.source, shop.policy_source)
+                 if (f := detail(message, shop.info.id, chunks, lambda c, source=source: c.source == source,
+                                 found.sentence, thresholds().product_sentence,
+                                 lambda sentence: not takes_up(sentence, words) or not agrees_with_facts(sentence, shop)))
+                 is not None), None)
+    return found.model_copy(update={"sentence": found.sentence + more.sentence, "also": [*found.also, more.chunk]}) \
+        if more is not None else found
 
 
 def _place_line(places: list[str], rules: list[Chunk], product: Product | None) -> Found | None:

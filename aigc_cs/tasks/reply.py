@@ -247,7 +247,7 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
     if in_stock:
         citations.append(Citation(source=product.source, section=""))
     if passage is not None:
-        citations.append(Citation(source=passage.chunk.source, section=passage.chunk.section))
+        citations += [Citation(source=c.source, section=c.section) for c in (passage.chunk, *passage.also)]
 
     related = ""
     wants_product = any(i.product for i in intents) and not any(i.product == "related" for i in intents)
