@@ -37,6 +37,7 @@ meat_shop, meat_cli = shop_fixtures("meat-shop", MEAT_POLICY, PRODUCTS)
     ("我家娃两岁半 猪肉干能给他吃不", "3岁以下"),
     ("我爷爷牙口不好 猪肉干嚼得动不", "适合"),
     ("同事是回族 能送她猪肉干吗", "适合"),
+    ("我孙子两岁半 那个猪肉干他能吃吗", "3岁以下"),
 ])
 def test_who_may_eat_it_is_a_suitability_question(meat_cli, message, line):
     out = reply_json(meat_cli, message, "meat-shop")
@@ -85,3 +86,10 @@ def test_the_shops_general_rule_follows_the_products_own_line_and_is_cited(meat_
     out = reply_json(meat_cli, "在广州 回南天贼潮 猪肉干开了袋咋放", "meat-shop")
     assert "3天内吃完" in out["text"] and "冰箱冷藏" in out["text"], out["text"]
     assert {c["source"].split("/")[-1] for c in out["citations"]} >= {"rougan.md", "policy.md"}, out["citations"]
+
+
+@pytest.mark.parametrize("message", ["猪肉干除了肉还放了啥 添加剂多不多", "猪肉干有防腐剂吗"])
+def test_what_is_added_to_a_food_is_answered_by_its_list_of_ingredients(meat_cli, message):
+    """The file lists every ingredient (配料：…): that list says what is added, not "I will check"."""
+    out = reply_json(meat_cli, message, "meat-shop")
+    assert out["answered"] is True and "猪腿肉、白砂糖、酱油" in out["text"], out["text"]

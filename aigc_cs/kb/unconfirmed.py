@@ -61,6 +61,9 @@ _FAMILY = re.compile(r"^([黑白红橙黄蓝绿青灰粉紫棕褐银金咖米])�
 _SHADE = r"[\u4e00-\u9fff]{{1,3}}{}(?=色|[、，,/／）)；;。\s]|$)"
 
 
+_ADDED = re.compile(r"添加剂|防腐剂|色素|香精")  # what is added to a food, which its full 配料 list answers
+
+
 def _written(word: str, where: str, own: str | None) -> bool:
     """The shop's text names the specific (its vague words, and the verb or place word around it, aside), or each of the things it joins (糖和奶精: 不含糖，
     不含奶精); for a colour family, a colour of it (雾霾蓝 for 蓝色), of the named product's own file (`own`) when there is
@@ -69,6 +72,8 @@ def _written(word: str, where: str, own: str | None) -> bool:
     family = _FAMILY.match(word)
     if family and own is not None:  # the named product's colours, not another product's (香皂 beside a 雾霾蓝 toothbrush)
         return bool(re.search(_SHADE.format(family.group(1)), own) or "颜色" in own)
+    if _ADDED.fullmatch(word) and own is not None and "配料" in own:  # 添加剂多不多: its list of what goes in says
+        return True
     return word in where or all(part in where for part in _JOINED.split(word) if part) or bool(
         family and re.search(_SHADE.format(family.group(1)), where))
 
