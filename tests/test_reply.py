@@ -713,12 +713,15 @@ def test_a_missing_parcel_hears_how_the_shop_checks_it_even_under_another_headin
 
 
 def test_an_additive_asked_with_its_verb_is_answered_by_the_file_that_rules_it_out(cli_own, tmp_path):
-    """有没有加淀粉 asks about 淀粉: a file that says 不含淀粉 answers it; a file that never says it is still checked."""
+    """有没有加淀粉 asks about 淀粉: a file that says 不含淀粉 answers it; one it never names is still checked (麸质),
+    unless it is what is added to a food (香精), which the file's full 配料 list answers."""
     beef = "# 手撕牛肉干（200克）\n\n- 价格：59元\n- 配料：牛肉、食用盐、白砂糖。不含淀粉，不是拼接肉。\n"
     out = owner_style_reply(cli_own, tmp_path, "牛肉干是纯牛肉吗 有没有加淀粉", products={"beef.md": beef})
     assert out["answered"] and "不含淀粉" in out["text"], out["text"]
-    other = reply_json(cli_own, "牛肉干有没有加香精", "owner-style")
-    assert not other["answered"] and "香精" in other["text"], other["text"]
+    other = reply_json(cli_own, "牛肉干含麸质吗", "owner-style")
+    assert not other["answered"] and "麸质" in other["text"], other["text"]
+    added = reply_json(cli_own, "牛肉干有没有加香精", "owner-style")
+    assert added["answered"] and "牛肉、食用盐、白砂糖" in added["text"], added["text"]
 
 
 def test_a_question_that_names_no_product_is_answered_by_the_one_file_that_takes_it_up(cli_own, tmp_path):
