@@ -331,3 +331,21 @@ def test_a_part_torn_between_shipping_and_delivery_still_asks_about_shipping(cli
     a further question; the family together does, as it does for a whole message."""
     out = reply_json(cli, "包邮吗 多久能发", "demo-fashion")
     assert out["intents"] == ["free_shipping", "ship_time"] and "48小时" in out["text"], out
+
+
+@pytest.mark.parametrize(("shop", "message", "line"), [
+    ("demo-fashion", "付款3天了还没发货？？？有啥说法没", "5元"),  # 有啥说法没 asks what the shop does, no version to check
+    ("demo-fashion", "T恤有木有粉的", "浅粉"),  # 粉的: the colour family, which the T恤's colour list answers
+    ("demo-beauty", "面霜有没有酒精香精啊", "不含香精"),  # two additives typed as one word, both written
+])
+def test_a_specific_the_shop_did_write_is_answered_not_checked(cli, shop, message, line):
+    out = reply_json(cli, message, shop)
+    assert out["answered"] is True and line in out["text"], out["text"]
+
+
+def test_two_words_the_shop_writes_apart_name_no_product_it_sells(cli):
+    """有没有冷萃挂耳 or 自动铅笔: both halves written somewhere is no such product; only two additives count together."""
+    from aigc_cs.kb.unconfirmed import unconfirmed
+
+    assert unconfirmed("有没有自动铅笔", "铅笔套装 自动计数") == ["自动铅笔"]
+    assert unconfirmed("有没有酒精香精啊", "不含香精，也不含酒精") == []

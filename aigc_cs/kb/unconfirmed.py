@@ -57,11 +57,12 @@ _AROUND = re.compile(r"^(?:加了?|添加了?|含有?|放了?)(?=..)|(?<=..)(?:�
 
 # a colour asked by its family (蓝色) and a colour of that family the shop writes (雾霾蓝、, 天蓝色): the hue letter ends a
 # name of up to four letters and is followed by 色 or by what ends an item of a list (not 蓝牙, 黑芝麻)
-_FAMILY = re.compile(r"^([黑白红橙黄蓝绿青灰粉紫棕褐银金咖米])色$")
+_FAMILY = re.compile(r"^([黑白红橙黄蓝绿青灰粉紫棕褐银金咖米])[色的]$")  # 蓝色, 粉的
 _SHADE = r"[\u4e00-\u9fff]{{1,3}}{}(?=色|[、，,/／）)；;。\s]|$)"
 
 
 _ADDED = re.compile(r"添加剂|防腐剂|色素|香精")  # what is added to a food, which its full 配料 list answers
+_ADDITIVES = {"酒精", "香精", "色素", "激素", "硅油", "果酸", "味精", "糖精", "代糖"}  # two asked in one word (酒精香精)
 
 
 def _written(word: str, where: str, own: str | None) -> bool:
@@ -74,7 +75,8 @@ def _written(word: str, where: str, own: str | None) -> bool:
         return bool(re.search(_SHADE.format(family.group(1)), own) or "颜色" in own)
     if _ADDED.fullmatch(word) and own is not None and "配料" in own:  # 添加剂多不多: its list of what goes in says
         return True
-    return word in where or all(part in where for part in _JOINED.split(word) if part) or bool(
+    halves = {word[:2], word[2:]} <= _ADDITIVES and word[:2] in where and word[2:] in where  # 酒精香精: 不含香精，也不含酒精
+    return word in where or halves or all(part in where for part in _JOINED.split(word) if part) or bool(
         family and re.search(_SHADE.format(family.group(1)), where))
 
 
