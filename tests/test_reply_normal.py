@@ -5,36 +5,9 @@ answered as a quality problem, the shop's normal line first."""
 
 import pytest
 from conftest import reply_json, shop_fixtures
+from test_reply_snack_headings import POLICY as SNACK_POLICY
 
-POLICY = """---
-shop: {id: bean-shop, name: 慢火咖啡豆铺, category: 冲饮}
-no_reason_return_days: 7
-no_reason_exchange: false
-return_condition: 未拆封、不影响二次销售
-return_shipping_quality_issue: shop
-return_shipping_buyer_reason: buyer
-freight_insurance: false
-ship_within_hours: 48
-free_shipping_threshold_yuan: 59
-bargain_limit_yuan: 0
-refund_working_days: 3
-invoice: with_order
-quality_claim_days: 7
-aftersale_reply_minutes: 30
-delay_compensation: null
----
-
-# 慢火咖啡豆铺 购物须知
-
-## 质量问题
-
-签收后7天内拍照找客服，核实后补发或者退款。
-
-## 售后怎么申请
-
-1. 订单页面点“申请售后”，原因照实选。
-2. 把照片发到聊天窗口。
-"""
+POLICY = SNACK_POLICY.replace("crunch-shop", "bean-shop")
 
 PRODUCTS = {
     "doudou.md": """# 云南中深烘咖啡豆（454克）
@@ -61,7 +34,7 @@ def test_a_buyer_asking_whether_it_is_normal_hears_the_shops_line_on_the_product
     out = reply_json(bean_cli, message, "bean-shop")
     assert out["intents"][0] == "product_care" and line in out["text"], out
     assert "抱歉" not in out["text"] and "按这几步" not in out["text"], out["text"]
-    assert "7天内" in out["text"], out["text"]  # …and what to do if it looks different
+    assert "3天内" in out["text"], out["text"]  # …and what to do if it looks different
 
 
 def test_a_buyer_asking_for_a_remedy_is_answered_as_a_quality_problem(bean_cli):

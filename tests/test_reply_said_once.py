@@ -7,31 +7,9 @@ from collections import Counter
 
 import pytest
 from conftest import reply_json, shop_fixtures
+from test_reply_snack_headings import POLICY as SNACK_POLICY
 
-POLICY = """---
-shop: {id: brush-shop, name: 亮白口腔小铺, category: 个护}
-no_reason_return_days: 7
-no_reason_exchange: true
-return_condition: 未拆封、不影响二次销售
-return_shipping_quality_issue: shop
-return_shipping_buyer_reason: buyer
-freight_insurance: false
-ship_within_hours: 48
-free_shipping_threshold_yuan: 59
-bargain_limit_yuan: 0
-refund_working_days: 3
-invoice: with_order
-quality_claim_days: 15
-aftersale_reply_minutes: 30
-delay_compensation: null
----
-
-# 亮白口腔小铺 购物须知
-
-## 发货
-
-付款后48小时内发货，默认发中通。
-"""
+POLICY = SNACK_POLICY.replace("crunch-shop", "brush-shop")
 
 PRODUCTS = {
     "shengbo.md": """# 声波电动牙刷X1
