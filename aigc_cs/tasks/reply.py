@@ -310,12 +310,19 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
     gen = generate(PROMPT, variables, ReplyDraft, offline, ctx.engine)
     text = gen.output.text.strip()
     return ReplyOutput(message=said, shop=shop.info.id, text=text,
-                       intents=[SMALLTALK] if smalltalk else [CARE] * settled + [i.id for i in intents if not (settled and i.id == CARE)],
+                       intents=[SMALLTALK] if smalltalk else _reported(intents, settled),
                        product=product.name if product else None,
                        answered=bool(passage or smalltalk or in_stock or (_answered(intents, product, found) and not unsure)),
                        stage="aftersale" if after else "presale",
                        citations=unique(citations), engine=gen.engine, usage=spent([gen.usage]),
                        warnings=gen.warnings + guard_warnings(text, shop))
+
+
+def _reported(intents: list[Intent], settled: bool) -> list[str]:
+    """The topics the reply answers, in order: how the product behaves first when the shop calls what the buyer sees
+    normal (`settled`)."""
+    ids = [i.id for i in intents]
+    return [CARE, *(i for i in ids if i != CARE)] if settled else ids
 
 
 def _worry(message: str) -> str:
