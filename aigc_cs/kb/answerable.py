@@ -197,6 +197,24 @@ def trait(message: str, names: list[str]) -> str | None:
     return next((t for t in found if t in _TRAITS and not any(t in n for n in names)), None)
 
 
+# the one-letter state a customer says something is in (有点软了, 变硬了, 发黏): what to do about it is asked
+_STATE = re.compile(r"(?:(?<=有点)|(?<=有些)|(?<=变)|(?<=变得)|(?<=发))([\u4e00-\u9fff])|([\u4e00-\u9fff])(?=了)")
+STATE_TOP = 2  # a sentence naming that state answers among this many nearest in meaning (坚果…只是有点软了，可以用烤箱…)
+
+
+def in_state(message: str, near: list[Found], names: list[str]) -> Found | None:
+    """Among the very nearest sentences in meaning, the first that names the state the customer says the product is in,
+    as a state too (坚果放久了有点软 还能救不 → 坚果没变味、只是有点软了，可以用烤箱150度烤5分钟; not 包装最窄那面 for 楼梯
+    太窄)."""
+    from aigc_cs.text import normalize
+
+    def states(text: str) -> set[str]:
+        return {a or b for a, b in _STATE.findall(normalize(text))} & _TRAITS
+
+    asked = {t for t in states(message) if not any(t in n for n in names)}
+    return next((f for f in near[:STATE_TOP] if asked & states(f.sentence)), None) if asked else None
+
+
 def covered(message: str, shop: str, chunks: list[Chunk], sources: set[str], names: list[str],
             one: bool = True, besides: str = "") -> Found | None:
     """Among the sentences of `sources` nearest in meaning, the first that takes up two words of the question other

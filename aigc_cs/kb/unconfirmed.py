@@ -22,6 +22,7 @@ class Kind(BaseModel):
     also: str = ""  # …or written down too when the shop's text matches this: a rule that covers every other (除中通和顺丰外不能指定)
     product: bool = False  # a product's attribute (保质期, 产地): written down only if the named product's own file says it
     label: str = ""  # what the reply calls it ("产地" for 哪产的), when not the customer's own words
+    whole: bool = False  # the line `also` finds answers the whole message, whatever topic the classifier guessed
 
 
 @cache
@@ -33,7 +34,7 @@ def _kinds() -> list[tuple[re.Pattern[str], Kind, re.Pattern[str] | None]]:
         return [(re.compile(k.pattern, re.IGNORECASE), k, re.compile(k.needs) if k.needs else None)
                 for k in kinds.values()]
     except (AttributeError, ValidationError, re.error) as e:
-        raise UserError(f"{corpus_dir() / FILE}：kinds 下每一项要有 pattern（正则表达式），可选 always、needs、also、product、label（{e}）"
+        raise UserError(f"{corpus_dir() / FILE}：kinds 下每一项要有 pattern（正则表达式），可选 always、needs、also、product、label、whole（{e}）"
                         ) from None
 
 
@@ -98,8 +99,10 @@ def unconfirmed(message: str, written: str, product_text: str | None = None) -> 
 
 
 
-def covering(message: str) -> re.Pattern[str] | None:
+def covering(message: str, whole: bool = False) -> re.Pattern[str] | None:
     """The rule that covers every specific of a kind the message asks about (`also`: 除中通和顺丰外不能指定 for 能发韵达吗,
-    港澳台 for 寄香港可以吗): a policy line it finds answers the message."""
+    港澳台 for 寄香港可以吗): a policy line it finds answers the message; with `whole`, only a rule whose line answers the
+    message as a whole (剩余保质期都在一半以上 for 不会发临期的吧, asked in words of a quality complaint)."""
     text = normalize(message)
-    return next((re.compile(kind.also) for pattern, kind, _ in _kinds() if kind.also and pattern.search(text)), None)
+    return next((re.compile(kind.also) for pattern, kind, _ in _kinds()
+                 if kind.also and (kind.whole or not whole) and pattern.search(text)), None)

@@ -12,9 +12,11 @@ from aigc_cs.kb.answerable import (
     Labelled,
     covered,
     detail,
+    in_state,
     policy_field,
     policy_line,
     price,
+    ranked,
 )
 from aigc_cs.kb.framing import framed
 from aigc_cs.kb.intents import clauses, field_topics, thresholds
@@ -93,7 +95,10 @@ def _one_passage(message: str, shop: Shop, ctx: Context, product: Product | None
     others = {p.source for p in shop.products if p is not product} if product else set()
     sources = {c.source for c in chunks if c.shop == shop.info.id} - others
     found = nearest_line(message, shop, chunks, sources)
-    if found is None or found.score < thresholds().answer:  # a buyer's problem (用了两个月 涂层发粘 能给修吗) is no spec question
+    if found is not None and found.score < thresholds().answer:  # 有点软了 还能救不: the line on that state
+        found = in_state(message, ranked(message, shop.info.id, chunks, lambda c: c.source in sources),
+                         product.names() if product else [])
+    if found is None:  # a buyer's problem (用了两个月 涂层发粘 能给修吗) is no spec question
         found = None if bought else covered(message, shop.info.id, chunks, {product.source}, product.names(), one=named) \
             if product is not None else covered(  # no product named: any product file, the policy's own words aside
                 message, shop.info.id, chunks, {p.source for p in shop.products},

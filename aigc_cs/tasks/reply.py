@@ -11,6 +11,7 @@ from aigc_cs.kb.answerable import (
     Found,
     body,
     nearest,
+    policy_line,
     policy_match,
     policy_section,
     price,
@@ -22,7 +23,7 @@ from aigc_cs.kb.places import place_words
 from aigc_cs.kb.products import mentioned, named_outright
 from aigc_cs.kb.sizing import size_advice
 from aigc_cs.kb.sound_slips import heard
-from aigc_cs.kb.unconfirmed import shop_text, unconfirmed, written_by
+from aigc_cs.kb.unconfirmed import covering, shop_text, unconfirmed, written_by
 from aigc_cs.llm.engine import generate, spent
 from aigc_cs.llm.templates import render
 from aigc_cs.tasks.base import TaskResult, guard_warnings, unique
@@ -206,8 +207,8 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
     if product is None and not smalltalk and all(i.product for i in intents):  # 一家四口够不够住: the one file with 人数
         product = only_with_field(message, shop, chunks)
     asked = asked_of(message, product, intents) if not smalltalk else []
-    if asked:  # the file's own field on what was asked (承重, 防水) answers, not the section the classifier guessed
-        intents = []
+    if asked or _whole_rule(message, shop, chunks, named):  # the file's own field on what was asked (承重, 防水) answers,
+        intents = []  # or the policy's line on the stock it ships (不发临期货), not the section the classifier guessed
     if product is None and any(i.product for i in intents):
         product = by_meaning(message, shop, ctx)
     found = _product_sentences(intents, product, message, shop, ctx) | _own_steps(intents, shop, ctx.index.chunks())
@@ -323,6 +324,13 @@ def _reported(intents: list[Intent], settled: bool) -> list[str]:
     normal (`settled`)."""
     ids = [i.id for i in intents]
     return [CARE, *(i for i in ids if i != CARE)] if settled else ids
+
+
+def _whole_rule(message: str, shop: Shop, chunks: list[Chunk], named: bool) -> bool:
+    """The policy has a line that answers the message as a whole (不会发临期的吧 → 剩余保质期都在一半以上), asked of no
+    product in particular."""
+    rule = None if named else covering(message, whole=True)
+    return rule is not None and policy_line([c for c in chunks if c.source == shop.policy_source], rule) is not None
 
 
 def _worry(message: str) -> str:
