@@ -33,6 +33,11 @@ def named_outright(message: str, shop: Shop) -> bool:
     return bool(_matches(message, shop))
 
 
+def named_all(message: str, shop: Shop) -> list[Product]:
+    """Every product the message names outright (精华 and 面霜 of 精华和面霜先涂哪个), the longest name first."""
+    return [product for _, product in _matches(message, shop)]
+
+
 def mentioned(message: str, shop: Shop) -> Product | None:
     """The product a customer's message names; when two products share the longest name, none of them. A message
     that names none may still say a size only one product comes in (中号), a word of one product's name only (普洱),

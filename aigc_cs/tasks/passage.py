@@ -25,7 +25,7 @@ from aigc_cs.kb.places import naming, place_words
 from aigc_cs.kb.question_words import own_words, takes_up
 from aigc_cs.kb.unconfirmed import covering, shop_text, unconfirmed, written_by
 from aigc_cs.tasks.context import Context
-from aigc_cs.tasks.reply_products import asked_of, field_answer, listing, nearest_line, topic_sentence
+from aigc_cs.tasks.reply_products import asked_of, field_answer, listing, nearest_line, pair_line, topic_sentence
 from aigc_cs.text import normalize
 
 # a question about sending to a place (新疆发不发, 哈尔滨能发樱桃吗, 寄海南几天)
@@ -92,6 +92,8 @@ def _one_passage(message: str, shop: Shop, ctx: Context, product: Product | None
     if product is not None and not bought and (
             inside := listing(message, shop, chunks, product) or topic_sentence(message, shop, chunks, product)):
         return _with_next(message, inside, shop, chunks)
+    if (pair := pair_line(message, shop, chunks, product)) is not None:
+        return pair  # 精华和面霜先涂哪个: the line of one's file on the other
     others = {p.source for p in shop.products if p is not product} if product else set()
     sources = {c.source for c in chunks if c.shop == shop.info.id} - others
     found = nearest_line(message, shop, chunks, sources)

@@ -8,7 +8,7 @@ from aigc_cs.kb.answerable import Found, Labelled, asked_fields, nearest, ranked
 from aigc_cs.kb.intents import MAX_INTENTS, Intent, clauses, field_intents, field_topics, thresholds
 from aigc_cs.kb.intents import intents as all_intents
 from aigc_cs.kb.models import Chunk, Product, Shop
-from aigc_cs.kb.question_words import own_words
+from aigc_cs.kb.question_words import own_words, takes_up
 from aigc_cs.kb.unconfirmed import shop_text
 from aigc_cs.tasks.context import Context
 from aigc_cs.text import normalize
@@ -20,6 +20,28 @@ def nearest_line(message: str, shop: Shop, chunks: list[Chunk], sources: set[str
     titles = {name for p in shop.products for name in p.names()}
     return next((f for f in ranked(message, shop.info.id, chunks, lambda c: c.source in sources)
                  if f.sentence.rstrip("。") not in titles), None)
+
+
+PAIR_TOP = 5  # a sentence naming both products answers among this many nearest in meaning
+
+
+def pair_line(message: str, shop: Shop, chunks: list[Chunk], product: Product | None) -> Found | None:
+    """For a message naming two or more of the shop's products (精华和面霜先涂哪个), the sentence nearest in meaning of
+    one of their files that names another of them (先用玻尿酸补水精华打底，再用这款面霜锁水): how the shop says they go
+    together. When one name was taken for the product asked about (`product`: 爽肤水, a longer name than 乳液), only a
+    sentence that also takes up a word of the question's own (先用 of 爽肤水和乳液哪个先用)."""
+    from aigc_cs.kb.products import named_all
+
+    named = named_all(message, shop)
+    if len(named) < 2:
+        return None
+    names = [n for p in named for n in p.names()]
+    sources = {p.source for p in named}
+    near = ranked(message, shop.info.id, chunks, lambda c: c.source in sources)[:PAIR_TOP]
+    found = next((f for f in near if any(normalize(n) in normalize(f.sentence) for p in named
+                                         if p.source != f.chunk.source for n in p.names())), None)
+    return None if found is None or (product is not None and not takes_up(found.sentence, own_words(message, names))) \
+        else found
 
 
 def by_meaning(message: str, shop: Shop, ctx: Context) -> Product | None:

@@ -1,0 +1,41 @@
+"""A question about two of the shop's products at once (爽肤水和乳液哪个先用) is answered by the line of one's file that
+names the other (先用清润爽肤水拍匀，再用这款乳液锁水), not declined because no single product was named. A sunscreen's
+strength asked the way people ask it (防晒几倍的) is read from the line that gives its SPF."""
+
+import pytest
+from conftest import reply_json, shop_fixtures
+from test_reply_snack_headings import POLICY as SNACK_POLICY
+
+POLICY = SNACK_POLICY.replace("crunch-shop", "skin-shop").replace("咔嚓零食屋", "清润护肤小铺").replace("零食坚果", "护肤")
+
+PRODUCTS = {
+    "shuang-fu-shui.md": """# 清润爽肤水（200毫升）
+
+- 价格：59元
+- 用法：洗完脸倒在手心，轻拍全脸到吸收
+- 适合：干皮、混干皮
+""",
+    "ru-ye.md": """# 清润保湿乳液（100毫升）
+
+- 价格：79元
+- 搭配：先用清润爽肤水拍匀，再用这款乳液锁水，两样一起用更润
+- 质地：轻薄不黏，夏天也能用
+""",
+    "fang-shai.md": """# 轻薄防晒霜（40毫升）
+
+- 价格：69元
+- 防护：防晒指数SPF30、PA+++，通勤够用
+- 用法：出门前15分钟涂好
+""",
+}
+
+skin_shop, skin_cli = shop_fixtures("skin-shop", POLICY, PRODUCTS)
+
+
+@pytest.mark.parametrize(("message", "line"), [
+    ("爽肤水和乳液哪个先用啊", "先用清润爽肤水拍匀"),
+    ("防晒霜几倍的", "SPF30"),
+])
+def test_a_question_is_answered_by_the_line_that_names_what_it_asks(skin_cli, message, line):
+    out = reply_json(skin_cli, message, "skin-shop")
+    assert out["answered"] and line in out["text"], out
