@@ -9,6 +9,8 @@ from functools import cache, lru_cache
 _SPACE = re.compile(r"[ \t\u3000\xa0]+")
 CN_DIGITS = "零〇一二两三四五六七八九十百千万"
 NUMBER = rf"(?:\d+(?:\.\d+)?|[{CN_DIGITS}]+)"
+ASIDE = re.compile(r"（[^）]*）|\([^)]*\)")  # what a sentence says in brackets, beside what it is about
+# (边角碎是正常的 of 碎成渣（边角碎是正常的）: no whole line is normal)
 
 
 @cache

@@ -30,7 +30,8 @@ from aigc_cs.kb.places import naming, place_words
 from aigc_cs.kb.question_words import own_words, takes_up
 from aigc_cs.kb.shops import as_sentence
 from aigc_cs.tasks.context import Context
-from aigc_cs.text import normalize
+from aigc_cs.tasks.reply_products import topic_sentence
+from aigc_cs.text import ASIDE, normalize
 
 WARRANTY = re.compile(r"保修|质保|保固|换新|包换|免费(?:换|寄|补|修)|寄新|包赔|(?<![不免])赔")  # a product's own promise for a quality problem (按每斤40元赔)
 DEADLINE = re.compile(r"\d+\s*(?:个)?(?:小时|天|工作日)(?:之)?内")  # a promise with its time (核实以后24小时内给您补发)
@@ -49,7 +50,6 @@ NORMAL = re.compile(r"正常|不是质量问题|不算质量问题|不属于质�
                     r"|不影响(?:食用|使用|用|里面|口感|冲泡|效果)|放心吃|放心用"
                     r"|这是(?:为了)?保护|慢慢回弹|就(?:会)?(?:散|没|软)了")  # 握一会儿就软了, 开水烫一下…就没了
 NORMAL_TOP = 8
-_ASIDE = re.compile(r"（[^）]*）|\([^)]*\)")  # 算质量问题的是…碎成渣（边角碎是正常的）: an aside says no whole line is normal
 CLAIM_WITHIN = re.compile(r"\d+\s*(?:个)?(?:小时|天)(?:之)?内")  # a time limit to report within (not 3个工作日内 to refund)
 DAMAGE = "碎破漏裂瘪"  # a parcel damaged on the way (瓶子碎了, 包装破了 漏了一地): a shop often gives it its own time limit
 DETAILS = 3  # further sentences per answered intent: two for one question, one more for a message of several
@@ -99,6 +99,12 @@ def details(intents: list[Intent], citations: dict[str, Citation], message: str,
         if found is not None and not any(found.sentence in f for f in out.values()):  # 到付 asked: the 到付 line, wherever
             _add(out, intent.id, found)  # (beside the usual details, not instead)
             said += found.sentence
+        topical = topic_sentence(message, shop, ctx.index.chunks(), named, said, None) \
+            if intent.product and named else None  # 一次挤多少: the named product's line on 用量, wherever its file wrote it
+        if topical is not None and not any(topical.sentence in f for f in out.values()):
+            _add(out, intent.id, topical)
+            said += topical.sentence
+            added += 1
         asked = [c for c in clauses(message)[1:] if ASKS.search(c)]  # 到杭州几天, not 加钱也行 or 我有点急
         for query in [*asked, message, message] if intent.product else [message, message, *asked]:
             found = detail(query, shop.info.id, ctx.index.chunks(), allow, said, thresholds().detail, off_topic)
@@ -160,7 +166,7 @@ def details(intents: list[Intent], citations: dict[str, Citation], message: str,
         out["wrong_or_missing"] = out.get("wrong_or_missing", "") + parts
     if named and "bargain" in citations and SEVERAL.search(message):  # 两个一起买有优惠吗 → 两个一起拍168元
         deals = [f for f in ranked(message, shop.info.id, ctx.index.chunks(), lambda c: c.source == named.source)
-                 if SEVERAL_PRICE.search(_ASIDE.sub("", f.sentence)) and _unsaid(f.sentence, said)]
+                 if SEVERAL_PRICE.search(ASIDE.sub("", f.sentence)) and _unsaid(f.sentence, said)]
         asked = bigrams(message)  # the price the customer's words ask (两套一起拍239元, not 刷头4支装29元)
         deal = max(deals, default=None, key=lambda f: (len(asked & bigrams(f.sentence)), f.score))
         out["bargain"] = out.get("bargain", "") + (deal.sentence if deal else "")
@@ -261,7 +267,7 @@ def normal_line(message: str, shop: Shop, ctx: Context, named: Product | None) -
     sources = {named.source, shop.policy_source} if named else {c.source for c in ctx.index.chunks()
                                                                  if c.shop == shop.info.id}
     near = ranked(message, shop.info.id, ctx.index.chunks(), lambda c: c.source in sources)[:NORMAL_TOP]
-    return next((framed(f) for f in near if NORMAL.search(_ASIDE.sub("", framed(f).sentence))
+    return next((framed(f) for f in near if NORMAL.search(ASIDE.sub("", framed(f).sentence))  # an aside calls no whole line normal
                  and takes_up(f.sentence, words)
                  and agrees_with_facts(f.sentence, shop)), None)
 

@@ -11,7 +11,7 @@ from aigc_cs.kb.models import Chunk, Product, Shop
 from aigc_cs.kb.question_words import own_words, takes_up
 from aigc_cs.kb.unconfirmed import shop_text
 from aigc_cs.tasks.context import Context
-from aigc_cs.text import normalize
+from aigc_cs.text import ASIDE, normalize
 
 
 def nearest_line(message: str, shop: Shop, chunks: list[Chunk], sources: set[str]) -> Found | None:
@@ -147,10 +147,12 @@ def listing(message: str, shop: Shop, chunks: list[Chunk], product: Product) -> 
 TOPIC_TOP = 5  # a sentence naming the asked topic's key answers among this many nearest in meaning
 
 
-def topic_sentence(message: str, shop: Shop, chunks: list[Chunk], product: Product) -> Found | None:
+def topic_sentence(message: str, shop: Shop, chunks: list[Chunk], product: Product, said: str = "",
+                   top: int | None = TOPIC_TOP) -> Found | None:
     """For a field topic asked of a product whose file labels no such field (牛腱吃不完能冻起来吗 of a plain-text file),
-    the nearest sentence of its file that names the topic's key (放冷冻室…能放3个月). The product's own name neither asks
-    a topic nor names one (充电 of 充电宝能上高铁不, of 充电头单买109元)."""
+    the nearest sentence of its file (among the `top` nearest) that names the topic's key outside an aside (放冷冻室…能放3个月;
+    not 5袋99元（口味辣度可以混搭） for 辣度) and that
+    `said` (the reply so far) does not hold. The product's own name neither asks a topic nor names one (充电 of 充电宝能上高铁不, of 充电头单买109元)."""
     names = sorted(map(normalize, product.names()), key=len, reverse=True)
 
     def unnamed(text: str) -> str:
@@ -161,5 +163,6 @@ def topic_sentence(message: str, shop: Shop, chunks: list[Chunk], product: Produ
     keys = [k for pattern, ks in field_topics().values() if pattern.search(unnamed(normalize(message))) for k in ks]
     if not keys:
         return None
-    near = ranked(message, shop.info.id, chunks, lambda c: c.source == product.source)[:TOPIC_TOP]
-    return next((f for f in near if any(k in unnamed(normalize(f.sentence)) for k in keys)), None)
+    near = ranked(message, shop.info.id, chunks, lambda c: c.source == product.source)[:top]
+    return next((f for f in near if any(k in unnamed(normalize(ASIDE.sub("", f.sentence))) for k in keys)
+                 and f.sentence.rstrip("。") not in said), None)
