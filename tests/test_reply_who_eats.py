@@ -88,8 +88,14 @@ def test_the_shops_general_rule_follows_the_products_own_line_and_is_cited(meat_
     assert {c["source"].split("/")[-1] for c in out["citations"]} >= {"rougan.md", "policy.md"}, out["citations"]
 
 
-@pytest.mark.parametrize("message", ["猪肉干除了肉还放了啥 添加剂多不多", "猪肉干有防腐剂吗"])
+@pytest.mark.parametrize("message", [
+    "猪肉干除了肉还放了啥 添加剂多不多",
+    "猪肉干有防腐剂吗",
+    "我闺女虾过敏 猪肉干里头有没有虾皮啥的",  # a thing asked to be inside: the list answers either way
+    "宝宝花生过敏 猪肉干里放了啥",  # the child is who is allergic, no question whether it suits children
+])
 def test_what_is_added_to_a_food_is_answered_by_its_list_of_ingredients(meat_cli, message):
-    """The file lists every ingredient (配料：…): that list says what is added, not "I will check"."""
+    """The file lists every ingredient (配料：…): that list says what is added or whether something is inside, not "I will
+    check"."""
     out = reply_json(meat_cli, message, "meat-shop")
     assert out["answered"] is True and "猪腿肉、白砂糖、酱油" in out["text"], out["text"]

@@ -81,6 +81,15 @@ def _written(word: str, where: str, own: str | None) -> bool:
         family and re.search(_SHADE.format(family.group(1)), where))
 
 
+_INSIDE = re.compile(r"里(?:面|头|边)?$")  # 猪肉脯里 有没有鱼虾: what goes into the product is asked
+
+
+def _listed_inside(before: str, own: str | None) -> bool:
+    """A thing asked to be inside the named product (猪肉脯里有没有鱼虾), whose own file lists what goes in (配料：…): the
+    list answers either way."""
+    return own is not None and "配料" in own and bool(_INSIDE.search(before.rstrip()))
+
+
 def unconfirmed(message: str, written: str, product_text: str | None = None) -> list[str]:
     """The specifics of `message` (in its order, each once) that `written` — the shop's own text — never
     mentions, or that no shop text can settle; a product's attribute counts only in `product_text`, the named
@@ -92,7 +101,8 @@ def unconfirmed(message: str, written: str, product_text: str | None = None) -> 
         for m in pattern.finditer(text):
             word = kind.label or next((g for g in m.groups() if g), m.group(0))  # the group of the branch that matched
             documented = bool(needs.search(where)) if needs else (
-                _written(word, where.replace(" ", ""), product_text) or bool(kind.also and re.search(kind.also, where)))
+                _written(word, where.replace(" ", ""), product_text) or bool(kind.also and re.search(kind.also, where))
+                or _listed_inside(text[:m.start()], product_text))
             if kind.always or not documented:
                 found.append((m.start(), word))
     return list(dict.fromkeys(word for _, word in sorted(found)))
