@@ -249,3 +249,11 @@ def test_a_nudge_or_a_wish_gets_one_short_line(crunch_cli, message, said):
 
 def test_asking_when_after_sale_answers_is_no_nudge(crunch_cli):
     assert reply(crunch_cli, "售后多久回我 等半天了")["intents"][:1] == ["aftersale_reply"]
+
+
+@pytest.mark.parametrize("message", ["山核桃还没拆 能直接换成牛肉干不 差价我补", "没拆封 想换成五拼坚果盒 我来补差价"])
+def test_a_customer_offering_to_pay_the_difference_asks_for_an_exchange(crunch_cli, message):
+    """差价我补: the customer pays the difference, so an exchange is asked (the shop only takes returns), no price drop."""
+    out = reply(crunch_cli, message)
+    assert out["intents"][0] == "return_no_reason" and out["answered"] is True, out
+    assert "只退不换" in out["text"] and "降价" not in out["text"], out["text"]
