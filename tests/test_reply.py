@@ -916,3 +916,13 @@ def test_a_product_asked_for_by_a_short_name_is_in_stock_not_a_version_to_check(
     """有碎花裙吗: 碎花裙 is 法式碎花连衣裙 with letters left out, not a version the shop never wrote down."""
     out = reply_json(cli, "有碎花裙吗", "demo-fashion")
     assert out["answered"] and "店里在卖法式碎花连衣裙" in out["text"], out["text"]
+
+
+@pytest.mark.parametrize(("message", "beyond"), [
+    ("少50我立马拍 爽快点", True),  # 50 > the 20元 a rep may give
+    ("能便宜10块吗", False),
+])
+def test_a_discount_beyond_what_a_rep_may_give_hears_who_decides(cli, message, beyond):
+    out = reply_json(cli, message, "demo-fashion")
+    assert out["intents"] == ["bargain"], out
+    assert ("主管审批" in out["text"]) is beyond, out["text"]

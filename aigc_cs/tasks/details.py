@@ -31,7 +31,7 @@ from aigc_cs.kb.question_words import own_words, takes_up
 from aigc_cs.kb.shops import as_sentence
 from aigc_cs.tasks.context import Context
 from aigc_cs.tasks.reply_products import topic_sentence
-from aigc_cs.text import ASIDE, normalize
+from aigc_cs.text import ASIDE, NUMBER, normalize, to_number
 
 WARRANTY = re.compile(r"保修|质保|保固|换新|包换|免费(?:换|寄|补|修)|寄新|包赔|(?<![不免])赔")  # a product's own promise for a quality problem (按每斤40元赔)
 DEADLINE = re.compile(r"\d+\s*(?:个)?(?:小时|天|工作日)(?:之)?内")  # a promise with its time (核实以后24小时内给您补发)
@@ -145,7 +145,8 @@ def details(intents: list[Intent], citations: dict[str, Citation], message: str,
         place = next((p for p in places if line_with(re.compile(re.escape(p)), policy, said)), None)
         for pattern in (re.compile(re.escape(place)) if place else None,
                         _new_deadline(said) if intent.empathy else None,  # who does what by when
-                        CUTOFF if SAME_DAY.search(message) else None):  # 下午3点前付款的当天发出
+                        CUTOFF if SAME_DAY.search(message) else None,  # 下午3点前付款的当天发出
+                        _over_limit(message, shop) if intent.id == "bargain" else None):  # 超过20元的需要主管审批
             line = line_with(pattern, policy, said)
             if line and agrees_with_facts(line, shop):
                 out[intent.id] = out.get(intent.id, "") + line
@@ -171,6 +172,19 @@ def details(intents: list[Intent], citations: dict[str, Citation], message: str,
         deal = max(deals, default=None, key=lambda f: (len(asked & bigrams(f.sentence)), f.score))
         out["bargain"] = out.get("bargain", "") + (deal.sentence if deal else "")
     return out
+
+
+_DISCOUNT = re.compile(rf"(?:便宜|少|优惠|减|抹|让)(?:个|点)?\s*({NUMBER})\s*(?:块|元)?")  # 便宜50行不, 少50我立马拍
+
+
+def _over_limit(message: str, shop: Shop) -> re.Pattern[str] | None:
+    """A discount asked beyond what the shop lets a rep give (便宜50 where the limit is 20元): its line on who decides
+    a larger one (超过20元的需要主管审批)."""
+    limit = shop.facts.bargain_limit_yuan
+    asked = [to_number(m.group(1)) for m in _DISCOUNT.finditer(normalize(message))]
+    if not limit or not any(n is not None and n > limit for n in asked):
+        return None
+    return re.compile(rf"(?:超过|超出|高于|多于)\s*{limit:g}\s*元")
 
 
 def _unsaid(sentence: str, said: str) -> bool:
