@@ -926,3 +926,10 @@ def test_a_discount_beyond_what_a_rep_may_give_hears_who_decides(cli, message, b
     out = reply_json(cli, message, "demo-fashion")
     assert out["intents"] == ["bargain"], out
     assert ("主管审批" in out["text"]) is beyond, out["text"]
+
+
+def test_a_further_question_hears_the_policy_line_that_takes_up_its_words(cli):
+    """想退 and, in a further question, 路上会不会被自动确认收货: the line on 自动确认收货 (under ## 其他说明) is said beside
+    the return rule, however many details that rule already has."""
+    out = reply_json(cli, "牛仔裤不合适想退 咋弄 寄回去路上订单会不会被自动确认收货啊", "demo-fashion")
+    assert "return_no_reason" in out["intents"] and "延长收货时间10天" in out["text"], out["text"]

@@ -60,7 +60,7 @@ POINTER = re.compile(rf"(?:见|看|按|参考|参照){_WHERE}?的?(?:“[^”]+�
 # …a clause that only sends the reader there (…，具体看下面“开学季说明”一节), and where a rule's part is (按下面“上楼费”)
 REFERENCE = re.compile(rf"[，,；;]?[^，,；;。：:（）()]*?(?:见|看|参考|参照){_WHERE}?的?(?:“[^”]+”[、和及]?)+[^，,；;。（）()]*")
 PLACE = re.compile(rf"(?<=按){_WHERE}的?(?=“)")
-ASKS = re.compile(r"[吗么呢？?]|[不没]$|啥|什么|多少|几|怎么|咋|哪|能不能|可不可以|是不是|有没有|多久|多长")
+ASKS = re.compile(r"[吗么呢？?]|[不没]$|(\w)[不没]\1|啥|什么|多少|几|怎么|咋|哪|多久|多长")  # 能不能, 会不会, 有没有, 是不是
 
 
 def details(intents: list[Intent], citations: dict[str, Citation], message: str, shop: Shop, ctx: Context,
@@ -123,8 +123,10 @@ def details(intents: list[Intent], citations: dict[str, Citation], message: str,
                     and agrees_with_facts(found.sentence, shop):
                 _add(out, intent.id, found)
                 said += found.sentence
-        if cite.source == shop.policy_source and added < DETAILS:  # 刻字的几天能发: 刻字要多等1天, under another heading
-            found = _covering(message, shop, ctx, said, off_topic, named)
+        if cite.source == shop.policy_source:  # 刻字的几天能发: 刻字要多等1天, under another heading; and however many
+            queries = [message] * (added < DETAILS) + asked  # details it has, a further question's line (寄回去那几天
+            found = next((f for query in queries if (f := _covering(query, shop, ctx, said, off_topic, named))
+                          is not None), None)  # 会不会自动确认收货 → …延长收货时间10天)
             if found is not None and not any(found.sentence in f for f in out.values()):
                 _add(out, intent.id, found)
                 said += found.sentence
@@ -238,15 +240,16 @@ COVERING_TOP = 5  # policy sentences nearest in meaning among which one that tak
 
 
 def _covering(message: str, shop: Shop, ctx: Context, said: str, off_topic, named: Product | None) -> Found | None:
-    """Among the policy sentences nearest in meaning, under any heading, the first that takes up two words of the
-    question's own and the reply has not said (奶瓶刻字的话几天能发 → 刻字要多等1天才能发货, written under 刻字定制)."""
+    """Among the policy sentences nearest in meaning, under any heading, the one that takes up the most words of the
+    question's own, two at least, and the reply has not said (奶瓶刻字的话几天能发 → 刻字要多等1天才能发货, written under
+    刻字定制; 寄回去那几天会不会自动确认收货 → …延长收货时间10天，避免…被自动确认收货, not …的订单，店铺确认后…)."""
     words = own_words(message, named.names() if named else [])
     if len(words) < COVERED_WORDS:
         return None
     near = ranked(message, shop.info.id, ctx.index.chunks(), lambda c: c.source == shop.policy_source)[:COVERING_TOP]
-    return next((f for f in near if takes_up(f.sentence, words) >= COVERED_WORDS and _unsaid(f.sentence, said)
-                 and not introduces(f.sentence) and not off_topic(f.sentence) and agrees_with_facts(f.sentence, shop)),
-                None)
+    taken = [(n, f) for f in near if (n := takes_up(f.sentence, words)) >= COVERED_WORDS and _unsaid(f.sentence, said)
+             and not introduces(f.sentence) and not off_topic(f.sentence) and agrees_with_facts(f.sentence, shop)]
+    return max(taken, key=lambda pair: pair[0])[1] if taken else None
 
 
 def _product_rule(intent: Intent, message: str, shop: Shop, ctx: Context, said: str, named: Product) -> Found | None:
