@@ -99,3 +99,9 @@ def test_what_is_added_to_a_food_is_answered_by_its_list_of_ingredients(meat_cli
     check"."""
     out = reply_json(meat_cli, message, "meat-shop")
     assert out["answered"] is True and "猪腿肉、白砂糖、酱油" in out["text"], out["text"]
+
+
+def test_where_to_keep_it_asked_of_no_product_is_answered_by_the_policys_section(meat_cli):
+    """零食到手放哪好: ## 零食怎么保存 names the topic (放哪 asks where to keep it)."""
+    out = reply_json(meat_cli, "零食到手了放哪比较好 我家挺潮的", "meat-shop")
+    assert out["answered"] is True and "阴凉干燥处" in out["text"], out["text"]
