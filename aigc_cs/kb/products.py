@@ -34,8 +34,16 @@ def named_outright(message: str, shop: Shop) -> bool:
 
 
 def named_all(message: str, shop: Shop) -> list[Product]:
-    """Every product the message names outright (精华 and 面霜 of 精华和面霜先涂哪个), the longest name first."""
-    return [product for _, product in _matches(message, shop)]
+    """Every product the message names outright (精华 and 面霜 of 精华和面霜先涂哪个), the longest name first; not one
+    named only inside another's name (礼盒 of 腊味礼盒)."""
+    text = _key(message)
+    matches = [p for _, p in _matches(message, shop)]
+    said = {p.source: {_key(n) for n in p.names() if _key(n) and _key(n) in text} for p in matches}
+
+    def inside(name: str, source: str) -> bool:  # part of a longer name of another product the message says
+        return any(name in longer and name != longer for other, names in said.items() if other != source for longer in names)
+
+    return [p for p in matches if not all(inside(n, p.source) for n in said[p.source])]
 
 
 def mentioned(message: str, shop: Shop) -> Product | None:
