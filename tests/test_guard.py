@@ -723,14 +723,18 @@ def test_a_broken_particle_slip_list_gets_one_line_naming_the_file(cli, monkeypa
     from aigc_cs.guard import particles, typos
 
     broken = {"particle_slips": {"contexts": [{"wrong": "在", "right": "再", "pattern": pattern}]}}
+    lists = (particles._slips, particles._de_words, particles._misspellings, typos.find_typos)  # read from lexicon_data
+
+    def forget() -> None:  # a list read from the broken lexicon must not outlive this test (later tests share the process)
+        for cached in lists:
+            cached.cache_clear()
+
     monkeypatch.setattr(particles, "lexicon_data", lambda: broken)
-    particles._slips.cache_clear()
-    typos.find_typos.cache_clear()
+    forget()
     try:
         result = cli("grade", "有需要在找我", "--rubric", "faq-answer", "--shop", "demo-beauty", "--scenario", "顾客问：怎么联系你们")
     finally:
-        particles._slips.cache_clear()
-        typos.find_typos.cache_clear()
+        forget()
     assert result.code == 2, result.output
     assert "lexicon.yaml：particle_slips.contexts 每项要有 wrong、right、pattern" in result.stderr
     assert "Traceback" not in result.output and len(result.stderr.strip().splitlines()) == 1
