@@ -8,6 +8,7 @@ from aigc_cs.kb.answerable import Found, Labelled, asked_fields, nearest, ranked
 from aigc_cs.kb.intents import MAX_INTENTS, Intent, clauses, field_intents, field_topics, thresholds
 from aigc_cs.kb.intents import intents as all_intents
 from aigc_cs.kb.models import Chunk, Product, Shop
+from aigc_cs.kb.products import named_all
 from aigc_cs.kb.question_words import own_words, takes_up
 from aigc_cs.kb.unconfirmed import shop_text
 from aigc_cs.tasks.context import Context
@@ -30,8 +31,6 @@ def pair_line(message: str, shop: Shop, chunks: list[Chunk], product: Product | 
     one of their files that names another of them (先用玻尿酸补水精华打底，再用这款面霜锁水): how the shop says they go
     together. When one name was taken for the product asked about (`product`: 爽肤水, a longer name than 乳液), only a
     sentence that also takes up a word of the question's own (先用 of 爽肤水和乳液哪个先用)."""
-    from aigc_cs.kb.products import named_all
-
     named = named_all(message, shop)
     if len(named) < 2:
         return None
