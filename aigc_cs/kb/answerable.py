@@ -197,6 +197,18 @@ def trait(message: str, names: list[str]) -> str | None:
     return next((t for t in found if t in _TRAITS and not any(t in n for n in names)), None)
 
 
+def _stated(asked: str) -> re.Pattern[str]:
+    """How a sentence states a trait (三样都不辣, 白色穿着也不透, 辣度是…)."""
+    return re.compile(rf"(?:不|没|微|偏|很|较|超|有点|不会|不太|特别){asked}(?!气)|{asked}度")
+
+
+def stated_trait(message: str, near: list[Found], names: list[str]) -> Found | None:
+    """Among the sentences nearest in meaning, the first that states the trait a yes-no question asks (白T透不透 →
+    白色穿着也不透; not 吸汗透气, nearer as it may be)."""
+    asked = trait(message, names)
+    return next((f for f in near[:TRAIT_TOP] if _stated(asked).search(f.sentence)), None) if asked else None
+
+
 # the one-letter state a customer says something is in (有点软了, 变硬了, 发黏): what to do about it is asked
 _STATE = re.compile(r"(?:(?<=有点)|(?<=有些)|(?<=变)|(?<=变得)|(?<=发))([\u4e00-\u9fff])|([\u4e00-\u9fff])(?=了)")
 STATE_TOP = 2  # a sentence naming that state answers among this many nearest in meaning (坚果…只是有点软了，可以用烤箱…)
@@ -229,9 +241,8 @@ def covered(message: str, shop: str, chunks: list[Chunk], sources: set[str], nam
     words = {w for w in own_words(message, names) if w not in besides}
     near = ranked(message, shop, chunks, lambda c: c.source in sources)
     if one and (asked := trait(message, names)):  # 礼盒辣不辣 送长辈的: the trait, not 长辈, is asked
-        stated = re.compile(rf"(?:不|没|微|偏|很|较|超|有点|不会|不太|特别){asked}|{asked}度")  # 三样都不辣, 辣度是…
         return next((f for f in near[:TRAIT_TOP] if asked in f.sentence), None) or next(
-            (f for f in near if stated.search(f.sentence)), None)
+            (f for f in near if _stated(asked).search(f.sentence)), None)
     found = _taking_up(near, words) if words and (len(words) > 1 or one) else None
     if found is None and (offered := alternatives(message)):
         found = next((f for f in near[:COVERED_TOP] if takes_up(_unnamed(f.sentence, names), offered)), None)
@@ -249,19 +260,23 @@ def _taking_up(near: list[Found], words: set[str]) -> Found | None:
 # a customer asking what something costs (多少钱, 中号多钱, 两支装多少, 一起买多少米): not a discount, a price
 PRICE_ASK = re.compile(r"多少钱|多钱|几块钱|什么价|啥价|价格|价钱|多少米|咋卖|怎么卖|一共多少|装多少(?![克毫升斤])")
 PRICE = re.compile(r"\d+(?:\.\d+)?\s*元")
+LISTED_PRICE = "{name}的标价是{price}元。"  # a file that gives its price only in its front matter (price_yuan)
 
 
 def price(message: str, shop: str, chunks: list[Chunk], product: Product, said: str) -> Found | None:
     """For a message that asks a price, the sentence of the product's own file that gives one (中号多钱 大号呢 →
     大号…139元；中号…99元), unless the reply says it already: the one that shares the most words with the message (雨罩
     多少钱 → 雨罩39元), else the one with the product's own price (价格69元一只), else the nearest in meaning. The product's
-    own file is the only place its price is written, however unlike the question the sentence reads."""
+    own file is the only place its price is written, however unlike the question the sentence reads; a file that
+    writes no price at all has the one of its front matter (price_yuan)."""
     if not PRICE_ASK.search(message):
         return None
     asked = bigrams(message)
     own = f"{product.price_yuan:g}" if product.price_yuan is not None else None
-    found = [f for f in ranked(message, shop, chunks, lambda c: c.source == product.source)
-             if PRICE.search(f.sentence) and f.sentence not in said]
+    near = ranked(message, shop, chunks, lambda c: c.source == product.source)
+    found = [f for f in near if PRICE.search(f.sentence) and f.sentence not in said]
+    if not found and own is not None and near and f"{own}元" not in said and not any(PRICE.search(f.sentence) for f in near):
+        return Found(chunk=near[0].chunk, sentence=LISTED_PRICE.format(name=product.name, price=own), score=1.0)
     return max(found, default=None, key=lambda f: (len(asked & bigrams(f.sentence)),
                                                     own is not None and own in _NUMBER.findall(f.sentence), f.score))
 

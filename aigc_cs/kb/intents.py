@@ -239,8 +239,11 @@ def _remark(text: str) -> bool:
     remark = any(w in text for kind in REMARK_KINDS for w in kinds.get(kind, []))
     exempt = any(w in text for kind in ("later", "bot") for w in kinds.get(kind, [])) \
         and not _ASKS_US.search(text)  # 我问问她要不要, 是不是机器人
-    return (remark and len(letters) <= REMARK_CHARS and not ASKS.search(text) and not _WHEN.search(text)
-            and (exempt or not ASKS_TOO.search(text)) and all(i == SMALLTALK for i in keyword_hits(text)))
+    said = text  # a nudge asks only for an answer (人呢 咋不回了, ？？？回复呢), not 发霉了？？
+    for word in sorted((w for w in kinds.get("urge", []) if re.search(r"\w", w)), key=len, reverse=True):
+        said = re.sub(r"[?？]{2,}", " ", said.replace(word, " ")) if word in said else said
+    return (remark and len(letters) <= REMARK_CHARS and not ASKS.search(said) and not _WHEN.search(text)
+            and (exempt or not ASKS_TOO.search(said)) and all(i == SMALLTALK for i in keyword_hits(text)))
 
 
 _THIRD_PARTY = re.compile(r"快递员|快递小哥|派件|派送员|骑手|驿站")  # 快递员态度太差 我要投诉他: not the shop's to settle
@@ -338,11 +341,11 @@ def detect(message: str, product_named: bool = False) -> list[Intent]:
     sure = [i.id for i in intents() if any(not _WONDERED.search(text[: m.start()])
                                            for w in i.sure for m in re.finditer(re.escape(w.lower()), text))
             or (i.signs and _befell(i, text))]
-    if not [i for i in chosen if i != SMALLTALK]:  # "能发顺丰不 加钱也行": the classifier is unsure, the word is not
+    if not [i for i in chosen if i != SMALLTALK] and not scored.remark:  # "能发顺丰不 加钱也行": the word is sure
         told = [i.id for i in intents() if signed(i.signs, text)] \
             if after_sale(message) or held(text) else []  # 灯刚买一周 充了一晚上还是不亮: a buyer's problem
         chosen = sure[:1] or told[:1] or chosen or ([SMALLTALK] if _upset(text) else [])
-    elif sure and sure[0] not in chosen:  # 发错了要寄回去换吗: the word names it beside the classifier's guess
+    elif sure and sure[0] not in chosen and not scored.remark:  # 发错了要寄回去换吗: the word names it beside the classifier's guess
         chosen = [sure[0], *chosen][:MAX_INTENTS]
     text = normalize(message)
     return [by_id[i] for i in chosen if not (by_id[i].unless and re.search(by_id[i].unless, text))

@@ -53,8 +53,8 @@ def mentioned(message: str, shop: Shop) -> Product | None:
     "绳子" for 反光牵引绳套装, 饭盒 for 耐热玻璃保鲜盒, 锅底 for 不粘炒锅)."""
     found = _matches(message, shop)
     if not found:
-        return (_by_spec(message, shop) or _by_name_word(message, shop) or _by_category_char(message, shop)
-                or _by_sound(message, shop))
+        return (_by_spec(message, shop) or _by_letters(message, shop) or _by_name_word(message, shop)
+                or _by_category_char(message, shop) or _by_sound(message, shop))
     if len(found) > 1 and found[0][0] == found[1][0]:
         return None
     return found[0][1]
@@ -143,6 +143,19 @@ def _by_name_word(message: str, shop: Shop) -> Product | None:
         return any(stands(m.start(), _key(product.name)) for m in re.finditer(re.escape(piece), text))
 
     owners = [p for p in shop.products if any(names(w, p) for w in _name_words(p, shop))]
+    return owners[0] if len(owners) == 1 else None
+
+
+_LETTERED = re.compile(r"(?<![A-Za-z])([A-Za-z]{1,3})[\u4e00-\u9fff]")  # T of T恤
+
+
+def _by_letters(message: str, shop: Shop) -> Product | None:
+    """The one product a name of which opens a word with Latin letters that the message types alone (白T, 这件T透不透
+    for T恤): customers drop the Chinese character that follows."""
+    text = normalize(message)
+    owners = [p for p in shop.products if any(
+        re.search(rf"(?<![A-Za-z]){re.escape(m.group(1))}(?![A-Za-z\d])", text, re.IGNORECASE)
+        for n in p.names() for m in _LETTERED.finditer(normalize(n)))]
     return owners[0] if len(owners) == 1 else None
 
 

@@ -23,6 +23,7 @@ class Kind(BaseModel):
     product: bool = False  # a product's attribute (保质期, 产地): written down only if the named product's own file says it
     label: str = ""  # what the reply calls it ("产地" for 哪产的), when not the customer's own words
     whole: bool = False  # the line `also` finds answers the whole message, whatever topic the classifier guessed
+    who: bool = False  # a group of people (两岁娃, 血糖高): the product file's line on them answers whether it suits them
 
 
 @cache
@@ -34,7 +35,7 @@ def _kinds() -> list[tuple[re.Pattern[str], Kind, re.Pattern[str] | None]]:
         return [(re.compile(k.pattern, re.IGNORECASE), k, re.compile(k.needs) if k.needs else None)
                 for k in kinds.values()]
     except (AttributeError, ValidationError, re.error) as e:
-        raise UserError(f"{corpus_dir() / FILE}：kinds 下每一项要有 pattern（正则表达式），可选 always、needs、also、product、label、whole（{e}）"
+        raise UserError(f"{corpus_dir() / FILE}：kinds 下每一项要有 pattern（正则表达式），可选 always、needs、also、product、label、whole、who（{e}）"
                         ) from None
 
 
@@ -116,3 +117,11 @@ def covering(message: str, whole: bool = False) -> re.Pattern[str] | None:
     text = normalize(message)
     return next((re.compile(kind.also) for pattern, kind, _ in _kinds()
                  if kind.also and (kind.whole or not whole) and pattern.search(text)), None)
+
+
+def groups_asked(message: str) -> list[re.Pattern[str]]:
+    """For each group of people a `who` kind names in the message (两岁娃, 血糖高), how a product file writes
+    about that group (`needs`: 3岁以下, 控糖): the named product's sentence that does answers whether it suits them."""
+    text = normalize(message)
+    return [needs for pattern, kind, needs in _kinds() if kind.who and needs is not None and pattern.search(text)]
+

@@ -22,7 +22,7 @@ from aigc_cs.kb.answerable import (
     sentences,
     titled,
 )
-from aigc_cs.kb.framing import framed, introduces
+from aigc_cs.kb.framing import framed, introduces, with_list
 from aigc_cs.kb.intents import Intent, clauses, field_topics, thresholds
 from aigc_cs.kb.intents import intents as all_intents
 from aigc_cs.kb.models import Citation, Product, Shop
@@ -30,7 +30,7 @@ from aigc_cs.kb.places import naming, place_words
 from aigc_cs.kb.question_words import own_words, takes_up
 from aigc_cs.kb.shops import as_sentence
 from aigc_cs.tasks.context import Context
-from aigc_cs.tasks.reply_products import topic_sentence
+from aigc_cs.tasks.reply_products import group_sentence, topic_sentence
 from aigc_cs.text import ASIDE, NUMBER, normalize, to_number
 
 WARRANTY = re.compile(r"保修|质保|保固|换新|包换|免费(?:换|寄|补|修)|寄新|包赔|(?<![不免])赔")  # a product's own promise for a quality problem (按每斤40元赔)
@@ -101,14 +101,21 @@ def details(intents: list[Intent], citations: dict[str, Citation], message: str,
             said += found.sentence
         topical = topic_sentence(message, shop, ctx.index.chunks(), named, said, None) \
             if intent.product and named else None  # 一次挤多少: the named product's line on 用量, wherever its file wrote it
-        if topical is not None and not any(topical.sentence in f for f in out.values()):
-            _add(out, intent.id, topical)
-            said += topical.sentence
-            added += 1
+        grouped = group_sentence(message, shop, ctx.index.chunks(), named, said) \
+            if intent.product and named else None  # 两岁娃能吃吗: the named product's line on 3岁以下
+        for found in (topical, grouped):
+            if found is not None and not any(found.sentence in f for f in out.values()) and found.sentence not in said:
+                _add(out, intent.id, found)
+                said += found.sentence
+                added += 1
         asked = [c for c in clauses(message)[1:] if ASKS.search(c)]  # 到杭州几天, not 加钱也行 or 我有点急
         for query in [*asked, message, message] if intent.product else [message, message, *asked]:
             found = detail(query, shop.info.id, ctx.index.chunks(), allow, said, thresholds().detail, off_topic)
-            if found is None or introduces(found.sentence) or any(found.sentence in f for f in out.values()) \
+            if found is not None:  # 请准备这几样：or one of its items: the whole short list, else not the bare intro
+                found = with_list(found) or (detail(query, shop.info.id, ctx.index.chunks(), allow, said,
+                                                    thresholds().detail, lambda s: off_topic(s) or introduces(s))
+                                             if introduces(found.sentence) else found)
+            if found is None or any(found.sentence in f for f in out.values()) \
                     or (found.chunk.source == shop.policy_source and not agrees_with_facts(found.sentence, shop)):
                 continue
             _add(out, intent.id, found)

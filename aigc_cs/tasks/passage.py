@@ -17,6 +17,7 @@ from aigc_cs.kb.answerable import (
     policy_line,
     price,
     ranked,
+    stated_trait,
 )
 from aigc_cs.kb.framing import framed
 from aigc_cs.kb.intents import clauses, field_topics, thresholds
@@ -25,7 +26,15 @@ from aigc_cs.kb.places import naming, place_words
 from aigc_cs.kb.question_words import own_words, takes_up
 from aigc_cs.kb.unconfirmed import covering, shop_text, unconfirmed, written_by
 from aigc_cs.tasks.context import Context
-from aigc_cs.tasks.reply_products import asked_of, field_answer, listing, nearest_line, pair_line, topic_sentence
+from aigc_cs.tasks.reply_products import (
+    asked_of,
+    field_answer,
+    group_sentence,
+    listing,
+    nearest_line,
+    pair_line,
+    topic_sentence,
+)
 from aigc_cs.text import normalize
 
 # a question about sending to a place (新疆发不发, 哈尔滨能发樱桃吗, 寄海南几天)
@@ -94,6 +103,11 @@ def _one_passage(message: str, shop: Shop, ctx: Context, product: Product | None
         return _with_next(message, inside, shop, chunks)
     if (pair := pair_line(message, shop, chunks, product)) is not None:
         return pair  # 精华和面霜先涂哪个: the line of one's file on the other
+    if product is not None and (grouped := group_sentence(message, shop, chunks, product)) is not None:
+        return _with_next(message, grouped, shop, chunks)  # 两岁娃能吃不: the file's line on 3岁以下
+    if product is not None and (stated := stated_trait(
+            message, ranked(message, shop.info.id, chunks, lambda c: c.source == product.source), product.names())):
+        return _with_next(message, stated, shop, chunks)  # 白T透不透: 白色穿着也不透, not the nearer 吸汗透气
     others = {p.source for p in shop.products if p is not product} if product else set()
     sources = {c.source for c in chunks if c.shop == shop.info.id} - others
     found = nearest_line(message, shop, chunks, sources)

@@ -165,3 +165,17 @@ def topic_sentence(message: str, shop: Shop, chunks: list[Chunk], product: Produ
     near = ranked(message, shop.info.id, chunks, lambda c: c.source == product.source)[:top]
     return next((f for f in near if any(k in unnamed(normalize(ASIDE.sub("", f.sentence))) for k in keys)
                  and f.sentence.rstrip("。") not in said), None)
+
+
+def group_sentence(message: str, shop: Shop, chunks: list[Chunk], product: Product, said: str = "") -> Found | None:
+    """For a group of people the message names (两岁娃, 血糖高, see `groups_asked`), the nearest sentence of the named
+    product's file that writes about that group (3岁以下请剪成小块, 控糖的朋友少吃) and `said` does not hold."""
+    from aigc_cs.kb.unconfirmed import groups_asked
+
+    needs = groups_asked(message)
+    if not needs:
+        return None
+    near = ranked(message, shop.info.id, chunks, lambda c: c.source == product.source)
+    return next((f for f in near if any(n.search(normalize(f.sentence).lower()) for n in needs)
+                 and f.sentence.rstrip("。") not in said), None)
+

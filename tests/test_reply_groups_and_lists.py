@@ -1,0 +1,55 @@
+"""Who a snack suits, asked about a group of people (两岁的娃, 血糖有点高): the product's own line on that group answers,
+wherever its file wrote it; a policy line that only introduces a list (想省钱可以这样：) is said with its short list, never
+alone, and an item of that list brings the whole list with it."""
+
+import pytest
+from conftest import reply_json, shop_fixtures
+from test_reply_snack_headings import POLICY as SNACK_POLICY
+
+SAVING = """
+## 价格和优惠
+
+店里都是实价，也不讲价。
+
+想省钱可以这样：
+
+- 首页能领满减券；
+- 两袋一起拍有多件价。
+"""
+POLICY = SNACK_POLICY.replace("crunch-shop", "fig-shop") + SAVING
+
+PRODUCTS = {
+    "wuhuaguo.md": """# 无花果干（200克袋装）
+
+- 价格：29元一袋
+- 配料：无花果、白砂糖
+- 适合：追剧、下午茶、办公室解馋
+- 口感：软糯，有很多小籽，嚼起来沙沙的
+- 原料：新疆阿图什的无花果，晒干以后再低温烘一遍
+- 注意：整颗个头大，3岁以下的小朋友请切成小丁再给；偏甜，控糖的朋友一次吃两三个就好
+- 保质期：10个月
+""",
+}
+
+fig_shop, fig_cli = shop_fixtures("fig-shop", POLICY, PRODUCTS)
+
+
+@pytest.mark.parametrize(("message", "line"), [
+    ("我家两岁的娃能吃无花果干吗", "3岁以下"),
+    ("我妈血糖有点高 无花果干她能吃不", "控糖的朋友"),
+])
+def test_a_group_of_people_asked_about_hears_the_products_line_on_them(fig_cli, message, line):
+    out = reply_json(fig_cli, message, "fig-shop")
+    assert out["answered"] is True and line in out["text"], out
+
+
+def test_a_group_the_product_file_never_mentions_is_checked_not_answered(fig_cli):
+    out = reply_json(fig_cli, "我是孕妇 无花果干能吃吗", "fig-shop")
+    assert out["answered"] is False, out
+
+
+@pytest.mark.parametrize("message", ["能便宜点不 学生党没啥钱", "老板便宜点呗 我马上拍"])
+def test_a_list_introduced_by_the_policy_is_said_whole(fig_cli, message):
+    out = reply_json(fig_cli, message, "fig-shop")
+    assert "满减券" in out["text"] and "多件价" in out["text"], out["text"]
+    assert "想省钱可以这样：。" not in out["text"] and out["text"].count("满减券") == 1, out["text"]

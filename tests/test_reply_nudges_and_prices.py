@@ -1,0 +1,36 @@
+"""What a shop says without being asked a question (a customer chasing a reply: 人呢 咋不回了), what a product costs when
+its file gives the price only in its front matter (price_yuan), a product called by the Latin letter its name opens
+with (白T for T恤), and a yes-no question on a trait answered by the sentence that states it (透不透 → 也不透)."""
+
+import pytest
+from conftest import reply_json
+
+
+@pytest.mark.parametrize("message", ["人呢 咋不回了", "？？？回复呢 急死了", "怎么半天不回消息啊 急死了", "回下消息啊 急急急"])
+def test_a_customer_chasing_a_reply_hears_a_short_line_not_the_after_sale_hours(cli, message):
+    out = reply_json(cli, message, "demo-fashion")
+    assert out["intents"] == ["smalltalk"] and "5分钟" not in out["text"], out
+
+
+@pytest.mark.parametrize("message", ["售后多久回我啊 等半天了", "客服人呢 半天不回 我要找真人"])
+def test_asking_when_after_sale_answers_or_for_a_person_is_still_a_question(cli, message):
+    out = reply_json(cli, message, "demo-fashion")
+    assert "aftersale_reply" in out["intents"], out
+
+
+def test_a_question_mark_run_after_a_question_does_not_make_it_a_nudge(cli):
+    out = reply_json(cli, "开衫会起球吗？？", "demo-fashion")
+    assert out["intents"] != ["smalltalk"], out
+
+
+@pytest.mark.parametrize(("message", "price"), [("T恤多少钱", "59元"), ("防晒多少钱一瓶", "119元")])
+def test_a_price_written_only_in_the_front_matter_answers_a_price_question(cli, message, price):
+    shop = "demo-beauty" if "防晒" in message else "demo-fashion"
+    out = reply_json(cli, message, shop)
+    assert out["answered"] and price in out["text"], out
+
+
+def test_a_product_called_by_the_letter_its_name_opens_with_is_that_product(cli):
+    out = reply_json(cli, "白T透不透啊 夏天单穿怕尴尬", "demo-fashion")
+    assert out["product"] == "纯棉基础T恤", out
+    assert "白色穿着也不透" in out["text"] and "吸汗透气" not in out["text"], out
