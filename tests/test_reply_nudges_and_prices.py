@@ -1,6 +1,7 @@
 """What a shop says without being asked a question (a customer chasing a reply: 人呢 咋不回了), what a product costs when
 its file gives the price only in its front matter (price_yuan), a product called by the Latin letter its name opens
-with (白T for T恤), and a yes-no question on a trait answered by the sentence that states it (透不透 → 也不透)."""
+with (白T for T恤), a yes-no question on a trait answered by the sentence that states it (透不透 → 也不透), and
+whether clothes shrink asked as a washing question."""
 
 import pytest
 from conftest import reply_json
@@ -34,3 +35,9 @@ def test_a_product_called_by_the_letter_its_name_opens_with_is_that_product(cli)
     out = reply_json(cli, "白T透不透啊 夏天单穿怕尴尬", "demo-fashion")
     assert out["product"] == "纯棉基础T恤", out
     assert "白色穿着也不透" in out["text"] and "吸汗透气" not in out["text"], out
+
+
+def test_whether_it_shrinks_is_a_washing_question_too(cli):
+    """洗了缩水不: how it behaves in the wash (使用和保养) beside what it is made of; the file's 预缩 line answers."""
+    out = reply_json(cli, "T恤洗了缩水不", "demo-fashion")
+    assert "product_care" in out["intents"] and "预缩" in out["text"], out
