@@ -51,3 +51,11 @@ skin_shop, skin_cli = shop_fixtures("skin-shop", POLICY, PRODUCTS)
 def test_a_question_is_answered_by_the_line_that_names_what_it_asks(skin_cli, message, line):
     out = reply_json(skin_cli, message, "skin-shop")
     assert out["answered"] and line in out["text"], out
+
+
+def test_the_part_of_a_longer_message_that_asks_a_topic_finds_its_line(cli):
+    """防晒是多少倍的 暑假去海边玩够用吗: the whole message is nearer to other lines of a long file; its first part asks
+    the SPF, and the line that gives it answers."""
+    out = reply_json(cli, "防晒是多少倍的 暑假去海边玩够用吗", "demo-beauty")
+    assert out["answered"] and "SPF50+" in out["text"], out
+

@@ -149,8 +149,8 @@ TOPIC_TOP = 5  # a sentence naming the asked topic's key answers among this many
 def topic_sentence(message: str, shop: Shop, chunks: list[Chunk], product: Product, said: str = "",
                    top: int | None = TOPIC_TOP) -> Found | None:
     """For a field topic asked of a product whose file labels no such field (牛腱吃不完能冻起来吗 of a plain-text file),
-    the nearest sentence of its file (among the `top` nearest) that names the topic's key outside an aside (放冷冻室…能放3个月;
-    not 5袋99元（口味辣度可以混搭） for 辣度) and that
+    the nearest sentence of its file (among the `top` nearest to the message, else to a part of it that asks the topic)
+    that names the topic's key outside an aside (放冷冻室…能放3个月; not 5袋99元（口味辣度可以混搭） for 辣度) and that
     `said` (the reply so far) does not hold. The product's own name neither asks a topic nor names one (充电 of 充电宝能上高铁不, of 充电头单买109元)."""
     names = sorted(map(normalize, product.names()), key=len, reverse=True)
 
@@ -159,12 +159,20 @@ def topic_sentence(message: str, shop: Shop, chunks: list[Chunk], product: Produ
             text = text.replace(name, " ")
         return text
 
-    keys = [k for pattern, ks in field_topics().values() if pattern.search(unnamed(normalize(message))) for k in ks]
+    topics = [(pattern, ks) for pattern, ks in field_topics().values() if pattern.search(unnamed(normalize(message)))]
+    keys = [k for _, ks in topics for k in ks]
     if not keys:
         return None
-    near = ranked(message, shop.info.id, chunks, lambda c: c.source == product.source)[:top]
-    return next((f for f in near if any(k in unnamed(normalize(ASIDE.sub("", f.sentence))) for k in keys)
-                 and f.sentence.rstrip("。") not in said), None)
+    # the whole message first, then the part that asks a topic (防晒是多少倍的 of …暑假去海边玩够用吗) with its own keys
+    asked = [(message, keys)] + [(part, ks) for part in clauses(normalize(message))[1:]
+                                 for pattern, ks in topics if pattern.search(unnamed(part))]
+    for query, wanted in asked:
+        near = ranked(query, shop.info.id, chunks, lambda c: c.source == product.source)[:top]
+        found = next((f for f in near if any(k in unnamed(normalize(ASIDE.sub("", f.sentence))) for k in wanted)
+                      and f.sentence.rstrip("。") not in said), None)
+        if found is not None:
+            return found
+    return None
 
 
 def group_sentence(message: str, shop: Shop, chunks: list[Chunk], product: Product, said: str = "") -> Found | None:
