@@ -1,7 +1,7 @@
 """What a shop says without being asked a question (a customer chasing a reply: 人呢 咋不回了), what a product costs when
 its file gives the price only in its front matter (price_yuan), a product called by the Latin letter its name opens
-with (白T for T恤), a yes-no question on a trait answered by the sentence that states it (透不透 → 也不透), and
-whether clothes shrink asked as a washing question."""
+with (白T for T恤), a yes-no question on a trait answered by the sentence that states it (透不透 → 也不透, 扎不扎 →
+刺感), a fibre asked by name answered by the fibre content, and whether clothes shrink asked as a washing question."""
 
 import pytest
 from conftest import reply_json
@@ -41,3 +41,19 @@ def test_whether_it_shrinks_is_a_washing_question_too(cli):
     """洗了缩水不: how it behaves in the wash (使用和保养) beside what it is made of; the file's 预缩 line answers."""
     out = reply_json(cli, "T恤洗了缩水不", "demo-fashion")
     assert "product_care" in out["intents"] and "预缩" in out["text"], out
+
+
+def test_a_trait_the_file_writes_with_another_letter_is_stated_there(cli):
+    """开衫扎不扎人: the file writes 刺感, not 扎."""
+    out = reply_json(cli, "开衫扎不扎人 我穿毛衣脖子容易痒", "demo-fashion")
+    assert out["answered"] and "刺感" in out["text"], out
+
+
+@pytest.mark.parametrize(("message", "answered"), [
+    ("碎花裙是真丝的吗 奶白那个会不会透", True),  # the fibre content (成分为聚酯纤维) says no
+    ("T恤是新疆棉吗", False),  # where the cotton grew: no fibre content says
+])
+def test_a_fibre_asked_by_name_is_answered_by_the_fibre_content(cli, message, answered):
+    out = reply_json(cli, message, "demo-fashion")
+    assert out["answered"] is answered, out
+    assert not answered or "聚酯纤维" in out["text"], out

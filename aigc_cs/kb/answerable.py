@@ -197,9 +197,13 @@ def trait(message: str, names: list[str]) -> str | None:
     return next((t for t in found if t in _TRAITS and not any(t in n for n in names)), None)
 
 
+_TRAIT_ALSO = {"扎": "刺"}  # a trait a file writes with another letter (扎不扎人: 可能会有一点点刺感)
+
+
 def _stated(asked: str) -> re.Pattern[str]:
     """How a sentence states a trait (三样都不辣, 白色穿着也不透, 辣度是…)."""
-    return re.compile(rf"(?:不|没|微|偏|很|较|超|有点|不会|不太|特别){asked}(?!气)|{asked}度")
+    said = f"(?:{asked}|{_TRAIT_ALSO[asked]})" if asked in _TRAIT_ALSO else asked
+    return re.compile(rf"(?:不|没|微|偏|很|较|超|有点|一点点?|不会|不太|特别){said}(?!气)|{said}度")
 
 
 def stated_trait(message: str, near: list[Found], names: list[str]) -> Found | None:

@@ -63,6 +63,8 @@ _FAMILY = re.compile(r"^([黑白红橙黄蓝绿青灰粉紫棕褐银金咖米])[
 _SHADE = r"[\u4e00-\u9fff]{{1,3}}{}(?=色|[、，,/／）)；;。\s]|$)"
 
 
+_FIBRE = re.compile(r"棉|麻|真丝|桑蚕丝|羊毛|羊绒|涤纶|氨纶|莫代尔")  # a fibre asked by name alone (not 新疆棉), which a
+# garment's 成分 line answers either way
 _ADDED = re.compile(r"添加剂|防腐剂|色素|香精")  # what is added to a food, which its full 配料 list answers
 _ADDITIVES = {"酒精", "香精", "色素", "激素", "硅油", "果酸", "味精", "糖精", "代糖"}  # two asked in one word (酒精香精)
 
@@ -76,6 +78,8 @@ def _written(word: str, where: str, own: str | None) -> bool:
     if family and own is not None:  # the named product's colours, not another product's (香皂 beside a 雾霾蓝 toothbrush)
         return bool(re.search(_SHADE.format(family.group(1)), own) or "颜色" in own)
     if _ADDED.fullmatch(word) and own is not None and "配料" in own:  # 添加剂多不多: its list of what goes in says
+        return True
+    if _FIBRE.fullmatch(word) and own is not None and "成分" in own:  # 是真丝的吗: its fibre content (成分为聚酯纤维) says
         return True
     halves = {word[:2], word[2:]} <= _ADDITIVES and word[:2] in where and word[2:] in where  # 酒精香精: 不含香精，也不含酒精
     return word in where or halves or all(part in where for part in _JOINED.split(word) if part) or bool(
