@@ -1,7 +1,8 @@
 """What a shop says without being asked a question (a customer chasing a reply: 人呢 咋不回了), what a product costs when
 its file gives the price only in its front matter (price_yuan), a product called by the Latin letter its name opens
 with (白T for T恤), a yes-no question on a trait answered by the sentence that states it (透不透 → 也不透, 扎不扎 →
-刺感), a fibre asked by name answered by the fibre content, and whether clothes shrink asked as a washing question."""
+刺感), a fibre asked by name answered by the fibre content, whether clothes shrink asked as a washing question, and a
+problem asked of a product before buying (掉色不) that is no complaint."""
 
 import pytest
 from conftest import reply_json
@@ -57,3 +58,18 @@ def test_a_fibre_asked_by_name_is_answered_by_the_fibre_content(cli, message, an
     out = reply_json(cli, message, "demo-fashion")
     assert out["answered"] is answered, out
     assert not answered or "聚酯纤维" in out["text"], out
+
+
+def test_a_problem_asked_of_the_product_before_buying_is_no_complaint(cli):
+    """牛仔裤掉色不: asked of the product, not said to have happened; the file's line on 浮色 answers, with no apology."""
+    out = reply_json(cli, "牛仔裤掉色不 怕染到包包", "demo-fashion")
+    assert not {"quality_issue", "wrong_or_missing"} & set(out["intents"]), out
+    assert out["answered"] and "浮色" in out["text"] and "抱歉" not in out["text"], out
+
+
+@pytest.mark.parametrize(("text", "said"), [("牛仔裤掉色不", False), ("会漏吗", False), ("洗了一次就掉色了", True),
+                                            ("桌子纹路有浅色的 算瑕疵吗", True)])
+def test_a_sign_asked_of_the_product_is_not_said_to_have_happened(text, said):
+    from aigc_cs.kb.signs import signed
+
+    assert signed(["掉色", "漏", "瑕疵"], text) is said

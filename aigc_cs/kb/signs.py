@@ -8,14 +8,18 @@ _HELD = re.compile(r"还能(?:吃|喝|用)")  # 结块了 这还能喝吗: the c
 _CONDITION = re.compile(r"过敏(?!了)")  # 我花生过敏 (月饼能吃吗): the customer's own condition, not what the product did
 
 
-def _said(text: str, start: int) -> bool:
-    return not _FEATURE.search(text[:start]) and not _CONDITION.match(text, start)
+_ASKED = re.compile(r"[不吗么嘛](?=[\s，,。!！?？~]|$)")  # 掉色不, 会漏吗: asked of the product, not said to have happened
+_COUNTS = re.compile(r"(?:算|是|属于)$")  # …unless asked whether what happened counts as one (纹路有浅色的 算瑕疵吗)
+
+
+def _said(text: str, start: int, end: int) -> bool:
+    return not _FEATURE.search(text[:start]) and not _CONDITION.match(text, start) and not (_ASKED.match(text, end) and not _COUNTS.search(text[:start]))
 
 
 def signed(words: list[str], text: str) -> bool:
-    """One of `words` occurs in `text` (lower-cased), not as what the product is made not to do (防胀气, 不漏) nor as
-    the customer's own condition (我花生过敏; 用了过敏了 is a problem)."""
-    return any(_said(text, m.start()) for w in words for m in re.finditer(re.escape(w.lower()), text))
+    """One of `words` occurs in `text` (lower-cased), not as what the product is made not to do (防胀气, 不漏), nor as
+    the customer's own condition (我花生过敏; 用了过敏了 is a problem), nor asked of the product (牛仔裤掉色不)."""
+    return any(_said(text, m.start(), m.end()) for w in words for m in re.finditer(re.escape(w.lower()), text))
 
 
 def held(text: str) -> bool:
