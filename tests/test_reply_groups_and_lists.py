@@ -37,6 +37,7 @@ fig_shop, fig_cli = shop_fixtures("fig-shop", POLICY, PRODUCTS)
 @pytest.mark.parametrize(("message", "line"), [
     ("我家两岁的娃能吃无花果干吗", "3岁以下"),
     ("我妈血糖有点高 无花果干她能吃不", "控糖的朋友"),
+    ("你好我想问下无花果干给我孙子吃行不行 他今年两岁半了", "3岁以下"),  # a child's age says who
 ])
 def test_a_group_of_people_asked_about_hears_the_products_line_on_them(fig_cli, message, line):
     out = reply_json(fig_cli, message, "fig-shop")
