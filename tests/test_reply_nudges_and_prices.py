@@ -2,7 +2,8 @@
 its file gives the price only in its front matter (price_yuan), a product called by the Latin letter its name opens
 with (白T for T恤), a yes-no question on a trait answered by the sentence that states it (透不透 → 也不透, 扎不扎 →
 刺感), a fibre asked by name answered by the fibre content, whether clothes shrink asked as a washing question, and a
-problem asked of a product before buying (掉色不) that is no complaint."""
+problem asked of a product before buying (掉色不) that is no complaint, and one of two products arriving alone (就收到一个面霜),
+a missing item."""
 
 import pytest
 from conftest import reply_json
@@ -73,3 +74,8 @@ def test_a_sign_asked_of_the_product_is_not_said_to_have_happened(text, said):
     from aigc_cs.kb.signs import signed
 
     assert signed(["掉色", "漏", "瑕疵"], text) is said
+
+
+def test_only_one_of_two_products_arriving_is_a_missing_item(cli):
+    out = reply_json(cli, "买的精华+面霜 就收到一个面霜 精华呢？？", "demo-beauty")
+    assert out["intents"][0] == "wrong_or_missing", out
