@@ -1,9 +1,9 @@
 """What a shop says without being asked a question (a customer chasing a reply: 人呢 咋不回了), what a product costs when
 its file gives the price only in its front matter (price_yuan), a product called by the Latin letter its name opens
 with (白T for T恤), a yes-no question on a trait answered by the sentence that states it (透不透 → 也不透, 扎不扎 →
-刺感), a fibre asked by name answered by the fibre content, whether clothes shrink asked as a washing question, and a
-problem asked of a product before buying (掉色不) that is no complaint, and one of two products arriving alone (就收到一个面霜),
-a missing item."""
+刺感), a fibre asked by name answered by the fibre content, whether clothes shrink asked as a washing question, a
+problem asked of a product before buying (掉色不) that is no complaint, and one of two products arriving alone
+(就收到一个面霜), a missing item."""
 
 import pytest
 from conftest import reply_json
