@@ -12,18 +12,17 @@ from aigc_cs.kb.answerable import (
     Labelled,
     covered,
     detail,
-    in_state,
     policy_field,
     policy_line,
     price,
     ranked,
-    stated_trait,
 )
 from aigc_cs.kb.framing import framed
 from aigc_cs.kb.intents import clauses, field_topics, thresholds
 from aigc_cs.kb.models import Chunk, Product, Shop
 from aigc_cs.kb.places import naming, place_words
 from aigc_cs.kb.question_words import own_words, takes_up
+from aigc_cs.kb.traits import in_state, stated_trait
 from aigc_cs.kb.unconfirmed import covering, shop_text, unconfirmed, written_by
 from aigc_cs.tasks.context import Context
 from aigc_cs.tasks.reply_products import (
