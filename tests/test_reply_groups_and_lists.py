@@ -1,6 +1,6 @@
 """Who a snack suits, asked about a group of people (两岁的娃, 血糖有点高): the product's own line on that group answers,
 wherever its file wrote it; a policy line that only introduces a list (想省钱可以这样：) is said with its short list, never
-alone, and an item of that list brings the whole list with it."""
+alone, and an item of that list brings the whole list with it; a gift said missing hears what the product comes with."""
 
 import pytest
 from conftest import reply_json, shop_fixtures
@@ -28,6 +28,7 @@ PRODUCTS = {
 - 原料：新疆阿图什的无花果，晒干以后再低温烘一遍
 - 注意：整颗个头大，3岁以下的小朋友请切成小丁再给；偏甜，控糖的朋友一次吃两三个就好
 - 保质期：10个月
+- 赠品：每袋送一个封口夹
 """,
 }
 
@@ -54,3 +55,10 @@ def test_a_list_introduced_by_the_policy_is_said_whole(fig_cli, message):
     out = reply_json(fig_cli, message, "fig-shop")
     assert "满减券" in out["text"] and "多件价" in out["text"], out["text"]
     assert "想省钱可以这样：。" not in out["text"] and out["text"].count("满减券") == 1, out["text"]
+
+
+def test_a_missing_gift_hears_the_products_line_on_what_comes_with_it(fig_cli):
+    """木有封口夹啊 不是说送的吗: the 赠品 line names it, before the 配料 list that comes first in the file."""
+    out = reply_json(fig_cli, "收到了 无花果干里木有封口夹啊 不是说送的吗", "fig-shop")
+    assert "wrong_or_missing" in out["intents"] and "每袋送一个封口夹" in out["text"], out
+

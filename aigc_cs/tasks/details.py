@@ -172,7 +172,9 @@ def details(intents: list[Intent], citations: dict[str, Citation], message: str,
         out["quality_issue"] = out.get("quality_issue", "") + warranty
     if named and "wrong_or_missing" in citations:  # 地钉少了: what the product comes with (配件：地钉12根、风绳6根…)
         keys = field_topics()["parts"][1]
-        parts = next((f.text for f in fields(named.text) if any(k in f.key for k in keys) and f.text not in said), "")
+        listed = [f.text for f in fields(named.text) if any(k in f.key for k in keys) and f.text not in said]
+        words = own_words(message, named.names())  # 剥壳器 asked: the 赠品 line that names it, before the 配料 list
+        parts = max(listed, key=lambda text: takes_up(text, words), default="")
         out["wrong_or_missing"] = out.get("wrong_or_missing", "") + parts
     if named and "bargain" in citations and SEVERAL.search(message):  # 两个一起买有优惠吗 → 两个一起拍168元
         deals = [f for f in ranked(message, shop.info.id, ctx.index.chunks(), lambda c: c.source == named.source)
