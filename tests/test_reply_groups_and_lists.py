@@ -30,6 +30,12 @@ PRODUCTS = {
 - 保质期：10个月
 - 赠品：每袋送一个封口夹
 """,
+    "niurougan.md": """# 五香牛肉干（250克）
+
+- 价格：58元一袋
+- 配料：牛肉、白砂糖、酱油、食用盐、五香粉
+- 说明：清真工厂生产，回民朋友可以放心吃
+""",
 }
 
 fig_shop, fig_cli = shop_fixtures("fig-shop", POLICY, PRODUCTS)
@@ -45,9 +51,15 @@ def test_a_group_of_people_asked_about_hears_the_products_line_on_them(fig_cli, 
     assert out["answered"] is True and line in out["text"], out
 
 
-def test_a_group_the_product_file_never_mentions_is_checked_not_answered(fig_cli):
-    out = reply_json(fig_cli, "我是孕妇 无花果干能吃吗", "fig-shop")
+@pytest.mark.parametrize("message", ["我是孕妇 无花果干能吃吗", "同事是回民 无花果干能吃不"])
+def test_a_group_the_product_file_never_mentions_is_checked_not_answered(fig_cli, message):
+    out = reply_json(fig_cli, message, "fig-shop")
     assert out["answered"] is False, out
+
+
+def test_a_muslim_customer_hears_the_products_line_on_halal_before_its_ingredients(fig_cli):
+    out = reply_json(fig_cli, "牛肉干是啥肉做的 我同事是回民能吃不", "fig-shop")
+    assert out["answered"] is True and "清真工厂生产" in out["text"], out
 
 
 @pytest.mark.parametrize("message", ["能便宜点不 学生党没啥钱", "老板便宜点呗 我马上拍"])

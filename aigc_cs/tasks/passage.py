@@ -95,6 +95,8 @@ def _one_passage(message: str, shop: Shop, ctx: Context, product: Product | None
         policy = _place_line(places, rules, product)  # 哈尔滨能发樱桃吗: 东北三省…不发樱桃
     if policy is not None and agrees_with_facts(policy.sentence, shop):
         return policy
+    if product is not None and (grouped := group_sentence(message, shop, chunks, product)) is not None:
+        return _with_next(message, grouped, shop, chunks)  # 两岁娃能吃不: the file's line on 3岁以下
     if asked and product is not None and (fields := field_answer(asked, product, chunks)) is not None:
         return _with_next(message, fields, shop, chunks)  # 加盐了没: 配料…, and 坚果是原味烘焙的，不加盐
     if product is not None and not bought and (
@@ -102,8 +104,6 @@ def _one_passage(message: str, shop: Shop, ctx: Context, product: Product | None
         return _with_next(message, inside, shop, chunks)
     if (pair := pair_line(message, shop, chunks, product)) is not None:
         return pair  # 精华和面霜先涂哪个: the line of one's file on the other
-    if product is not None and (grouped := group_sentence(message, shop, chunks, product)) is not None:
-        return _with_next(message, grouped, shop, chunks)  # 两岁娃能吃不: the file's line on 3岁以下
     if product is not None and (stated := stated_trait(
             message, ranked(message, shop.info.id, chunks, lambda c: c.source == product.source), product.names())):
         return _with_next(message, stated, shop, chunks)  # 白T透不透: 白色穿着也不透, not the nearer 吸汗透气
