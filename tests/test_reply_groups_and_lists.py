@@ -35,6 +35,7 @@ PRODUCTS = {
 - 价格：58元一袋
 - 配料：牛肉、白砂糖、酱油、食用盐、五香粉
 - 说明：清真工厂生产，回民朋友可以放心吃
+- 注意：整块偏硬，3岁以下的小朋友不建议吃
 """,
 }
 
@@ -73,4 +74,10 @@ def test_a_missing_gift_hears_the_products_line_on_what_comes_with_it(fig_cli):
     """木有封口夹啊 不是说送的吗: the 赠品 line names it, before the 配料 list that comes first in the file."""
     out = reply_json(fig_cli, "收到了 无花果干里木有封口夹啊 不是说送的吗", "fig-shop")
     assert "wrong_or_missing" in out["intents"] and "每袋送一个封口夹" in out["text"], out
+
+
+def test_a_group_asked_of_no_product_hears_each_products_line_on_them(fig_cli):
+    """宝宝1岁8个月 哪个能给他吃: each product's own line on small children, before asking which one."""
+    out = reply_json(fig_cli, "宝宝1岁8个月 你家这几样零食哪个能给他吃啊", "fig-shop")
+    assert "切成小丁" in out["text"] and "不建议吃" in out["text"], out["text"]
 

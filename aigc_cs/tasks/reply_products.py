@@ -103,16 +103,20 @@ EACH_CHARS = 50  # …and of each product's field for a question that names none
 
 
 def each_product(message: str, shop: Shop, chunks: list[Chunk]) -> Found | None:
-    """For a question that names no product and asks a topic (保质期多久, 水温多少度), the first sentence of each
-    product's own field on it when two or more files have one ("龙井：…；铁观音：…"), cited to the first: what a rep
-    says before asking which."""
+    """For a question that names no product and asks a topic (保质期多久, 水温多少度) or about a group of people
+    (宝宝1岁8个月 哪个能吃), the first sentence of each product's own field or line on it when two or more files have one
+    ("龙井：…；铁观音：…"), cited to the first: what a rep says before asking which."""
+    from aigc_cs.kb.unconfirmed import groups_asked
+
     said = []
     for p in shop.products:
+        short = next((a for a in p.aliases if 2 <= len(a) < len(p.name)), p.name)
         if found := asked_fields(normalize(message), p.text, field_topics()):
-            short = next((a for a in p.aliases if 2 <= len(a) < len(p.name)), p.name)
             first = re.sub(r"^[\u4e00-\u9fff]{1,6}[：:]", "", re.split(r"(?<=[。！？；])", found[0].text)[0].rstrip("。；"))
             cut = first.rfind("，", 0, EACH_CHARS) if len(first) > EACH_CHARS else -1
             said.append((p, f"{short}：{first[:cut] if cut > 0 else first}"))
+        elif groups_asked(message) and (line := group_sentence(message, shop, chunks, p)) is not None:
+            said.append((p, f"{short}：{line.sentence.rstrip('。')}"))  # 宝宝1岁8个月 哪个能吃: each one's line on 3岁以下
     own = [c for c in chunks if said and c.source == said[0][0].source]
     if len(said) < 2 or not own:
         return None
