@@ -1,6 +1,6 @@
 """Who a snack suits, asked about a group of people (两岁的娃, 血糖有点高): the product's own line on that group answers,
 wherever its file wrote it; a policy line that only introduces a list (想省钱可以这样：) is said with its short list, never
-alone, and an item of that list brings the whole list with it; a gift said missing hears what the product comes with."""
+alone, and an item of that list brings the whole list with it; a gift said missing hears what the product comes with; the fat a food is made with is an ingredient question."""
 
 import pytest
 from conftest import reply_json, shop_fixtures
@@ -81,3 +81,10 @@ def test_a_group_asked_of_no_product_hears_each_products_line_on_them(fig_cli):
     out = reply_json(fig_cli, "宝宝1岁8个月 你家这几样零食哪个能给他吃啊", "fig-shop")
     assert "切成小丁" in out["text"] and "不建议吃" in out["text"], out["text"]
 
+
+
+def test_which_fat_a_food_is_made_with_is_answered_by_its_ingredients(fig_cli):
+    """用的黄油还是植物油: an ingredient question, answered by the 配料 list alone."""
+    out = reply_json(fig_cli, "牛肉干用的黄油还是植物油啊", "fig-shop")
+    assert out["answered"] and "牛肉、白砂糖、酱油" in out["text"], out
+    assert "product_selling" not in out["intents"], out
