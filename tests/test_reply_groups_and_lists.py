@@ -1,6 +1,7 @@
 """Who a snack suits, asked about a group of people (两岁的娃, 血糖有点高): the product's own line on that group answers,
 wherever its file wrote it; a policy line that only introduces a list (想省钱可以这样：) is said with its short list, never
-alone, and an item of that list brings the whole list with it; a gift said missing hears what the product comes with; the fat a food is made with is an ingredient question."""
+alone, and an item of that list brings the whole list with it. Also: a gift said missing hears what the product comes
+with, the fat a food is made with is an ingredient question, and 配点啥 asks what goes with it."""
 
 import pytest
 from conftest import reply_json, shop_fixtures
@@ -88,3 +89,8 @@ def test_which_fat_a_food_is_made_with_is_answered_by_its_ingredients(fig_cli):
     out = reply_json(fig_cli, "牛肉干用的黄油还是植物油啊", "fig-shop")
     assert out["answered"] and "牛肉、白砂糖、酱油" in out["text"], out
     assert "product_selling" not in out["intents"], out
+
+
+def test_what_goes_with_it_is_a_pairing_question(fig_cli):
+    out = reply_json(fig_cli, "无花果干有点甜腻 配点啥喝解腻", "fig-shop")
+    assert out["intents"][0] == "product_related", out
