@@ -345,7 +345,7 @@ def detect(message: str, product_named: bool = False) -> list[Intent]:
         told = [i.id for i in intents() if signed(i.signs, text)] \
             if after_sale(message) or held(text) else []  # 灯刚买一周 充了一晚上还是不亮: a buyer's problem
         chosen = sure[:1] or told[:1] or chosen or ([SMALLTALK] if _upset(text) else [])
-    elif sure and sure[0] not in chosen and not scored.remark:  # 发错了要寄回去换吗: the word names it beside the classifier's guess
+    elif sure and sure[0] not in chosen and not scored.remark:  # 发错了要寄回去换吗: the word beside the guess
         chosen = [sure[0], *chosen][:MAX_INTENTS]
     text = normalize(message)
     return [by_id[i] for i in chosen if not (by_id[i].unless and re.search(by_id[i].unless, text))

@@ -13,7 +13,8 @@ _COUNTS = re.compile(r"(?:算|是|属于)$")  # …unless asked whether what hap
 
 
 def _said(text: str, start: int, end: int) -> bool:
-    return not _FEATURE.search(text[:start]) and not _CONDITION.match(text, start) and not (_ASKED.match(text, end) and not _COUNTS.search(text[:start]))
+    asked = bool(_ASKED.match(text, end)) and not _COUNTS.search(text[:start])
+    return not _FEATURE.search(text[:start]) and not _CONDITION.match(text, start) and not asked
 
 
 def signed(words: list[str], text: str) -> bool:

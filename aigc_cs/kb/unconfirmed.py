@@ -128,4 +128,3 @@ def groups_asked(message: str) -> list[re.Pattern[str]]:
     about that group (`needs`: 3岁以下, 控糖): the named product's sentence that does answers whether it suits them."""
     text = normalize(message)
     return [needs for pattern, kind, needs in _kinds() if kind.who and needs is not None and pattern.search(text)]
-

@@ -253,8 +253,8 @@ def run(inp: ReplyInput, ctx: Context) -> ReplyOutput:
     related = ""
     wants_product = any(i.product for i in intents) and not any(i.product == "related" for i in intents)
     if product and "related" in product.sections and wants_product:
-        related = re.sub(r"^[\u4e00-\u9fff]{2,6}[：:]", "", _excerpt(product.sections["related"].text, 80))  # its key
-        # (搭配建议：) aside: the reply says what the line is
+        # its key (搭配建议：) aside: the reply says what the line is
+        related = re.sub(r"^[\u4e00-\u9fff]{2,6}[：:]", "", _excerpt(product.sections["related"].text, 80))
         citations.append(Citation(source=product.source, section=product.sections["related"].title))
 
     hypothetical = bool(HYPOTHETICAL.search(message)) and not said_bought  # 寄过来会不会碎: no complaint, no apology

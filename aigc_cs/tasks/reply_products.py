@@ -10,7 +10,7 @@ from aigc_cs.kb.intents import intents as all_intents
 from aigc_cs.kb.models import Chunk, Product, Shop
 from aigc_cs.kb.products import named_all
 from aigc_cs.kb.question_words import own_words, takes_up
-from aigc_cs.kb.unconfirmed import shop_text
+from aigc_cs.kb.unconfirmed import groups_asked, shop_text
 from aigc_cs.tasks.context import Context
 from aigc_cs.text import ASIDE, normalize
 
@@ -106,8 +106,6 @@ def each_product(message: str, shop: Shop, chunks: list[Chunk]) -> Found | None:
     """For a question that names no product and asks a topic (保质期多久, 水温多少度) or about a group of people
     (宝宝1岁8个月 哪个能吃), the first sentence of each product's own field or line on it when two or more files have one
     ("龙井：…；铁观音：…"), cited to the first: what a rep says before asking which."""
-    from aigc_cs.kb.unconfirmed import groups_asked
-
     said = []
     for p in shop.products:
         short = next((a for a in p.aliases if 2 <= len(a) < len(p.name)), p.name)
@@ -182,12 +180,9 @@ def topic_sentence(message: str, shop: Shop, chunks: list[Chunk], product: Produ
 def group_sentence(message: str, shop: Shop, chunks: list[Chunk], product: Product, said: str = "") -> Found | None:
     """For a group of people the message names (两岁娃, 血糖高, see `groups_asked`), the nearest sentence of the named
     product's file that writes about that group (3岁以下请剪成小块, 控糖的朋友少吃) and `said` does not hold."""
-    from aigc_cs.kb.unconfirmed import groups_asked
-
     needs = groups_asked(message)
     if not needs:
         return None
     near = ranked(message, shop.info.id, chunks, lambda c: c.source == product.source)
     return next((f for f in near if any(n.search(normalize(f.sentence).lower()) for n in needs)
                  and f.sentence.rstrip("。") not in said), None)
-
